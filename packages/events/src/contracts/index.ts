@@ -1,0 +1,21 @@
+import type { EventContract } from '../contract';
+import * as cart from './cart';
+import * as catalog from './catalog';
+import * as discount from './discount';
+import * as order from './order';
+
+export * from './cart';
+export * from './catalog';
+export * from './discount';
+export * from './order';
+
+/** Every event of the platform, by type name. The AsyncAPI document is generated from this list. */
+export const allEvents: readonly EventContract[] = [
+  ...Object.values(catalog),
+  ...Object.values(cart),
+  ...Object.values(discount),
+  ...Object.values(order),
+] as EventContract[];
+
+export const contractByType = new Map(allEvents.map((c) => [c.type, c]));
+export const contractByRoutingKey = new Map(allEvents.map((c) => [c.routingKey, c]));

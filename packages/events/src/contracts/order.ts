@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { defineEvent } from '../contract';
+import { amount, id, isoTime, quantity } from './shared';
+
+const orderLine = z.object({ productId: id, productName: z.string().min(1), quantity, unitPrice: amount, lineTotal: amount });
+
+/** Every order event names the order and its customer; subject = orderId, sequence = stream version. */
+const orderFact = { orderId: id, customerId: id };
+
+export const OrderPlaced = defineEvent({
+  type: 'OrderPlaced',
+  routingKey: 'order.order.placed.v1',
+  version: 1,
+  source: 'order',
+  description: 'An order was opened from a checkout (PENDING); catalog reserves its stock, discount redeems the coupon of its cart.',
+  schema: z.object({
+    ...orderFact,
+    number: z.string().min(1),
+    cartId: id,
+    lines: z.array(orderLine).min(1),
+    subtotal: amount,
+    currencyCode: z.string().length(3),
+    placedAt: isoTime,
+  }),
+});
+
+export const OrderConfirmed = defineEvent({
+  type: 'OrderConfirmed',
+  routingKey: 'order.order.confirmed.v1',
+  version: 1,
+  source: 'order',
+  description: 'Stock reserved and coupon settled: the order is CONFIRMED.',
+  schema: z.object({ ...orderFact, total: amount, discount: amount, couponCode: z.string().nullable() }),
+});
+
+export const OrderRejected = defineEvent({
+  type: 'OrderRejected',
+  routingKey: 'order.order.rejected.v1',
+  version: 1,
+  source: 'order',
+  description: 'A step of the saga refused the order: REJECTED. Catalog and discount release whatever they hold for it.',
+  schema: z.object({ ...orderFact, reason: z.string().min(1) }),
+});
+
+export const OrderCancelled = defineEvent({
+  type: 'OrderCancelled',
+  routingKey: 'order.order.cancelled.v1',
+  version: 1,
+  source: 'order',
+  description: 'The owner or an admin cancelled a PENDING or CONFIRMED order. Catalog and discount release what they hold for it.',
+  schema: z.object({ ...orderFact, reason: z.string().min(1), cancelledBy: id }),
+});
+
+export const OrderShipped = defineEvent({
+  type: 'OrderShipped',
+  routingKey: 'order.order.shipped.v1',
+  version: 1,
+  source: 'order',
+  description: 'An admin shipped a CONFIRMED order.',
+  schema: z.object({ ...orderFact }),
+});

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { EventContract, EventData } from './contract';
+import { contractByType } from './contracts';
+
+/** What travels on the wire for every event. `id` is stable across redeliveries. */
+export interface Envelope<TData = unknown, TType extends string = string> {
+  id: string;
+  type: TType;
+  version: number;
+  /** producing service */
+  source: string;
+  /** ISO-8601 time the fact happened */
+  time: string;
+  /** id of the request or flow that started it all */
+  correlationId: string;
+  /** id of the event (or request) that caused this one */
+  causationId: string | null;
+  /** W3C trace context, so one checkout is one trace */
+  traceparent: string | null;
+  /** aggregate the fact is about (productId, orderId, cartId) */
+  subject: string;
+  /** aggregate version after this fact; consumers ignore a lower one arriving late */
+  sequence: number | null;
+  data: TData;
+}
+
+export type EnvelopeOf<C extends EventContract> = Envelope<EventData<C>, C['type']>;
+
+const envelopeSchema = z.object({
+  id: z.uuid(),
+  type: z.string().min(1),
+  version: z.number().int().positive(),
+  source: z.string().min(1),
+  time: z.iso.datetime({ offset: true }),
+  correlationId: z.string().min(1).max(200),
+  causationId: z.string().min(1).max(200).nullable(),
+  traceparent: z.string().max(200).nullable(),
+  subject: z.string().min(1).max(200),
+  sequence: z.number().int().nonnegative().nullable(),
+  data: z.unknown(),
+});
+
+/** The message cannot be processed whatever we retry: dead-letter it at once. */
+export class PoisonMessageError extends Error {
+  constructor(message: string, readonly details?: unknown) {
+    super(message);
+    this.name = 'PoisonMessageError';
+  }
+}
+
+export interface EnvelopeMeta {
+  subject: string;
+  sequence?: number | null;
+  correlationId: string;
+  causationId?: string | null;
+  traceparent?: string | null;
+  time?: Date;
+  id?: string;
+}
+
+/** Builds an envelope, validating `data` against the contract's schema (producers never write bad events). */
+export function createEnvelope<C extends EventContract>(contract: C, data: EventData<C>, meta: EnvelopeMeta): EnvelopeOf<C> {
+  const parsed = contract.schema.safeParse(data);
+  if (!parsed.success) {
+    throw new Error(`${contract.type} does not match its schema: ${z.prettifyError(parsed.error)}`);
+  }
+  return {
+    id: meta.id ?? randomUUID(),
+    type: contract.type,
+    version: contract.version,
+    source: contract.source,
+    time: (meta.time ?? new Date()).toISOString(),
+    correlationId: meta.correlationId,
+    causationId: meta.causationId ?? null,
+    traceparent: meta.traceparent ?? null,
+    subject: meta.subject,
+    sequence: meta.sequence ?? null,
+    data: parsed.data as EventData<C>,
+  };
+}
+
+/**
+ * Validates a received message: the envelope, a known type, and `data` against that type's
+ * schema. Anything wrong → PoisonMessageError (consumers dead-letter it without retrying).
+ */
+export function parseEnvelope(raw: unknown): Envelope {
+  let value = raw;
+  if (typeof raw === 'string' || Buffer.isBuffer(raw)) {
+    try {
+      value = JSON.parse(raw.toString());
+    } catch {
+      throw new PoisonMessageError('message body is not JSON');
+    }
+  }
+  const envelope = envelopeSchema.safeParse(value);
+  if (!envelope.success) throw new PoisonMessageError(`bad envelope: ${z.prettifyError(envelope.error)}`);
+  const contract = contractByType.get(envelope.data.type);
+  if (!contract) throw new PoisonMessageError(`unknown event type ${envelope.data.type}`);
+  if (contract.version !== envelope.data.version) {
+    throw new PoisonMessageError(`${envelope.data.type} v${envelope.data.version} is not supported (expected v${contract.version})`);
+  }
+  const data = contract.schema.safeParse(envelope.data.data);
+  if (!data.success) throw new PoisonMessageError(`${contract.type} data does not match its schema: ${z.prettifyError(data.error)}`);
+  return { ...envelope.data, data: data.data } as Envelope;
+}
+
+/** Narrows a parsed envelope to one contract's type. */
+export function isEvent<C extends EventContract>(envelope: Envelope, contract: C): envelope is EnvelopeOf<C> {
+  return envelope.type === contract.type;
+}

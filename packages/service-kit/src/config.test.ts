@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { baseConfigSchema, ConfigError, DEV_JWT_SECRET, loadConfig, portSetting } from './config';
+
+const schema = baseConfigSchema.extend({ PORT: portSetting(4001) });
+
+describe('loadConfig', () => {
+  it('applies defaults when nothing is set', () => {
+    const cfg = loadConfig(schema, {});
+    expect(cfg.PORT).toBe(4001);
+    expect(cfg.JWT_SECRET).toBe(DEV_JWT_SECRET);
+    expect(cfg.DATABASE_URL).toBeUndefined();
+  });
+
+  it('reports every bad value on its own line, named by its variable', () => {
+    try {
+      loadConfig(schema, { PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const problems = (e as ConfigError).problems;
+      expect(problems).toHaveLength(3);
+      expect(problems.find((p) => p.startsWith('PORT:'))).toContain('got "abc"');
+      expect(problems.find((p) => p.startsWith('DATABASE_URL:'))).toContain('postgres://');
+      expect(problems.find((p) => p.startsWith('LOG_LEVEL:'))).toBeDefined();
+    }
+  });
+
+  it('production refuses the development JWT secret', () => {
+    expect(() => loadConfig(schema, { NODE_ENV: 'production' })).toThrow(/JWT_SECRET: production refuses/);
+  });
+
+  it('never prints a secret back', () => {
+    expect(() => loadConfig(schema, { JWT_SECRET: 'short-secret' })).toThrow(/given value hidden/);
+    expect(() => loadConfig(schema, { JWT_SECRET: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+
+  it('accepts a production secret of its own', () => {
+    const cfg = loadConfig(schema.extend({ X: z.string().default('x') }), {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'p'.repeat(40),
+    });
+    expect(cfg.NODE_ENV).toBe('production');
+  });
+});

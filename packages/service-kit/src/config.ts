@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/** The development JWT secret. Usable only outside production; `loadConfig` refuses it there. */
+export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(p)), {
+      message: `must start with ${protocols.join(' or ')}`,
+    });
+
+/** Settings every service shares. Each service extends it with its own keys. */
+export const baseConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** HS256 secret for bearer tokens, at least 32 characters. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
+  /** postgres://… of the server; each service uses its own database `<name>_<service>` on it. */
+  DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
+  /** amqp://… of RabbitMQ; without it events travel over the in-process bus. */
+  AMQP_URL: optionalUrl(['amqp://', 'amqps://']),
+  /** Topic exchange every service publishes to; tests use their own. */
+  EVENTS_EXCHANGE: z.string().min(1).default('shop.events'),
+  /** Folder for embedded PostgreSQL data when DATABASE_URL is not set. */
+  DATA_DIR: z.string().min(1).default('.data'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+});
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+export { port as portSetting, optionalUrl as urlSetting };
+
+/**
+ * Validates `env` against `schema` once, at start. Every bad value is reported on its own line,
+ * named by its variable; production refuses the development JWT secret.
+ */
+export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = issue.path.join('.') || '(environment)';
+      const given = env[key];
+      const shown = given === undefined ? 'not set' : key.includes('SECRET') ? 'given value hidden' : `got "${given}"`;
+      problems.push(`${key}: ${issue.message} (${shown})`);
+    }
+  } else {
+    const cfg = result.data as Partial<BaseConfig>;
+    if (cfg.NODE_ENV === 'production' && cfg.JWT_SECRET === DEV_JWT_SECRET) {
+      problems.push('JWT_SECRET: production refuses the development secret; set a secret of your own');
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return (result as { data: z.infer<S> }).data;
+}

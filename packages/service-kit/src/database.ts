@@ -1,0 +1,253 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { Client, Pool } from 'pg';
+import type { Logger } from './logger';
+
+/**
+ * One database per service. With a server URL it is PostgreSQL (database created if missing);
+ * without one it is an embedded PGlite under `dataDir`. Both go through the same Prisma client
+ * and the same SQL migrations.
+ */
+export interface DatabaseOptions {
+  /** the owning service, e.g. "catalog" */
+  service: string;
+  /**
+   * PostgreSQL URL. With `exact: false` (DATABASE_URL) its database name `shop` becomes
+   * `shop_<service>`; with `exact: true` (CATALOG_DATABASE_URL) it is used as it is.
+   */
+  url?: { value: string; exact: boolean };
+  /** PGlite folder when no URL is given; "memory://" keeps it in memory. */
+  dataDir?: string;
+  /** migration folders in Prisma's layout (`<n>_<name>/migration.sql`), applied in this order */
+  migrationsDirs: string[];
+  logger?: Logger;
+  /** pool size for PostgreSQL */
+  poolSize?: number;
+}
+
+export type QueryFn = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
+
+export interface Database {
+  readonly kind: 'postgres' | 'pglite';
+  /** the database name (PostgreSQL) or folder (PGlite) */
+  readonly name: string;
+  /** pass to `new PrismaClient({ adapter })` */
+  readonly adapter: PrismaPg | PrismaPGlite;
+  /** raw SQL outside any transaction: health checks, tools and tests */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** runs `fn` on one connection (transactions, session locks) */
+  session<T>(fn: (query: QueryFn) => Promise<T>): Promise<T>;
+  /** LISTEN on a channel; resolves to an unlisten function */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** SQL statements run through Prisma so far (see `countStatements`) */
+  readonly statements: { count: number };
+  close(): Promise<void>;
+}
+
+/** `postgres://u@h/shop` + "catalog" → `postgres://u@h/shop_catalog` (default database "shop"). */
+export function serviceDatabaseUrl(serverUrl: string, service: string): { url: string; database: string; adminUrl: string } {
+  const url = new URL(serverUrl);
+  const base = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'shop';
+  const database = `${base}_${service}`.replace(/[^A-Za-z0-9_]/g, '_');
+  const admin = new URL(serverUrl);
+  admin.pathname = '/postgres';
+  url.pathname = `/${database}`;
+  return { url: url.toString(), database, adminUrl: admin.toString() };
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const db = options.url ? await openPostgres(options) : await openPGlite(options);
+  try {
+    await applyMigrations(db, options.migrationsDirs, options.logger);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  return db;
+}
+
+async function openPostgres(options: DatabaseOptions): Promise<Database> {
+  const { value, exact } = options.url!;
+  let connectionString = value;
+  let name = new URL(value).pathname.replace(/^\//, '');
+  if (!exact) {
+    const derived = serviceDatabaseUrl(value, options.service);
+    await createDatabaseIfMissing(derived.adminUrl, derived.database, options.logger);
+    connectionString = derived.url;
+    name = derived.database;
+  }
+  const pool = new Pool({ connectionString, max: options.poolSize ?? 10 });
+  pool.on('error', (err) => options.logger?.warn({ err }, 'idle PostgreSQL connection failed'));
+  const listeners: Client[] = [];
+  return {
+    kind: 'postgres',
+    name,
+    adapter: new PrismaPg(pool),
+    statements: { count: 0 },
+    async query<T>(sql: string, params: unknown[] = []) {
+      return (await pool.query(sql, params)).rows as T[];
+    },
+    async session(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn(async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[]);
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onNotify) {
+      const client = new Client({ connectionString });
+      client.on('error', (err) => options.logger?.warn({ err, channel }, 'LISTEN connection failed; polling continues'));
+      client.on('notification', (msg) => msg.channel === channel && onNotify(msg.payload ?? ''));
+      await client.connect();
+      await client.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+      listeners.push(client);
+      return async () => {
+        listeners.splice(listeners.indexOf(client), 1);
+        await client.end().catch(() => undefined);
+      };
+    },
+    async close() {
+      await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => undefined)));
+      await pool.end();
+    },
+  };
+}
+
+async function createDatabaseIfMissing(adminUrl: string, database: string, logger?: Logger): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (rowCount) return;
+    await admin.query(`CREATE DATABASE "${database}"`);
+    logger?.info({ database }, 'created database');
+  } catch (e) {
+    // another process created it between our check and our CREATE
+    const code = (e as { code?: string }).code;
+    if (code !== '42P04' && code !== '23505') throw e;
+  } finally {
+    await admin.end();
+  }
+}
+
+async function openPGlite(options: DatabaseOptions): Promise<Database> {
+  const dataDir = options.dataDir ?? 'memory://';
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir);
+  return {
+    kind: 'pglite',
+    name: dataDir,
+    adapter: new PrismaPGlite(pglite),
+    statements: { count: 0 },
+    async query<T>(sql: string, params: unknown[] = []) {
+      return (await pglite.query<T>(sql, params)).rows;
+    },
+    // PGlite is a single connection: the instance is the session
+    async session(fn) {
+      return fn(async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows);
+    },
+    async listen(channel, onNotify) {
+      const unlisten = await pglite.listen(channel, onNotify);
+      return () => unlisten();
+    },
+    async close() {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+/** The migrations found in `dir`, ordered by folder name (`0001_init`, `0002_…`). */
+export function readMigrations(dir: string): { name: string; sql: string }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'migration.sql')))
+    .map((e) => e.name)
+    .sort()
+    .map((folder) => ({ name: folder, sql: readFileSync(join(dir, folder, 'migration.sql'), 'utf8') }));
+}
+
+const MIGRATION_LOCK = 7_245_001;
+
+/**
+ * Applies every migration not yet recorded in `_migrations`, each in its own transaction, under
+ * an advisory lock so that replicas starting together migrate once. One code path for PostgreSQL
+ * and PGlite. Migration names are `<folder of the set>/<migration folder>`.
+ */
+export async function applyMigrations(db: Database, dirs: string[], logger?: Logger): Promise<string[]> {
+  return db.session(async (query) => {
+    await query(`CREATE TABLE IF NOT EXISTS _migrations (
+      name text PRIMARY KEY,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const applied: string[] = [];
+    await query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      const done = new Set((await query<{ name: string }>('SELECT name FROM _migrations')).map((r) => r.name));
+      for (const dir of dirs) {
+        const set = dir.split(/[\\/]/).filter(Boolean).slice(-2, -1)[0] ?? dir;
+        for (const migration of readMigrations(dir)) {
+          const name = `${set}/${migration.name}`;
+          if (done.has(name)) continue;
+          await query('BEGIN');
+          try {
+            for (const statement of splitStatements(migration.sql)) await query(statement);
+            await query('INSERT INTO _migrations (name) VALUES ($1)', [name]);
+            await query('COMMIT');
+          } catch (e) {
+            await query('ROLLBACK');
+            throw new Error(`migration ${name} failed: ${(e as Error).message}`);
+          }
+          applied.push(name);
+          logger?.info({ migration: name, database: db.name }, 'applied migration');
+        }
+      }
+    } finally {
+      await query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+    return applied;
+  });
+}
+
+/**
+ * Splits a migration script into statements (the extended protocol takes one at a time): on
+ * semicolons at line ends, keeping `$$` bodies whole.
+ */
+export function splitStatements(script: string): string[] {
+  const statements: string[] = [];
+  let current = '';
+  let inDollar = false;
+  for (const line of script.split('\n')) {
+    if (/^\s*--/.test(line) && !inDollar) continue;
+    current += line + '\n';
+    const dollars = line.match(/\$\$/g)?.length ?? 0;
+    if (dollars % 2 === 1) inDollar = !inDollar;
+    if (!inDollar && /;\s*$/.test(line)) {
+      statements.push(current.trim());
+      current = '';
+    }
+  }
+  if (current.trim()) statements.push(current.trim());
+  return statements;
+}
+
+/** Drops a database created by `openDatabase` (tests only). */
+export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
+  const admin = new Client({ connectionString: serviceDatabaseUrl(serverUrl, 'x').adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Wires a Prisma client's query events into `db.statements` (for the N+1 tests and the bench). */
+export function countStatements(client: { $on(event: 'query', cb: () => void): void }, db: Database): void {
+  client.$on('query', () => {
+    db.statements.count += 1;
+  });
+}

@@ -1,0 +1,80 @@
+import { GraphQLError } from 'graphql';
+
+/** Every machine-readable code the platform answers with, in one place. */
+export enum ErrorCode {
+  // GraphQL errors: faults and requests that are not allowed
+  Unauthenticated = 'UNAUTHENTICATED',
+  Forbidden = 'FORBIDDEN',
+  NotFound = 'NOT_FOUND',
+  BadUserInput = 'BAD_USER_INPUT',
+  RateLimited = 'RATE_LIMITED',
+  PersistedQueryNotAllowed = 'PERSISTED_QUERY_NOT_ALLOWED',
+  InternalServerError = 'INTERNAL_SERVER_ERROR',
+  // userErrors: what the shopper or admin did wrong
+  BadInput = 'BAD_INPUT',
+  SkuTaken = 'SKU_TAKEN',
+  ProductNotFound = 'PRODUCT_NOT_FOUND',
+  OutOfStock = 'OUT_OF_STOCK',
+  InvalidQuantity = 'INVALID_QUANTITY',
+  CartEmpty = 'CART_EMPTY',
+  CouponInvalid = 'COUPON_INVALID',
+  CouponTaken = 'COUPON_CODE_TAKEN',
+  OrderNotFound = 'ORDER_NOT_FOUND',
+  InvalidTransition = 'INVALID_TRANSITION',
+}
+
+/** A userError as the contract shapes it: `{ code message field }`. */
+export interface UserError {
+  code: ErrorCode | string;
+  message: string;
+  field: string | null;
+}
+
+export const userError = (code: ErrorCode | string, message: string, field: string | null = null): UserError => ({
+  code,
+  message,
+  field,
+});
+
+/**
+ * A rule of the shop was broken. Domain code throws it; resolvers turn it into a userError
+ * (see `toUserErrors`), so domain code never imports GraphQL.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode | string,
+    message: string,
+    readonly field: string | null = null,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+/** Runs a mutation body; a DomainError becomes `{ userErrors: [...] }`, anything else propagates. */
+export async function withUserErrors<T extends object>(
+  run: () => Promise<T>,
+  onError: (errors: UserError[]) => T | Promise<T>,
+): Promise<T & { userErrors: UserError[] }> {
+  try {
+    const result = await run();
+    return { userErrors: [], ...result };
+  } catch (e) {
+    if (e instanceof DomainError) {
+      const errors = [userError(e.code, e.message, e.field)];
+      return { ...(await onError(errors)), userErrors: errors };
+    }
+    throw e;
+  }
+}
+
+export const unauthenticated = (message = 'Sign in to do this') =>
+  new GraphQLError(message, { extensions: { code: ErrorCode.Unauthenticated, http: { status: 401 } } });
+
+export const forbidden = (message = 'You are not allowed to do this') =>
+  new GraphQLError(message, { extensions: { code: ErrorCode.Forbidden, http: { status: 403 } } });
+
+export const badUserInput = (message: string, argumentName?: string) =>
+  new GraphQLError(message, { extensions: { code: ErrorCode.BadUserInput, argumentName } });
+
+export const notFound = (message: string) => new GraphQLError(message, { extensions: { code: ErrorCode.NotFound } });

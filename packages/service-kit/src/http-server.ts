@@ -1,0 +1,137 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checkReadiness, type ReadinessCheck } from './health';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void> | void;
+
+export interface HttpServerOptions {
+  port: number;
+  host?: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** `"GET /path"` → handler; `"* /graphql"` matches any method */
+  routes: Record<string, RouteHandler>;
+  readiness: Record<string, ReadinessCheck>;
+  /** largest accepted request body (413 beyond) */
+  maxBodyBytes?: number;
+  /** how long in-flight requests may finish at shutdown */
+  shutdownTimeoutMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  httpServer: Server;
+  /** stops accepting, waits for in-flight requests (bounded), closes every socket */
+  stop(): Promise<void>;
+}
+
+export class BodyTooLargeError extends Error {}
+
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      reject(new BodyTooLargeError(`request body over ${limit} bytes`));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLargeError(`request body over ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+/** An HTTP server with health, metrics and the service's own routes. */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const { logger, metrics } = options;
+  const maxBody = options.maxBodyBytes ?? 1_000_000;
+  let inFlight = 0;
+  let stopping = false;
+  let drained: (() => void) | undefined;
+
+  const routes: Partial<Record<string, RouteHandler>> = {
+    'GET /health/live': (_req, res) => sendJson(res, stopping ? 503 : 200, { status: stopping ? 'stopping' : 'ok' }),
+    'GET /health/ready': async (_req, res) => {
+      const report = stopping ? { status: 'unavailable', checks: {} } : await checkReadiness(options.readiness);
+      sendJson(res, report.status === 'ok' ? 200 : 503, report);
+    },
+    'GET /metrics': async (_req, res) => {
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(text);
+    },
+    ...options.routes,
+  };
+
+  const server = createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const handler: RouteHandler | undefined = routes[`${req.method} ${path}`] ?? routes[`* ${path}`];
+    const timer = metrics.httpRequests.startTimer({ method: req.method, route: handler === undefined ? "unknown" : path });
+    inFlight += 1;
+    res.on('close', () => {
+      timer({ status: String(res.statusCode) });
+      inFlight -= 1;
+      if (stopping && inFlight === 0) drained?.();
+    });
+    if (stopping) res.setHeader('connection', 'close');
+    try {
+      if (handler === undefined) return sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
+      const body = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req, maxBody);
+      await handler(req, res, body);
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) {
+        return sendJson(res, 413, { errors: [{ message: e.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }, { connection: 'close' });
+      }
+      logger.error({ err: e, path }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    httpServer: server,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, options.shutdownTimeoutMs ?? 10_000).unref();
+        });
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

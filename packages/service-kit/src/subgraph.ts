@@ -1,0 +1,109 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLFormattedError } from 'graphql';
+import { type DocumentNode } from 'graphql';
+import { createAuth } from './auth';
+import { ErrorCode } from './errors';
+import { graphqlRoute } from './graphql-route';
+import type { ReadinessCheck } from './health';
+import { startHttpServer, type RouteHandler, type RunningServer } from './http-server';
+import type { Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import { createRequestContext, type RequestContext } from './request-context';
+
+export interface SubgraphOptions<Ctx extends RequestContext> {
+  name: string;
+  port: number;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<Ctx>;
+  logger: Logger;
+  jwtSecret: string;
+  /** adds the service's per-request state (DataLoaders, use-cases) to the base context */
+  context: (base: RequestContext) => Ctx | Promise<Ctx>;
+  readiness: Record<string, ReadinessCheck>;
+  metrics?: Metrics;
+  routes?: Record<string, RouteHandler>;
+  production?: boolean;
+  shutdownTimeoutMs?: number;
+}
+
+/** Codes whose message is meant for the client; anything else is masked. */
+const CLIENT_CODES = new Set<string>(Object.values(ErrorCode).filter((c) => c !== ErrorCode.InternalServerError));
+CLIENT_CODES.add('GRAPHQL_PARSE_FAILED');
+CLIENT_CODES.add('GRAPHQL_VALIDATION_FAILED');
+CLIENT_CODES.add('BAD_REQUEST');
+CLIENT_CODES.add('PERSISTED_QUERY_NOT_FOUND');
+CLIENT_CODES.add('OPERATION_RESOLUTION_FAILURE');
+
+/**
+ * Masks unexpected errors: the client gets a generic message and the request id; the operator
+ * finds the cause in the logs under that id.
+ */
+export function maskingPlugin(logger: Logger, production: boolean): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            const code = String(error.extensions?.code ?? ErrorCode.InternalServerError);
+            if (!CLIENT_CODES.has(code)) {
+              (contextValue?.logger ?? logger).error({ err: error.originalError ?? error, path: error.path }, 'resolver failed');
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+export function formatErrorFor(production: boolean) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+    const code = String(formatted.extensions?.code ?? ErrorCode.InternalServerError);
+    if (CLIENT_CODES.has(code)) {
+      if (!production) return formatted;
+      const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.InternalServerError } };
+  };
+}
+
+/** Starts a subgraph the way every subgraph starts: health, metrics, auth, masked errors. */
+export async function startSubgraph<Ctx extends RequestContext>(options: SubgraphOptions<Ctx>): Promise<RunningServer> {
+  const { logger } = options;
+  const production = options.production ?? false;
+  const metrics = options.metrics ?? createMetrics(options.name);
+  const auth = createAuth(options.jwtSecret);
+  const apollo = new ApolloServer<Ctx>({
+    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    introspection: true,
+    includeStacktraceInErrorResponses: !production,
+    formatError: formatErrorFor(production),
+    plugins: [maskingPlugin(logger, production) as ApolloServerPlugin<Ctx>],
+    // subgraphs sit behind the BFFs, which enforce CSRF prevention themselves
+    csrfPrevention: false,
+  });
+  await apollo.start();
+  let schemaLoaded = true;
+  const server = await startHttpServer({
+    port: options.port,
+    logger,
+    metrics,
+    shutdownTimeoutMs: options.shutdownTimeoutMs,
+    readiness: { schema: async () => { if (!schemaLoaded) throw new Error('schema not loaded'); }, ...options.readiness },
+    routes: {
+      '* /graphql': graphqlRoute(apollo, async (req) => options.context(await createRequestContext(req.headers, auth, logger))),
+      ...options.routes,
+    },
+  });
+  logger.info({ url: `${server.url}/graphql` }, `${options.name} subgraph ready`);
+  return {
+    ...server,
+    async stop() {
+      schemaLoaded = false;
+      await server.stop();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/** The PostgreSQL server tests run against (trust auth on this machine). */
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+/** The RabbitMQ broker tests run against. */
+export const TEST_AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+/** The secret tests sign their tokens with. */
+export const TEST_JWT_SECRET = 'test-secret-for-the-test-suite-only-0123456789';
+
+/** A short unique id for one test run: database prefixes, exchange and queue names. */
+export const uniqueRunId = (label = 't'): string => `${label}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+
+/**
+ * A database namespace for one test run: pass `url` as DATABASE_URL and every service creates
+ * `<prefix>_<service>`; `drop()` removes all of them.
+ */
+export function testDatabaseServer(label = 'test'): { url: string; prefix: string; drop(): Promise<void> } {
+  const prefix = uniqueRunId(label);
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${prefix}`;
+  return {
+    url: url.toString(),
+    prefix,
+    async drop() {
+      const admin = new Client({ connectionString: TEST_POSTGRES_URL });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${prefix}\\_%`]);
+        for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
+
+/**
+ * Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`
+ * with the last error or value it saw. Tests wait for conditions, never for fixed times.
+ */
+export async function waitFor<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  { timeoutMs = 10_000, intervalMs = 25, what = 'condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value as T;
+      last = value;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** POSTs a GraphQL document and returns the parsed response with its HTTP status. */
+export async function postGraphQL<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  { token, headers = {}, operationName }: { token?: string; headers?: Record<string, string>; operationName?: string } = {},
+): Promise<{ status: number; data?: T | null; errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown[] }[]; headers: Headers }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'apollo-require-preflight': 'true',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: JSON.stringify({ query, variables, operationName }),
+  });
+  const json = (await res.json()) as { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  return { status: res.status, ...json, headers: res.headers };
+}
