@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineEvent } from '../contract';
 import { amount, id, isoTime, quantity } from './shared';
@@ -23,3 +24,30 @@ export const CartCheckedOut = defineEvent({
     checkedOutAt: isoTime,
   }),
 });
+
+export const CartChanged = defineEvent({
+  type: 'CartChanged',
+  routingKey: 'cart.cart.changed.v1',
+  version: 1,
+  source: 'cart',
+  description:
+    "A cart's contents or prices changed (line added, updated, removed, re-priced, emptied by checkout). " +
+    'Discount keeps the subtotal to check coupon minimums when a coupon is applied. Subject: cartId; sequence: the cart version.',
+  schema: z.object({
+    cartId: id,
+    customerId: id,
+    subtotal: amount,
+    currencyCode: z.string().length(3),
+    totalQuantity: z.number().int().min(0),
+  }),
+});
+
+/**
+ * Every customer has exactly one cart, and its id is derived from the customer id, so the
+ * discount subgraph can address the viewer's cart (`applyCoupon` returns it) without asking cart.
+ */
+export function cartIdOf(customerId: string): string {
+  const hex = createHash('sha256').update(`cart:${customerId}`).digest('hex');
+  // shaped as a UUID (version nibble 5, RFC 4122 variant) so it reads like every other id
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

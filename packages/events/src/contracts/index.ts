@@ -15,7 +15,7 @@ export const allEvents: readonly EventContract[] = [
   ...Object.values(cart),
   ...Object.values(discount),
   ...Object.values(order),
-] as EventContract[];
+].filter((c) => typeof c === 'object') as EventContract[];
 
 export const contractByType = new Map(allEvents.map((c) => [c.type, c]));
 export const contractByRoutingKey = new Map(allEvents.map((c) => [c.routingKey, c]));
