@@ -17,6 +17,7 @@ export enum ErrorCode {
   OutOfStock = 'OUT_OF_STOCK',
   InvalidQuantity = 'INVALID_QUANTITY',
   CartEmpty = 'CART_EMPTY',
+  CartFull = 'CART_FULL',
   CouponInvalid = 'COUPON_INVALID',
   CouponTaken = 'COUPON_CODE_TAKEN',
   OrderNotFound = 'ORDER_NOT_FOUND',
