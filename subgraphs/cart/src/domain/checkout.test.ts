@@ -1,0 +1,49 @@
+import { ErrorCode } from '@shop/service-kit/errors';
+import { priceCart, type KnownProduct } from './cart';
+import { decideCheckout, isValidIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from './checkout';
+
+const mug: KnownProduct = { productId: 'mug', name: 'Mug', price: 1299, currencyCode: 'EUR' };
+const known = new Map([[mug.productId, mug]]);
+const now = new Date('2026-11-24T10:00:00.000Z');
+const newOrderId = () => 'order-1';
+
+describe('decideCheckout', () => {
+  it('a cart with lines → a new order with lines, prices and subtotal frozen', () => {
+    const cart = priceCart([{ productId: 'mug', quantity: 2 }], known, 'EUR');
+    expect(decideCheckout({ previous: null, cart, newOrderId, now })).toEqual({
+      kind: 'checkout',
+      order: {
+        orderId: 'order-1',
+        lines: [{ productId: 'mug', productName: 'Mug', quantity: 2, unitPrice: 1299, lineTotal: 2598 }],
+        subtotal: 2598,
+        currencyCode: 'EUR',
+        checkedOutAt: now,
+      },
+    });
+  });
+
+  it('an empty cart → CART_EMPTY', () => {
+    expect(() => decideCheckout({ previous: null, cart: priceCart([], known, 'EUR'), newOrderId, now })).toThrow(
+      expect.objectContaining({ code: ErrorCode.CartEmpty }),
+    );
+  });
+
+  it('a key answered before → the same order id, even though the cart is now empty', () => {
+    const decision = decideCheckout({ previous: { orderId: 'order-0' }, cart: priceCart([], known, 'EUR'), newOrderId, now });
+    expect(decision).toEqual({ kind: 'replay', orderId: 'order-0' });
+  });
+
+  it('a key answered before wins over a refilled cart (no second order)', () => {
+    const cart = priceCart([{ productId: 'mug', quantity: 1 }], known, 'EUR');
+    expect(decideCheckout({ previous: { orderId: 'order-0' }, cart, newOrderId, now })).toEqual({ kind: 'replay', orderId: 'order-0' });
+  });
+});
+
+describe('isValidIdempotencyKey', () => {
+  it('accepts a uuid and refuses blank or overlong keys', () => {
+    expect(isValidIdempotencyKey('3f1c9a3e-2b7d-4d2e-9d7c-5a1f0e8b6c42')).toBe(true);
+    expect(isValidIdempotencyKey('')).toBe(false);
+    expect(isValidIdempotencyKey('   ')).toBe(false);
+    expect(isValidIdempotencyKey('k'.repeat(MAX_IDEMPOTENCY_KEY_LENGTH + 1))).toBe(false);
+  });
+});

@@ -1,0 +1,61 @@
+import { DomainError, ErrorCode } from '@shop/service-kit/errors';
+import { type Cents } from '@shop/service-kit/money';
+import type { PricedCart } from './cart';
+
+/** Longest idempotency key accepted (CartCheckedOut carries it). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+export interface PreviousCheckout {
+  orderId: string;
+}
+
+/** The cart as it was sold: lines, prices and subtotal frozen at checkout. */
+export interface FrozenOrder {
+  orderId: string;
+  lines: { productId: string; productName: string; quantity: number; unitPrice: Cents; lineTotal: Cents }[];
+  subtotal: Cents;
+  currencyCode: string;
+  checkedOutAt: Date;
+}
+
+export type CheckoutDecision =
+  /** this key was answered before: the same order, nothing new */
+  | { kind: 'replay'; orderId: string }
+  /** a new order: freeze the cart, empty it, record the key */
+  | { kind: 'checkout'; order: FrozenOrder };
+
+/** A key the client must send well-formed; a malformed one is a fault of the client, not of the shopper. */
+export function isValidIdempotencyKey(key: string): boolean {
+  return key.trim().length > 0 && key.length <= MAX_IDEMPOTENCY_KEY_LENGTH;
+}
+
+/**
+ * Decides a checkout. The previous answer for the same customer + key wins over everything
+ * (a retried request must not see CART_EMPTY because its first attempt emptied the cart);
+ * otherwise an empty cart → CART_EMPTY, and a cart with lines is frozen into a new order.
+ */
+export function decideCheckout(input: {
+  previous: PreviousCheckout | null;
+  cart: PricedCart;
+  newOrderId: () => string;
+  now: Date;
+}): CheckoutDecision {
+  if (input.previous) return { kind: 'replay', orderId: input.previous.orderId };
+  if (input.cart.lines.length === 0) throw new DomainError(ErrorCode.CartEmpty, 'Your cart is empty: add something before checking out');
+  return {
+    kind: 'checkout',
+    order: {
+      orderId: input.newOrderId(),
+      lines: input.cart.lines.map((l) => ({
+        productId: l.productId,
+        productName: l.name,
+        quantity: l.quantity,
+        unitPrice: l.price,
+        lineTotal: l.lineTotal,
+      })),
+      subtotal: input.cart.subtotal,
+      currencyCode: input.cart.currencyCode,
+      checkedOutAt: input.now,
+    },
+  };
+}
