@@ -1,0 +1,102 @@
+/**
+ * The order's commands and the one `decide` that answers each: the events to append, or an
+ * OrderError. Pure: the caller loads the stream, folds it into `state`, and appends the result.
+ */
+import type { Cents } from '@shop/service-kit/money';
+import { OrderError, orderNotFound } from './errors';
+import type { OpenedOrder, Order, OrderEvent, OrderLine } from './order';
+import { recordCouponReply, recordStockReply, type CouponReplyInput, type StockReplyInput } from './saga';
+import { guard } from './transitions';
+
+type Command<Type extends string, Data> = { type: Type; data: Data; metadata: { now: Date } };
+
+/** A checkout, frozen: lines, prices and subtotal in cents, and the number the order gets. */
+export interface PlaceOrderData {
+  orderId: string;
+  customerId: string;
+  cartId: string;
+  number: string;
+  lines: OrderLine[];
+  subtotal: Cents;
+  currencyCode: string;
+  placedAt: Date;
+}
+
+export type PlaceOrder = Command<'PlaceOrder', PlaceOrderData>;
+export type RecordStockReply = Command<'RecordStockReply', { orderId: string; reply: StockReplyInput }>;
+export type RecordCouponReply = Command<'RecordCouponReply', { orderId: string; reply: CouponReplyInput }>;
+export type CancelOrder = Command<'CancelOrder', { orderId: string; by: string; isAdmin: boolean }>;
+export type ShipOrder = Command<'ShipOrder', { orderId: string; by: string }>;
+
+export type OrderCommand = PlaceOrder | RecordStockReply | RecordCouponReply | CancelOrder | ShipOrder;
+
+export function decide(command: OrderCommand, state: Order): OrderEvent[] {
+  const { now } = command.metadata;
+  switch (command.type) {
+    case 'PlaceOrder':
+      return placeOrder(state, command.data);
+    case 'RecordStockReply':
+      return recordStockReply(state, command.data.reply, command.data.orderId, now);
+    case 'RecordCouponReply':
+      return recordCouponReply(state, command.data.reply, command.data.orderId, now);
+    case 'CancelOrder':
+      return cancelOrder(state, command.data, now);
+    case 'ShipOrder':
+      return shipOrder(state, command.data, now);
+    default: {
+      const unexpected: never = command;
+      throw new Error(`unknown order command ${(unexpected as OrderCommand).type}`);
+    }
+  }
+}
+
+/**
+ * Opens the order as PENDING. The order id comes from the checkout, so a checkout seen twice
+ * (redelivered, or re-published by the cart) finds the order already there and changes nothing.
+ */
+export function placeOrder(state: Order, data: PlaceOrderData): OrderEvent[] {
+  if (state.status !== 'NONE') return [];
+  assertTotalsAddUp(data);
+  const { orderId, customerId, cartId, number, lines, subtotal, currencyCode, placedAt } = data;
+  return [
+    {
+      type: 'OrderPlaced',
+      data: { orderId, customerId, cartId, number, lines, subtotal, currencyCode, placedAt: placedAt.toISOString() },
+    },
+  ];
+}
+
+/** The owner or an admin cancels a PENDING or CONFIRMED order; someone else's order is "not found". */
+export function cancelOrder(state: Order, { orderId, by, isAdmin }: CancelOrder['data'], now: Date): OrderEvent[] {
+  const order = visibleTo(state, orderId, by, isAdmin);
+  guard(order, 'cancel');
+  const previousStatus = order.status as 'PENDING' | 'CONFIRMED';
+  const reason = isAdmin && by !== order.details.customerId ? 'Cancelled by an administrator' : 'Cancelled by the customer';
+  return [{ type: 'OrderCancelled', data: { reason, cancelledBy: by, byAdmin: isAdmin, previousStatus, at: now.toISOString() } }];
+}
+
+/** An admin ships a CONFIRMED order (the admin role is checked before the command is sent). */
+export function shipOrder(state: Order, { orderId, by }: ShipOrder['data'], now: Date): OrderEvent[] {
+  if (state.status === 'NONE') throw orderNotFound(orderId);
+  guard(state, 'ship');
+  return [{ type: 'OrderShipped', data: { shippedBy: by, at: now.toISOString() } }];
+}
+
+/** Never reveal whether someone else's order exists: to them it is simply not found. */
+function visibleTo(state: Order, orderId: string, viewer: string, isAdmin: boolean): OpenedOrder {
+  if (state.status === 'NONE' || (!isAdmin && state.details.customerId !== viewer)) throw orderNotFound(orderId);
+  return state;
+}
+
+/** The cart computed the figures; an order whose figures do not add up is never opened. */
+function assertTotalsAddUp({ orderId, lines, subtotal }: PlaceOrderData): void {
+  const problem = (message: string) => new OrderError('INVALID_CHECKOUT', `Checkout for order ${orderId}: ${message}`);
+  if (lines.length === 0) throw problem('no lines');
+  for (const line of lines) {
+    if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) throw problem(`quantity of ${line.productId} must be positive`);
+    if (line.unitPrice < 0) throw problem(`price of ${line.productId} is negative`);
+    if (line.lineTotal !== line.unitPrice * line.quantity) throw problem(`line total of ${line.productId} is not quantity × unit price`);
+  }
+  const sum = lines.reduce((acc, line) => acc + line.lineTotal, 0);
+  if (sum !== subtotal) throw problem(`subtotal ${subtotal} is not the sum of the lines (${sum}) [cents]`);
+}

@@ -1,0 +1,158 @@
+/**
+ * The order saga: how the order reacts to its participants' replies. Catalog answers OrderPlaced
+ * with StockReserved or StockReservationFailed (all lines or none); discount answers with
+ * CouponRedeemed (also when the cart had no coupon: couponCode null) or CouponRedemptionFailed.
+ *
+ *   PENDING ──(stock reserved AND coupon redeemed/none)──► CONFIRMED
+ *   PENDING ──(any refusal)──► REJECTED, reason = the refusal
+ *
+ * Compensation. OrderRejected and OrderCancelled are published (outbox, same transaction as the
+ * status change) to catalog and discount, which release whatever they hold for the order when
+ * they see it, and leave a tombstone when they have not seen the order yet so that a late
+ * OrderPlaced reserves nothing. So every step already taken is undone by the closing event
+ * itself; the order does not send one release per step.
+ *
+ * Late, duplicate and reordered replies. A reply that can no longer change the order (the
+ * order is closed, or that participant already answered) is recorded as LateReplyRecorded,
+ * never dropped silently. If the participant says it holds something (stock reserved, coupon
+ * redeemed) for a REJECTED/CANCELLED order, it reserved it before it processed the closing
+ * event (after it, the tombstone forbids reserving); that closing event is already in the
+ * outbox and is delivered at least once, so the participant releases what it holds when it
+ * processes it. The record names that event (`compensatedBy`) so the audit trail shows why the
+ * counts end up exact. The first answer of a participant counts; a contradicting later answer
+ * is recorded and changes nothing.
+ *
+ * Shaped like a workflow (emmett): `decide(reply, state) → events`, `evolve`, `initialState`.
+ */
+import type { Cents } from '@shop/service-kit/money';
+import { OrderError, orderNotFound } from './errors';
+import {
+  applicableDiscount,
+  evolve,
+  initialState,
+  type CouponStep,
+  type LateReplyRecorded,
+  type OpenedOrder,
+  type Order,
+  type OrderEvent,
+  type ParticipantReply,
+  type StockStep,
+} from './order';
+import { canTransition, guard, isClosed } from './transitions';
+
+export type StockReplyInput = { type: 'StockReserved' } | { type: 'StockReservationFailed'; reason: string };
+export type CouponReplyInput =
+  | { type: 'CouponRedeemed'; couponCode: string | null; discount: Cents }
+  | { type: 'CouponRedemptionFailed'; couponCode: string; reason: string };
+export type ReplyInput = StockReplyInput | CouponReplyInput;
+
+/** Catalog's answer to OrderPlaced. */
+export function recordStockReply(state: Order, reply: StockReplyInput, orderId: string, now: Date): OrderEvent[] {
+  const order = opened(state, orderId);
+  const at = now.toISOString();
+  if (order.status !== 'PENDING' || order.stock.status !== 'AWAITING') return [lateReply(order, reply, at)];
+  if (reply.type === 'StockReservationFailed') {
+    return [{ type: 'StockReservationFailed', data: { reason: reply.reason, at } }, reject(order, `Stock could not be reserved: ${reply.reason}`, at)];
+  }
+  const reserved: OrderEvent = { type: 'StockReserved', data: { at } };
+  return [reserved, ...confirmWhenSettled(evolve(order, reserved) as OpenedOrder, at)];
+}
+
+/** Discount's answer to OrderPlaced. */
+export function recordCouponReply(state: Order, reply: CouponReplyInput, orderId: string, now: Date): OrderEvent[] {
+  const order = opened(state, orderId);
+  const at = now.toISOString();
+  if (reply.type === 'CouponRedeemed' && (!Number.isSafeInteger(reply.discount) || reply.discount < 0)) {
+    throw new OrderError('INVALID_REPLY', `CouponRedeemed for order ${orderId} has a negative or inexact discount`);
+  }
+  if (order.status !== 'PENDING' || order.coupon.status !== 'AWAITING') return [lateReply(order, reply, at)];
+  if (reply.type === 'CouponRedemptionFailed') {
+    const { couponCode, reason } = reply;
+    return [
+      { type: 'CouponRedemptionFailed', data: { couponCode, reason, at } },
+      reject(order, `Coupon ${couponCode} could not be redeemed: ${reason}`, at),
+    ];
+  }
+  const redeemed: OrderEvent = { type: 'CouponRedeemed', data: { couponCode: reply.couponCode, discount: reply.discount, at } };
+  return [redeemed, ...confirmWhenSettled(evolve(order, redeemed) as OpenedOrder, at)];
+}
+
+/** The saga as a workflow: replies in, order events out. */
+export const orderSaga = {
+  initialState,
+  evolve,
+  decide(reply: ReplyInput & { orderId: string; now: Date }, state: Order): OrderEvent[] {
+    switch (reply.type) {
+      case 'StockReserved':
+      case 'StockReservationFailed':
+        return recordStockReply(state, reply, reply.orderId, reply.now);
+      case 'CouponRedeemed':
+      case 'CouponRedemptionFailed':
+        return recordCouponReply(state, reply, reply.orderId, reply.now);
+      default: {
+        const unexpected: never = reply;
+        throw new Error(`unknown reply ${(unexpected as ReplyInput).type}`);
+      }
+    }
+  },
+};
+
+function opened(state: Order, orderId: string): OpenedOrder {
+  // a reply for an order we never placed cannot be right: it goes to the dead-letter queue
+  if (state.status === 'NONE') throw orderNotFound(orderId);
+  return state;
+}
+
+/** Both participants agreed: the order is confirmed with the redeemed discount. */
+function confirmWhenSettled(order: OpenedOrder, at: string): OrderEvent[] {
+  if (order.stock.status !== 'RESERVED' || order.coupon.status !== 'REDEEMED' || !canTransition(order, 'confirm')) return [];
+  guard(order, 'confirm');
+  const { subtotal } = order.details;
+  const discount = applicableDiscount(subtotal, order.coupon.discount);
+  return [{ type: 'OrderConfirmed', data: { subtotal, discount, total: subtotal - discount, couponCode: order.coupon.couponCode, at } }];
+}
+
+function reject(order: OpenedOrder, reason: string, at: string): OrderEvent {
+  guard(order, 'reject');
+  return { type: 'OrderRejected', data: { reason, at } };
+}
+
+const PARTICIPANT: Record<ParticipantReply, 'catalog' | 'discount'> = {
+  StockReserved: 'catalog',
+  StockReservationFailed: 'catalog',
+  CouponRedeemed: 'discount',
+  CouponRedemptionFailed: 'discount',
+};
+
+/** What the participant answered before, in reply terms (null: it had not answered). */
+function earlierAnswer(step: StockStep | CouponStep, reply: ParticipantReply): ParticipantReply | null {
+  if (step.status === 'AWAITING') return null;
+  if (PARTICIPANT[reply] === 'catalog') return step.status === 'RESERVED' ? 'StockReserved' : 'StockReservationFailed';
+  return step.status === 'REDEEMED' ? 'CouponRedeemed' : 'CouponRedemptionFailed';
+}
+
+const holdsSomething = (reply: ReplyInput): boolean =>
+  reply.type === 'StockReserved' || (reply.type === 'CouponRedeemed' && reply.couponCode !== null);
+
+function lateReply(order: OpenedOrder, reply: ReplyInput, at: string): LateReplyRecorded {
+  const participant = PARTICIPANT[reply.type];
+  const earlier = earlierAnswer(participant === 'catalog' ? order.stock : order.coupon, reply.type);
+  const kind = earlier === null ? 'AFTER_CLOSE' : earlier === reply.type ? 'DUPLICATE' : 'CONTRADICTS_EARLIER_REPLY';
+  const holds = holdsSomething(reply);
+  const compensatedBy = holds && isClosed(order) ? (order.status === 'REJECTED' ? 'OrderRejected' : 'OrderCancelled') : null;
+  const what =
+    kind === 'AFTER_CLOSE'
+      ? `${reply.type} arrived after the order was ${order.status}`
+      : kind === 'DUPLICATE'
+        ? `${reply.type} arrived again while the order is ${order.status}; the first one was already applied`
+        : `${reply.type} contradicts the earlier ${earlier} while the order is ${order.status}; the first answer stands`;
+  const consequence = compensatedBy
+    ? `${participant} releases what it holds for the order when it processes ${compensatedBy}, already published`
+    : holds
+      ? 'what it holds belongs to this order'
+      : 'nothing is held for the order';
+  return {
+    type: 'LateReplyRecorded',
+    data: { reply: reply.type, statusAtArrival: order.status, kind, holds, compensatedBy, detail: `${what}; ${consequence}`, at },
+  };
+}
