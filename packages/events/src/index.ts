@@ -1,8 +1,14 @@
 import { join } from 'node:path';
 
+export * from './bus';
+export * from './consumers';
 export * from './contract';
 export * from './contracts';
 export * from './envelope';
+export * from './in-memory-bus';
+export * from './inbox';
+export * from './outbox';
+export * from './sql';
 
 /** SQL migrations of the backbone's own tables (outbox, inbox, consumer versions); every service applies them first. */
 export const EVENTS_MIGRATIONS_DIR = join(__dirname, '..', 'migrations');

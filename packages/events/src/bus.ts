@@ -1,0 +1,148 @@
+import type { Envelope } from './envelope';
+
+/**
+ * The transport between services: a topic exchange with at-least-once delivery, bounded retries
+ * with back-off, and a dead-letter queue per consuming queue. Two implementations share this
+ * contract (and one test suite): `createInMemoryBus` (embedded mode, fast tests) and
+ * `createRabbitBus` from `@shop/events/rabbitmq`.
+ */
+export interface EventBus {
+  /**
+   * Publishes one envelope under `routingKey` (`<producer>.<entity>.<fact>.v<major>`).
+   * Resolves once the broker has confirmed it (persisted); rejects when it could not.
+   * Does not validate: producers validate with `createEnvelope`, consumers on receipt.
+   */
+  publish(routingKey: string, envelope: Envelope): Promise<void>;
+  /**
+   * Declares `options.queue`, binds it to `options.routingKeys` and delivers each message to
+   * `handler` once it has parsed and validated (`parseEnvelope`). A message is settled when the
+   * handler resolves; when it throws, the message is retried after `retryDelayMs(attempt)` until
+   * `maxAttempts`, then dead-lettered. `PoisonMessageError` (thrown by validation or the handler)
+   * dead-letters at once. Resolves once the consumer is attached.
+   */
+  consume(options: ConsumeOptions, handler: (envelope: Envelope) => Promise<void>): Promise<Consumer>;
+  /** The dead-letter queue of a (durable) consuming queue, by the name given to `consume`. */
+  deadLetters(queue: string): DeadLetterQueue;
+  /** Readiness: resolves when the transport can publish, throws with a reason when it cannot. */
+  check(): Promise<void>;
+  /** Stops every consumer (waiting for running handlers) and closes the connection. */
+  close(): Promise<void>;
+}
+
+export interface ConsumeOptions {
+  /** Logical queue name, one per consuming service (`cart`). Instances of a service share it. */
+  queue: string;
+  /** Binding patterns on the topic exchange: `*` matches one word, `#` zero or more. */
+  routingKeys: readonly string[];
+  /** Messages handled at once by this consumer (and held unacknowledged). Default 20. */
+  prefetch?: number;
+  /** Deliveries before a failing message is dead-lettered, the first one included. Default 5. */
+  maxAttempts?: number;
+  /** Delay before retry number `attempt` (1 = the first retry). Default: 200 ms doubling, max 30 s. */
+  retryDelayMs?: (attempt: number) => number;
+  /**
+   * One private queue per consumer instead of one shared per service: every instance sees every
+   * event (BFF subscriptions). The queue is deleted when the consumer stops or its connection
+   * drops, so it only carries live traffic.
+   */
+  exclusive?: boolean;
+}
+
+/** A running consumer. */
+export interface Consumer {
+  /** Stops taking messages and resolves once the handlers in progress have settled. */
+  stop(): Promise<void>;
+}
+
+/** A message parked in a dead-letter queue, with why it was parked. */
+export interface DeadLetter {
+  /** The envelope id when the message had one (replay by this id), else a generated id. */
+  id: string;
+  /** Logical queue it was dead-lettered from; replay sends it back there. */
+  queue: string;
+  routingKey: string;
+  /** Envelope type when readable, for listings. */
+  type: string | null;
+  /** The message body as received (it may not be a valid envelope: poison messages). */
+  body: string;
+  /** The last error: the handler's, or why the message is poison. */
+  error: string;
+  /** Deliveries made before it was parked. */
+  attempts: number;
+  /** ISO-8601 time it was parked. */
+  deadLetteredAt: string;
+}
+
+export interface DeadLetterQueue {
+  /** Every parked message, oldest first. Non-destructive. */
+  list(): Promise<DeadLetter[]>;
+  /**
+   * Sends parked messages back to their queue with a fresh attempt count: all of them, or only
+   * the one with `id`. Resolves to the number replayed.
+   */
+  replay(id?: string): Promise<number>;
+}
+
+export const DEFAULT_PREFETCH = 20;
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+/** 200 ms, 400 ms, 800 ms … capped at 30 s. */
+export function defaultRetryDelayMs(attempt: number): number {
+  return Math.min(200 * 2 ** Math.max(0, attempt - 1), 30_000);
+}
+
+/** The options a transport applies, defaults filled in. */
+export function resolveConsumeOptions(options: ConsumeOptions): Required<ConsumeOptions> {
+  if (!/^[A-Za-z0-9_.-]+$/.test(options.queue)) {
+    throw new Error(`queue name "${options.queue}" may only contain letters, digits, ".", "_" and "-"`);
+  }
+  if (options.routingKeys.length === 0) throw new Error(`queue ${options.queue} has no routing keys to bind`);
+  const resolved = {
+    queue: options.queue,
+    routingKeys: options.routingKeys,
+    prefetch: options.prefetch ?? DEFAULT_PREFETCH,
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retryDelayMs: options.retryDelayMs ?? defaultRetryDelayMs,
+    exclusive: options.exclusive ?? false,
+  };
+  if (!Number.isInteger(resolved.prefetch) || resolved.prefetch < 1) throw new Error('prefetch must be a positive integer');
+  if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) throw new Error('maxAttempts must be a positive integer');
+  return resolved;
+}
+
+/**
+ * Topic matching as RabbitMQ does it: words split on ".", `*` is exactly one word, `#` is zero
+ * or more words.
+ */
+export function matchesRoutingKey(pattern: string, routingKey: string): boolean {
+  const p = pattern.split('.');
+  const k = routingKey.split('.');
+  const match = (i: number, j: number): boolean => {
+    if (i === p.length) return j === k.length;
+    if (p[i] === '#') {
+      for (let skip = j; skip <= k.length; skip++) if (match(i + 1, skip)) return true;
+      return false;
+    }
+    if (j === k.length) return false;
+    return (p[i] === '*' || p[i] === k[j]) && match(i + 1, j + 1);
+  };
+  return match(0, 0);
+}
+
+/** Error text for a dead letter: the message only, stacks stay in the logs. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`.slice(0, 2_000);
+  return String(error).slice(0, 2_000);
+}
+
+/** The id and type of a message body when it has them, for dead-letter listings (no validation). */
+export function peekEnvelope(body: string): { id: string | null; type: string | null } {
+  try {
+    const value: unknown = JSON.parse(body);
+    if (typeof value !== 'object' || value === null) return { id: null, type: null };
+    const { id, type } = value as Record<string, unknown>;
+    return { id: typeof id === 'string' ? id : null, type: typeof type === 'string' ? type : null };
+  } catch {
+    return { id: null, type: null };
+  }
+}

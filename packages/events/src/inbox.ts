@@ -1,0 +1,70 @@
+import type { Envelope } from './envelope';
+import type { SqlTx, TransactionRunner } from './sql';
+
+/**
+ * Runs `effect` at most once per (consumer, event id): the inbox row and the effect commit in one
+ * transaction, so a redelivered or duplicated event finds its row and changes nothing. Two
+ * concurrent deliveries of one event serialize on the inbox primary key; the second sees the
+ * first's row once it commits. If `effect` throws, nothing is recorded and the event can be retried.
+ *
+ * @returns true when the effect ran, false when the event had already been handled (skipped).
+ */
+export async function handleOnce<Tx extends SqlTx>(
+  prisma: TransactionRunner<Tx>,
+  consumer: string,
+  envelope: Pick<Envelope, 'id' | 'type'>,
+  effect: (tx: Tx) => Promise<void>,
+): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const inserted = await tx.$executeRawUnsafe(
+      'INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2::uuid, $3) ON CONFLICT DO NOTHING',
+      consumer,
+      envelope.id,
+      envelope.type,
+    );
+    if (inserted === 0) return false;
+    await effect(tx);
+    return true;
+  });
+}
+
+/**
+ * Records that `consumer` has applied version `sequence` of aggregate `subject`, if it is newer than
+ * what it applied before. Call it in the handler's transaction and skip the effect when it returns
+ * false: an older fact arriving after a newer one must not overwrite it.
+ *
+ * @returns true when `sequence` is newer (apply the fact), false when it is older or the same.
+ */
+export async function advanceVersion(tx: SqlTx, consumer: string, subject: string, sequence: number | bigint): Promise<boolean> {
+  const changed = await tx.$executeRawUnsafe(
+    `INSERT INTO consumer_versions (consumer, subject, version) VALUES ($1, $2, $3::bigint)
+     ON CONFLICT (consumer, subject) DO UPDATE SET version = EXCLUDED.version, updated_at = now()
+     WHERE consumer_versions.version < EXCLUDED.version`,
+    consumer,
+    subject,
+    sequence.toString(),
+  );
+  return changed > 0;
+}
+
+/** The newest version of `subject` that `consumer` has applied, or null if none. */
+export async function appliedVersion(tx: SqlTx, consumer: string, subject: string): Promise<number | null> {
+  const rows = await tx.$queryRawUnsafe<{ version: string }[]>(
+    'SELECT version::text AS version FROM consumer_versions WHERE consumer = $1 AND subject = $2',
+    consumer,
+    subject,
+  );
+  return rows.length === 0 ? null : Number(rows[0].version);
+}
+
+/**
+ * Forgets inbox rows older than `retentionMs`; resolves to how many. Keep the retention well above
+ * the longest time a message can spend in retries and dead letters, or a late replay of an
+ * already handled event would apply twice.
+ */
+export async function pruneInbox(sql: SqlTx, retentionMs: number): Promise<number> {
+  return sql.$executeRawUnsafe(
+    'DELETE FROM inbox WHERE handled_at < now() - make_interval(secs => $1::float8 / 1000)',
+    retentionMs,
+  );
+}

@@ -1,0 +1,220 @@
+import pino, { type Logger } from 'pino';
+import { describeError, type EventBus } from './bus';
+import { contractByType } from './contracts';
+import { parseEnvelope, type Envelope } from './envelope';
+import type { SqlClient, SqlTx } from './sql';
+
+/**
+ * Writes `envelopes` to the outbox inside the caller's transaction, next to the state change that
+ * caused them: both commit or neither does. Each envelope is validated again against its
+ * contract (a bad event must fail the producer's transaction, not its consumers). Appending the
+ * same envelope id twice fails on the primary key.
+ */
+export async function appendToOutbox(tx: SqlTx, envelopes: readonly Envelope[]): Promise<void> {
+  if (envelopes.length === 0) return;
+  const values: unknown[] = [];
+  const rows = envelopes.map((envelope, i) => {
+    const contract = contractByType.get(envelope.type);
+    if (!contract) throw new Error(`cannot append ${envelope.type} to the outbox: no contract defines it`);
+    const json = JSON.stringify(envelope);
+    try {
+      parseEnvelope(json);
+    } catch (e) {
+      throw new Error(`cannot append ${envelope.type} ${envelope.id} to the outbox: ${(e as Error).message}`);
+    }
+    values.push(envelope.id, contract.routingKey, json);
+    return `($${i * 3 + 1}::uuid, $${i * 3 + 2}, $${i * 3 + 3}::jsonb)`;
+  });
+  await tx.$executeRawUnsafe(`INSERT INTO outbox (id, routing_key, envelope) VALUES ${rows.join(', ')}`, ...values);
+}
+
+/** Where the relay hears that rows were appended: `Database.listen` of `@shop/service-kit`. */
+export interface NotificationSource {
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+}
+
+export interface OutboxRelayOptions {
+  /** The service's Prisma client (or anything with `$transaction` and raw queries). */
+  prisma: SqlClient;
+  /** LISTEN source (the service's `Database`); without it the relay only polls. */
+  database?: NotificationSource;
+  bus: EventBus;
+  logger?: Logger;
+  service: string;
+  /** Rows claimed and published per transaction. Default 500. */
+  batchSize?: number;
+  /** Poll interval when LISTEN works (a safety net) and when it does not. Default 500 / 250 ms. */
+  pollIntervalMs?: number;
+  /** Time a publish may take before the batch is given up and retried. Default 10 s. */
+  publishTimeoutMs?: number;
+  /** How long published rows are kept (for inspection) before they are pruned. Default 24 h. */
+  retentionMs?: number;
+  /** How often pruning runs. Default 1 min. */
+  pruneIntervalMs?: number;
+  /** Back-off after a failed batch: `min(250 ms · 2^(failures-1), maxBackoffMs)`. Default 5 s. */
+  maxBackoffMs?: number;
+}
+
+export interface OutboxRelay {
+  /** Stops relaying; resolves once the batch in progress has committed or rolled back. */
+  stop(): Promise<void>;
+  /** Rows not yet published. */
+  backlog(): Promise<number>;
+}
+
+interface OutboxRow {
+  id: string;
+  routing_key: string;
+  envelope: Envelope | string;
+}
+
+/**
+ * Publishes the outbox: woken by NOTIFY on commit, with a short poll as a safety net. Each batch is
+ * claimed with `FOR UPDATE SKIP LOCKED` inside a transaction, published with confirms, and
+ * stamped before commit, so several relays on one outbox never publish the same row twice. When
+ * the broker is down the batch rolls back (rows stay pending, their attempt count and last error
+ * are recorded) and the relay backs off and tries again: nothing is lost, and rows go out once it
+ * returns. A crash between the broker's confirm and the commit publishes a row again later:
+ * delivery is at least once, which consumers absorb with the inbox.
+ */
+export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { prisma, bus, service } = options;
+  const logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'outbox-relay', service });
+  const batchSize = options.batchSize ?? 500;
+  const publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
+  const retentionMs = options.retentionMs ?? 24 * 60 * 60 * 1000;
+  const maxBackoffMs = options.maxBackoffMs ?? 5_000;
+  let pollIntervalMs = options.pollIntervalMs ?? (options.database ? 500 : 250);
+
+  let stopped = false;
+  let failures = 0;
+  let wakeRequested = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+
+  /** One transaction: claim, publish, stamp. Resolves to the number of rows published. */
+  async function relayBatch(): Promise<number> {
+    let failure: unknown;
+    const published = await prisma.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
+          `SELECT id::text AS id, routing_key, envelope FROM outbox
+           WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          batchSize,
+        );
+        if (rows.length === 0) return 0;
+        // one channel, published in seq order: RabbitMQ keeps that order within every queue
+        const deadline = rejectAfter(publishTimeoutMs);
+        const results = await Promise.allSettled(
+          rows.map((row) => Promise.race([bus.publish(row.routing_key, envelopeOf(row)), deadline.promise])),
+        );
+        deadline.cancel();
+        const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.id);
+        const failed = rows.filter((_, i) => results[i].status === 'rejected').map((r) => r.id);
+        if (sent.length > 0) {
+          await tx.$executeRawUnsafe(
+            `UPDATE outbox SET published_at = clock_timestamp() WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`,
+            JSON.stringify(sent),
+          );
+        }
+        if (failed.length > 0) {
+          failure = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
+          await tx.$executeRawUnsafe(
+            `UPDATE outbox SET attempts = attempts + 1, last_error = $2
+             WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`,
+            JSON.stringify(failed),
+            describeError(failure),
+          );
+        }
+        return sent.length;
+      },
+      { timeout: publishTimeoutMs + 10_000, maxWait: 10_000 },
+    );
+    if (failure) throw failure;
+    return published;
+  }
+
+  async function drain(): Promise<void> {
+    try {
+      // a full batch means there is probably more: keep going before sleeping
+      while (!stopped && (await relayBatch()) === batchSize);
+      if (failures > 0) logger.info({ after: failures }, 'outbox relay publishing again');
+      failures = 0;
+    } catch (error) {
+      failures += 1;
+      const level = failures === 1 || failures % 20 === 0 ? 'warn' : 'debug';
+      logger[level]({ err: error, failures }, 'outbox relay could not publish; rows stay pending');
+    }
+  }
+
+  function backoffMs(): number {
+    return failures === 0 ? pollIntervalMs : Math.min(250 * 2 ** (failures - 1), maxBackoffMs);
+  }
+
+  const loop = (async () => {
+    if (options.database) {
+      try {
+        unlisten = await options.database.listen('outbox', () => {
+          wakeRequested = true;
+          if (failures === 0) wake?.(); // while backing off a NOTIFY must not hammer a broker that is down
+        });
+      } catch (error) {
+        pollIntervalMs = options.pollIntervalMs ?? 250;
+        logger.warn({ err: error }, 'LISTEN on outbox failed; the relay polls');
+      }
+    }
+    let lastPrune = 0;
+    while (!stopped) {
+      wakeRequested = false;
+      await drain();
+      if (!stopped && Date.now() - lastPrune >= (options.pruneIntervalMs ?? 60_000)) {
+        lastPrune = Date.now();
+        await pruneOutbox(prisma, retentionMs).catch((err) => logger.warn({ err }, 'outbox pruning failed'));
+      }
+      if (stopped || (wakeRequested && failures === 0)) continue;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        timer = setTimeout(resolve, backoffMs());
+      });
+      clearTimeout(timer);
+      wake = undefined;
+    }
+  })();
+
+  return {
+    async stop() {
+      stopped = true;
+      wake?.();
+      await loop;
+      await unlisten?.().catch(() => undefined);
+    },
+    async backlog() {
+      const [row] = await prisma.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+      return Number(row.n);
+    },
+  };
+}
+
+/** Deletes rows published more than `retentionMs` ago; resolves to how many. */
+export async function pruneOutbox(sql: SqlTx, retentionMs: number): Promise<number> {
+  return sql.$executeRawUnsafe(
+    `DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1::float8 / 1000)`,
+    retentionMs,
+  );
+}
+
+function envelopeOf(row: OutboxRow): Envelope {
+  // jsonb arrives parsed through Prisma and pg, as text through some adapters
+  return typeof row.envelope === 'string' ? (JSON.parse(row.envelope) as Envelope) : row.envelope;
+}
+
+/** A promise that rejects after `ms`, shared by every publish of a batch. */
+function rejectAfter(ms: number): { promise: Promise<never>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the broker did not confirm within ${ms} ms`)), ms);
+  });
+  promise.catch(() => undefined); // rejections are read through Promise.race only
+  return { promise, cancel: () => clearTimeout(timer) };
+}
