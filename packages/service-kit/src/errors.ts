@@ -10,6 +10,10 @@ export enum ErrorCode {
   RateLimited = 'RATE_LIMITED',
   PersistedQueryNotAllowed = 'PERSISTED_QUERY_NOT_ALLOWED',
   InternalServerError = 'INTERNAL_SERVER_ERROR',
+  /** a BFF refused a document over its depth, alias, directive, token or cost limit (extensions.limit says which) */
+  QueryTooComplex = 'QUERY_TOO_COMPLEX',
+  /** a BFF could not reach a subgraph in time; the fields it serves are null */
+  SubgraphUnavailable = 'SUBGRAPH_UNAVAILABLE',
   // userErrors: what the shopper or admin did wrong
   BadInput = 'BAD_INPUT',
   SkuTaken = 'SKU_TAKEN',
