@@ -1,0 +1,2 @@
+export { createRabbitBus, type RabbitBusOptions, type RabbitEventBus } from './rabbit-bus';
+export { deleteRabbitQueues } from './admin';
