@@ -1,0 +1,114 @@
+import { toCents } from '@shop/service-kit/money';
+import type { CartLine, KnownProduct, LineChange } from '../domain/cart';
+import type { CartPrisma, CartTx } from './cart-database';
+
+/** A cart as stored, with the replica's view of every product on its lines. */
+export interface CartSnapshot {
+  id: string;
+  customerId: string;
+  version: number;
+  /** in the order they were first added */
+  lines: CartLine[];
+  products: Map<string, KnownProduct>;
+}
+
+type Reader = CartPrisma | CartTx;
+
+interface PriceRow {
+  productId: string;
+  name: string;
+  price: { toFixed(digits: number): string };
+  currencyCode: string;
+}
+
+export const knownProductOf = (row: PriceRow): KnownProduct => ({
+  productId: row.productId,
+  name: row.name,
+  price: toCents(row.price.toFixed(2)),
+  currencyCode: row.currencyCode,
+});
+
+/** Carts by id with their lines and replica prices: three queries whatever the number of carts. */
+export async function findCarts(client: Reader, ids: readonly string[]): Promise<CartSnapshot[]> {
+  if (ids.length === 0) return [];
+  const carts = await client.cart.findMany({
+    where: { id: { in: [...ids] } },
+    include: { lines: { include: { product: true }, orderBy: [{ addedAt: 'asc' }, { productId: 'asc' }] } },
+  });
+  return carts.map((cart) => ({
+    id: cart.id,
+    customerId: cart.customerId,
+    version: cart.version,
+    lines: cart.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+    products: new Map(cart.lines.map((l) => [l.productId, knownProductOf(l.product)])),
+  }));
+}
+
+/** The products a cart holds right now (no lock: the caller locks their prices, then the cart). */
+export async function findCartProductIds(tx: CartTx, cartId: string): Promise<string[]> {
+  const lines = await tx.cartLine.findMany({ where: { cartId }, select: { productId: true } });
+  return lines.map((l) => l.productId);
+}
+
+/**
+ * Reads the replica's prices of `productIds` and holds them (FOR SHARE) until the transaction
+ * ends, so a price change waits for this cart change and then re-prices it, and this cart change
+ * never computes a subtotal from a price that is being replaced. Products the replica does not
+ * know are simply absent from the map.
+ */
+export async function lockKnownProducts(tx: CartTx, productIds: readonly string[]): Promise<Map<string, KnownProduct>> {
+  if (productIds.length === 0) return new Map();
+  const rows = await tx.$queryRaw<{ productId: string; name: string; price: string; currencyCode: string }[]>`
+    SELECT product_id AS "productId", name, price::text AS price, currency AS "currencyCode"
+    FROM product_prices WHERE product_id = ANY(${[...productIds]}::text[])
+    ORDER BY product_id FOR SHARE`;
+  return new Map(
+    rows.map((r) => [r.productId, { productId: r.productId, name: r.name, price: toCents(r.price), currencyCode: r.currencyCode }]),
+  );
+}
+
+/**
+ * Locks the customer's cart (FOR UPDATE), creating it on first use, and reads its lines. Every
+ * change to one cart goes through this lock, so cart versions never fork.
+ */
+export async function lockCart(tx: CartTx, cartId: string, customerId: string): Promise<{ version: number; lines: CartLine[] }> {
+  await tx.$executeRaw`INSERT INTO carts (id, customer_id) VALUES (${cartId}, ${customerId}) ON CONFLICT DO NOTHING`;
+  const [cart] = await tx.$queryRaw<{ version: number; customerId: string }[]>`
+    SELECT version, customer_id AS "customerId" FROM carts WHERE id = ${cartId} FOR UPDATE`;
+  if (!cart || cart.customerId !== customerId) throw new Error(`cart ${cartId} does not belong to its customer`);
+  const lines = await tx.cartLine.findMany({
+    where: { cartId },
+    select: { productId: true, quantity: true },
+    orderBy: [{ addedAt: 'asc' }, { productId: 'asc' }],
+  });
+  return { version: cart.version, lines };
+}
+
+/** Writes one decided change to a cart's lines. */
+export async function saveLineChange(tx: CartTx, cartId: string, change: LineChange, now: Date): Promise<void> {
+  switch (change.kind) {
+    case 'set':
+      await tx.cartLine.upsert({
+        where: { cartId_productId: { cartId, productId: change.productId } },
+        create: { cartId, productId: change.productId, quantity: change.quantity, addedAt: now },
+        update: { quantity: change.quantity },
+      });
+      return;
+    case 'remove':
+      await tx.cartLine.deleteMany({ where: { cartId, productId: change.productId } });
+      return;
+    case 'none':
+      return;
+  }
+}
+
+/** Empties a cart (checkout). */
+export async function removeAllLines(tx: CartTx, cartId: string): Promise<void> {
+  await tx.cartLine.deleteMany({ where: { cartId } });
+}
+
+/** Bumps a locked cart's version; resolves to the new version (CartChanged's sequence). */
+export async function bumpCartVersion(tx: CartTx, cartId: string, now: Date): Promise<number> {
+  const cart = await tx.cart.update({ where: { id: cartId }, data: { version: { increment: 1 }, updatedAt: now }, select: { version: true } });
+  return cart.version;
+}

@@ -1,0 +1,56 @@
+import type { CartTx } from '../data/cart-database';
+import { findCartProductIds, lockCart, lockKnownProducts } from '../data/cart-repository';
+import type { CartLine, KnownProduct } from '../domain/cart';
+import type { CartDeps } from './cart-deps';
+
+/** The cart's lines changed between reading them and locking the cart: run the transaction again. */
+class CartMovedOn extends Error {
+  constructor() {
+    super('cart changed while it was being locked');
+  }
+}
+
+const MAX_ATTEMPTS = 5;
+// a checkout of 50 carts at once must queue for connections rather than fail
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
+
+export interface LockedCart {
+  id: string;
+  customerId: string;
+  version: number;
+  lines: CartLine[];
+  /** the replica's prices of every product on the lines and of `alsoPrice`, held until commit */
+  known: Map<string, KnownProduct>;
+}
+
+/**
+ * Runs `work` in one transaction holding the customer's cart (created on first use).
+ *
+ * Locks are always taken prices first, then the cart — the order a price change takes them too
+ * (its product's price, then every cart holding it). So a cart change never computes a subtotal
+ * from a price that is being replaced, a re-pricing never misses a line added concurrently, and
+ * the two never deadlock. The price locks must be known before the cart is locked; when another
+ * request changed the lines in between, the transaction runs again.
+ */
+export async function withLockedCart<T>(
+  deps: CartDeps,
+  cart: { id: string; customerId: string },
+  alsoPrice: string | null,
+  work: (tx: CartTx, locked: LockedCart) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.prisma.$transaction(async (tx) => {
+        const productIds = new Set(await findCartProductIds(tx, cart.id));
+        if (alsoPrice !== null) productIds.add(alsoPrice);
+        const known = await lockKnownProducts(tx, [...productIds]);
+        const { version, lines } = await lockCart(tx, cart.id, cart.customerId);
+        if (lines.some((l) => !productIds.has(l.productId))) throw new CartMovedOn();
+        return work(tx, { ...cart, version, lines, known });
+      }, TRANSACTION_OPTIONS);
+    } catch (e) {
+      if (!(e instanceof CartMovedOn) || attempt >= MAX_ATTEMPTS) throw e;
+      deps.logger.debug({ cartId: cart.id, attempt }, 'cart changed while locking; retrying');
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { appendToOutbox, cartIdOf } from '@shop/events';
+import { bumpCartVersion, removeAllLines } from '../data/cart-repository';
+import { findCheckout, recordCheckout } from '../data/checkout-repository';
+import { priceCart } from '../domain/cart';
+import { decideCheckout } from '../domain/checkout';
+import type { CartDeps, ChangeOrigin } from './cart-deps';
+import { cartChangedEvent, cartCheckedOutEvent } from './cart-events';
+import { withLockedCart } from './cart-transaction';
+
+/**
+ * Checks the customer's cart out, in one transaction holding the cart: the same key answered
+ * before → that order id, nothing new; an empty cart → CART_EMPTY; otherwise the lines, prices
+ * and subtotal are frozen into CartCheckedOut, the cart is emptied (CartChanged) and the key is
+ * recorded with the new order id, which is answered at once — the order settles through events.
+ *
+ * Concurrent requests with one key queue on the cart lock, and the later ones find the first's
+ * record; the (customer, key) primary key would refuse a second record even without the lock.
+ */
+export async function checkOut(deps: CartDeps, customerId: string, idempotencyKey: string, origin: ChangeOrigin): Promise<{ orderId: string }> {
+  const cart = { id: cartIdOf(customerId), customerId };
+  return withLockedCart(deps, cart, null, async (tx, locked) => {
+    const now = deps.clock();
+    const decision = decideCheckout({
+      previous: await findCheckout(tx, customerId, idempotencyKey),
+      cart: priceCart(locked.lines, locked.known, deps.currency),
+      newOrderId: deps.newOrderId,
+      now,
+    });
+    if (decision.kind === 'replay') return { orderId: decision.orderId };
+    const { order } = decision;
+    await removeAllLines(tx, cart.id);
+    const version = await bumpCartVersion(tx, cart.id, now);
+    await recordCheckout(tx, { customerId, idempotencyKey, orderId: order.orderId, cartId: cart.id, createdAt: now });
+    await appendToOutbox(tx, [
+      cartCheckedOutEvent({ ...cart, version }, idempotencyKey, order, origin),
+      cartChangedEvent({ ...cart, version }, priceCart([], locked.known, order.currencyCode), origin, now),
+    ]);
+    deps.logger.info({ cartId: cart.id, orderId: order.orderId, subtotal: order.subtotal }, 'cart checked out');
+    return { orderId: order.orderId };
+  });
+}
