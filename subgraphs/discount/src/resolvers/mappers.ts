@@ -1,0 +1,25 @@
+/**
+ * What each GraphQL object's resolvers receive as their parent (codegen `mappers`): plain
+ * objects of the domain and data layers, never Prisma rows.
+ */
+import type { Money } from '@shop/service-kit/money';
+import type { CouponRecord } from '../data/coupon-repository';
+import type { Evaluation } from '../domain/coupon';
+
+/** A Cart as the gateway represents it: its key and, when the plan required it, its subtotal. */
+export interface CartParent {
+  id: string;
+  /** `@requires(fields: "subtotal { amount currencyCode }")`; absent when this subgraph is queried directly */
+  subtotal?: Money | null;
+}
+
+/** The coupon applied to a cart, with what it gives on the cart's subtotal. */
+export interface AppliedCouponParent {
+  coupon: CouponRecord;
+  evaluation: Evaluation;
+  currencyCode: string;
+}
+
+export type CouponParent = CouponRecord;
+
+export type MoneyParent = Money;

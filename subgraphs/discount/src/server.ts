@@ -1,0 +1,104 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { createInMemoryBus, startConsumers, startOutboxRelay, type EventBus } from '@shop/events';
+import { createLogger, startSubgraph, type Logger } from '@shop/service-kit';
+import { parse } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { discountDatabaseUrl, type DiscountConfig } from './config';
+import { openDiscountDatabase, type DiscountDatabase } from './data/discount-database';
+import { discountSubscriptions } from './events/subscriptions';
+import { createLoaders } from './loaders';
+import { resolvers } from './resolvers';
+import type { DiscountContext } from './resolvers/context';
+import type { DiscountDeps } from './use-cases/deps';
+import { seedDemoCoupons } from './use-cases/seed-demo-coupons';
+
+export const DISCOUNT_SCHEMA_PATH = join(__dirname, '..', 'schema.graphql');
+
+export interface DiscountStartDeps {
+  /** the event bus; default: RabbitMQ when AMQP_URL is set, else an in-process bus */
+  bus?: EventBus;
+  logger?: Logger;
+  /** "now" for expiry and timestamps (tests move it) */
+  clock?: () => Date;
+}
+
+export interface RunningDiscount {
+  url: string;
+  port: number;
+  database: DiscountDatabase;
+  bus: EventBus;
+  /** stops accepting requests, finishes in-flight requests and handlers, closes the broker and database */
+  stop(): Promise<void>;
+}
+
+/** Discount's PGlite folder under DATA_DIR ("memory://" stays in memory). */
+const embeddedDataDir = (dataDir: string) => (dataDir.startsWith('memory://') ? dataDir : join(dataDir, 'discount'));
+
+async function createBus(config: DiscountConfig, logger: Logger): Promise<EventBus> {
+  if (!config.AMQP_URL) return createInMemoryBus({ logger });
+  // loaded only with a broker configured, so the embedded mode never touches AMQP code
+  const { createRabbitBus } = await import('@shop/events/rabbitmq');
+  return createRabbitBus({ url: config.AMQP_URL, exchange: config.EVENTS_EXCHANGE, logger, serviceName: 'discount' });
+}
+
+/**
+ * Starts the discount subgraph: opens and migrates its database, creates the demo coupons,
+ * relays its outbox, consumes cart and order events and serves GraphQL on DISCOUNT_PORT.
+ * A failure part-way stops what had started.
+ */
+export async function start(config: DiscountConfig, startDeps: DiscountStartDeps = {}): Promise<RunningDiscount> {
+  const logger = startDeps.logger ?? createLogger('discount', config.LOG_LEVEL);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      await stop().catch((err: unknown) => logger.error({ err }, 'discount: stopping a part failed'));
+    }
+  };
+  try {
+    const database = await openDiscountDatabase({ url: discountDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger });
+    stops.push(() => database.close());
+    const deps: DiscountDeps = { prisma: database.prisma, clock: startDeps.clock ?? (() => new Date()) };
+    if (config.DISCOUNT_DEMO_COUPONS) {
+      const created = await seedDemoCoupons(deps);
+      if (created > 0) logger.info({ created }, 'demo coupons created');
+    }
+
+    const bus = startDeps.bus ?? (await createBus(config, logger));
+    if (!startDeps.bus) stops.push(() => bus.close());
+    const relay = startOutboxRelay({ prisma: database.prisma, database: database.db, bus, logger, service: 'discount' });
+    stops.push(() => relay.stop());
+    const consumers = await startConsumers({
+      bus,
+      service: 'discount',
+      prisma: database.prisma,
+      logger,
+      subscriptions: discountSubscriptions(deps.clock),
+    });
+    stops.push(() => consumers.stop());
+
+    const server = await startSubgraph<DiscountContext>({
+      name: 'discount',
+      port: config.DISCOUNT_PORT,
+      typeDefs: parse(readFileSync(DISCOUNT_SCHEMA_PATH, 'utf8')),
+      // codegen types __resolveReference as (reference, context, info); Apollo's map as a field resolver: same function
+      resolvers: resolvers as unknown as GraphQLResolverMap<DiscountContext>,
+      logger,
+      jwtSecret: config.JWT_SECRET,
+      context: (base) => ({ ...base, loaders: createLoaders(database.prisma), deps }),
+      readiness: {
+        database: () => database.db.query('SELECT 1'),
+        broker: () => bus.check(),
+        outbox: async () => ({ backlog: await relay.backlog() }),
+      },
+      production: config.NODE_ENV === 'production',
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    });
+    stops.push(() => server.stop());
+
+    return { url: server.url, port: server.port, database, bus, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}

@@ -1,0 +1,23 @@
+import { cartIdOf } from '@shop/events';
+import { DomainError, ErrorCode } from '@shop/service-kit';
+import { setAppliedCoupon } from '../data/applied-coupon-repository';
+import { findCartSubtotal } from '../data/cart-subtotal-repository';
+import { findCoupon } from '../data/coupon-repository';
+import { evaluateCoupon, normalizeCode } from '../domain/coupon';
+import type { DiscountDeps } from './deps';
+
+/**
+ * Applies a coupon to the customer's cart, replacing the one applied before. The cart's subtotal
+ * is the replica's (fed by CartChanged, so eventually consistent; 0.00 before the first event).
+ * Unknown, expired, exhausted or below-minimum → DomainError COUPON_INVALID, and nothing changes.
+ * @returns the id of the customer's cart
+ */
+export async function applyCoupon(deps: DiscountDeps, customerId: string, code: string): Promise<{ cartId: string }> {
+  const cartId = cartIdOf(customerId);
+  const now = deps.clock();
+  const [coupon, cart] = await Promise.all([findCoupon(deps.prisma, normalizeCode(code)), findCartSubtotal(deps.prisma, cartId)]);
+  const evaluation = evaluateCoupon(coupon, cart?.subtotal ?? 0, now, code);
+  if (!evaluation.ok) throw new DomainError(ErrorCode.CouponInvalid, evaluation.message, 'code');
+  await setAppliedCoupon(deps.prisma, cartId, coupon!.code, now);
+  return { cartId };
+}

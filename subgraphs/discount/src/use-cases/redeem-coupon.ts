@@ -1,0 +1,48 @@
+import type { Cents } from '@shop/service-kit/money';
+import { takeAppliedCoupon } from '../data/applied-coupon-repository';
+import { lockCoupon, takeRedemption } from '../data/coupon-repository';
+import type { DiscountTx } from '../data/discount-database';
+import { insertRedemption, lockRedemption } from '../data/redemption-repository';
+import { decideRedemption, type RedemptionOutcome } from '../domain/redemption';
+
+export interface OrderToRedeem {
+  orderId: string;
+  /** the checked-out cart: discount redeems the coupon applied to it */
+  cartId: string;
+  /** the order's subtotal, frozen at checkout: the discount is computed on it */
+  subtotal: Cents;
+  placedAt: Date;
+}
+
+/**
+ * Settles the coupon of a placed order, exactly once per order, inside the caller's transaction
+ * (the caller publishes the outcome through the outbox in that same transaction):
+ * - first time: takes the coupon applied to the order's cart (the cart was checked out, so it
+ *   goes in every case) and redeems it, or refuses (expired, exhausted, order below minimum);
+ *   no coupon → "redeemed" with no coupon and 0.00;
+ * - the order seen before → the recorded answer again, nothing redeemed twice;
+ * - the order closed before it was placed here (tombstone) → nothing redeemed, "order already closed".
+ *
+ * Concurrency: the coupon row is locked before its count is read, and the count only moves
+ * through a conditional UPDATE, so racing orders never exceed maxRedemptions.
+ */
+export async function redeemCoupon(tx: DiscountTx, order: OrderToRedeem, now: Date): Promise<RedemptionOutcome> {
+  const existing = await lockRedemption(tx, order.orderId);
+  if (existing !== null && existing.status !== 'CLOSED') {
+    return decideRedemption(existing, null, order).outcome;
+  }
+  const code = await takeAppliedCoupon(tx, order.cartId);
+  const applied = code === null ? null : { code, coupon: await lockCoupon(tx, code) };
+  const decision = decideRedemption(existing, applied, order);
+  if (decision.kind === 'answer-again') return decision.outcome;
+
+  let { record, outcome } = decision;
+  if (record.status === 'REDEEMED' && record.couponCode !== null && !(await takeRedemption(tx, record.couponCode))) {
+    // unreachable while the row lock holds; kept so the count can never pass its maximum
+    const reason = `Coupon ${record.couponCode} has been fully redeemed.`;
+    record = { ...record, status: 'REFUSED', discount: 0, reason };
+    outcome = { kind: 'refused', couponCode: record.couponCode!, reason };
+  }
+  await insertRedemption(tx, record, now);
+  return outcome;
+}
