@@ -3,6 +3,7 @@
  * OrderError. Pure: the caller loads the stream, folds it into `state`, and appends the result.
  */
 import type { Cents } from '@shop/service-kit/money';
+import { canSeeOrder } from './access';
 import { OrderError, orderNotFound } from './errors';
 import type { OpenedOrder, Order, OrderEvent, OrderLine } from './order';
 import { recordCouponReply, recordStockReply, type CouponReplyInput, type StockReplyInput } from './saga';
@@ -84,7 +85,7 @@ export function shipOrder(state: Order, { orderId, by }: ShipOrder['data'], now:
 
 /** Never reveal whether someone else's order exists: to them it is simply not found. */
 function visibleTo(state: Order, orderId: string, viewer: string, isAdmin: boolean): OpenedOrder {
-  if (state.status === 'NONE' || (!isAdmin && state.details.customerId !== viewer)) throw orderNotFound(orderId);
+  if (state.status === 'NONE' || !canSeeOrder(state.details.customerId, { sub: viewer, isAdmin })) throw orderNotFound(orderId);
   return state;
 }
 

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { countStatements, type Database } from '@shop/service-kit';
+import { Prisma, PrismaClient } from '../../../../prisma/order/generated/client';
+
+/** The order subgraph's Prisma client, one per process. */
+export type OrderPrisma = PrismaClient<'query'>;
+/** A Prisma interactive transaction: repositories take it so a use-case writes the stream, the read model and the outbox together. */
+export type OrderTx = Prisma.TransactionClient;
+/** Either: reads work on both. */
+export type OrderDb = OrderPrisma | OrderTx;
+
+/** The order subgraph's own migrations (applied after the event backbone's). */
+export const ORDER_MIGRATIONS_DIR = join(__dirname, '..', '..', '..', '..', 'prisma', 'order', 'migrations');
+
+/** Opens the Prisma client on the service's database; every statement is counted in `db.statements`. */
+export function createOrderPrisma(db: Database): OrderPrisma {
+  const prisma = new PrismaClient({
+    adapter: db.adapter,
+    log: [{ emit: 'event', level: 'query' }],
+    transactionOptions: { maxWait: 10_000, timeout: 20_000 },
+  });
+  countStatements(prisma, db);
+  return prisma;
+}
+
+/** Runs `fn` in one transaction (use-cases open theirs through this, never through Prisma). */
+export type RunInTransaction = <R>(fn: (tx: OrderTx) => Promise<R>) => Promise<R>;
+export const transactionRunner =
+  (prisma: OrderPrisma): RunInTransaction =>
+  (fn) =>
+    prisma.$transaction(fn);
+
+/**
+ * Runs `fn` inside a savepoint of `tx`: when it fails, the transaction is rolled back to where it
+ * was and stays usable, so the caller can reload and try again within the same transaction (an
+ * event handler's transaction also holds its inbox row, which must survive a retry).
+ */
+export async function inSavepoint<T>(tx: OrderTx, fn: () => Promise<T>): Promise<T> {
+  await tx.$executeRawUnsafe('SAVEPOINT order_command');
+  try {
+    const result = await fn();
+    await tx.$executeRawUnsafe('RELEASE SAVEPOINT order_command');
+    return result;
+  } catch (error) {
+    await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT order_command');
+    throw error;
+  }
+}
+
+/** A unique constraint was violated. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    if (error.code === 'P2002') return true;
+    // raw statements report the SQLSTATE instead
+    if (error.code === 'P2010') return JSON.stringify(error.meta ?? {}).includes('23505');
+  }
+  return false;
+}
+
+export { Prisma };

@@ -1,0 +1,46 @@
+/**
+ * Which of the order's own events the rest of the platform hears about, and how they read on
+ * the wire (@shop/events contracts). Subject: the order id; sequence: the stream version, so a
+ * consumer never lets an older status overwrite a newer one. The saga's bookkeeping
+ * (StockReserved, CouponRedeemed…, LateReplyRecorded) stays inside the order's stream.
+ */
+import { createEnvelope, OrderCancelled, OrderConfirmed, OrderPlaced, OrderRejected, OrderShipped, type Envelope } from '@shop/events';
+import { formatCents } from '@shop/service-kit/money';
+import type { OrderDetails } from '../domain/order';
+import type { RecordedOrderEvent } from '../data/order-stream-repository';
+
+export function publicEnvelopes(order: Pick<OrderDetails, 'orderId' | 'customerId'>, appended: readonly RecordedOrderEvent[]): Envelope[] {
+  const envelopes: Envelope[] = [];
+  for (const recorded of appended) {
+    const { event, version, metadata, recordedAt } = recorded;
+    const meta = { ...metadata, subject: order.orderId, sequence: version, time: recordedAt };
+    const fact = { orderId: order.orderId, customerId: order.customerId };
+    switch (event.type) {
+      case 'OrderPlaced': {
+        const { number, cartId, lines, subtotal, currencyCode, placedAt } = event.data;
+        const wireLines = lines.map((l) => ({ ...l, unitPrice: formatCents(l.unitPrice), lineTotal: formatCents(l.lineTotal) }));
+        envelopes.push(
+          createEnvelope(OrderPlaced, { ...fact, number, cartId, lines: wireLines, subtotal: formatCents(subtotal), currencyCode, placedAt }, meta),
+        );
+        break;
+      }
+      case 'OrderConfirmed': {
+        const { total, discount, couponCode } = event.data;
+        envelopes.push(createEnvelope(OrderConfirmed, { ...fact, total: formatCents(total), discount: formatCents(discount), couponCode }, meta));
+        break;
+      }
+      case 'OrderRejected':
+        envelopes.push(createEnvelope(OrderRejected, { ...fact, reason: event.data.reason }, meta));
+        break;
+      case 'OrderCancelled':
+        envelopes.push(createEnvelope(OrderCancelled, { ...fact, reason: event.data.reason, cancelledBy: event.data.cancelledBy }, meta));
+        break;
+      case 'OrderShipped':
+        envelopes.push(createEnvelope(OrderShipped, fact, meta));
+        break;
+      default:
+        break;
+    }
+  }
+  return envelopes;
+}

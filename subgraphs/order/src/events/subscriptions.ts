@@ -1,0 +1,17 @@
+/** The events the order subgraph consumes, one per line; its queue's bindings derive from this list. */
+import { CartCheckedOut, CouponRedeemed, CouponRedemptionFailed, on, StockReservationFailed, StockReserved, type Subscription } from '@shop/events';
+import type { OrderTx } from '../data/prisma';
+import type { OrderDeps } from '../use-cases/order-deps';
+import { onCartCheckedOut } from './handlers/cart-checked-out';
+import { onCouponRedeemed } from './handlers/coupon-redeemed';
+import { onCouponRedemptionFailed } from './handlers/coupon-redemption-failed';
+import { onStockReservationFailed } from './handlers/stock-reservation-failed';
+import { onStockReserved } from './handlers/stock-reserved';
+
+export const orderSubscriptions = (deps: OrderDeps): Subscription<OrderTx>[] => [
+  on(CartCheckedOut, onCartCheckedOut(deps)),
+  on(StockReserved, onStockReserved(deps)),
+  on(StockReservationFailed, onStockReservationFailed(deps)),
+  on(CouponRedeemed, onCouponRedeemed(deps)),
+  on(CouponRedemptionFailed, onCouponRedemptionFailed(deps)),
+];

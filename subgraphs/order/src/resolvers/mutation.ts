@@ -1,0 +1,40 @@
+import { isAdmin, requireAdmin, requireViewer, userError, type UserError } from '@shop/service-kit';
+import { canSeeOrder } from '../domain/access';
+import { OrderError } from '../domain/errors';
+import type { OrderHistoryRow } from '../data/order-history-repository';
+import type { MutationResolvers } from '../generated/resolvers-types';
+import type { OrderContext } from '../context';
+import { cancelOrder } from '../use-cases/cancel-order';
+import { shipOrder } from '../use-cases/ship-order';
+import { requestMetadata, viewerOf } from './viewer';
+
+export interface OrderPayloadParent {
+  order: OrderHistoryRow | null;
+  userErrors: UserError[];
+}
+
+/**
+ * Runs a command; an OrderError (what the shopper or admin got wrong) becomes a userError, and
+ * the payload then shows the order as it is — unless the viewer may not see it.
+ */
+async function payload(ctx: OrderContext, orderId: string, run: () => Promise<OrderHistoryRow>): Promise<OrderPayloadParent> {
+  try {
+    return { order: await run(), userErrors: [] };
+  } catch (error) {
+    if (!(error instanceof OrderError)) throw error;
+    const row = await ctx.loaders.order.load(orderId);
+    const order = row && canSeeOrder(row.customerId, viewerOf(ctx)) ? row : null;
+    return { order, userErrors: [userError(error.code, error.message, 'orderId')] };
+  }
+}
+
+export const Mutation: MutationResolvers = {
+  async cancelOrder(_parent, { orderId }, ctx) {
+    const viewer = requireViewer(ctx.viewer);
+    return payload(ctx, orderId, () => cancelOrder(ctx.deps, orderId, { sub: viewer.sub, isAdmin: isAdmin(viewer) }, requestMetadata(ctx)));
+  },
+  async shipOrder(_parent, { orderId }, ctx) {
+    const admin = requireAdmin(ctx.viewer);
+    return payload(ctx, orderId, () => shipOrder(ctx.deps, orderId, { sub: admin.sub, isAdmin: true }, requestMetadata(ctx)));
+  },
+};

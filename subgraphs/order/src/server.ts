@@ -1,0 +1,107 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { createInMemoryBus, startConsumers, startOutboxRelay, type EventBus } from '@shop/events';
+import { createLogger, createMetrics, startSubgraph, type Logger } from '@shop/service-kit';
+import { parse } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Counter } from 'prom-client';
+import { embeddedDataDir, orderDatabaseUrl, type OrderConfig } from './config';
+import type { OrderContext } from './context';
+import { openOrderDatabase, type OrderDatabase } from './data/order-database';
+import { transactionRunner } from './data/prisma';
+import { orderSubscriptions } from './events/subscriptions';
+import { createOrderLoaders } from './loaders';
+import { resolvers } from './resolvers';
+import type { OrderDeps } from './use-cases/order-deps';
+
+export const ORDER_SCHEMA_PATH = join(__dirname, '..', 'schema.graphql');
+
+export interface OrderStartDeps {
+  /** the event bus; default: RabbitMQ when AMQP_URL is set, else an in-process bus */
+  bus?: EventBus;
+  logger?: Logger;
+  /** "now" for event times (tests move it) */
+  clock?: () => Date;
+}
+
+export interface RunningOrder {
+  url: string;
+  port: number;
+  database: OrderDatabase;
+  bus: EventBus;
+  deps: OrderDeps;
+  /** stops accepting requests, finishes in-flight requests and handlers, closes the broker and database */
+  stop(): Promise<void>;
+}
+
+async function createBus(config: OrderConfig, logger: Logger): Promise<EventBus> {
+  if (!config.AMQP_URL) return createInMemoryBus({ logger });
+  // loaded only with a broker configured, so the embedded mode never touches AMQP code
+  const { createRabbitBus } = await import('@shop/events/rabbitmq');
+  return createRabbitBus({ url: config.AMQP_URL, exchange: config.EVENTS_EXCHANGE, logger, serviceName: 'order' });
+}
+
+/**
+ * Starts the order subgraph: opens and migrates its database, relays its outbox, consumes the
+ * checkout and the saga's replies, and serves GraphQL on ORDER_PORT. A failure part-way stops
+ * what had started.
+ */
+export async function start(config: OrderConfig, startDeps: OrderStartDeps = {}): Promise<RunningOrder> {
+  const logger = startDeps.logger ?? createLogger('order', config.LOG_LEVEL);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      await stop().catch((err: unknown) => logger.error({ err }, 'order: stopping a part failed'));
+    }
+  };
+  try {
+    const database = await openOrderDatabase({ url: orderDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger });
+    stops.push(() => database.close());
+
+    const metrics = createMetrics('order');
+    const conflicts = new Counter({
+      name: 'order_stream_conflicts_total',
+      help: 'Commands that lost the race for a stream version and were decided again',
+      registers: [metrics.registry],
+    });
+    const deps: OrderDeps = {
+      db: database.prisma,
+      transaction: transactionRunner(database.prisma),
+      clock: startDeps.clock ?? (() => new Date()),
+      logger,
+      onConflict: () => conflicts.inc(),
+    };
+
+    const bus = startDeps.bus ?? (await createBus(config, logger));
+    if (!startDeps.bus) stops.push(() => bus.close());
+    const relay = startOutboxRelay({ prisma: database.prisma, database: database.db, bus, logger, service: 'order' });
+    stops.push(() => relay.stop());
+    const consumers = await startConsumers({ bus, service: 'order', prisma: database.prisma, logger, subscriptions: orderSubscriptions(deps) });
+    stops.push(() => consumers.stop());
+
+    const server = await startSubgraph<OrderContext>({
+      name: 'order',
+      port: config.ORDER_PORT,
+      typeDefs: parse(readFileSync(ORDER_SCHEMA_PATH, 'utf8')),
+      // codegen types __resolveReference as (reference, context, info); Apollo's map as a field resolver: same function
+      resolvers: resolvers as unknown as GraphQLResolverMap<OrderContext>,
+      logger,
+      metrics,
+      jwtSecret: config.JWT_SECRET,
+      context: (base) => ({ ...base, loaders: createOrderLoaders(database.prisma), deps }),
+      readiness: {
+        database: () => database.db.query('SELECT 1'),
+        broker: () => bus.check(),
+        outbox: async () => ({ backlog: await relay.backlog() }),
+      },
+      production: config.NODE_ENV === 'production',
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    });
+    stops.push(() => server.stop());
+
+    return { url: server.url, port: server.port, database, bus, deps, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The owner (or an admin) cancels a PENDING or CONFIRMED order. OrderCancelled goes out in the
+ * same transaction; catalog and discount release what they hold for the order when they see it.
+ */
+import { decide } from '../domain/decide';
+import { OrderError } from '../domain/errors';
+import type { OrderHistoryRow } from '../data/order-history-repository';
+import type { EventMetadata } from '../data/order-stream-repository';
+import { executeOrderCommand } from './execute-command';
+import type { OrderDeps } from './order-deps';
+
+export interface Actor {
+  sub: string;
+  isAdmin: boolean;
+}
+
+/** @returns the order as the read model now shows it; throws OrderError (ORDER_NOT_FOUND, INVALID_TRANSITION). */
+export async function cancelOrder(deps: OrderDeps, orderId: string, actor: Actor, metadata: EventMetadata): Promise<OrderHistoryRow> {
+  const outcome = await deps.transaction((tx) =>
+    executeOrderCommand(
+      deps,
+      tx,
+      orderId,
+      (state) => decide({ type: 'CancelOrder', data: { orderId, by: actor.sub, isAdmin: actor.isAdmin }, metadata: { now: deps.clock() } }, state),
+      metadata,
+    ),
+  );
+  if (!outcome.view) throw new OrderError('ORDER_NOT_FOUND', `No order ${orderId}`);
+  return outcome.view;
+}

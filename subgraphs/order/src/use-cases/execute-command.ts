@@ -1,0 +1,69 @@
+/**
+ * The one way an order changes: load its stream → fold → decide → append at the expected
+ * version → update the read model → write the public events to the outbox, all in the caller's
+ * transaction. When another writer appended first (optimistic concurrency on the stream
+ * version), the attempt is rolled back to a savepoint and the command is decided again on the
+ * reloaded stream.
+ */
+import { appendToOutbox } from '@shop/events';
+import { fold, type Order, type OrderEvent } from '../domain/order';
+import type { OrderHistoryRow } from '../data/order-history-repository';
+import { appendToStream, readStream, StreamConflictError, type EventMetadata, type RecordedOrderEvent } from '../data/order-stream-repository';
+import { inSavepoint, type OrderTx } from '../data/prisma';
+import { projectOrderHistory, updateOrderHistory } from '../events/projections/order-history';
+import { publicEnvelopes } from '../events/published-events';
+import type { OrderDeps } from './order-deps';
+
+export interface CommandOutcome {
+  /** the order after the command */
+  order: Order;
+  /** its read-model row after the command (null when there is no order) */
+  view: OrderHistoryRow | null;
+  /** what the command appended (empty: nothing to do, e.g. a checkout seen before) */
+  appended: RecordedOrderEvent[];
+  /** 1, or more when the stream changed under the command */
+  attempts: number;
+}
+
+export async function executeOrderCommand(
+  deps: OrderDeps,
+  tx: OrderTx,
+  orderId: string,
+  decide: (state: Order) => OrderEvent[],
+  metadata: EventMetadata,
+): Promise<CommandOutcome> {
+  const maxAttempts = deps.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await inSavepoint(tx, () => attemptOnce(deps, tx, orderId, decide, metadata, attempt));
+    } catch (error) {
+      if (!(error instanceof StreamConflictError) || attempt >= maxAttempts) throw error;
+      deps.onConflict?.(orderId, attempt);
+      deps.logger.debug({ orderId, attempt }, 'order stream changed meanwhile; deciding again');
+    }
+  }
+}
+
+async function attemptOnce(
+  deps: OrderDeps,
+  tx: OrderTx,
+  orderId: string,
+  decide: (state: Order) => OrderEvent[],
+  metadata: EventMetadata,
+  attempts: number,
+): Promise<CommandOutcome> {
+  const stream = await readStream(tx, orderId);
+  const state = fold(stream.map((r) => r.event));
+  const events = decide(state);
+  if (events.length === 0) return { order: state, view: projectOrderHistory(stream), appended: [], attempts };
+  const version = stream.length === 0 ? 0 : stream[stream.length - 1].version;
+  const appended = await appendToStream(tx, orderId, version, events, metadata, deps.clock());
+  const order = fold(events, state);
+  const whole = [...stream, ...appended];
+  await updateOrderHistory(tx, whole);
+  if (order.status !== 'NONE') await appendToOutbox(tx, publicEnvelopes(order.details, appended));
+  for (const { event } of appended) {
+    if (event.type === 'LateReplyRecorded') deps.logger.warn({ orderId, ...event.data }, 'late participant reply recorded');
+  }
+  return { order, view: projectOrderHistory(whole), appended, attempts };
+}

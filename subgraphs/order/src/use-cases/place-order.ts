@@ -1,0 +1,39 @@
+/**
+ * A checkout becomes an order: PENDING, and OrderPlaced goes out to catalog (reserve the stock)
+ * and discount (redeem the cart's coupon). The order id comes from the checkout, so the same
+ * checkout seen twice finds its order and does nothing.
+ */
+import type { CartCheckedOut, EventData } from '@shop/events';
+import { toCents } from '@shop/service-kit/money';
+import { decide } from '../domain/decide';
+import { nextOrderNumber, streamExists, type EventMetadata } from '../data/order-stream-repository';
+import type { OrderTx } from '../data/prisma';
+import { executeOrderCommand, type CommandOutcome } from './execute-command';
+import type { OrderDeps } from './order-deps';
+
+export type Checkout = EventData<typeof CartCheckedOut>;
+
+export async function placeOrder(deps: OrderDeps, tx: OrderTx, checkout: Checkout, metadata: EventMetadata): Promise<CommandOutcome | null> {
+  // the common duplicate: skip before taking an order number
+  if (await streamExists(tx, checkout.orderId)) return null;
+  const number = await nextOrderNumber(tx);
+  const lines = checkout.lines.map((l) => ({
+    productId: l.productId,
+    productName: l.productName,
+    quantity: l.quantity,
+    unitPrice: toCents(l.unitPrice),
+    lineTotal: toCents(l.lineTotal),
+  }));
+  const data = {
+    orderId: checkout.orderId,
+    customerId: checkout.customerId,
+    cartId: checkout.cartId,
+    number,
+    lines,
+    subtotal: toCents(checkout.subtotal),
+    currencyCode: checkout.currencyCode,
+    placedAt: new Date(checkout.checkedOutAt),
+  };
+  // a racing duplicate appends version 1 first: this one then decides again and finds the order
+  return executeOrderCommand(deps, tx, checkout.orderId, (state) => decide({ type: 'PlaceOrder', data, metadata: { now: deps.clock() } }, state), metadata);
+}

@@ -1,0 +1,45 @@
+/**
+ * The saga's participants answer: catalog about the stock, discount about the coupon. Each
+ * answer moves the order on (CONFIRMED when both agreed, REJECTED on any refusal) or, when it
+ * comes too late or twice, is recorded as such (see domain/saga.ts).
+ */
+import type { CouponRedeemed, CouponRedemptionFailed, EventData, StockReservationFailed, StockReserved } from '@shop/events';
+import { toCents } from '@shop/service-kit/money';
+import { decide } from '../domain/decide';
+import type { CouponReplyInput, StockReplyInput } from '../domain/saga';
+import type { EventMetadata } from '../data/order-stream-repository';
+import type { OrderTx } from '../data/prisma';
+import { executeOrderCommand, type CommandOutcome } from './execute-command';
+import type { OrderDeps } from './order-deps';
+
+export type StockReply =
+  | ({ type: 'StockReserved' } & EventData<typeof StockReserved>)
+  | ({ type: 'StockReservationFailed' } & EventData<typeof StockReservationFailed>);
+export type CouponReply =
+  | ({ type: 'CouponRedeemed' } & EventData<typeof CouponRedeemed>)
+  | ({ type: 'CouponRedemptionFailed' } & EventData<typeof CouponRedemptionFailed>);
+
+export async function recordStockReply(deps: OrderDeps, tx: OrderTx, reply: StockReply, metadata: EventMetadata): Promise<CommandOutcome> {
+  const input: StockReplyInput = reply.type === 'StockReserved' ? { type: 'StockReserved' } : { type: 'StockReservationFailed', reason: reply.reason };
+  return executeOrderCommand(
+    deps,
+    tx,
+    reply.orderId,
+    (state) => decide({ type: 'RecordStockReply', data: { orderId: reply.orderId, reply: input }, metadata: { now: deps.clock() } }, state),
+    metadata,
+  );
+}
+
+export async function recordCouponReply(deps: OrderDeps, tx: OrderTx, reply: CouponReply, metadata: EventMetadata): Promise<CommandOutcome> {
+  const input: CouponReplyInput =
+    reply.type === 'CouponRedeemed'
+      ? { type: 'CouponRedeemed', couponCode: reply.couponCode, discount: toCents(reply.discount) }
+      : { type: 'CouponRedemptionFailed', couponCode: reply.couponCode, reason: reply.reason };
+  return executeOrderCommand(
+    deps,
+    tx,
+    reply.orderId,
+    (state) => decide({ type: 'RecordCouponReply', data: { orderId: reply.orderId, reply: input }, metadata: { now: deps.clock() } }, state),
+    metadata,
+  );
+}
