@@ -1,0 +1,40 @@
+import { EVENTS_MIGRATIONS_DIR } from '@shop/events';
+import { openDatabase, type Database, type Logger } from '@shop/service-kit';
+import { join } from 'node:path';
+import { createCatalogPrisma, type CatalogPrisma } from './prisma';
+
+/** prisma/catalog/migrations, applied after the event backbone's own tables. */
+export const CATALOG_MIGRATIONS_DIR = join(__dirname, '..', '..', '..', '..', 'prisma', 'catalog', 'migrations');
+
+export interface CatalogDatabase {
+  db: Database;
+  prisma: CatalogPrisma;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (creating and migrating it if needed) the catalog's database: PostgreSQL when a URL is
+ * given, else an embedded PGlite in `dataDir` ("memory://" keeps it in memory).
+ */
+export async function openCatalogDatabase(options: {
+  url?: { value: string; exact: boolean };
+  dataDir: string;
+  logger?: Logger;
+}): Promise<CatalogDatabase> {
+  const db = await openDatabase({
+    service: 'catalog',
+    url: options.url,
+    dataDir: options.dataDir,
+    migrationsDirs: [EVENTS_MIGRATIONS_DIR, CATALOG_MIGRATIONS_DIR],
+    logger: options.logger,
+  });
+  const prisma = createCatalogPrisma(db);
+  return {
+    db,
+    prisma,
+    async close() {
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import DataLoader from 'dataloader';
+import { countProductsByBrand, findBrandsByIds, type BrandRecord } from './data/brand-repository';
+import { countProductsByCategory, findCategoriesByIds, type CategoryRecord } from './data/category-repository';
+import type { CatalogTx } from './data/prisma';
+import { findProductsByIds, type ProductRecord } from './data/product-repository';
+import { isUuid } from './domain/product';
+
+/**
+ * Per-request batching: every by-id lookup of a request (entity references from the gateway,
+ * Product.brand, Product.category, productCount) is collected within a tick and answered by one
+ * query per kind, so a page of N products costs the same number of statements as a page of 1.
+ * New loaders per request, so nothing is cached across requests (or viewers).
+ */
+export interface CatalogLoaders {
+  product: DataLoader<string, ProductRecord | null>;
+  brand: DataLoader<string, BrandRecord | null>;
+  category: DataLoader<string, CategoryRecord | null>;
+  brandProductCount: DataLoader<string, number>;
+  categoryProductCount: DataLoader<string, number>;
+}
+
+export function createLoaders(client: CatalogTx): CatalogLoaders {
+  return {
+    product: byId((ids) => findProductsByIds(client, ids)),
+    brand: byId((ids) => findBrandsByIds(client, ids)),
+    category: byId((ids) => findCategoriesByIds(client, ids)),
+    brandProductCount: counts((ids) => countProductsByBrand(client, ids)),
+    categoryProductCount: counts((ids) => countProductsByCategory(client, ids)),
+  };
+}
+
+/** Ids are UUIDs; anything else names nothing and never reaches the database. */
+function byId<T extends { id: string }>(load: (ids: string[]) => Promise<T[]>): DataLoader<string, T | null> {
+  return new DataLoader(async (keys) => {
+    const ids = [...new Set(keys.filter(isUuid).map((k) => k.toLowerCase()))];
+    const found = new Map((await load(ids)).map((row) => [row.id, row]));
+    return keys.map((key) => found.get(key.toLowerCase()) ?? null);
+  });
+}
+
+function counts(load: (ids: string[]) => Promise<Map<string, number>>): DataLoader<string, number> {
+  return new DataLoader(async (keys) => {
+    const found = await load([...new Set(keys.filter(isUuid))]);
+    return keys.map((key) => found.get(key) ?? 0);
+  });
+}

@@ -1,0 +1,22 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { DateTimeScalar, DecimalScalar } from '@shop/service-kit/scalars';
+import type { CatalogContext } from '../context';
+import type { Resolvers } from '../generated/resolvers-types';
+import { Mutation } from './mutation';
+import { Brand, Category, Product, ProductConnection } from './product';
+import { Query } from './query';
+
+/** Every catalog resolver, typed by the generated resolver types (src/generated, from schema.graphql). */
+export const resolvers: Resolvers = {
+  Decimal: DecimalScalar,
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Product,
+  Brand,
+  Category,
+  ProductConnection,
+};
+
+/** The same map in the shape buildSubgraphSchema takes. */
+export const subgraphResolvers = resolvers as unknown as GraphQLResolverMap<CatalogContext>;

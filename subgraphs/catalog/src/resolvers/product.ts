@@ -1,0 +1,27 @@
+import type { BrandResolvers, CategoryResolvers, ProductConnectionResolvers, ProductResolvers } from '../generated/resolvers-types';
+import { countMatchingProducts } from '../use-cases/browse-products';
+
+const missing = (what: string, id: string) => new Error(`${what} ${id} is referenced by a product but does not exist`);
+
+export const Product: ProductResolvers = {
+  // the gateway sends every Product reference of a response at once; the loader answers them in one query
+  __resolveReference: (reference, ctx) => ctx.loaders.product.load(reference.id),
+  brand: async (product, _args, ctx) => (await ctx.loaders.brand.load(product.brandId)) ?? Promise.reject(missing('brand', product.brandId)),
+  category: async (product, _args, ctx) =>
+    (await ctx.loaders.category.load(product.categoryId)) ?? Promise.reject(missing('category', product.categoryId)),
+  price: (product) => ({ amount: product.price, currencyCode: product.currency }),
+  inStock: (product) => product.availableQuantity > 0,
+};
+
+export const Brand: BrandResolvers = {
+  productCount: (brand, _args, ctx) => ctx.loaders.brandProductCount.load(brand.id),
+};
+
+export const Category: CategoryResolvers = {
+  productCount: (category, _args, ctx) => ctx.loaders.categoryProductCount.load(category.id),
+};
+
+export const ProductConnection: ProductConnectionResolvers = {
+  // counted only when asked for (the mobile app never asks)
+  totalCount: (page, _args, ctx) => countMatchingProducts(ctx.deps, page.filter),
+};

@@ -1,0 +1,103 @@
+import { createInMemoryBus, startConsumers, startOutboxRelay, type EventBus } from '@shop/events';
+import { createLogger, CURRENCY, startSubgraph, type Database, type Logger } from '@shop/service-kit';
+import { parse } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { catalogDatabaseUrl, type CatalogConfig } from './config';
+import type { CatalogContext } from './context';
+import { openCatalogDatabase } from './data/catalog-database';
+import { seedDemoCatalog } from './data/demo-data';
+import type { CatalogPrisma } from './data/prisma';
+import { countAllProducts } from './data/product-repository';
+import { subscriptions } from './events/subscriptions';
+import { createLoaders } from './loaders';
+import { subgraphResolvers } from './resolvers';
+import type { CatalogDeps } from './use-cases/deps';
+
+export const CATALOG_SCHEMA_PATH = join(__dirname, '..', 'schema.graphql');
+
+export interface CatalogStartDeps {
+  /** the event bus; default: RabbitMQ when AMQP_URL is set, else an in-process bus */
+  bus?: EventBus;
+  logger?: Logger;
+  /** the time of changes (tests pin it) */
+  now?: () => Date;
+}
+
+export interface RunningCatalog {
+  url: string;
+  port: number;
+  db: Database;
+  prisma: CatalogPrisma;
+  bus: EventBus;
+  deps: CatalogDeps;
+  /** stops accepting requests, finishes in-flight requests and handlers, closes the broker (if it made it) and the database */
+  stop(): Promise<void>;
+}
+
+/** The catalog's PGlite folder under DATA_DIR ("memory://" stays in memory). */
+const embeddedDataDir = (dataDir: string) => (dataDir.startsWith('memory://') ? dataDir : join(dataDir, 'catalog'));
+
+async function createBus(config: CatalogConfig, logger: Logger): Promise<EventBus> {
+  if (!config.AMQP_URL) return createInMemoryBus({ logger });
+  // loaded only with a broker configured, so the embedded mode never touches AMQP code
+  const { createRabbitBus } = await import('@shop/events/rabbitmq');
+  return createRabbitBus({ url: config.AMQP_URL, exchange: config.EVENTS_EXCHANGE, logger, serviceName: 'catalog' });
+}
+
+/**
+ * Starts the catalog subgraph: opens and migrates its database, loads the demo catalog into an
+ * empty one, relays its outbox, consumes the order events of the saga, and serves GraphQL on
+ * CATALOG_PORT. A failure part-way stops what had started.
+ */
+export async function start(config: CatalogConfig, startDeps: CatalogStartDeps = {}): Promise<RunningCatalog> {
+  const logger = startDeps.logger ?? createLogger('catalog', config.LOG_LEVEL);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      await stop().catch((err: unknown) => logger.error({ err }, 'catalog: stopping a part failed'));
+    }
+  };
+  try {
+    const database = await openCatalogDatabase({ url: catalogDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger });
+    stops.push(() => database.close());
+    const { db, prisma } = database;
+    if (config.CATALOG_DEMO_DATA && (await countAllProducts(prisma)) === 0) await seedDemoCatalog(prisma, { logger });
+
+    const bus = startDeps.bus ?? (await createBus(config, logger));
+    if (!startDeps.bus) stops.push(() => bus.close());
+    const deps: CatalogDeps = { prisma, currency: CURRENCY, now: startDeps.now ?? (() => new Date()), newId: randomUUID };
+
+    const relay = startOutboxRelay({ prisma, database: db, bus, logger, service: 'catalog' });
+    stops.push(() => relay.stop());
+    const consumers = await startConsumers({ bus, service: 'catalog', prisma, logger, subscriptions });
+    stops.push(() => consumers.stop());
+
+    const server = await startSubgraph<CatalogContext>({
+      name: 'catalog',
+      port: config.CATALOG_PORT,
+      typeDefs: parse(readFileSync(CATALOG_SCHEMA_PATH, 'utf8')),
+      resolvers: subgraphResolvers,
+      logger,
+      jwtSecret: config.JWT_SECRET,
+      context: (base) => ({ ...base, loaders: createLoaders(prisma), deps }),
+      readiness: {
+        database: () => db.query('SELECT 1'),
+        broker: () => bus.check(),
+        outbox: async () => ({ backlog: await relay.backlog() }),
+      },
+      production: config.NODE_ENV === 'production',
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    });
+    stops.push(() => server.stop());
+
+    return { url: server.url, port: server.port, db, prisma, bus, deps, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+export { seedDemoCatalog } from './data/demo-data';
+export { openCatalogDatabase } from './data/catalog-database';

@@ -1,0 +1,36 @@
+import { countProducts, findProductPage, type ProductRecord } from '../data/product-repository';
+import { encodeCursor, normalizeProductQuery, type ProductFilter, type ProductQueryInput } from '../domain/product-query';
+import type { CatalogDeps } from './deps';
+
+/** One page of the products list, as the ProductConnection resolvers read it. */
+export interface ProductPage {
+  edges: { cursor: string; node: ProductRecord }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  /** the normalised filter, for totalCount (counted only when a client asks for it) */
+  filter: ProductFilter;
+}
+
+/**
+ * Storefront browsing: filter, sort, then one keyset page after the cursor. Bad arguments
+ * (first out of range, foreign or broken cursor, minPrice > maxPrice) throw InvalidQueryError.
+ */
+export async function browseProducts(deps: CatalogDeps, input: ProductQueryInput): Promise<ProductPage> {
+  const query = normalizeProductQuery(input);
+  const { rows, hasNextPage } = await findProductPage(deps.prisma, query);
+  const edges = rows.map(({ sortKey, ...node }) => ({ cursor: encodeCursor({ sort: query.sort, key: sortKey, id: node.id }), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: query.after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    filter: query.filter,
+  };
+}
+
+/** How many products the filter matches, on all pages together. */
+export async function countMatchingProducts(deps: CatalogDeps, filter: ProductFilter): Promise<number> {
+  return countProducts(deps.prisma, filter);
+}

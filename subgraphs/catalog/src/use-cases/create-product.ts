@@ -1,0 +1,31 @@
+import { appendToOutbox } from '@shop/events';
+import { DomainError, ErrorCode } from '@shop/service-kit/errors';
+import { brandExists } from '../data/brand-repository';
+import { categoryExists } from '../data/category-repository';
+import { findProductBySku, insertProduct, type ProductRecord } from '../data/product-repository';
+import { validateNewProduct, type NewProductInput } from '../domain/product';
+import { productCreated, type Causation } from '../events/product-events';
+import type { CatalogDeps } from './deps';
+
+/**
+ * Back office: adds a product. The row and its ProductCreated event commit together (outbox),
+ * so the cart's price replica learns of every product the catalog sells.
+ */
+export async function createProduct(deps: CatalogDeps, input: NewProductInput, causation: Causation): Promise<ProductRecord> {
+  const draft = validateNewProduct(input);
+  return deps.prisma.$transaction(async (tx) => {
+    if (!(await brandExists(tx, draft.brandId))) {
+      throw new DomainError(ErrorCode.BadInput, `Unknown brand ${input.brandId}`, 'input.brandId');
+    }
+    if (!(await categoryExists(tx, draft.categoryId))) {
+      throw new DomainError(ErrorCode.BadInput, `Unknown category ${input.categoryId}`, 'input.categoryId');
+    }
+    if (await findProductBySku(tx, draft.sku)) {
+      throw new DomainError(ErrorCode.SkuTaken, `SKU ${draft.sku} is already taken`, 'input.sku');
+    }
+    // a concurrent create of the same SKU passes the check above; the unique index decides
+    const product = await insertProduct(tx, deps.newId(), draft, deps.currency, deps.now());
+    await appendToOutbox(tx, [productCreated(product, causation)]);
+    return product;
+  });
+}
