@@ -1,0 +1,183 @@
+import { baseConfigSchema, ConfigError, loadConfig, portSetting } from '@shop/service-kit';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { ContractFilter } from './supergraph/contract';
+
+/** The repository root (packages/bff/src → ../../..). */
+export const REPO_ROOT = join(__dirname, '..', '..', '..');
+export const DEFAULT_SUPERGRAPH_PATH = join(REPO_ROOT, 'gateways', 'supergraph.graphql');
+
+/** Query limits; every document is checked against them before anything reaches a subgraph. */
+export interface BffLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** graphql-armor cost: objects 2, scalars 1, times 1.5 per level of depth */
+  maxCost: number;
+  /** lexer tokens of one document */
+  maxTokens: number;
+  /** largest `first` on a connection field (BAD_USER_INPUT beyond) */
+  maxFirst: number;
+  /** `first` applied to connection fields that leave it out (undefined: the subgraph's own default) */
+  defaultFirst?: number;
+  /** largest request body in bytes (HTTP 413 beyond) */
+  maxBodyBytes: number;
+}
+
+/** Everything that makes one BFF differ from another. */
+export interface BffConfig {
+  /** service name in logs and metrics, e.g. "web-bff" */
+  name: string;
+  /** human title of the explorer page */
+  title: string;
+  port: number;
+  host?: string;
+  production: boolean;
+  jwtSecret: string;
+  /** the composed supergraph SDL (the gateway never introspects running subgraphs) */
+  supergraphSdl: string;
+  /** runtime URL per subgraph name, overriding the URL recorded in the supergraph */
+  subgraphUrls: Record<string, string>;
+  subgraphTimeoutMs: number;
+  introspection: boolean;
+  /** Apollo Sandbox on GET /graphql and the offline explorer on GET /graphiql */
+  explorer: boolean;
+  limits: BffLimits;
+  rateLimit: { points: number; windowSeconds: number };
+  /** hides parts of the supergraph (mobile: the admin fields) */
+  contract?: ContractFilter;
+  /** trusted documents (sha256 → text); `enforce` refuses every other document */
+  trustedDocuments?: { manifest: Record<string, string>; enforce: boolean };
+  subscriptions: { maxPerConnection: number; maxPerInstance: number };
+  shutdownTimeoutMs: number;
+}
+
+/** Per-BFF defaults; every value can be changed through `<PREFIX>_<KEY>` in the environment. */
+export interface BffProfile {
+  prefix: string;
+  port: number;
+  subgraphTimeoutMs: number;
+  limits: Omit<BffLimits, 'defaultFirst'> & { defaultFirst?: number };
+  rateLimit: { points: number; windowSeconds: number };
+  subscriptions: { maxPerConnection: number; maxPerInstance: number };
+}
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const onOff = z
+  .enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'must be on or off' })
+  .optional()
+  .transform((v) => (v === undefined ? undefined : ['on', 'true', '1'].includes(v)));
+
+/** The BFF's own keys, named without their prefix (WEB_BFF_PORT is PORT here). */
+export function bffSettingsSchema(profile: BffProfile) {
+  return z.object({
+    /** HTTP and WebSocket port */
+    PORT: portSetting(profile.port),
+    /** supergraph SDL file, composed by `npm run compose-supergraph` */
+    SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
+    /** how long one subgraph request may take before its part of the answer is an error */
+    SUBGRAPH_TIMEOUT_MS: positiveInt(profile.subgraphTimeoutMs),
+    /** schema introspection (default: on, off when NODE_ENV=production) */
+    INTROSPECTION: onOff,
+    /** Apollo Sandbox and /graphiql (default: on, off when NODE_ENV=production) */
+    EXPLORER: onOff,
+    RATE_LIMIT_POINTS: positiveInt(profile.rateLimit.points),
+    RATE_LIMIT_WINDOW_SECONDS: positiveInt(profile.rateLimit.windowSeconds),
+    MAX_DEPTH: positiveInt(profile.limits.maxDepth),
+    MAX_ALIASES: positiveInt(profile.limits.maxAliases),
+    MAX_DIRECTIVES: positiveInt(profile.limits.maxDirectives),
+    MAX_COST: positiveInt(profile.limits.maxCost),
+    MAX_TOKENS: positiveInt(profile.limits.maxTokens),
+    MAX_FIRST: positiveInt(profile.limits.maxFirst),
+    DEFAULT_FIRST: profile.limits.defaultFirst === undefined ? z.coerce.number().int().positive().optional() : positiveInt(profile.limits.defaultFirst),
+    MAX_BODY_BYTES: positiveInt(profile.limits.maxBodyBytes),
+    MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(profile.subscriptions.maxPerConnection),
+    MAX_SUBSCRIPTIONS: positiveInt(profile.subscriptions.maxPerInstance),
+  });
+}
+
+export type BffSettings = z.infer<typeof baseConfigSchema> & z.infer<ReturnType<typeof bffSettingsSchema>>;
+
+const SUBGRAPH_NAME = '[A-Z][A-Z0-9]*';
+
+/**
+ * Subgraph URL overrides: `<PREFIX>_<NAME>_URL` (this BFF only) wins over `SUBGRAPH_<NAME>_URL`
+ * (every BFF), e.g. WEB_BFF_CATALOG_URL, SUBGRAPH_CATALOG_URL.
+ */
+export function subgraphUrlsFromEnv(prefix: string, env: Record<string, string | undefined>): { urls: Record<string, string>; problems: string[] } {
+  const urls: Record<string, string> = {};
+  const problems: string[] = [];
+  const shared = new RegExp(`^SUBGRAPH_(${SUBGRAPH_NAME})_URL$`);
+  const own = new RegExp(`^${prefix}_(${SUBGRAPH_NAME})_URL$`);
+  for (const pattern of [shared, own]) {
+    for (const [key, value] of Object.entries(env)) {
+      const m = pattern.exec(key);
+      if (!m || value === undefined || value.trim() === '') continue;
+      if (!/^https?:\/\/\S+$/.test(value.trim())) {
+        problems.push(`${key}: must be an http:// or https:// URL (got "${value}")`);
+        continue;
+      }
+      urls[m[1].toLowerCase()] = value.trim();
+    }
+  }
+  return { urls, problems };
+}
+
+/**
+ * Reads the base settings (NODE_ENV, JWT_SECRET, …) and the BFF's own `<PREFIX>_*` settings from
+ * the environment, validated once with one message per bad value, named by its real variable.
+ */
+export function loadBffSettings(profile: BffProfile, env: Record<string, string | undefined> = process.env): BffSettings & { subgraphUrls: Record<string, string> } {
+  const own = bffSettingsSchema(profile);
+  const ownKeys = Object.keys(own.shape);
+  const view: Record<string, string | undefined> = { ...env };
+  for (const key of ownKeys) view[key] = env[`${profile.prefix}_${key}`];
+  const schema = baseConfigSchema.extend(own.shape);
+  const problems: string[] = [];
+  let settings: z.infer<typeof schema> | undefined;
+  try {
+    settings = loadConfig(schema, view);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems.push(...e.problems.map((p) => (ownKeys.some((k) => p.startsWith(`${k}:`)) ? `${profile.prefix}_${p}` : p)));
+  }
+  const urls = subgraphUrlsFromEnv(profile.prefix, env);
+  problems.push(...urls.problems);
+  if (problems.length > 0 || !settings) throw new ConfigError(problems);
+  return { ...settings, subgraphUrls: urls.urls };
+}
+
+/** Turns validated settings into a BffConfig; `extra` carries what is not an environment value. */
+export function toBffConfig(
+  settings: BffSettings & { subgraphUrls: Record<string, string> },
+  extra: { name: string; title: string; supergraphSdl: string } & Pick<BffConfig, 'contract' | 'trustedDocuments'>,
+): BffConfig {
+  const production = settings.NODE_ENV === 'production';
+  return {
+    name: extra.name,
+    title: extra.title,
+    port: settings.PORT,
+    production,
+    jwtSecret: settings.JWT_SECRET,
+    supergraphSdl: extra.supergraphSdl,
+    subgraphUrls: settings.subgraphUrls,
+    subgraphTimeoutMs: settings.SUBGRAPH_TIMEOUT_MS,
+    introspection: settings.INTROSPECTION ?? !production,
+    explorer: settings.EXPLORER ?? !production,
+    limits: {
+      maxDepth: settings.MAX_DEPTH,
+      maxAliases: settings.MAX_ALIASES,
+      maxDirectives: settings.MAX_DIRECTIVES,
+      maxCost: settings.MAX_COST,
+      maxTokens: settings.MAX_TOKENS,
+      maxFirst: settings.MAX_FIRST,
+      defaultFirst: settings.DEFAULT_FIRST,
+      maxBodyBytes: settings.MAX_BODY_BYTES,
+    },
+    rateLimit: { points: settings.RATE_LIMIT_POINTS, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS },
+    contract: extra.contract,
+    trustedDocuments: extra.trustedDocuments,
+    subscriptions: { maxPerConnection: settings.MAX_SUBSCRIPTIONS_PER_CONNECTION, maxPerInstance: settings.MAX_SUBSCRIPTIONS },
+    shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
+  };
+}

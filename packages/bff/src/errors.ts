@@ -1,0 +1,89 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ErrorCode, type Logger, type Metrics } from '@shop/service-kit';
+import type { GraphQLFormattedError } from 'graphql';
+import type { BffContext } from './context';
+import { limitOf } from './limits/query-limits';
+
+/** Codes whose message is written for the client; any other error is masked. */
+const CLIENT_CODES = new Set<string>([
+  ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.InternalServerError),
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+const codeOf = (e: { extensions?: Record<string, unknown> }) => String(e.extensions?.code ?? ErrorCode.InternalServerError);
+
+/**
+ * Shapes every error the BFF answers with: limit errors get QUERY_TOO_COMPLEX, client errors keep
+ * their message (without stack traces in production), anything unexpected becomes
+ * "Internal server error" (its request id is added by `errorReportingPlugin`).
+ */
+export function formatErrorFor(production: boolean) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+    const limit = limitOf(formatted);
+    if (limit !== undefined) {
+      const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+      return { message: formatted.message.replace(/^Syntax Error: /, ''), locations: formatted.locations, extensions: { ...extensions, code: ErrorCode.QueryTooComplex, limit } };
+    }
+    const code = codeOf(formatted);
+    if (CLIENT_CODES.has(code)) {
+      if (!production) return formatted;
+      const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.InternalServerError } };
+  };
+}
+
+/** Logs unexpected errors with the request id, puts that id on masked errors, counts errors by code. */
+export function errorReportingPlugin(logger: Logger, metrics: Metrics): ApolloServerPlugin<BffContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const log = contextValue?.logger ?? logger;
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            if (!CLIENT_CODES.has(codeOf(error)) && limitOf(error) === undefined) {
+              log.error({ err: error.originalError ?? error, path: error.path }, 'operation failed');
+            }
+          }
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          const errors = response.body.singleResult.errors.map((e) => {
+            metrics.graphqlErrors.inc({ code: codeOf(e) });
+            return codeOf(e) === ErrorCode.InternalServerError ? { ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } } : e;
+          });
+          response.body.singleResult.errors = errors;
+        },
+      };
+    },
+  };
+}
+
+/** Times each operation by name, type and outcome; names are client-chosen, so their number is bounded. */
+export function operationMetricsPlugin(metrics: Metrics, maxNames = 200): ApolloServerPlugin<BffContext> {
+  const names = new Set<string>();
+  const label = (name: string | null | undefined) => {
+    if (!name) return 'anonymous';
+    if (names.has(name)) return name;
+    if (names.size >= maxNames) return 'other';
+    names.add(name);
+    return name;
+  };
+  return {
+    async requestDidStart() {
+      const stop = metrics.graphqlOperations.startTimer();
+      return {
+        async willSendResponse({ operation, operationName, response }) {
+          const failed = response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0;
+          stop({ operation: label(operationName), type: operation?.operation ?? 'unknown', outcome: failed ? 'error' : 'ok' });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { ErrorCode, requestIds, type Auth, type Logger, type RouteHandler, type Viewer } from '@shop/service-kit';
+import { GraphQLError } from 'graphql';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BffContext } from '../context';
+import type { RateLimiter } from '../limits/rate-limit';
+import type { GraphQLParams, Safelist } from '../trusted-documents/safelist';
+
+export interface GraphQLEndpointOptions {
+  apollo: ApolloServer<BffContext>;
+  auth: Auth;
+  logger: Logger;
+  rateLimiter: RateLimiter;
+  /** trusted documents gate (mobile); absent: any document goes to the server */
+  safelist?: Safelist;
+}
+
+const GRAPHQL_RESPONSE = 'application/graphql-response+json';
+
+const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+interface ClientError {
+  message: string;
+  extensions: Record<string, unknown>;
+}
+
+/** Answers a request refused before GraphQL execution, in the media type the client asked for. */
+export function sendGraphQLErrors(req: IncomingMessage, res: ServerResponse, status: number, errors: ClientError[], headers: Record<string, string> = {}): void {
+  const wantsGraphQLResponse = (single(req.headers.accept) ?? '').includes(GRAPHQL_RESPONSE);
+  const body = JSON.stringify({ errors });
+  res.writeHead(status, {
+    'content-type': `${wantsGraphQLResponse ? GRAPHQL_RESPONSE : 'application/json'}; charset=utf-8`,
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
+  res.end(body);
+}
+
+const fromGraphQLError = (error: GraphQLError): ClientError => {
+  const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
+  return { message: error.message, extensions };
+};
+
+function paramsFromSearch(search: URLSearchParams): GraphQLParams {
+  const json = (name: string) => {
+    const raw = search.get(name);
+    if (raw === null) return undefined;
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+  const extensions = json('extensions');
+  return {
+    query: search.get('query') ?? undefined,
+    operationName: search.get('operationName') ?? undefined,
+    variables: json('variables'),
+    extensions: extensions !== null && typeof extensions === 'object' ? (extensions as Record<string, unknown>) : undefined,
+  };
+}
+
+function searchWith(search: URLSearchParams, params: GraphQLParams): string {
+  const next = new URLSearchParams(search);
+  if (params.query !== undefined) next.set('query', params.query);
+  if (params.extensions) next.set('extensions', JSON.stringify(params.extensions));
+  else next.delete('extensions');
+  const text = next.toString();
+  return text ? `?${text}` : '';
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * POST/GET /graphql: verifies the bearer token, takes one unit of the client's rate budget, applies
+ * the trusted-documents gate, then lets Apollo Server (with the gateway) answer — CSRF prevention,
+ * GET for queries only, content negotiation and the Sandbox landing page are Apollo's.
+ */
+export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
+  const { apollo, auth, rateLimiter, safelist } = options;
+  return async (req, res, body) => {
+    const ids = requestIds(req.headers);
+    res.setHeader('x-request-id', ids.requestId);
+
+    let viewer: Viewer | null = null;
+    let authError: GraphQLError | undefined;
+    try {
+      viewer = await auth.viewerFromHeader(single(req.headers.authorization));
+    } catch (e) {
+      if (!(e instanceof GraphQLError)) throw e;
+      authError = e;
+    }
+
+    // a bad token is budgeted by address, so guessing tokens is rate limited too
+    const clientKey = viewer ? `sub:${viewer.sub}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    const rate = await rateLimiter.take(clientKey);
+    res.setHeader('ratelimit-limit', String(rate.limit));
+    res.setHeader('ratelimit-remaining', String(rate.remaining));
+    res.setHeader('ratelimit-reset', String(rate.resetSeconds));
+    if (!rate.allowed) {
+      return sendGraphQLErrors(req, res, 429, [{ message: `Too many requests; try again in ${rate.resetSeconds} s`, extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: rate.resetSeconds } }], {
+        'retry-after': String(rate.resetSeconds),
+      });
+    }
+    if (authError) {
+      return sendGraphQLErrors(req, res, 401, [fromGraphQLError(authError)], { 'www-authenticate': 'Bearer error="invalid_token"' });
+    }
+
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://bff.invalid');
+    let search = url.search;
+    let parsedBody: unknown = body.length > 0 ? body.toString('utf8') : undefined;
+    if (body.length > 0 && /json/i.test(single(req.headers['content-type']) ?? '')) {
+      try {
+        parsedBody = JSON.parse(body.toString('utf8'));
+      } catch {
+        return sendGraphQLErrors(req, res, 400, [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }]);
+      }
+    }
+
+    if (safelist) {
+      const params = method === 'GET' ? paramsFromSearch(url.searchParams) : isObject(parsedBody) ? (parsedBody as GraphQLParams) : undefined;
+      if (params) {
+        const decision = safelist(params);
+        if (!decision.allowed) {
+          const status = Number((decision.error.extensions.http as { status?: number } | undefined)?.status ?? 400);
+          return sendGraphQLErrors(req, res, status, [fromGraphQLError(decision.error)]);
+        }
+        if (method === 'GET') search = searchWith(url.searchParams, decision.params);
+        else {
+          const { extensions: _old, ...rest } = parsedBody as Record<string, unknown>;
+          parsedBody = { ...rest, query: decision.params.query, ...(decision.params.extensions ? { extensions: decision.params.extensions } : {}) };
+        }
+      }
+    }
+
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const context: BffContext = { ...ids, viewer, clientKey, logger: options.logger.child({ requestId: ids.requestId, correlationId: ids.correlationId }) };
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers, search, body: parsedBody },
+      context: async () => context,
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}

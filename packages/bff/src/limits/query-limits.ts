@@ -1,0 +1,43 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import type { BffLimits } from '../config';
+
+/** Which limit a refused document broke; carried in `extensions.limit`. */
+export type LimitName = 'depth' | 'aliases' | 'directives' | 'cost' | 'tokens';
+
+const refuse = (limit: LimitName) => (ctx: ValidationContext | null, error: GraphQLError) => {
+  ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { limit } }));
+};
+
+/**
+ * graphql-armor's depth, alias, directive and cost rules as validation rules: a document over a
+ * limit fails validation (nothing reaches a subgraph), its error naming the limit. Introspection
+ * is exempt from depth and cost (the explorers' introspection query is deep by nature). The token
+ * limit is graphql-js's own parser option (see `parseOptions`).
+ */
+export function queryLimitRules(limits: BffLimits, { hideSuggestions }: { hideSuggestions: boolean }) {
+  const common = { exposeLimits: true, propagateOnRejection: false };
+  const armor = new ApolloArmor({
+    maxDepth: { ...common, n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, onReject: [refuse('depth')] },
+    maxAliases: { ...common, n: limits.maxAliases, onReject: [refuse('aliases')] },
+    maxDirectives: { ...common, n: limits.maxDirectives, onReject: [refuse('directives')] },
+    costLimit: { ...common, maxCost: limits.maxCost, ignoreIntrospection: true, onReject: [refuse('cost')] },
+    maxTokens: { enabled: false },
+    // "Did you mean …?" tells a stranger the schema when introspection is off
+    blockFieldSuggestion: { enabled: hideSuggestions },
+  }).protect();
+  return {
+    validationRules: armor.validationRules as ValidationRule[],
+    plugins: armor.plugins,
+    parseOptions: { maxTokens: limits.maxTokens },
+  };
+}
+
+const TOKENS_MESSAGE = /Document contains more than (\d+) tokens/;
+
+/** The limit an error reports, if it is a limit error (validation rule or the parser's token limit). */
+export function limitOf(error: { message: string; extensions?: Record<string, unknown> }): LimitName | undefined {
+  const limit = error.extensions?.limit;
+  if (typeof limit === 'string') return limit as LimitName;
+  return TOKENS_MESSAGE.test(error.message) ? 'tokens' : undefined;
+}

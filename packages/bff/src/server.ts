@@ -1,0 +1,154 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import {
+  createAuth,
+  createLogger,
+  createMetrics,
+  type Logger,
+  type Metrics,
+  type RunningServer,
+  startHttpServer,
+} from '@shop/service-kit';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { BffConfig } from './config';
+import type { BffContext } from './context';
+import { errorReportingPlugin, formatErrorFor, operationMetricsPlugin } from './errors';
+import { subgraphStatesCheck } from './health';
+import { explorerRoute } from './http/explorer';
+import { graphqlEndpoint } from './http/graphql-endpoint';
+import { pageSizePlugin } from './limits/page-size';
+import { queryLimitRules } from './limits/query-limits';
+import { createRateLimiter } from './limits/rate-limit';
+import { SubgraphDataSource } from './subgraph-data-source';
+import { subgraphsOf } from './supergraph/compose';
+import { applyContract } from './supergraph/contract';
+import { createSafelist } from './trusted-documents/safelist';
+
+export interface BffDeps {
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+export interface RunningBff extends RunningServer {
+  /** the API schema this BFF serves (contract applied) */
+  schema: GraphQLSchema;
+  /** each subgraph and the URL this BFF calls it at */
+  subgraphs: { name: string; url: string }[];
+}
+
+/** @apollo/gateway does not execute subscriptions; they are served over graphql-ws on the same path. */
+const subscriptionsOverWebSocket = (): ApolloServerPlugin<BffContext> => ({
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === 'subscription') {
+          throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws protocol) at this same /graphql URL, not over HTTP', {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
+        }
+      },
+    };
+  },
+});
+
+/** The subgraphs recorded in the supergraph, each at its configured URL (config wins over the file). */
+export function resolveSubgraphs(config: Pick<BffConfig, 'supergraphSdl' | 'subgraphUrls'>, logger?: Logger): { name: string; url: string }[] {
+  const recorded = subgraphsOf(config.supergraphSdl);
+  for (const name of Object.keys(config.subgraphUrls)) {
+    if (!recorded.some((s) => s.name === name)) logger?.warn({ subgraph: name }, 'URL configured for a subgraph the supergraph does not have');
+  }
+  return recorded.map((s) => ({ name: s.name, url: config.subgraphUrls[s.name] ?? s.url }));
+}
+
+/**
+ * Starts one BFF: the federated gateway over the supergraph file (never introspecting running
+ * subgraphs), Apollo Server with limits, masking and CSRF prevention, token verification, per-client
+ * rate limiting, the trusted-documents gate when configured, the explorers, health and metrics.
+ * Returns `{ url, port, schema, stop }`; `stop` drains in-flight requests, then closes the gateway.
+ */
+export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<RunningBff> {
+  const logger = deps.logger ?? createLogger(config.name);
+  const metrics = deps.metrics ?? createMetrics(config.name);
+  const subgraphs = resolveSubgraphs(config, logger);
+  const urlOf = new Map(subgraphs.map((s) => [s.name, s.url]));
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: config.contract ? applyContract(config.supergraphSdl, config.contract) : config.supergraphSdl,
+    logger,
+    buildService: ({ name, url }) => new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, logger }),
+  });
+  let schema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    schema = apiSchema;
+  });
+
+  const limits = queryLimitRules(config.limits, { hideSuggestions: !config.introspection });
+  const apollo = new ApolloServer<BffContext>({
+    gateway,
+    logger,
+    introspection: config.introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: !config.production,
+    status400ForVariableCoercionErrors: true,
+    formatError: formatErrorFor(config.production),
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    // trusted documents are resolved by the safelist gate; Apollo's own APQ would register anything
+    persistedQueries: config.trustedDocuments ? false : undefined,
+    plugins: [
+      config.explorer ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false }) : ApolloServerPluginLandingPageDisabled(),
+      ...(limits.plugins as ApolloServerPlugin<BffContext>[]),
+      pageSizePlugin<BffContext>(config.limits),
+      subscriptionsOverWebSocket(),
+      errorReportingPlugin(logger, metrics),
+      operationMetricsPlugin(metrics),
+    ],
+  });
+  await apollo.start();
+
+  const safelist = config.trustedDocuments
+    ? createSafelist(config.trustedDocuments.manifest, { enforce: config.trustedDocuments.enforce, introspection: config.introspection, maxTokens: config.limits.maxTokens })
+    : undefined;
+
+  let server: RunningServer;
+  try {
+    server = await startHttpServer({
+      port: config.port,
+      host: config.host,
+      logger,
+      metrics,
+      maxBodyBytes: config.limits.maxBodyBytes,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      readiness: {
+        supergraph: async () => {
+          if (!schema) throw new Error('supergraph not loaded');
+          return { subgraphs: subgraphs.length };
+        },
+        subgraphs: subgraphStatesCheck(subgraphs),
+      },
+      routes: {
+        '* /graphql': graphqlEndpoint({ apollo, auth: createAuth(config.jwtSecret), logger, rateLimiter: createRateLimiter(config.rateLimit), safelist }),
+        ...(config.explorer ? { 'GET /graphiql': explorerRoute({ title: config.title }) } : {}),
+      },
+    });
+  } catch (e) {
+    await apollo.stop();
+    throw e;
+  }
+  logger.info(
+    { url: `${server.url}/graphql`, subgraphs, introspection: config.introspection, explorer: config.explorer, safelist: config.trustedDocuments?.enforce ?? false },
+    `${config.name} ready`,
+  );
+  return {
+    ...server,
+    schema: schema!,
+    subgraphs,
+    async stop() {
+      await server.stop();
+      await apollo.stop();
+    },
+  };
+}

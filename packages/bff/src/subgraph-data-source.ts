@@ -1,0 +1,110 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import { ErrorCode, type Logger } from '@shop/service-kit';
+import { GraphQLError, Kind, parse, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import fetch from 'node-fetch';
+import type { BffContext } from './context';
+
+export interface SubgraphDataSourceOptions {
+  name: string;
+  url: string;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/** Sockets to subgraphs are reused across requests (one pool per BFF process and protocol). */
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 });
+
+/**
+ * Calls one subgraph on behalf of the BFF's caller: forwards the verified bearer token and the
+ * request, correlation and trace ids (never a bare user id); bounds each request in time. A subgraph
+ * that is down, slow or answers garbage yields GraphQL errors on exactly the fields it serves, so
+ * the rest of the response still arrives.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<BffContext> {
+  private readonly subgraph: SubgraphDataSourceOptions;
+
+  constructor(options: SubgraphDataSourceOptions) {
+    super({ url: options.url });
+    this.subgraph = options;
+    this.fetcher = createFetcher(options.timeoutMs);
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<BffContext>): void {
+    const headers = request.http?.headers;
+    if (!headers || !context?.requestId) return;
+    if (context.viewer) headers.set('authorization', `Bearer ${context.viewer.token}`);
+    headers.set('x-request-id', context.requestId);
+    headers.set('x-correlation-id', context.correlationId);
+    if (context.traceparent) headers.set('traceparent', context.traceparent);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<BffContext>): Promise<GatewayGraphQLResponse> {
+    try {
+      return await super.process(options);
+    } catch (e) {
+      if (e instanceof SubgraphAnswer) return e.answer;
+      const reason = (e as Error).message;
+      const logger = 'incomingRequestContext' in options ? ((options.context as Partial<BffContext>).logger ?? this.subgraph.logger) : this.subgraph.logger;
+      logger.warn({ subgraph: this.subgraph.name, url: this.url, reason }, 'subgraph request failed');
+      return { errors: this.unavailableErrors(options, reason.startsWith('timeout') ? `did not answer within ${this.subgraph.timeoutMs} ms` : 'is unavailable') };
+    }
+  }
+
+  /** One error per field the failed fetch would have filled, so the client sees what is missing. */
+  private unavailableErrors(options: GraphQLDataSourceProcessOptions<BffContext>, what: string): GraphQLFormattedError[] {
+    const message = `The ${this.subgraph.name} service ${what}; the fields it serves are null.`;
+    const extensions = { code: ErrorCode.SubgraphUnavailable, serviceName: this.subgraph.name };
+    const representations = options.request.variables?.representations;
+    if (Array.isArray(representations)) {
+      return representations.map((_r, i) => ({ message, path: ['_entities', i], extensions }));
+    }
+    let operation: OperationDefinitionNode | undefined;
+    try {
+      const document = ('incomingRequestContext' in options ? options.document : undefined) ?? parse(options.request.query ?? '');
+      operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    } catch {
+      operation = undefined;
+    }
+    const keys = (operation?.selectionSet.selections ?? []).flatMap((s) => (s.kind === Kind.FIELD ? [s.alias?.value ?? s.name.value] : []));
+    return keys.length > 0 ? keys.map((key) => ({ message, path: [key], extensions })) : [{ message, extensions }];
+  }
+
+  /**
+   * A subgraph's non-2xx answer that still carries a GraphQL body (subgraphs answer UNAUTHENTICATED
+   * with 401, validation failures with 400) is passed on as that answer, its messages intact.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const body = await this.parseBody(response).catch(() => undefined);
+    if (body !== null && typeof body === 'object' && ('data' in body || 'errors' in body)) return new SubgraphAnswer(body as GatewayGraphQLResponse);
+    return new GraphQLError(`HTTP ${response.status} without a GraphQL body`);
+  }
+}
+
+/** Carries a subgraph's GraphQL answer through the parent's error path (see errorFromResponse). */
+class SubgraphAnswer extends GraphQLError {
+  constructor(readonly answer: GatewayGraphQLResponse) {
+    super('subgraph answered with a GraphQL error response');
+  }
+}
+
+/** node-fetch with keep-alive sockets and a deadline; failures read "timeout" or "<code>: <message>". */
+function createFetcher(timeoutMs: number): Fetcher {
+  return async (url, init) => {
+    try {
+      const response = await fetch(url, {
+        ...init,
+        agent: url.startsWith('https:') ? httpsAgent : httpAgent,
+        signal: AbortSignal.timeout(timeoutMs) as never,
+      });
+      return response as unknown as FetcherResponse;
+    } catch (e) {
+      const err = e as Error & { type?: string; code?: string };
+      throw new Error(err.name === 'AbortError' || err.name === 'TimeoutError' || err.type === 'aborted' ? 'timeout' : `${err.code ?? err.name}: ${err.message}`);
+    }
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * Small federated subgraphs for BFF tests: a "catalog" (products, a slow field, an admin-tagged
+ * mutation) and a "cart" (extends Product). Each counts the GraphQL requests it receives, so tests
+ * prove that refused documents never reach a subgraph.
+ */
+import { createLogger, requireAdmin, startSubgraph, TEST_JWT_SECRET, type RequestContext, type RunningServer } from '@shop/service-kit';
+import { parse } from 'graphql';
+import { composeSupergraph } from '../supergraph/compose';
+
+const catalogTypeDefs = parse(/* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@tag"])
+
+  type Query {
+    products(first: Int = 20, after: String): ProductConnection!
+    product(id: ID!): Product
+    "waits until the test releases it"
+    slow: String
+    "who the subgraph thinks is calling, and the ids it received"
+    whoami: Caller!
+    "always fails inside the resolver"
+    broken: String
+  }
+  type Caller {
+    sub: String
+    roles: [String!]!
+    requestId: String!
+    correlationId: String!
+    traceparent: String
+  }
+  type ProductConnection {
+    edges: [ProductEdge!]!
+    totalCount: Int!
+    "the page size the subgraph applied"
+    pageSize: Int!
+  }
+  type ProductEdge {
+    cursor: String!
+    node: Product!
+  }
+  type Product @key(fields: "id") {
+    id: ID!
+    name: String!
+    price: Int!
+    cost: Int @tag(name: "admin")
+  }
+  type Mutation {
+    createProduct(name: String!): Product
+    renameProduct(id: ID!, name: String!): Product
+  }
+`);
+
+const cartTypeDefs = parse(/* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+
+  type Query {
+    cart: Cart
+  }
+  type Cart @key(fields: "id") {
+    id: ID!
+    lines: [CartLine!]!
+  }
+  type CartLine {
+    product: Product
+    quantity: Int!
+  }
+  type Product @key(fields: "id", resolvable: false) {
+    id: ID!
+  }
+  type Mutation {
+    addToCart(productId: ID!, quantity: Int!): Cart
+  }
+`);
+
+const PRODUCTS = Array.from({ length: 120 }, (_, i) => ({ id: `p${i + 1}`, name: `Product ${i + 1}`, price: 100 + i, cost: 50 + i }));
+
+export interface TestSubgraph {
+  name: string;
+  server: RunningServer;
+  url: string;
+  /** GraphQL requests received so far */
+  requests(): number;
+  stop(): Promise<void>;
+}
+
+export interface TestSubgraphs {
+  catalog: TestSubgraph;
+  cart: TestSubgraph;
+  supergraphSdl: string;
+  /** total GraphQL requests both subgraphs received */
+  requests(): number;
+  /** lets every pending `slow` resolve */
+  releaseSlow(): void;
+  stop(): Promise<void>;
+}
+
+const silent = createLogger('test-subgraph', 'silent');
+
+async function startCounted(
+  name: string,
+  typeDefs: ReturnType<typeof parse>,
+  resolvers: Record<string, Record<string, unknown>>,
+): Promise<TestSubgraph> {
+  let count = 0;
+  const server = await startSubgraph<RequestContext>({
+    name,
+    port: 0,
+    typeDefs,
+    resolvers: resolvers as never,
+    logger: silent,
+    jwtSecret: TEST_JWT_SECRET,
+    context: (base) => {
+      count += 1;
+      return base;
+    },
+    readiness: {},
+    shutdownTimeoutMs: 500,
+  });
+  let stopped = false;
+  return {
+    name,
+    server,
+    url: `${server.url}/graphql`,
+    requests: () => count,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
+
+/** Starts both test subgraphs on free ports and composes their supergraph with those URLs. */
+export async function startTestSubgraphs(): Promise<TestSubgraphs> {
+  let release: () => void = () => {};
+  const slow = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const catalog = await startCounted('catalog', catalogTypeDefs, {
+    Query: {
+      products: (_: unknown, { first }: { first: number | null }) => {
+        const size = first ?? 20;
+        const page = PRODUCTS.slice(0, size);
+        return { edges: page.map((node) => ({ cursor: node.id, node })), totalCount: PRODUCTS.length, pageSize: size };
+      },
+      product: (_: unknown, { id }: { id: string }) => PRODUCTS.find((p) => p.id === id) ?? null,
+      slow: async () => {
+        await slow;
+        return 'finally';
+      },
+      whoami: (_: unknown, __: unknown, ctx: RequestContext) => ({
+        sub: ctx.viewer?.sub ?? null,
+        roles: ctx.viewer?.roles ?? [],
+        requestId: ctx.requestId,
+        correlationId: ctx.correlationId,
+        traceparent: ctx.traceparent ?? null,
+      }),
+      broken: () => {
+        throw new Error('database password is hunter2');
+      },
+    },
+    Product: {
+      __resolveReference: (ref: { id: string }) => PRODUCTS.find((p) => p.id === ref.id) ?? null,
+    },
+    Mutation: {
+      createProduct: (_: unknown, { name }: { name: string }, ctx: RequestContext) => {
+        requireAdmin(ctx.viewer);
+        return { id: 'new', name, price: 1, cost: 1 };
+      },
+      renameProduct: (_: unknown, { id, name }: { id: string; name: string }) => ({ ...(PRODUCTS.find((p) => p.id === id) ?? PRODUCTS[0]), name }),
+    },
+  });
+  const cart = await startCounted('cart', cartTypeDefs, {
+    Query: {
+      cart: (_: unknown, __: unknown, ctx: RequestContext) => (ctx.viewer ? { id: `cart-${ctx.viewer.sub}`, lines: [{ product: { id: 'p1' }, quantity: 2 }, { product: { id: 'p2' }, quantity: 1 }] } : null),
+    },
+    Mutation: {
+      addToCart: (_: unknown, { productId, quantity }: { productId: string; quantity: number }) => ({ id: 'cart', lines: [{ product: { id: productId }, quantity }] }),
+    },
+  });
+  const supergraphSdl = composeSupergraph([
+    { name: 'cart', url: cart.url, typeDefs: cartTypeDefs },
+    { name: 'catalog', url: catalog.url, typeDefs: catalogTypeDefs },
+  ]);
+  return {
+    catalog,
+    cart,
+    supergraphSdl,
+    requests: () => catalog.requests() + cart.requests(),
+    releaseSlow: () => release(),
+    async stop() {
+      release();
+      await Promise.all([catalog.stop(), cart.stop()]);
+    },
+  };
+}
+
+export interface GraphQLAnswer<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  /** the raw body, when it was not JSON */
+  text?: string;
+}
+
+/** POSTs JSON to a GraphQL endpoint (with the preflight header CSRF prevention asks for) and reads the answer. */
+export async function post<T = Record<string, unknown>>(
+  url: string,
+  body: unknown,
+  { token, headers = {} }: { token?: string; headers?: Record<string, string> } = {},
+): Promise<GraphQLAnswer<T>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  try {
+    return { status: res.status, headers: res.headers, ...(JSON.parse(text) as object) };
+  } catch {
+    return { status: res.status, headers: res.headers, text };
+  }
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import {
+  Kind,
+  parse,
+  print,
+  visit,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+} from 'graphql';
+
+/** sha256 (hex) of a document's text: the id a client sends in extensions.persistedQuery.sha256Hash. */
+export const documentHash = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Trusted documents: sha256 of the canonical text → the canonical text. */
+export type TrustedManifest = Record<string, string>;
+
+function fragmentsUsedBy(root: OperationDefinitionNode | FragmentDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): Set<string> {
+  visit(root, {
+    FragmentSpread(node) {
+      const name = node.name.value;
+      if (seen.has(name)) return;
+      seen.add(name);
+      const fragment = fragments.get(name);
+      if (fragment) fragmentsUsedBy(fragment, fragments, seen);
+    },
+  });
+  return seen;
+}
+
+/**
+ * The canonical text of one operation: the operation printed by graphql-js, then each fragment it
+ * uses (transitively) in name order, separated by blank lines. Whitespace, comments and fragment
+ * order in the source do not change it.
+ */
+export function canonicalOperationText(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): string {
+  const used = [...fragmentsUsedBy(operation, fragments)].sort();
+  return [operation, ...used.map((name) => fragments.get(name)).filter((f): f is FragmentDefinitionNode => f !== undefined)].map((d) => print(d)).join('\n\n');
+}
+
+const fragmentsOf = (doc: DocumentNode) =>
+  new Map(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+
+/** Builds the manifest of every operation in a source file (e.g. contract/mobile.graphql). */
+export function buildTrustedManifest(source: string): { manifest: TrustedManifest; operations: { name: string; hash: string }[] } {
+  const doc = parse(source);
+  const fragments = fragmentsOf(doc);
+  const manifest: TrustedManifest = {};
+  const operations: { name: string; hash: string }[] = [];
+  for (const def of doc.definitions) {
+    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (!def.name) throw new Error('every trusted operation needs a name');
+    const text = canonicalOperationText(def, fragments);
+    const hash = documentHash(text);
+    manifest[hash] = text;
+    operations.push({ name: def.name.value, hash });
+  }
+  return { manifest, operations };
+}
+
+/** Prints a manifest the way it is committed: hashes sorted, two-space JSON, final newline. */
+export const printManifest = (manifest: TrustedManifest): string =>
+  `${JSON.stringify(Object.fromEntries(Object.entries(manifest).sort(([a], [b]) => a.localeCompare(b))), null, 2)}\n`;
+
+/**
+ * The canonical text of a whole document sent in full, when it is exactly one operation plus the
+ * fragments that operation uses; otherwise undefined (it cannot be a trusted document).
+ */
+export function canonicalDocumentText(doc: DocumentNode): string | undefined {
+  const operations = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length !== 1) return undefined;
+  const fragments = fragmentsOf(doc);
+  const used = fragmentsUsedBy(operations[0], fragments);
+  if (doc.definitions.length !== 1 + used.size || [...used].some((name) => !fragments.has(name))) return undefined;
+  return canonicalOperationText(operations[0], fragments);
+}
