@@ -9,6 +9,8 @@ export const CATALOG_MIGRATIONS_DIR = join(__dirname, '..', '..', '..', '..', 'p
 export interface CatalogDatabase {
   db: Database;
   prisma: CatalogPrisma;
+  /** the outbox relay's own client (same pool), so that its polling stays out of `db.statements` */
+  relayPrisma: CatalogPrisma;
   close(): Promise<void>;
 }
 
@@ -29,11 +31,13 @@ export async function openCatalogDatabase(options: {
     logger: options.logger,
   });
   const prisma = createCatalogPrisma(db);
+  const relayPrisma = createCatalogPrisma(db, { counted: false });
   return {
     db,
     prisma,
+    relayPrisma,
     async close() {
-      await prisma.$disconnect();
+      await Promise.all([prisma.$disconnect(), relayPrisma.$disconnect()]);
       await db.close();
     },
   };

@@ -7,17 +7,18 @@ export type CatalogPrisma = PrismaClient<'query'>;
 export type CatalogTx = Prisma.TransactionClient;
 
 /**
- * Opens the Prisma client on the service's database. Every statement Prisma runs is counted in
- * `db.statements` (the N+1 tests and the bench read it).
+ * Opens a Prisma client on the service's database. With `counted` (the client that serves
+ * requests and handles events), every statement it runs is counted in `db.statements` (the N+1
+ * tests and the bench read it).
  */
-export function createCatalogPrisma(db: Database): CatalogPrisma {
+export function createCatalogPrisma(db: Database, { counted = true }: { counted?: boolean } = {}): CatalogPrisma {
   const prisma = new PrismaClient({
     adapter: db.adapter,
     log: [{ emit: 'event', level: 'query' }],
     // reservations for one hot product queue on its row lock; give them room before failing
     transactionOptions: { maxWait: 10_000, timeout: 20_000 },
   });
-  countStatements(prisma, db);
+  if (counted) countStatements(prisma, db);
   return prisma;
 }
 
