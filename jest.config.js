@@ -2,7 +2,7 @@
 //   unit         *.test.ts beside the code, no I/O
 //   integration  *.int.test.ts, real PostgreSQL / RabbitMQ, one database + exchange per run
 //   e2e          e2e/*.e2e.test.ts, the whole stack driven by real clients
-const transform = { '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+const transform = { '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }] };
 const moduleNameMapper = {
   '^@shop/(service-kit|events|bff)$': '<rootDir>/packages/$1/src/index.ts',
   '^@shop/(service-kit|events|bff)/(.*)$': '<rootDir>/packages/$1/src/$2',

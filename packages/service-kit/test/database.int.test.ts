@@ -1,0 +1,96 @@
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, serviceDatabaseUrl, splitStatements, type Database } from '../src/database';
+import { testDatabaseServer } from '../src/testing';
+
+function migrationSet(name: string, migrations: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'migrations-'));
+  const dir = join(root, name, 'migrations');
+  for (const [folder, sql] of Object.entries(migrations)) {
+    mkdirSync(join(dir, folder), { recursive: true });
+    writeFileSync(join(dir, folder, 'migration.sql'), sql);
+  }
+  return dir;
+}
+
+const shop = migrationSet('shop', {
+  '0001_init': `-- a comment line
+CREATE TABLE widget (id int PRIMARY KEY, name text NOT NULL);
+CREATE FUNCTION widget_touch() RETURNS trigger AS $$
+BEGIN
+  NEW.name := trim(NEW.name);
+  RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER widget_touch BEFORE INSERT ON widget FOR EACH ROW EXECUTE FUNCTION widget_touch();`,
+  '0002_more': `ALTER TABLE widget ADD COLUMN price numeric(12,2) NOT NULL DEFAULT 0;`,
+});
+
+describe.each([
+  ['PostgreSQL', true],
+  ['PGlite', false],
+])('openDatabase on %s', (_label, real) => {
+  const server = testDatabaseServer('kitdb');
+  const opened: Database[] = [];
+  const open = (migrationsDirs: string[]) =>
+    openDatabase({
+      service: 'widgets',
+      url: real ? { value: server.url, exact: false } : undefined,
+      dataDir: real ? undefined : 'memory://',
+      migrationsDirs,
+    }).then((db) => (opened.push(db), db));
+
+  afterAll(async () => {
+    await Promise.all(opened.map((db) => db.close()));
+    if (real) await server.drop();
+  });
+
+  it('creates the database, applies every migration once and records it', async () => {
+    const db = await open([shop]);
+    await db.query("INSERT INTO widget (id, name, price) VALUES (1, '  mug ', 9.5)");
+    expect(await db.query('SELECT name, price::text AS price FROM widget')).toEqual([{ name: 'mug', price: '9.50' }]);
+    const applied = await db.query<{ name: string }>('SELECT name FROM _migrations ORDER BY name');
+    expect(applied.map((r) => r.name)).toEqual(['shop/0001_init', 'shop/0002_more']);
+    if (real) expect(db.name).toBe(`${server.prefix}_widgets`);
+  });
+
+  it('a failing migration is rolled back whole and named in the error', async () => {
+    const broken = migrationSet('broken', { '0001_bad': 'CREATE TABLE half (id int);\nSELECT * FROM missing_table;' });
+    await expect(open([shop, broken])).rejects.toThrow(/broken\/0001_bad failed/);
+    if (real) {
+      const db = await open([shop]);
+      expect(await db.query("SELECT to_regclass('half') AS t")).toEqual([{ t: null }]);
+    }
+  });
+});
+
+describe('database helpers', () => {
+  it('derives one database per service from DATABASE_URL', () => {
+    expect(serviceDatabaseUrl('postgresql://u:p@db:5432/shop?sslmode=disable', 'catalog')).toEqual({
+      url: 'postgresql://u:p@db:5432/shop_catalog?sslmode=disable',
+      database: 'shop_catalog',
+      adminUrl: 'postgresql://u:p@db:5432/postgres?sslmode=disable',
+    });
+    expect(serviceDatabaseUrl('postgres://db', 'order').database).toBe('shop_order');
+  });
+
+  it('splits scripts on statement ends, keeping $$ bodies whole', () => {
+    const parts = splitStatements('CREATE TABLE a (x int);\n-- note\nDO $$\nBEGIN\n  PERFORM 1;\nEND;\n$$;\nSELECT 1;');
+    expect(parts).toEqual(['CREATE TABLE a (x int);', 'DO $$\nBEGIN\n  PERFORM 1;\nEND;\n$$;', 'SELECT 1;']);
+  });
+
+  it('keeps PGlite data on disk across restarts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pglite-'));
+    try {
+      const first = await openDatabase({ service: 'w', dataDir: dir, migrationsDirs: [shop] });
+      await first.query("INSERT INTO widget (id, name) VALUES (7, 'kept')");
+      await first.close();
+      const second = await openDatabase({ service: 'w', dataDir: dir, migrationsDirs: [shop] });
+      expect(await second.query('SELECT name FROM widget')).toEqual([{ name: 'kept' }]);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
