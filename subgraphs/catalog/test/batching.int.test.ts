@@ -1,0 +1,62 @@
+import { DEMO_PRODUCTS } from '../src/data/demo-data';
+import { startCatalog, type CatalogHarness } from './catalog-harness';
+
+// N+1 guard: the SQL statements one request costs must not grow with the number of products.
+// Counted through Prisma's query events on the client that serves requests (db.statements).
+
+const PAGE = `query Products($first: Int) {
+  products(first: $first, sort: PRICE_ASC) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { id sku name brand { id name productCount } category { id name productCount } price { amount currencyCode } imageUrl inStock } }
+  }
+}`;
+
+// what the gateway sends to resolve Product references held by other subgraphs (cart lines, order lines)
+const ENTITIES = `query Entities($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    ... on Product { id name price { amount currencyCode } availableQuantity brand { name } category { name } }
+  }
+}`;
+
+describe('statement counts do not grow with the page size (PostgreSQL)', () => {
+  let h: CatalogHarness;
+  const measure = async (query: string, variables: Record<string, unknown>) => {
+    const before = h.catalog.db.statements.count;
+    const res = await h.gql(query, variables);
+    expect(res.errors).toBeUndefined();
+    return { statements: h.catalog.db.statements.count - before, data: res.data! };
+  };
+
+  beforeAll(async () => {
+    h = await startCatalog();
+  });
+  afterAll(() => h?.stop());
+
+  it('a products page of 5 and of 50, each with brand, category and their product counts, costs the same statements', async () => {
+    const five = await measure(PAGE, { first: 5 });
+    const fifty = await measure(PAGE, { first: 50 });
+    expect(five.data.products.edges).toHaveLength(5);
+    expect(fifty.data.products.edges).toHaveLength(50);
+    expect(new Set(fifty.data.products.edges.map((e: { node: { brand: { id: string } } }) => e.node.brand.id)).size).toBeGreaterThan(5);
+    // page + totalCount + brands + categories + brand counts + category counts
+    expect({ five: five.statements, fifty: fifty.statements }).toEqual({ five: 6, fifty: 6 });
+  });
+
+  it('_entities for 5 and for 50 Product references (as the gateway sends them) costs the same statements', async () => {
+    const refs = (n: number) => DEMO_PRODUCTS.slice(0, n).map((p) => ({ __typename: 'Product', id: p.id }));
+    const five = await measure(ENTITIES, { representations: refs(5) });
+    const fifty = await measure(ENTITIES, { representations: refs(50) });
+    expect(fifty.data._entities).toHaveLength(50);
+    expect(fifty.data._entities[49]).toMatchObject({ id: DEMO_PRODUCTS[49].id, name: DEMO_PRODUCTS[49].name });
+    // products + brands + categories
+    expect({ five: five.statements, fifty: fifty.statements }).toEqual({ five: 3, fifty: 3 });
+  });
+
+  it('an unknown reference resolves to null among the others, still in one batch', async () => {
+    const representations = [DEMO_PRODUCTS[0], { id: 'a0000000-0000-4000-8000-000000000999' }, DEMO_PRODUCTS[1]].map((p) => ({ __typename: 'Product', id: p.id }));
+    const { data, statements } = await measure(ENTITIES, { representations });
+    expect(data._entities.map((e: { id: string } | null) => e?.id ?? null)).toEqual([DEMO_PRODUCTS[0].id, null, DEMO_PRODUCTS[1].id]);
+    expect(statements).toBe(3);
+  });
+});
