@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { Client, Pool } from 'pg';
 import type { Logger } from './logger';
@@ -134,10 +134,49 @@ async function createDatabaseIfMissing(adminUrl: string, database: string, logge
   }
 }
 
+/**
+ * A fresh PGlite cluster costs an initdb (seconds of WebAssembly CPU); restoring a dump of an
+ * empty cluster costs a fraction of that. So the first new on-disk database of a process pays for
+ * one initdb and keeps its dump beside the data folders; every later one (and every later run)
+ * restores it. Shared per process, because the all-in-one start opens four databases at once.
+ */
+const templates = new Map<string, Promise<Blob>>();
+
+function emptyClusterTemplate(templatePath: string): Promise<Blob> {
+  let template = templates.get(templatePath);
+  if (!template) {
+    template = (async () => {
+      if (existsSync(templatePath)) return new Blob([readFileSync(templatePath)]);
+      const pristine = await PGlite.create('memory://');
+      const dump = await pristine.dumpDataDir('gzip');
+      await pristine.close();
+      const partial = `${templatePath}.${process.pid}.tmp`;
+      writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+      renameSync(partial, templatePath);
+      return dump;
+    })();
+    templates.set(templatePath, template);
+  }
+  return template;
+}
+
+/** The installed PGlite version: a template is only valid for the version that made it. */
+function pgliteVersion(): string {
+  const manifest = join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+async function createPGlite(dataDir: string): Promise<PGlite> {
+  if (dataDir.startsWith('memory://')) return PGlite.create(dataDir);
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create(dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const loadDataDir = await emptyClusterTemplate(join(dirname(dataDir), `.empty-cluster-pglite-${pgliteVersion()}.tar.gz`));
+  return PGlite.create(dataDir, { loadDataDir });
+}
+
 async function openPGlite(options: DatabaseOptions): Promise<Database> {
   const dataDir = options.dataDir ?? 'memory://';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir);
+  const pglite = await createPGlite(dataDir);
   return {
     kind: 'pglite',
     name: dataDir,
