@@ -63,10 +63,6 @@ export async function readStreams(db: OrderDb, orderIds: readonly string[]): Pro
   return streams;
 }
 
-export async function streamExists(db: OrderDb, orderId: string): Promise<boolean> {
-  return (await db.orderEvent.count({ where: { streamId: orderId, version: 1 } })) > 0;
-}
-
 /**
  * Appends `events` after `expectedVersion` (the version the caller decided on). When another
  * writer appended first, the primary key (stream_id, version) refuses the rows and this throws

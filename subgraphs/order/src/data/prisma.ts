@@ -36,11 +36,10 @@ export const transactionRunner =
  * event handler's transaction also holds its inbox row, which must survive a retry).
  */
 export async function inSavepoint<T>(tx: OrderTx, fn: () => Promise<T>): Promise<T> {
+  // never released: it ends with the transaction, and a retry's savepoint of the same name shadows it
   await tx.$executeRawUnsafe('SAVEPOINT order_command');
   try {
-    const result = await fn();
-    await tx.$executeRawUnsafe('RELEASE SAVEPOINT order_command');
-    return result;
+    return await fn();
   } catch (error) {
     await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT order_command');
     throw error;

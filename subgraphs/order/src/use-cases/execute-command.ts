@@ -25,11 +25,17 @@ export interface CommandOutcome {
   attempts: number;
 }
 
+/**
+ * The command's decision on the current state: the domain's decide, possibly after looking
+ * something up that only the state tells whether it is needed (an order number for a new order).
+ */
+export type Decision = (state: Order) => OrderEvent[] | Promise<OrderEvent[]>;
+
 export async function executeOrderCommand(
   deps: OrderDeps,
   tx: OrderTx,
   orderId: string,
-  decide: (state: Order) => OrderEvent[],
+  decide: Decision,
   metadata: EventMetadata,
 ): Promise<CommandOutcome> {
   const maxAttempts = deps.maxAttempts ?? 5;
@@ -48,13 +54,13 @@ async function attemptOnce(
   deps: OrderDeps,
   tx: OrderTx,
   orderId: string,
-  decide: (state: Order) => OrderEvent[],
+  decide: Decision,
   metadata: EventMetadata,
   attempts: number,
 ): Promise<CommandOutcome> {
   const stream = await readStream(tx, orderId);
   const state = fold(stream.map((r) => r.event));
-  const events = decide(state);
+  const events = await decide(state);
   if (events.length === 0) return { order: state, view: projectOrderHistory(stream), appended: [], attempts };
   const version = stream.length === 0 ? 0 : stream[stream.length - 1].version;
   const appended = await appendToStream(tx, orderId, version, events, metadata, deps.clock());

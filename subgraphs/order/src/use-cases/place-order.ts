@@ -6,17 +6,14 @@
 import type { CartCheckedOut, EventData } from '@shop/events';
 import { toCents } from '@shop/service-kit/money';
 import { decide } from '../domain/decide';
-import { nextOrderNumber, streamExists, type EventMetadata } from '../data/order-stream-repository';
+import { nextOrderNumber, type EventMetadata } from '../data/order-stream-repository';
 import type { OrderTx } from '../data/prisma';
 import { executeOrderCommand, type CommandOutcome } from './execute-command';
 import type { OrderDeps } from './order-deps';
 
 export type Checkout = EventData<typeof CartCheckedOut>;
 
-export async function placeOrder(deps: OrderDeps, tx: OrderTx, checkout: Checkout, metadata: EventMetadata): Promise<CommandOutcome | null> {
-  // the common duplicate: skip before taking an order number
-  if (await streamExists(tx, checkout.orderId)) return null;
-  const number = await nextOrderNumber(tx);
+export async function placeOrder(deps: OrderDeps, tx: OrderTx, checkout: Checkout, metadata: EventMetadata): Promise<CommandOutcome> {
   const lines = checkout.lines.map((l) => ({
     productId: l.productId,
     productName: l.productName,
@@ -28,12 +25,21 @@ export async function placeOrder(deps: OrderDeps, tx: OrderTx, checkout: Checkou
     orderId: checkout.orderId,
     customerId: checkout.customerId,
     cartId: checkout.cartId,
-    number,
     lines,
     subtotal: toCents(checkout.subtotal),
     currencyCode: checkout.currencyCode,
     placedAt: new Date(checkout.checkedOutAt),
   };
-  // a racing duplicate appends version 1 first: this one then decides again and finds the order
-  return executeOrderCommand(deps, tx, checkout.orderId, (state) => decide({ type: 'PlaceOrder', data, metadata: { now: deps.clock() } }, state), metadata);
+  // an order that exists already decides nothing (and takes no number); a racing duplicate that
+  // appends version 1 first makes this one decide again, and find the order
+  return executeOrderCommand(
+    deps,
+    tx,
+    checkout.orderId,
+    async (state) =>
+      state.status === 'NONE'
+        ? decide({ type: 'PlaceOrder', data: { ...data, number: await nextOrderNumber(tx) }, metadata: { now: deps.clock() } }, state)
+        : [],
+    metadata,
+  );
 }

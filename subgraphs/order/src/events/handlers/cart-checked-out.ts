@@ -9,5 +9,5 @@ export const onCartCheckedOut =
   (deps: OrderDeps): EventHandler<typeof CartCheckedOut, OrderTx> =>
   async (event, tx, ctx) => {
     const outcome = await applyOrDeadLetter(() => placeOrder(deps, tx, event.data, metadataOf(ctx)));
-    if (!outcome || outcome.appended.length === 0) ctx.logger.info({ orderId: event.data.orderId }, 'order already placed; checkout ignored');
+    if (outcome.appended.length === 0) ctx.logger.info({ orderId: event.data.orderId }, 'order already placed; checkout ignored');
   };
