@@ -14,34 +14,49 @@ export interface CartSnapshot {
 
 type Reader = CartPrisma | CartTx;
 
-interface PriceRow {
-  productId: string;
-  name: string;
-  price: { toFixed(digits: number): string };
-  currencyCode: string;
+interface CartRow {
+  id: string;
+  customerId: string;
+  version: number;
+  productId: string | null;
+  quantity: number | null;
+  name: string | null;
+  price: string | null;
+  currencyCode: string | null;
 }
 
-export const knownProductOf = (row: PriceRow): KnownProduct => ({
-  productId: row.productId,
-  name: row.name,
-  price: toCents(row.price.toFixed(2)),
-  currencyCode: row.currencyCode,
-});
-
-/** Carts by id with their lines and replica prices: three queries whatever the number of carts. */
+/**
+ * Carts by id with their lines and replica prices, in one statement whatever the number of carts.
+ * Raw SQL on purpose: this is the read path of every cart query and reference batch, and Prisma's
+ * nested include costs three round trips and several times the time of this join.
+ */
 export async function findCarts(client: Reader, ids: readonly string[]): Promise<CartSnapshot[]> {
   if (ids.length === 0) return [];
-  const carts = await client.cart.findMany({
-    where: { id: { in: [...ids] } },
-    include: { lines: { include: { product: true }, orderBy: [{ addedAt: 'asc' }, { productId: 'asc' }] } },
-  });
-  return carts.map((cart) => ({
-    id: cart.id,
-    customerId: cart.customerId,
-    version: cart.version,
-    lines: cart.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
-    products: new Map(cart.lines.map((l) => [l.productId, knownProductOf(l.product)])),
-  }));
+  const rows = await client.$queryRaw<CartRow[]>`
+    SELECT c.id, c.customer_id AS "customerId", c.version,
+           l.product_id AS "productId", l.quantity, p.name, p.price::text AS price, p.currency AS "currencyCode"
+    FROM carts c
+    LEFT JOIN cart_lines l ON l.cart_id = c.id
+    LEFT JOIN product_prices p ON p.product_id = l.product_id
+    WHERE c.id = ANY(${[...ids]}::text[])
+    ORDER BY c.id, l.added_at, l.product_id`;
+  const carts = new Map<string, CartSnapshot>();
+  for (const row of rows) {
+    let cart = carts.get(row.id);
+    if (!cart) {
+      cart = { id: row.id, customerId: row.customerId, version: row.version, lines: [], products: new Map() };
+      carts.set(row.id, cart);
+    }
+    if (row.productId === null) continue;
+    cart.lines.push({ productId: row.productId, quantity: row.quantity! });
+    cart.products.set(row.productId, {
+      productId: row.productId,
+      name: row.name!,
+      price: toCents(row.price!),
+      currencyCode: row.currencyCode!,
+    });
+  }
+  return [...carts.values()];
 }
 
 /** The products a cart holds right now (no lock: the caller locks their prices, then the cart). */
@@ -73,15 +88,15 @@ export async function lockKnownProducts(tx: CartTx, productIds: readonly string[
  */
 export async function lockCart(tx: CartTx, cartId: string, customerId: string): Promise<{ version: number; lines: CartLine[] }> {
   await tx.$executeRaw`INSERT INTO carts (id, customer_id) VALUES (${cartId}, ${customerId}) ON CONFLICT DO NOTHING`;
-  const [cart] = await tx.$queryRaw<{ version: number; customerId: string }[]>`
-    SELECT version, customer_id AS "customerId" FROM carts WHERE id = ${cartId} FOR UPDATE`;
-  if (!cart || cart.customerId !== customerId) throw new Error(`cart ${cartId} does not belong to its customer`);
-  const lines = await tx.cartLine.findMany({
-    where: { cartId },
-    select: { productId: true, quantity: true },
-    orderBy: [{ addedAt: 'asc' }, { productId: 'asc' }],
-  });
-  return { version: cart.version, lines };
+  const rows = await tx.$queryRaw<{ version: number; customerId: string; productId: string | null; quantity: number | null }[]>`
+    SELECT c.version, c.customer_id AS "customerId", l.product_id AS "productId", l.quantity
+    FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
+    WHERE c.id = ${cartId}
+    ORDER BY l.added_at, l.product_id
+    FOR UPDATE OF c`;
+  if (rows.length === 0 || rows[0].customerId !== customerId) throw new Error(`cart ${cartId} does not belong to its customer`);
+  const lines = rows.filter((r) => r.productId !== null).map((r) => ({ productId: r.productId!, quantity: r.quantity! }));
+  return { version: rows[0].version, lines };
 }
 
 /** Writes one decided change to a cart's lines. */
