@@ -83,6 +83,9 @@ export async function startSubgraph<Ctx extends RequestContext>(options: Subgrap
     plugins: [maskingPlugin(logger, production) as ApolloServerPlugin<Ctx>],
     // subgraphs sit behind the BFFs, which enforce CSRF prevention themselves
     csrfPrevention: false,
+    // shutdown is ours (stopOnSignals: server, consumers, relay, broker, database in order);
+    // Apollo's own SIGTERM handler would stop it behind our back and stall that sequence
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   let schemaLoaded = true;
