@@ -19,24 +19,18 @@ const codeOf = (e: { extensions?: Record<string, unknown> }) => String(e.extensi
 
 /**
  * Shapes every error the BFF answers with: limit errors get QUERY_TOO_COMPLEX, client errors keep
- * their message (without stack traces in production), anything unexpected becomes
- * "Internal server error" (its request id is added by `errorReportingPlugin`).
+ * their message, anything unexpected becomes "Internal server error" (its request id is added by
+ * `errorReportingPlugin`; the cause is in the logs under that id). No stack traces: a client error's
+ * trace says nothing useful and an internal one says too much.
  */
-export function formatErrorFor(production: boolean) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
-    const limit = limitOf(formatted);
-    if (limit !== undefined) {
-      const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
-      return { message: formatted.message.replace(/^Syntax Error: /, ''), locations: formatted.locations, extensions: { ...extensions, code: ErrorCode.QueryTooComplex, limit } };
-    }
-    const code = codeOf(formatted);
-    if (CLIENT_CODES.has(code)) {
-      if (!production) return formatted;
-      const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.InternalServerError } };
-  };
+export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+  const limit = limitOf(formatted);
+  if (limit !== undefined) {
+    return { message: formatted.message.replace(/^Syntax Error: /, ''), locations: formatted.locations, extensions: { ...extensions, code: ErrorCode.QueryTooComplex, limit } };
+  }
+  if (CLIENT_CODES.has(codeOf(formatted))) return { ...formatted, extensions };
+  return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.InternalServerError } };
 }
 
 /** Logs unexpected errors with the request id, puts that id on masked errors, counts errors by code. */

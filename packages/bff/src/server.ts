@@ -14,7 +14,7 @@ import {
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { BffConfig } from './config';
 import type { BffContext } from './context';
-import { errorReportingPlugin, formatErrorFor, operationMetricsPlugin } from './errors';
+import { errorReportingPlugin, formatError, operationMetricsPlugin } from './errors';
 import { subgraphStatesCheck } from './health';
 import { explorerRoute } from './http/explorer';
 import { graphqlEndpoint } from './http/graphql-endpoint';
@@ -23,7 +23,7 @@ import { queryLimitRules } from './limits/query-limits';
 import { createRateLimiter } from './limits/rate-limit';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { subgraphsOf } from './supergraph/compose';
-import { applyContract } from './supergraph/contract';
+import { servedSupergraphSdl } from './supergraph/served';
 import { createSafelist } from './trusted-documents/safelist';
 
 export interface BffDeps {
@@ -75,7 +75,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
   const urlOf = new Map(subgraphs.map((s) => [s.name, s.url]));
 
   const gateway = new ApolloGateway({
-    supergraphSdl: config.contract ? applyContract(config.supergraphSdl, config.contract) : config.supergraphSdl,
+    supergraphSdl: servedSupergraphSdl(config.supergraphSdl, config.contract),
     logger,
     buildService: ({ name, url }) => new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, logger }),
   });
@@ -91,9 +91,8 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    includeStacktraceInErrorResponses: !config.production,
-    status400ForVariableCoercionErrors: true,
-    formatError: formatErrorFor(config.production),
+    includeStacktraceInErrorResponses: false,
+    formatError,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     // trusted documents are resolved by the safelist gate; Apollo's own APQ would register anything

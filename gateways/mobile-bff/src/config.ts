@@ -1,0 +1,88 @@
+import { loadBffSettings, REPO_ROOT, toBffConfig, type BffConfig, type BffProfile, type ContractFilter } from '@shop/bff';
+import { ConfigError } from '@shop/service-kit';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The mobile BFF's defaults: tighter than web (the app's documents are known and small). Every
+ * value can be changed with MOBILE_BFF_<KEY> (MOBILE_BFF_PORT, MOBILE_BFF_MAX_FIRST, …; see
+ * packages/bff/src/config.ts), subgraph URLs with MOBILE_BFF_<NAME>_URL or SUBGRAPH_<NAME>_URL.
+ */
+export const MOBILE_BFF: BffProfile = {
+  prefix: 'MOBILE_BFF',
+  port: 4100,
+  subgraphTimeoutMs: 5_000,
+  limits: { maxDepth: 7, maxAliases: 10, maxDirectives: 10, maxCost: 1_000, maxTokens: 1_000, maxFirst: 50, defaultFirst: 10, maxBodyBytes: 64 * 1024 },
+  rateLimit: { points: 300, windowSeconds: 60 },
+  subscriptions: { maxPerConnection: 10, maxPerInstance: 10_000 },
+};
+
+/**
+ * What the mobile schema leaves out of the supergraph: every element tagged `@tag(name: "admin")`
+ * in a subgraph schema, and these fields by name (so the contract holds even before a tag is added).
+ * Types only they reach (CreateProductInput, Coupon, …) disappear with them.
+ */
+export const MOBILE_CONTRACT: ContractFilter = {
+  excludeTags: ['admin'],
+  excludeFields: [
+    'Mutation.createProduct',
+    'Mutation.changeProductPrice',
+    'Mutation.adjustStock',
+    'Mutation.createCoupon',
+    'Mutation.shipOrder',
+    'Query.coupon',
+    'Query.orders',
+  ],
+};
+
+export const DEFAULT_TRUSTED_DOCUMENTS_PATH = join(REPO_ROOT, 'gateways', 'mobile-bff', 'trusted-documents.json');
+
+const mobileOnly = z.object({
+  /** on (default): only trusted documents run; off: any valid document (local exploration) */
+  MOBILE_SAFELIST: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+  /** the manifest built by `npm run trusted-documents` from contract/mobile.graphql */
+  MOBILE_BFF_TRUSTED_DOCUMENTS_PATH: z.string().min(1).default(DEFAULT_TRUSTED_DOCUMENTS_PATH),
+});
+
+function readManifest(path: string): Record<string, string> {
+  const parsed = z.record(z.string().regex(/^[0-9a-f]{64}$/), z.string().min(1)).safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error('not a { "<sha256>": "<document>" } object');
+  return parsed.data;
+}
+
+/** Reads and validates the mobile BFF's configuration from the environment (ConfigError lists every problem). */
+export function loadMobileBffConfig(env: Record<string, string | undefined> = process.env): BffConfig {
+  const problems: string[] = [];
+  let settings: ReturnType<typeof loadBffSettings> | undefined;
+  try {
+    settings = loadBffSettings(MOBILE_BFF, env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems.push(...e.problems);
+  }
+  const own = mobileOnly.safeParse(env);
+  if (!own.success) problems.push(...own.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got "${env[String(i.path[0])]}")`));
+  if (!settings || !own.success) throw new ConfigError(problems);
+
+  let supergraphSdl = '';
+  let manifest: Record<string, string> = {};
+  try {
+    supergraphSdl = readFileSync(settings.SUPERGRAPH_PATH, 'utf8');
+  } catch (e) {
+    problems.push(`MOBILE_BFF_SUPERGRAPH_PATH: cannot read ${settings.SUPERGRAPH_PATH} (${(e as Error).message}); run \`npm run compose-supergraph\``);
+  }
+  try {
+    manifest = readManifest(own.data.MOBILE_BFF_TRUSTED_DOCUMENTS_PATH);
+  } catch (e) {
+    problems.push(`MOBILE_BFF_TRUSTED_DOCUMENTS_PATH: cannot read ${own.data.MOBILE_BFF_TRUSTED_DOCUMENTS_PATH} (${(e as Error).message}); run \`npm run trusted-documents\``);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return toBffConfig(settings, {
+    name: 'mobile-bff',
+    title: 'Shop — mobile BFF',
+    supergraphSdl,
+    contract: MOBILE_CONTRACT,
+    trustedDocuments: { manifest, enforce: own.data.MOBILE_SAFELIST === 'on' },
+  });
+}

@@ -1,0 +1,45 @@
+import { ConfigError } from '@shop/service-kit';
+import { loadBffSettings, toBffConfig, type BffProfile } from './config';
+
+const profile: BffProfile = {
+  prefix: 'TEST_BFF',
+  port: 4900,
+  subgraphTimeoutMs: 1_000,
+  limits: { maxDepth: 5, maxAliases: 5, maxDirectives: 5, maxCost: 100, maxTokens: 100, maxFirst: 10, defaultFirst: 3, maxBodyBytes: 1_000 },
+  rateLimit: { points: 10, windowSeconds: 1 },
+  subscriptions: { maxPerConnection: 2, maxPerInstance: 4 },
+};
+
+describe('BFF configuration from the environment', () => {
+  it('defaults come from the profile; prefixed variables override them', () => {
+    const settings = loadBffSettings(profile, { TEST_BFF_MAX_FIRST: '25', TEST_BFF_INTROSPECTION: 'off' });
+    const config = toBffConfig(settings, { name: 't', title: 'T', supergraphSdl: '' });
+    expect(config.port).toBe(4900);
+    expect(config.limits).toMatchObject({ maxFirst: 25, defaultFirst: 3, maxDepth: 5 });
+    expect(config.introspection).toBe(false);
+    expect(config.explorer).toBe(true);
+  });
+
+  it('production turns introspection and the explorers off unless asked for', () => {
+    const settings = loadBffSettings(profile, { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-more-than-32-chars', TEST_BFF_EXPLORER: 'on' });
+    const config = toBffConfig(settings, { name: 't', title: 'T', supergraphSdl: '' });
+    expect(config).toMatchObject({ production: true, introspection: false, explorer: true });
+  });
+
+  it('subgraph URLs: <PREFIX>_<NAME>_URL wins over SUBGRAPH_<NAME>_URL', () => {
+    const settings = loadBffSettings(profile, { SUBGRAPH_CATALOG_URL: 'http://a:1/graphql', SUBGRAPH_CART_URL: 'http://b:2/graphql', TEST_BFF_CATALOG_URL: 'http://c:3/graphql' });
+    expect(settings.subgraphUrls).toEqual({ catalog: 'http://c:3/graphql', cart: 'http://b:2/graphql' });
+  });
+
+  it('every bad value is reported once, under the variable the operator set', () => {
+    let error: unknown;
+    try {
+      loadBffSettings(profile, { TEST_BFF_PORT: 'x', TEST_BFF_MAX_DEPTH: '0', TEST_BFF_EXPLORER: 'maybe', SUBGRAPH_ORDER_URL: 'ftp://o' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['SUBGRAPH_ORDER_URL', 'TEST_BFF_EXPLORER', 'TEST_BFF_MAX_DEPTH', 'TEST_BFF_PORT']);
+  });
+});

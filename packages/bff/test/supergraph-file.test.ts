@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../src/config';
+import { composeSupergraph, readSubgraphSchemas, subgraphsOf, SUBGRAPH_PORTS } from '../src/supergraph/compose';
+
+// composing the supergraph is a test: a subgraph schema change that does not compose, or that was
+// not composed into the committed file the BFFs load, fails here
+describe('gateways/supergraph.graphql', () => {
+  const subgraphs = readSubgraphSchemas(REPO_ROOT);
+  const committed = readFileSync(join(REPO_ROOT, 'gateways', 'supergraph.graphql'), 'utf8');
+
+  it('the subgraph schemas compose', () => {
+    expect(() => composeSupergraph(subgraphs)).not.toThrow();
+  });
+
+  it('is what composing subgraphs/*/schema.graphql gives today (else run `npm run compose-supergraph`)', () => {
+    const fresh = composeSupergraph(subgraphs);
+    if (fresh !== committed) throw new Error('gateways/supergraph.graphql is stale: run `npm run compose-supergraph` and commit it');
+  });
+
+  it('records every subgraph at its default local URL (the BFFs override URLs from config)', () => {
+    expect(subgraphsOf(committed)).toEqual(subgraphs.map((s) => ({ name: s.name, url: `http://localhost:${SUBGRAPH_PORTS[s.name]}/graphql` })));
+  });
+});
