@@ -13,7 +13,7 @@ import {
   type EventContract,
   type EventData,
 } from '@shop/events';
-import { createAuth, loadConfig } from '@shop/service-kit';
+import { createAuth, loadConfig, serviceDatabaseUrl } from '@shop/service-kit';
 import { postGraphQL, TEST_JWT_SECRET, testDatabaseServer, waitFor } from '@shop/service-kit/testing';
 import {
   Kind,
@@ -73,6 +73,8 @@ export interface TestOrder {
   url: string;
   /** order events the relay put on the bus, as the BFFs and participants see them */
   published: Envelope[];
+  /** the order database's own URL (PostgreSQL only), as ORDER_DATABASE_URL takes it */
+  databaseUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function startTestOrder({ embedded = false } = {}): Promise<TestOrd
     bus,
     url: `${order.url}/graphql`,
     published,
+    databaseUrl: embedded ? undefined : serviceDatabaseUrl(server.url, 'order').url,
     async stop() {
       await order.stop();
       await bus.close();

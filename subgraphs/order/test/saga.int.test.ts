@@ -4,7 +4,11 @@
  * envelopes, and reads what the order service decided, stored and published.
  */
 import { waitFor } from '@shop/service-kit/testing';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { allOrderHistory } from '../src/data/order-history-repository';
 import { appendToStream } from '../src/data/order-stream-repository';
 import { recordCouponReply } from '../src/use-cases/record-reply';
 import {
@@ -306,5 +310,29 @@ describe('optimistic concurrency on the stream version', () => {
       [4, 'OrderConfirmed'],
     ]);
     expect(await viewOf(t, orderId)).toMatchObject({ status: 'CONFIRMED', version: 4 });
+  });
+});
+
+describe('rebuilding the read model from the event store', () => {
+  // runs last: the orders of every test above (confirmed, rejected, cancelled, shipped, with late
+  // and duplicate replies) are in the store
+  it('`npm run rebuild-read-model -w subgraphs/order` gives the same rows, repairing a damaged table', async () => {
+    const { db, prisma } = t.order.database;
+    const before = await allOrderHistory(prisma);
+    expect(new Set(before.map((r) => r.status))).toEqual(new Set(['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED', 'SHIPPED']));
+    // damage it: a wrong status, a lost row, a stray row
+    await db.query("UPDATE order_history SET status = 'SHIPPED', version = 1 WHERE order_id = $1", [before[0].orderId]);
+    await db.query('DELETE FROM order_history WHERE order_id = $1', [before[1].orderId]);
+    await db.query("INSERT INTO order_history SELECT 'stray', customer_id, 'SO-STRAY', status, status_reason, placed_at, subtotal, discount, total, currency_code, coupon_code, lines, version, updated_at FROM order_history LIMIT 1");
+    expect(await allOrderHistory(prisma)).not.toEqual(before);
+
+    const root = join(__dirname, '..', '..', '..');
+    const { stdout } = await promisify(execFile)('npm', ['run', 'rebuild-read-model', '-w', 'subgraphs/order'], {
+      cwd: root,
+      env: { ...process.env, ORDER_DATABASE_URL: t.databaseUrl, DATABASE_URL: '', AMQP_URL: '', LOG_LEVEL: 'info', NODE_ENV: 'test' },
+      timeout: 60_000,
+    });
+    expect(stdout).toMatch(new RegExp(`"orders":${before.length}\\b`));
+    expect(await allOrderHistory(prisma)).toEqual(before);
   });
 });
