@@ -46,7 +46,10 @@ describe('back office (PostgreSQL, HTTP)', () => {
   /** the catalog's observable state: products, one product's row, outbox rows */
   const snapshot = async (productId = DEMO_PRODUCTS[0].id) => {
     const [products] = await h.catalog.db.query<{ n: number }>('SELECT count(*)::int AS n FROM products');
-    const [product] = await h.catalog.db.query('SELECT price::text AS price, available_quantity, version FROM products WHERE id = $1', [productId]);
+    const [product] = await h.catalog.db.query<{ price: string; available_quantity: number; version: number }>(
+      'SELECT price::text AS price, available_quantity, version FROM products WHERE id = $1',
+      [productId],
+    );
     const [outbox] = await h.catalog.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox');
     return { products: products.n, product, outbox: outbox.n };
   };

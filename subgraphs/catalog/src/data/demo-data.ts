@@ -8,7 +8,7 @@ import { DEMO_BRANDS, DEMO_CATEGORIES, DEMO_PRODUCTS } from './demo-catalog';
 import { Prisma, type CatalogPrisma } from './prisma';
 import { toProductRecord } from './product-repository';
 
-export { DEMO_BRANDS, DEMO_CATEGORIES, DEMO_PRODUCTS, demoProductId } from './demo-catalog';
+export { DEMO_BRANDS, DEMO_CATEGORIES, DEMO_PRODUCTS, demoProductId, type DemoProduct } from './demo-catalog';
 
 export interface SeedResult {
   brands: number;

@@ -90,5 +90,4 @@ describe('cursors', () => {
   ])('%s → invalid "after"', (_label, cursor, sort) => {
     expect(invalid(() => decodeCursor(cursor, sort))).toMatchObject({ argument: 'after' });
   });
-  });
 });
