@@ -221,7 +221,7 @@ const contractDir = join(__dirname, '..', '..', '..', 'contract');
  * order subgraph owns (the gateway fetches Product.name from catalog). Tests thus run the
  * contract's own documents, not copies that could drift.
  */
-export function contractOperation(file: 'storefront' | 'admin', name: string): string {
+export function contractOperation(file: 'storefront' | 'admin' | 'mobile', name: string): string {
   const contract = parse(readFileSync(join(contractDir, `${file}.graphql`), 'utf8'));
   const operation = contract.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && d.name?.value === name);
   if (!operation) throw new Error(`contract/${file}.graphql has no operation ${name}`);
