@@ -87,7 +87,9 @@ export async function start(config: DiscountConfig, startDeps: DiscountStartDeps
       jwtSecret: config.JWT_SECRET,
       context: (base) => ({ ...base, loaders: createLoaders(database.prisma), deps }),
       readiness: {
-        database: () => database.db.query('SELECT 1'),
+        database: async () => {
+          await database.db.query('SELECT 1');
+        },
         broker: () => bus.check(),
         outbox: async () => ({ backlog: await relay.backlog() }),
       },

@@ -1,6 +1,6 @@
 import { composeServices } from '@apollo/composition';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
-import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
+import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan, type SubscriptionNode } from '@apollo/query-planner';
 import { parse, type DocumentNode } from 'graphql';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,8 +23,8 @@ function plan(document: DocumentNode, operationName: string): QueryPlan {
   return new QueryPlanner(supergraph).buildQueryPlan(operation);
 }
 
-/** Every fetch of the plan, in plan order. */
-function fetchNodes(node: PlanNode | undefined): FetchNode[] {
+/** Every fetch of the plan, in plan order (the cart documents have no subscriptions). */
+function fetchNodes(node: PlanNode | SubscriptionNode | undefined): FetchNode[] {
   if (!node) return [];
   switch (node.kind) {
     case 'Fetch':
@@ -38,7 +38,7 @@ function fetchNodes(node: PlanNode | undefined): FetchNode[] {
       throw new Error(`unexpected plan node ${node.kind}`);
   }
 }
-const fetches = (node: PlanNode | undefined) => fetchNodes(node).map((f) => f.serviceName);
+const fetches = (node: PlanNode | SubscriptionNode | undefined) => fetchNodes(node).map((f) => f.serviceName);
 
 const count = (list: string[]) => list.reduce<Record<string, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
 
