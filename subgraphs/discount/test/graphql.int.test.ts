@@ -301,6 +301,11 @@ describe('Cart entity (_entities with the required subtotal)', () => {
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('a representation with a malformed subtotal → BAD_USER_INPUT, not a fault', async () => {
+    const res = await entities(await tokenFor('plain'), [{ __typename: 'Cart', id: cartIdOf('plain'), subtotal: { amount: 'lots', currencyCode: 'EUR' } }]);
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('many carts in one request cost one SQL statement (DataLoader batch)', async () => {
     const customers = ['welcome-shopper', 'save-shopper', 'plain', ...Array.from({ length: 17 }, (_, i) => `batch-${i}`)];
     const before = discount.database.db.statements.count;

@@ -96,6 +96,10 @@ describe('unknown codes and case', () => {
   it('no coupon → UNKNOWN naming the code upper-case', () => {
     expect(evaluateCoupon(null, 1000, now, ' nope ')).toEqual({ ok: false, reason: 'UNKNOWN', message: 'There is no coupon "NOPE".' });
   });
+  it('an absurdly long unknown code is echoed in part only', () => {
+    const result = evaluateCoupon(null, 0, now, 'x'.repeat(5_000));
+    expect(!result.ok && result.message).toBe(`There is no coupon "${'X'.repeat(40)}…".`);
+  });
   it('codes compare case-insensitively', () => expect(normalizeCode(' welcome10 ')).toBe('WELCOME10'));
   it('no coupon at all → zero discount, total = subtotal', () => expect(totalsOf(4321, null)).toEqual({ subtotal: 4321, discount: 0, total: 4321 }));
 });

@@ -63,7 +63,11 @@ export function discountOn(coupon: Pick<Coupon, 'kind' | 'value'>, subtotal: Cen
  * unknown, expired, exhausted, below the minimum subtotal. `coupon` null means no such code.
  */
 export function evaluateCoupon(coupon: Coupon | null, subtotal: Cents, now: Date, code = coupon?.code ?? ''): Evaluation {
-  if (coupon === null) return { ok: false, reason: 'UNKNOWN', message: `There is no coupon "${normalizeCode(code)}".` };
+  if (coupon === null) {
+    const shown = normalizeCode(code);
+    // the code is the shopper's input: echo a bounded piece of it
+    return { ok: false, reason: 'UNKNOWN', message: `There is no coupon "${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}".` };
+  }
   if (isExpired(coupon, now)) {
     return { ok: false, reason: 'EXPIRED', message: `Coupon ${coupon.code} expired on ${coupon.validUntil!.toISOString()}.` };
   }

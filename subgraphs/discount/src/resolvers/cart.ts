@@ -1,5 +1,5 @@
 import { cartIdOf } from '@shop/events';
-import { forbidden, isAdmin, requireViewer, type Viewer } from '@shop/service-kit';
+import { badUserInput, forbidden, isAdmin, requireViewer, type Viewer } from '@shop/service-kit';
 import { CURRENCY, money, toCents } from '@shop/service-kit/money';
 import { evaluateCoupon, totalsOf, type Totals } from '../domain/coupon';
 import type { CartResolvers } from '../generated/resolvers-types';
@@ -10,6 +10,17 @@ import type { AppliedCouponParent, CartParent } from './mappers';
 function assertCanSeeCart(viewer: Viewer | null, cartId: string): void {
   const v = requireViewer(viewer);
   if (!isAdmin(v) && cartIdOf(v.sub) !== cartId) throw forbidden('This cart belongs to another customer');
+}
+
+/** The representation's subtotal comes from the gateway, or from whoever calls `_entities` directly. */
+function subtotalCents(amount: unknown): number {
+  try {
+    const cents = toCents(String(amount));
+    if (cents >= 0) return cents;
+  } catch {
+    // fall through: not an amount
+  }
+  throw badUserInput(`Cart.subtotal.amount must be a non-negative decimal like "19.99"; got ${JSON.stringify(amount)}`);
 }
 
 interface PricedCart {
@@ -26,7 +37,7 @@ async function priceCart(cart: CartParent, ctx: DiscountContext): Promise<Priced
   assertCanSeeCart(ctx.viewer, cart.id);
   const view = await ctx.loaders.cartCoupon.load(cart.id);
   const subtotal = cart.subtotal
-    ? { cents: toCents(cart.subtotal.amount), currencyCode: cart.subtotal.currencyCode }
+    ? { cents: subtotalCents(cart.subtotal.amount), currencyCode: cart.subtotal.currencyCode }
     : (view.replicaSubtotal ?? { cents: 0, currencyCode: CURRENCY });
   if (view.coupon === null) return { applied: null, totals: totalsOf(subtotal.cents, null), currencyCode: subtotal.currencyCode };
   const evaluation = evaluateCoupon(view.coupon, subtotal.cents, ctx.deps.clock());
