@@ -23,7 +23,7 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An ISO-8601 date-time in UTC, e.g. "2026-11-24T10:00:00.000Z". */
   DateTime: { input: Date | string; output: Date | string; }
-  /** An exact decimal amount, serialized as a string with two fraction digits, e.g. "19.99". Never a float. */
+  /** An exact decimal amount, serialized as a string with two fraction digits, e.g. "19.99". */
   Decimal: { input: string; output: string; }
   _FieldSet: { input: any; output: any; }
 };
@@ -70,15 +70,16 @@ export type CreateProductInput = {
   sku: Scalars['String']['input'];
 };
 
-/** An amount of money in one currency. */
+/** An amount of money in one currency. Amounts are exact decimals, never floats. */
 export type Money = {
   __typename?: 'Money';
-  /** The exact amount, e.g. "19.99". */
+  /** The amount, a decimal string with two fraction digits ("19.99"). */
   amount: Scalars['Decimal']['output'];
   /** ISO 4217 currency code, e.g. "EUR". */
   currencyCode: Scalars['String']['output'];
 };
 
+/** Back office. Every field is admin only (tagged "admin": the mobile BFF's schema leaves them out). */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -100,18 +101,21 @@ export type Mutation = {
 };
 
 
+/** Back office. Every field is admin only (tagged "admin": the mobile BFF's schema leaves them out). */
 export type MutationAdjustStockArgs = {
   delta: Scalars['Int']['input'];
   productId: Scalars['ID']['input'];
 };
 
 
+/** Back office. Every field is admin only (tagged "admin": the mobile BFF's schema leaves them out). */
 export type MutationChangeProductPriceArgs = {
   price: Scalars['Decimal']['input'];
   productId: Scalars['ID']['input'];
 };
 
 
+/** Back office. Every field is admin only (tagged "admin": the mobile BFF's schema leaves them out). */
 export type MutationCreateProductArgs = {
   input: CreateProductInput;
 };
@@ -242,14 +246,14 @@ export type QueryProductsArgs = {
   sort?: InputMaybe<ProductSort>;
 };
 
-/** Something the caller did wrong, reported in a mutation's payload (not as a GraphQL error). */
+/** Something the shopper did wrong; the mutation changed nothing. */
 export type UserError = {
   __typename?: 'UserError';
-  /** Machine-readable code, e.g. SKU_TAKEN, BAD_INPUT, PRODUCT_NOT_FOUND. */
+  /** Machine-readable code, e.g. INVALID_QUANTITY, PRODUCT_NOT_FOUND, CART_EMPTY. */
   code: Scalars['String']['output'];
-  /** The input field at fault, e.g. "input.price", when there is one. */
+  /** The argument at fault, when there is one. */
   field: Maybe<Scalars['String']['output']>;
-  /** What went wrong, for people. */
+  /** A sentence for the shopper. */
   message: Scalars['String']['output'];
 };
 

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { openCatalogDatabase } from '../src/data/catalog-database';
+import { DEMO_PRODUCTS, seedDemoCatalog } from '../src/data/demo-data';
+import { startCatalog, type CatalogHarness } from './catalog-harness';
+import { observeEvents } from './event-observer';
+import { orderPlaced } from './order-events';
+
+// Embedded mode, as `npm start` runs without DATABASE_URL/AMQP_URL: PGlite and the in-process bus.
+
+describe('embedded catalog (PGlite memory://, in-memory bus)', () => {
+  let h: CatalogHarness;
+  beforeAll(async () => {
+    h = await startCatalog({ embedded: true });
+  });
+  afterAll(() => h?.stop());
+
+  it('starts on PGlite with the demo catalog and is ready (database, broker, schema)', async () => {
+    expect(h.catalog.db.kind).toBe('pglite');
+    const ready = await fetch(`${h.catalog.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', checks: { database: { status: 'ok' }, broker: { status: 'ok' }, schema: { status: 'ok' } } });
+    const res = await h.gql(`{ products(first: 3, sort: PRICE_DESC, filter: { search: "mug" }) { totalCount edges { node { name price { amount } } } } }`);
+    expect(res.data!.products).toEqual({
+      totalCount: 3,
+      edges: [
+        { node: { name: 'Enamel Camp Mug', price: { amount: '14.00' } } },
+        { node: { name: 'Blue Mug', price: { amount: '12.50' } } },
+        { node: { name: 'White Mug', price: { amount: '11.90' } } },
+      ],
+    });
+  });
+
+  it('pages through every product with cursors, and a page of 50 costs what a page of 5 costs', async () => {
+    const query = `query($after: String, $first: Int) { products(first: $first, after: $after, sort: NEWEST) { pageInfo { hasNextPage endCursor } edges { node { id brand { name } category { name } } } } }`;
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const before = h.catalog.db.statements.count;
+      const page: any = (await h.gql(query, { after, first: ids.length === 0 ? 5 : 50 })).data!.products;
+      expect(h.catalog.db.statements.count - before).toBe(3);
+      ids.push(...page.edges.map((e: { node: { id: string } }) => e.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(ids).toEqual([...DEMO_PRODUCTS].reverse().map((p) => p.id));
+  });
+
+  it('an admin price change and an OrderPlaced are handled and published over the in-process bus', async () => {
+    const events = await observeEvents(h.catalog.bus, ['catalog.#']);
+    try {
+      const product = DEMO_PRODUCTS[8]; // Brass Desk Lamp
+      const res = await h.gql(
+        `mutation { changeProductPrice(productId: "${product.id}", price: "139.00") { product { price { amount } } userErrors { code } } }`,
+        {},
+        h.tokens.admin,
+      );
+      expect(res.data!.changeProductPrice).toEqual({ product: { price: { amount: '139.00' } }, userErrors: [] });
+      await events.waitFor((e) => e.type === 'ProductPriceChanged' && e.subject === product.id);
+
+      const orderId = randomUUID();
+      await h.catalog.bus.publish('order.order.placed.v1', orderPlaced(orderId, [{ productId: product.id, quantity: 9 }]));
+      const answer = await events.waitFor((e) => e.subject === orderId && e.type.startsWith('Stock'));
+      expect(answer).toMatchObject({ type: 'StockReserved', data: { lines: [{ productId: product.id, quantity: 9 }] } });
+      const after = await h.gql(`{ product(id: "${product.id}") { availableQuantity inStock } }`);
+      expect(after.data!.product).toEqual({ availableQuantity: 0, inStock: false });
+    } finally {
+      await events.stop();
+    }
+  });
+});
+
+describe('demo data on disk (PGlite folder)', () => {
+  it('is loaded once: a second seed and a restart add nothing and keep changes; each product announced once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalog-pglite-'));
+    try {
+      const first = await openCatalogDatabase({ dataDir: dir });
+      expect(await seedDemoCatalog(first.prisma)).toEqual({ brands: 8, categories: 8, products: DEMO_PRODUCTS.length });
+      expect(await seedDemoCatalog(first.prisma)).toEqual({ brands: 0, categories: 0, products: 0 });
+      await first.db.query("UPDATE products SET name = 'Renamed Mug' WHERE id = $1", [DEMO_PRODUCTS[0].id]);
+      await first.close();
+
+      const second = await openCatalogDatabase({ dataDir: dir });
+      expect(await seedDemoCatalog(second.prisma)).toEqual({ brands: 0, categories: 0, products: 0 });
+      expect(await second.db.query('SELECT name FROM products WHERE id = $1', [DEMO_PRODUCTS[0].id])).toEqual([{ name: 'Renamed Mug' }]);
+      expect(await second.db.query("SELECT count(*)::int AS n FROM outbox WHERE envelope->>'type' = 'ProductCreated'")).toEqual([{ n: DEMO_PRODUCTS.length }]);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
