@@ -18,6 +18,7 @@ import {
   TypeInfo,
   visit,
   visitWithTypeInfo,
+  Kind,
   type DefinitionNode,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -154,7 +155,7 @@ export function contractOperation(name: string): string {
       },
     });
   collect(operation);
-  const document: DocumentNode = { kind: 'Document', definitions: [operation, ...[...used].map((n) => fragments.get(n)!)] };
+  const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...[...used].map((n) => fragments.get(n)!)] };
   const typeInfo = new TypeInfo(cartSchema);
   const reduced = visit(
     document,

@@ -51,3 +51,22 @@ it('20 customers adding a product while its price changes twice: every cart ends
     expect(versions).toEqual(versions.map((_, k) => k + 1));
   }
 });
+
+it('one customer adding 12 different products at once: every line lands, versions 1..12, no request fails', async () => {
+  const products = Array.from({ length: 12 }, (_, i) => ({ productId: randomUUID(), name: `Item ${i}`, price: `${i + 1}.10` }));
+  for (const p of products) await publish(env.bus, productCreated(p));
+  await waitFor(
+    async () => (await env.cart.database.db.query('SELECT 1 FROM product_prices WHERE product_id = ANY($1)', [products.map((p) => p.productId)])).length === 12,
+    { what: 'the products in the replica' },
+  );
+  const sub = `burst-${randomUUID().slice(0, 6)}`;
+  const token = await tokenFor(sub);
+  const answers = await Promise.all(products.map((p) => gql(env.url, token, ADD, { productId: p.productId, quantity: 1 })));
+  expect(answers.map((a) => a.errors ?? a.data!.addToCart.userErrors)).toEqual(products.map(() => []));
+
+  const cart = (await gql(env.url, token, CART)).data!.cart;
+  expect(cart.totalQuantity).toBe(12);
+  expect(cart.subtotal.amount).toBe('79.20'); // 1.10 + 2.10 + … + 12.10 = 78 + 1.20
+  const versions = (await outboxEvents(env.cart, 'CartChanged')).filter((e) => e.subject === cartIdOf(sub)).map((e) => e.sequence);
+  expect(versions.sort((a, b) => a! - b!)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+});

@@ -59,23 +59,18 @@ export async function findCarts(client: Reader, ids: readonly string[]): Promise
   return [...carts.values()];
 }
 
-/** The products a cart holds right now (no lock: the caller locks their prices, then the cart). */
-export async function findCartProductIds(tx: CartTx, cartId: string): Promise<string[]> {
-  const lines = await tx.cartLine.findMany({ where: { cartId }, select: { productId: true } });
-  return lines.map((l) => l.productId);
-}
-
 /**
- * Reads the replica's prices of `productIds` and holds them (FOR SHARE) until the transaction
- * ends, so a price change waits for this cart change and then re-prices it, and this cart change
- * never computes a subtotal from a price that is being replaced. Products the replica does not
- * know are simply absent from the map.
+ * Reads the replica's prices of every product on the cart's lines, and of `alsoProductId`, and
+ * holds them (FOR SHARE) until the transaction ends: a price change then waits for this cart
+ * change and re-prices it afterwards, and this cart change never computes a subtotal from a price
+ * that is being replaced. Taken before the cart lock (see `withLockedCart`); products the replica
+ * does not know are absent from the map.
  */
-export async function lockKnownProducts(tx: CartTx, productIds: readonly string[]): Promise<Map<string, KnownProduct>> {
-  if (productIds.length === 0) return new Map();
+export async function lockCartPrices(tx: CartTx, cartId: string, alsoProductId: string | null): Promise<Map<string, KnownProduct>> {
   const rows = await tx.$queryRaw<{ productId: string; name: string; price: string; currencyCode: string }[]>`
     SELECT product_id AS "productId", name, price::text AS price, currency AS "currencyCode"
-    FROM product_prices WHERE product_id = ANY(${[...productIds]}::text[])
+    FROM product_prices
+    WHERE product_id IN (SELECT product_id FROM cart_lines WHERE cart_id = ${cartId}) OR product_id = ${alsoProductId}
     ORDER BY product_id FOR SHARE`;
   return new Map(
     rows.map((r) => [r.productId, { productId: r.productId, name: r.name, price: toCents(r.price), currencyCode: r.currencyCode }]),

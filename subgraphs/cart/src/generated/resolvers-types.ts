@@ -153,7 +153,7 @@ export type UserError = {
 
 
 
-export type ResolverTypeWrapper<T> = T | Promise<T>;
+export type ResolverTypeWrapper<T> = Promise<T> | T;
 
 export type ReferenceResolver<TResult, TReference, TContext> = (
       reference: TReference,

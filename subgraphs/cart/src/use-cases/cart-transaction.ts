@@ -1,5 +1,5 @@
 import type { CartTx } from '../data/cart-database';
-import { findCartProductIds, lockCart, lockKnownProducts } from '../data/cart-repository';
+import { lockCart, lockCartPrices } from '../data/cart-repository';
 import type { CartLine, KnownProduct } from '../domain/cart';
 import type { CartDeps } from './cart-deps';
 
@@ -10,7 +10,8 @@ class CartMovedOn extends Error {
   }
 }
 
-const MAX_ATTEMPTS = 5;
+// each retry means another request on the same cart committed: only a burst from one customer gets here
+const MAX_ATTEMPTS = 10;
 // a checkout of 50 carts at once must queue for connections rather than fail
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 
@@ -29,8 +30,8 @@ export interface LockedCart {
  * Locks are always taken prices first, then the cart — the order a price change takes them too
  * (its product's price, then every cart holding it). So a cart change never computes a subtotal
  * from a price that is being replaced, a re-pricing never misses a line added concurrently, and
- * the two never deadlock. The price locks must be known before the cart is locked; when another
- * request changed the lines in between, the transaction runs again.
+ * the two never deadlock. The prices are locked before the cart; when another request added a
+ * line in between, the transaction runs again.
  */
 export async function withLockedCart<T>(
   deps: CartDeps,
@@ -41,11 +42,11 @@ export async function withLockedCart<T>(
   for (let attempt = 1; ; attempt++) {
     try {
       return await deps.prisma.$transaction(async (tx) => {
-        const productIds = new Set(await findCartProductIds(tx, cart.id));
-        if (alsoPrice !== null) productIds.add(alsoPrice);
-        const known = await lockKnownProducts(tx, [...productIds]);
+        const known = await lockCartPrices(tx, cart.id, alsoPrice);
         const { version, lines } = await lockCart(tx, cart.id, cart.customerId);
-        if (lines.some((l) => !productIds.has(l.productId))) throw new CartMovedOn();
+        // a line's product is always in the replica (foreign key), so a line without a locked
+        // price was added after the prices were locked
+        if (lines.some((l) => !known.has(l.productId))) throw new CartMovedOn();
         return work(tx, { ...cart, version, lines, known });
       }, TRANSACTION_OPTIONS);
     } catch (e) {
