@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { GraphQLFormattedError } from 'graphql';
@@ -80,7 +81,7 @@ export async function startSubgraph<Ctx extends RequestContext>(options: Subgrap
     introspection: true,
     includeStacktraceInErrorResponses: !production,
     formatError: formatErrorFor(production),
-    plugins: [maskingPlugin(logger, production) as ApolloServerPlugin<Ctx>],
+    plugins: [maskingPlugin(logger, production) as ApolloServerPlugin<Ctx>, ApolloServerPluginInlineTraceDisabled()],
     // subgraphs sit behind the BFFs, which enforce CSRF prevention themselves
     csrfPrevention: false,
     // shutdown is ours (stopOnSignals: server, consumers, relay, broker, database in order);

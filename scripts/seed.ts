@@ -1,0 +1,40 @@
+/**
+ * `npm run seed`: loads the demo catalog and the demo coupons into the configured databases
+ * (DATABASE_URL, or the embedded ones under DATA_DIR). Idempotent: what exists is left alone.
+ * Services also do this on the first start of an empty database.
+ */
+import { createLogger } from '@shop/service-kit';
+import { join } from 'node:path';
+import { catalogDatabaseUrl, loadCatalogConfig } from '../subgraphs/catalog/src/config';
+import { openCatalogDatabase } from '../subgraphs/catalog/src/data/catalog-database';
+import { seedDemoCatalog } from '../subgraphs/catalog/src/data/demo-data';
+import { discountDatabaseUrl, loadDiscountConfig } from '../subgraphs/discount/src/config';
+import { openDiscountDatabase } from '../subgraphs/discount/src/data/discount-database';
+import { seedDemoCoupons } from '../subgraphs/discount/src/use-cases/seed-demo-coupons';
+
+const logger = createLogger('seed');
+const embedded = (dataDir: string, service: string) => (dataDir.startsWith('memory://') ? dataDir : join(dataDir, service));
+
+async function main() {
+  const catalogConfig = loadCatalogConfig();
+  const catalog = await openCatalogDatabase({ url: catalogDatabaseUrl(catalogConfig), dataDir: embedded(catalogConfig.DATA_DIR, 'catalog'), logger });
+  try {
+    const result = await seedDemoCatalog(catalog.prisma, { logger });
+    console.log('catalog:', JSON.stringify(result));
+  } finally {
+    await catalog.close();
+  }
+  const discountConfig = loadDiscountConfig();
+  const discount = await openDiscountDatabase({ url: discountDatabaseUrl(discountConfig), dataDir: embedded(discountConfig.DATA_DIR, 'discount'), logger });
+  try {
+    console.log('discount: coupons created:', await seedDemoCoupons({ prisma: discount.prisma }));
+  } finally {
+    await discount.close();
+  }
+  console.log('Events for the seeded products wait in the catalog outbox and go out on the next start.');
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'seed failed');
+  process.exit(1);
+});
