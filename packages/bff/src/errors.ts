@@ -27,7 +27,8 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
   const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
   const limit = limitOf(formatted);
   if (limit !== undefined) {
-    return { message: formatted.message.replace(/^Syntax Error: /, ''), locations: formatted.locations, extensions: { ...extensions, code: ErrorCode.QueryTooComplex, limit } };
+    const message = formatted.message.replace(/^Syntax Error: /, '').replace('more that', 'more than');
+    return { message, locations: formatted.locations, extensions: { ...extensions, code: ErrorCode.QueryTooComplex, limit } };
   }
   if (CLIENT_CODES.has(codeOf(formatted))) return { ...formatted, extensions };
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.InternalServerError } };

@@ -90,6 +90,8 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     logger,
     introspection: config.introspection,
     csrfPrevention: true,
+    // the process entry point owns signals (stopOnSignals); Apollo's own handler would race it
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError,

@@ -1,4 +1,5 @@
-import { createAuth, createLogger, TEST_JWT_SECRET } from '@shop/service-kit';
+import { createAuth, createLogger } from '@shop/service-kit';
+import { TEST_JWT_SECRET } from '@shop/service-kit/testing';
 import type { BffConfig } from '../src/config';
 import { startBff, type RunningBff } from '../src/server';
 import { post, startTestSubgraphs, type TestSubgraphs } from '../src/testing';

@@ -48,15 +48,14 @@ function paramsFromSearch(search: URLSearchParams): GraphQLParams {
     try {
       return JSON.parse(raw) as unknown;
     } catch {
-      return undefined;
+      return raw; // not JSON: the gate refuses a non-object, the server reports bad variables
     }
   };
-  const extensions = json('extensions');
   return {
     query: search.get('query') ?? undefined,
     operationName: search.get('operationName') ?? undefined,
     variables: json('variables'),
-    extensions: extensions !== null && typeof extensions === 'object' ? (extensions as Record<string, unknown>) : undefined,
+    extensions: search.has('extensions') ? (json('extensions') as Record<string, unknown>) : undefined,
   };
 }
 

@@ -3,7 +3,8 @@
  * mutation) and a "cart" (extends Product). Each counts the GraphQL requests it receives, so tests
  * prove that refused documents never reach a subgraph.
  */
-import { createLogger, requireAdmin, startSubgraph, TEST_JWT_SECRET, type RequestContext, type RunningServer } from '@shop/service-kit';
+import { createLogger, requireAdmin, startSubgraph, type RequestContext, type RunningServer } from '@shop/service-kit';
+import { TEST_JWT_SECRET } from '@shop/service-kit/testing';
 import { parse } from 'graphql';
 import { composeSupergraph } from '../supergraph/compose';
 

@@ -40,7 +40,7 @@ const persistedHash = (extensions: GraphQLParams['extensions']): string | undefi
 };
 
 const withoutPersistedQuery = (extensions: GraphQLParams['extensions']) => {
-  if (!extensions) return undefined;
+  if (!extensions || typeof extensions !== 'object') return undefined;
   const { persistedQuery: _resolved, ...rest } = extensions;
   return Object.keys(rest).length > 0 ? rest : undefined;
 };
@@ -53,6 +53,9 @@ const withoutPersistedQuery = (extensions: GraphQLParams['extensions']) => {
  */
 export function createSafelist(manifest: TrustedManifest, options: { enforce: boolean; introspection: boolean; maxTokens: number }) {
   return function check(params: GraphQLParams): SafelistDecision {
+    if (params.extensions !== undefined && params.extensions !== null && (typeof params.extensions !== 'object' || Array.isArray(params.extensions))) {
+      return { allowed: false, error: new GraphQLError('extensions must be an object', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } }) };
+    }
     const hash = persistedHash(params.extensions);
     if (hash !== undefined && (params.query === undefined || params.query === '')) {
       const text = manifest[hash];
