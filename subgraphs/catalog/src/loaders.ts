@@ -29,12 +29,15 @@ export function createLoaders(client: CatalogTx): CatalogLoaders {
   };
 }
 
-/** Ids are UUIDs; anything else names nothing and never reaches the database. */
+/**
+ * Ids are UUIDs (any case); anything else — including a non-string id in an entity
+ * representation — names nothing and never reaches the database.
+ */
 function byId<T extends { id: string }>(load: (ids: string[]) => Promise<T[]>): DataLoader<string, T | null> {
   return new DataLoader(async (keys) => {
     const ids = [...new Set(keys.filter(isUuid).map((k) => k.toLowerCase()))];
     const found = new Map((await load(ids)).map((row) => [row.id, row]));
-    return keys.map((key) => found.get(key.toLowerCase()) ?? null);
+    return keys.map((key) => (isUuid(key) ? (found.get(key.toLowerCase()) ?? null) : null));
   });
 }
 

@@ -53,10 +53,10 @@ describe('statement counts do not grow with the page size (PostgreSQL)', () => {
     expect({ five: five.statements, fifty: fifty.statements }).toEqual({ five: 3, fifty: 3 });
   });
 
-  it('an unknown reference resolves to null among the others, still in one batch', async () => {
-    const representations = [DEMO_PRODUCTS[0], { id: 'a0000000-0000-4000-8000-000000000999' }, DEMO_PRODUCTS[1]].map((p) => ({ __typename: 'Product', id: p.id }));
-    const { data, statements } = await measure(ENTITIES, { representations });
-    expect(data._entities.map((e: { id: string } | null) => e?.id ?? null)).toEqual([DEMO_PRODUCTS[0].id, null, DEMO_PRODUCTS[1].id]);
+  it('unknown and malformed references → null, an upper-case id → the product, all in one batch', async () => {
+    const ids: unknown[] = [DEMO_PRODUCTS[0].id, 'a0000000-0000-4000-8000-000000000999', 42, 'mug', DEMO_PRODUCTS[1].id.toUpperCase()];
+    const { data, statements } = await measure(ENTITIES, { representations: ids.map((id) => ({ __typename: 'Product', id })) });
+    expect(data._entities.map((e: { id: string } | null) => e?.id ?? null)).toEqual([DEMO_PRODUCTS[0].id, null, null, null, DEMO_PRODUCTS[1].id]);
     expect(statements).toBe(3);
   });
 });

@@ -37,7 +37,7 @@ export interface ProductDraft {
 const SKU = /^[A-Z0-9][A-Z0-9._-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const isUuid = (value: string): boolean => UUID.test(value);
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
 const badInput = (message: string, field: string) => new DomainError(ErrorCode.BadInput, message, field);
 
