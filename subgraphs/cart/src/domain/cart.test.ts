@@ -54,6 +54,12 @@ describe('addToCart', () => {
     );
   });
 
+  it('an absurdly long unknown id is not echoed whole', () => {
+    expect(() => decide(empty, { type: 'AddToCart', productId: 'x'.repeat(10_000), quantity: 1 })).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/^Product x{64}… is not available/) }),
+    );
+  });
+
   it('a bad quantity is reported before an unknown product', () => {
     expect(codeOf(() => decide(empty, { type: 'AddToCart', productId: 'ghost', quantity: 0 }))).toBe(ErrorCode.InvalidQuantity);
   });

@@ -40,7 +40,7 @@ const productNotFound = (productId: string) =>
   new DomainError(
     ErrorCode.ProductNotFound,
     // the replica may not have seen a product created a moment ago: say so rather than "does not exist"
-    `Product ${productId} is not available in the cart (unknown product, or created a moment ago; try again shortly)`,
+    `Product ${productId.length > 64 ? `${productId.slice(0, 64)}…` : productId} is not available in the cart (unknown product, or created a moment ago; try again shortly)`,
     'productId',
   );
 
