@@ -399,6 +399,14 @@ describe('Cart references (federation)', () => {
     expect(res.data!._entities).toEqual([{ id: cartIdOf(sub), totalQuantity: 0, subtotal: { amount: '0.00' } }]);
   });
 
+  it('malformed references (number, missing or huge id) resolve to null without failing the others', async () => {
+    const res = await gql(env.url, await tokenFor('root', ['admin']), ENTITIES, {
+      representations: [{ __typename: 'Cart', id: 42 }, { __typename: 'Cart' }, { __typename: 'Cart', id: 'x'.repeat(10_000) }, { __typename: 'Cart', id: cartIdOf(owner) }],
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!._entities).toEqual([null, null, null, expect.objectContaining({ id: cartIdOf(owner) })]);
+  });
+
   it('many references in one request are loaded in one batch', async () => {
     const subs = Array.from({ length: 5 }, () => customer('batch'));
     for (const sub of subs) await add(await tokenFor(sub), mug.productId, 1);

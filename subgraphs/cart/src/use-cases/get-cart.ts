@@ -21,10 +21,11 @@ export async function getViewerCart(
 export async function getCartReference(
   carts: DataLoader<string, CartSnapshot | null>,
   viewer: Viewer | null,
-  cartId: string,
+  cartId: unknown,
   currency: string,
 ): Promise<CartView | null> {
-  if (!viewer) return null;
+  // representations come from the gateway (or anyone who can reach the subgraph): trust no shape
+  if (!viewer || typeof cartId !== 'string' || cartId.length > 128) return null;
   const own = cartIdOf(viewer.sub) === cartId;
   if (!own && !isAdmin(viewer)) return null;
   const snapshot = await carts.load(cartId);
