@@ -247,7 +247,12 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
 
     async check() {
       if (closed) throw new Error('the RabbitMQ event bus is closed');
-      if (!connection.ready) throw new Error('RabbitMQ is not connected');
+      if (!connection.ready) {
+        // just started or reconnecting: give it a moment before calling the broker down
+        await connection.onConnect(1_000, true).catch(() => {
+          throw new Error('RabbitMQ is not connected');
+        });
+      }
       await connection.exchangeDeclare(exchangeDeclaration);
     },
 
