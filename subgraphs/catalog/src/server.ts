@@ -83,7 +83,9 @@ export async function start(config: CatalogConfig, startDeps: CatalogStartDeps =
       jwtSecret: config.JWT_SECRET,
       context: (base) => ({ ...base, loaders: createLoaders(prisma), deps }),
       readiness: {
-        database: () => db.query('SELECT 1'),
+        database: async () => {
+          await db.query('SELECT 1');
+        },
         broker: () => bus.check(),
         outbox: async () => ({ backlog: await relay.backlog() }),
       },

@@ -82,6 +82,9 @@ interface PageRowSql {
   name_key: string;
 }
 
+const PRODUCT_COLUMNS = Prisma.sql`p.id, p.sku, p.name, p.description, p.brand_id, p.category_id, p.price::text AS price,
+  p.currency, p.image_url, p.available_quantity, p.version, p.created_at, lower(p.name) AS name_key`;
+
 const SORT_SQL: Record<ProductSort, { key: Prisma.Sql; direction: 'ASC' | 'DESC'; cast: (key: string) => Prisma.Sql }> = {
   NAME_ASC: { key: Prisma.sql`lower(p.name) COLLATE "C"`, direction: 'ASC', cast: (k) => Prisma.sql`${k}::text COLLATE "C"` },
   NAME_DESC: { key: Prisma.sql`lower(p.name) COLLATE "C"`, direction: 'DESC', cast: (k) => Prisma.sql`${k}::text COLLATE "C"` },
@@ -130,9 +133,6 @@ export async function findProductPage(client: CatalogTx, query: ProductQuery): P
     hasNextPage: rows.length > query.first,
   };
 }
-
-const PRODUCT_COLUMNS = Prisma.sql`p.id, p.sku, p.name, p.description, p.brand_id, p.category_id, p.price::text AS price,
-  p.currency, p.image_url, p.available_quantity, p.version, p.created_at, lower(p.name) AS name_key`;
 
 function pageRow(row: PageRowSql, sort: ProductSort): ProductPageRow {
   const record = fromSql(row);
