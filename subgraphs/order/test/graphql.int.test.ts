@@ -41,8 +41,14 @@ const aliceOrders: string[] = [];
 let bobOrder: string;
 let rejectedOrder: string;
 
+/** SQL on the order tables (the outbox relay's polling runs meanwhile and is not counted) */
+const orderQueries: string[] = [];
+
 beforeAll(async () => {
   t = await startTestOrder();
+  t.order.database.prisma.$on('query', (e) => {
+    if (/order_history|order_events/.test(e.query)) orderQueries.push(e.query);
+  });
   [aliceToken, bobToken, adminToken] = await Promise.all([tokenFor(alice), tokenFor(bob), tokenFor('root', ['admin'])]);
   const day = (n: number) => new Date(Date.UTC(2026, 2, n, 10));
   aliceOrders.push((await confirmedOrder(t, alice, { checkedOutAt: day(1) })).orderId);
@@ -150,12 +156,11 @@ describe('myOrders', () => {
   });
 
   it('the histories of a whole page cost one query, however many orders it has', async () => {
-    const { db } = t.order.database;
     const count = async (first: number) => {
-      const before = db.statements.count;
+      const before = orderQueries.length;
       const res = await gql(t.url, aliceToken, HISTORIES, { first });
       expect(res.errors).toBeUndefined();
-      return db.statements.count - before;
+      return orderQueries.length - before;
     };
     const one = await count(1);
     expect(one).toBeGreaterThan(0);
@@ -194,12 +199,11 @@ describe('Order entity references (the gateway and the BFFs’ subscriptions res
   });
 
   it('many references cost one query, like one', async () => {
-    const { db } = t.order.database;
     const count = async (ids: string[]) => {
-      const before = db.statements.count;
+      const before = orderQueries.length;
       const res = await gql(t.url, adminToken, ENTITIES, refs(ids));
       expect(res.errors).toBeUndefined();
-      return db.statements.count - before;
+      return orderQueries.length - before;
     };
     const one = await count([aliceOrders[0]]);
     expect(one).toBeGreaterThan(0);

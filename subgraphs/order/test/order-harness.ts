@@ -4,8 +4,10 @@ import {
   cartIdOf,
   CouponRedeemed,
   CouponRedemptionFailed,
+  CouponRedemptionReleased,
   createEnvelope,
   createInMemoryBus,
+  StockReleased,
   StockReservationFailed,
   StockReserved,
   type Envelope,
@@ -145,6 +147,8 @@ export const replies = {
   couponRedeemed: (orderId: string, couponCode: string | null = null, discount = '0.00') => reply(CouponRedeemed, { orderId, couponCode, discount }),
   couponFailed: (orderId: string, couponCode = 'WELCOME10', reason = 'the coupon has reached its maximum redemptions') =>
     reply(CouponRedemptionFailed, { orderId, couponCode, reason }),
+  stockReleased: (orderId: string, lines = [{ productId: 'p-1', quantity: 1 }]) => reply(StockReleased, { orderId, lines }),
+  couponReleased: (orderId: string, couponCode = 'WELCOME10') => reply(CouponRedemptionReleased, { orderId, couponCode }),
 };
 
 const routingKeys: Record<string, string> = {
@@ -153,6 +157,8 @@ const routingKeys: Record<string, string> = {
   StockReservationFailed: StockReservationFailed.routingKey,
   CouponRedeemed: CouponRedeemed.routingKey,
   CouponRedemptionFailed: CouponRedemptionFailed.routingKey,
+  StockReleased: StockReleased.routingKey,
+  CouponRedemptionReleased: CouponRedemptionReleased.routingKey,
 };
 
 export const publish = (bus: EventBus, envelope: Envelope) => bus.publish(routingKeys[envelope.type], envelope);

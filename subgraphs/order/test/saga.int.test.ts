@@ -201,6 +201,26 @@ describe('duplicate, late and reordered replies are recorded, never silent', () 
     expect((await viewOf(t, orderId))?.status).toBe('REJECTED');
   });
 
+  it('the participants’ releases after a rejection are recorded (compensation done); a repeated release is a DUPLICATE', async () => {
+    const { orderId } = await placeOrder(t, newCustomer());
+    await deliver(t, replies.stockReserved(orderId));
+    await deliver(t, replies.couponFailed(orderId));
+    await deliver(t, replies.stockReleased(orderId));
+    await deliver(t, replies.stockReleased(orderId));
+    const stream = await streamOf(t, orderId);
+    expect(stream.map((e) => e.event.type)).toEqual([
+      'OrderPlaced',
+      'StockReserved',
+      'CouponRedemptionFailed',
+      'OrderRejected',
+      'StockReleased',
+      'LateReplyRecorded',
+    ]);
+    expect(stream[5].event.data).toMatchObject({ reply: 'StockReleased', kind: 'DUPLICATE', holds: false });
+    expect(await viewOf(t, orderId)).toMatchObject({ status: 'REJECTED', version: 6 });
+    expect(await publicTypesOf(orderId)).toEqual(['OrderPlaced', 'OrderRejected']);
+  });
+
   it('a reply for an order that was never placed is dead-lettered at once', async () => {
     const stray = replies.stockReserved(randomUUID());
     await deliver(t, stray);

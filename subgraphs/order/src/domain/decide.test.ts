@@ -67,6 +67,12 @@ const command = {
     data: { orderId: ORDER, reply: { type: 'CouponRedemptionFailed', couponCode: 'WELCOME10', reason: 'the coupon is exhausted' } },
     metadata: { now: NOW },
   }),
+  stockReleased: (): OrderCommand => ({ type: 'RecordRelease', data: { orderId: ORDER, release: { type: 'StockReleased' } }, metadata: { now: NOW } }),
+  couponReleased: (): OrderCommand => ({
+    type: 'RecordRelease',
+    data: { orderId: ORDER, release: { type: 'CouponRedemptionReleased', couponCode: 'WELCOME10' } },
+    metadata: { now: NOW },
+  }),
   cancel: (by = ALICE, isAdmin = false): OrderCommand => ({ type: 'CancelOrder', data: { orderId: ORDER, by, isAdmin }, metadata: { now: NOW } }),
   ship: (): OrderCommand => ({ type: 'ShipOrder', data: { orderId: ORDER, by: ADMIN }, metadata: { now: NOW } }),
 };
@@ -276,6 +282,31 @@ describe('CANCELLED', () => {
 
   it('a duplicate reservation after a cancelled confirmation → recorded, covered by OrderCancelled', () =>
     given(...afterConfirm).when(command.stockReserved()).thenRecordsLateReply({ kind: 'DUPLICATE', compensatedBy: 'OrderCancelled' }));
+});
+
+describe('compensation acknowledged (releases after REJECTED or CANCELLED)', () => {
+  const rejectedAfterReservation = [placed, stockReserved, couponFailed, rejected('Coupon WELCOME10 could not be redeemed: the coupon is exhausted')];
+  const cancelledAfterConfirm = [placed, stockReserved, couponRedeemed('WELCOME10', 650), confirmed(650, 'WELCOME10'), cancelled('CONFIRMED')];
+
+  it('catalog released the stock → StockReleased recorded', () =>
+    given(...rejectedAfterReservation).when(command.stockReleased()).then({ type: 'StockReleased', data: { at } }));
+
+  it('both released after a cancelled confirmation → each recorded once', () => {
+    given(...cancelledAfterConfirm).when(command.stockReleased()).then({ type: 'StockReleased', data: { at } });
+    given(...cancelledAfterConfirm).when(command.couponReleased()).then({ type: 'CouponRedemptionReleased', data: { couponCode: 'WELCOME10', at } });
+  });
+
+  it('the same release again → DUPLICATE, holding nothing', () =>
+    given(...rejectedAfterReservation, { type: 'StockReleased', data: { at } })
+      .when(command.stockReleased())
+      .thenRecordsLateReply({ reply: 'StockReleased', kind: 'DUPLICATE', holds: false, compensatedBy: null }));
+
+  it('a reservation re-sent after its release → DUPLICATE, covered by the closing event', () =>
+    given(...cancelledAfterConfirm, { type: 'StockReleased', data: { at } })
+      .when(command.stockReserved())
+      .thenRecordsLateReply({ reply: 'StockReserved', kind: 'DUPLICATE', holds: true, compensatedBy: 'OrderCancelled' }));
+
+  it('a release for an order never placed → ORDER_NOT_FOUND', () => given().when(command.couponReleased()).thenFails('ORDER_NOT_FOUND'));
 });
 
 describe('SHIPPED', () => {

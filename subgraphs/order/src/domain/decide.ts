@@ -6,7 +6,7 @@ import type { Cents } from '@shop/service-kit/money';
 import { canSeeOrder } from './access';
 import { OrderError, orderNotFound } from './errors';
 import type { OpenedOrder, Order, OrderEvent, OrderLine } from './order';
-import { recordCouponReply, recordStockReply, type CouponReplyInput, type StockReplyInput } from './saga';
+import { recordCouponReply, recordRelease, recordStockReply, type CouponReplyInput, type ReleaseInput, type StockReplyInput } from './saga';
 import { guard } from './transitions';
 
 type Command<Type extends string, Data> = { type: Type; data: Data; metadata: { now: Date } };
@@ -26,10 +26,11 @@ export interface PlaceOrderData {
 export type PlaceOrder = Command<'PlaceOrder', PlaceOrderData>;
 export type RecordStockReply = Command<'RecordStockReply', { orderId: string; reply: StockReplyInput }>;
 export type RecordCouponReply = Command<'RecordCouponReply', { orderId: string; reply: CouponReplyInput }>;
+export type RecordRelease = Command<'RecordRelease', { orderId: string; release: ReleaseInput }>;
 export type CancelOrder = Command<'CancelOrder', { orderId: string; by: string; isAdmin: boolean }>;
 export type ShipOrder = Command<'ShipOrder', { orderId: string; by: string }>;
 
-export type OrderCommand = PlaceOrder | RecordStockReply | RecordCouponReply | CancelOrder | ShipOrder;
+export type OrderCommand = PlaceOrder | RecordStockReply | RecordCouponReply | RecordRelease | CancelOrder | ShipOrder;
 
 export function decide(command: OrderCommand, state: Order): OrderEvent[] {
   const { now } = command.metadata;
@@ -40,6 +41,8 @@ export function decide(command: OrderCommand, state: Order): OrderEvent[] {
       return recordStockReply(state, command.data.reply, command.data.orderId, now);
     case 'RecordCouponReply':
       return recordCouponReply(state, command.data.reply, command.data.orderId, now);
+    case 'RecordRelease':
+      return recordRelease(state, command.data.release, command.data.orderId, now);
     case 'CancelOrder':
       return cancelOrder(state, command.data, now);
     case 'ShipOrder':

@@ -19,7 +19,9 @@ export interface OrderLine {
 /** The replies the saga waits for, by participant. */
 export type StockReply = 'StockReserved' | 'StockReservationFailed';
 export type CouponReply = 'CouponRedeemed' | 'CouponRedemptionFailed';
-export type ParticipantReply = StockReply | CouponReply;
+/** The participants' acknowledgements of compensation (after OrderRejected/OrderCancelled). */
+export type Release = 'StockReleased' | 'CouponRedemptionReleased';
+export type ParticipantReply = StockReply | CouponReply | Release;
 
 type Event<Type extends string, Data> = { type: Type; data: Data };
 
@@ -41,6 +43,9 @@ export type StockReserved = Event<'StockReserved', { at: string }>;
 export type StockReservationFailed = Event<'StockReservationFailed', { reason: string; at: string }>;
 export type CouponRedeemed = Event<'CouponRedeemed', { couponCode: string | null; discount: Cents; at: string }>;
 export type CouponRedemptionFailed = Event<'CouponRedemptionFailed', { couponCode: string; reason: string; at: string }>;
+/** Compensation done: catalog gave the order's stock back / discount gave the redemption back. */
+export type StockReleased = Event<'StockReleased', { at: string }>;
+export type CouponRedemptionReleased = Event<'CouponRedemptionReleased', { couponCode: string; at: string }>;
 export type OrderConfirmed = Event<
   'OrderConfirmed',
   { subtotal: Cents; discount: Cents; total: Cents; couponCode: string | null; at: string }
@@ -79,6 +84,8 @@ export type OrderEvent =
   | StockReservationFailed
   | CouponRedeemed
   | CouponRedemptionFailed
+  | StockReleased
+  | CouponRedemptionReleased
   | OrderConfirmed
   | OrderRejected
   | OrderCancelled
@@ -88,11 +95,12 @@ export type OrderEvent =
 export type OrderEventType = OrderEvent['type'];
 
 /** What the order was told by each participant (the first answer counts). */
-export type StockStep = { status: 'AWAITING' } | { status: 'RESERVED' } | { status: 'FAILED'; reason: string };
+export type StockStep = { status: 'AWAITING' } | { status: 'RESERVED' } | { status: 'FAILED'; reason: string } | { status: 'RELEASED' };
 export type CouponStep =
   | { status: 'AWAITING' }
   | { status: 'REDEEMED'; couponCode: string | null; discount: Cents }
-  | { status: 'FAILED'; couponCode: string; reason: string };
+  | { status: 'FAILED'; couponCode: string; reason: string }
+  | { status: 'RELEASED'; couponCode: string };
 
 export interface OrderDetails {
   orderId: string;
@@ -148,6 +156,10 @@ export function evolve(state: Order, event: OrderEvent): Order {
       return { ...state, coupon: { status: 'REDEEMED', couponCode: event.data.couponCode, discount: event.data.discount } };
     case 'CouponRedemptionFailed':
       return { ...state, coupon: { status: 'FAILED', couponCode: event.data.couponCode, reason: event.data.reason } };
+    case 'StockReleased':
+      return { ...state, stock: { status: 'RELEASED' } };
+    case 'CouponRedemptionReleased':
+      return { ...state, coupon: { status: 'RELEASED', couponCode: event.data.couponCode } };
     case 'OrderConfirmed': {
       const { discount, total, couponCode } = event.data;
       return { details: state.details, stock: state.stock, coupon: state.coupon, status: 'CONFIRMED', discount, total, couponCode };

@@ -22,6 +22,9 @@
  * counts end up exact. The first answer of a participant counts; a contradicting later answer
  * is recorded and changes nothing.
  *
+ * When the participants have released, they say so (StockReleased, CouponRedemptionReleased): the
+ * order records it, so its stream shows each compensation completed.
+ *
  * Shaped like a workflow (emmett): `decide(reply, state) → events`, `evolve`, `initialState`.
  */
 import type { Cents } from '@shop/service-kit/money';
@@ -44,7 +47,8 @@ export type StockReplyInput = { type: 'StockReserved' } | { type: 'StockReservat
 export type CouponReplyInput =
   | { type: 'CouponRedeemed'; couponCode: string | null; discount: Cents }
   | { type: 'CouponRedemptionFailed'; couponCode: string; reason: string };
-export type ReplyInput = StockReplyInput | CouponReplyInput;
+export type ReleaseInput = { type: 'StockReleased' } | { type: 'CouponRedemptionReleased'; couponCode: string };
+export type ReplyInput = StockReplyInput | CouponReplyInput | ReleaseInput;
 
 /** Catalog's answer to OrderPlaced. */
 export function recordStockReply(state: Order, reply: StockReplyInput, orderId: string, now: Date): OrderEvent[] {
@@ -77,6 +81,21 @@ export function recordCouponReply(state: Order, reply: CouponReplyInput, orderId
   return [redeemed, ...confirmWhenSettled(evolve(order, redeemed) as OpenedOrder, at)];
 }
 
+/**
+ * A participant gave back what it held for the order. Recorded as a fact whatever the status
+ * (a release for an order still open would be the participant's mistake, and must show); the
+ * same release again is a duplicate.
+ */
+export function recordRelease(state: Order, release: ReleaseInput, orderId: string, now: Date): OrderEvent[] {
+  const order = opened(state, orderId);
+  const at = now.toISOString();
+  const step = release.type === 'StockReleased' ? order.stock : order.coupon;
+  if (step.status === 'RELEASED') return [lateReply(order, release, at)];
+  return release.type === 'StockReleased'
+    ? [{ type: 'StockReleased', data: { at } }]
+    : [{ type: 'CouponRedemptionReleased', data: { couponCode: release.couponCode, at } }];
+}
+
 /** The saga as a workflow: replies in, order events out. */
 export const orderSaga = {
   initialState,
@@ -89,6 +108,9 @@ export const orderSaga = {
       case 'CouponRedeemed':
       case 'CouponRedemptionFailed':
         return recordCouponReply(state, reply, reply.orderId, reply.now);
+      case 'StockReleased':
+      case 'CouponRedemptionReleased':
+        return recordRelease(state, reply, reply.orderId, reply.now);
       default: {
         const unexpected: never = reply;
         throw new Error(`unknown reply ${(unexpected as ReplyInput).type}`);
@@ -122,12 +144,17 @@ const PARTICIPANT: Record<ParticipantReply, 'catalog' | 'discount'> = {
   StockReservationFailed: 'catalog',
   CouponRedeemed: 'discount',
   CouponRedemptionFailed: 'discount',
+  StockReleased: 'catalog',
+  CouponRedemptionReleased: 'discount',
 };
 
 /** What the participant answered before, in reply terms (null: it had not answered). */
 function earlierAnswer(step: StockStep | CouponStep, reply: ParticipantReply): ParticipantReply | null {
   if (step.status === 'AWAITING') return null;
-  if (PARTICIPANT[reply] === 'catalog') return step.status === 'RESERVED' ? 'StockReserved' : 'StockReservationFailed';
+  const catalog = PARTICIPANT[reply] === 'catalog';
+  // a release answers a release; to a reservation it means "held, then given back"
+  if (step.status === 'RELEASED') return reply === 'StockReleased' || reply === 'CouponRedemptionReleased' ? reply : catalog ? 'StockReserved' : 'CouponRedeemed';
+  if (catalog) return step.status === 'RESERVED' ? 'StockReserved' : 'StockReservationFailed';
   return step.status === 'REDEEMED' ? 'CouponRedeemed' : 'CouponRedemptionFailed';
 }
 

@@ -1,12 +1,13 @@
 /**
  * The saga's participants answer: catalog about the stock, discount about the coupon. Each
  * answer moves the order on (CONFIRMED when both agreed, REJECTED on any refusal) or, when it
- * comes too late or twice, is recorded as such (see domain/saga.ts).
+ * comes too late or twice, is recorded as such (see domain/saga.ts). Their releases after a
+ * rejection or cancellation are recorded too: the stream shows the compensation completed.
  */
-import type { CouponRedeemed, CouponRedemptionFailed, EventData, StockReservationFailed, StockReserved } from '@shop/events';
+import type { CouponRedeemed, CouponRedemptionFailed, CouponRedemptionReleased, EventData, StockReleased, StockReservationFailed, StockReserved } from '@shop/events';
 import { toCents } from '@shop/service-kit/money';
 import { decide } from '../domain/decide';
-import type { CouponReplyInput, StockReplyInput } from '../domain/saga';
+import type { CouponReplyInput, ReleaseInput, StockReplyInput } from '../domain/saga';
 import type { EventMetadata } from '../data/order-stream-repository';
 import type { OrderTx } from '../data/prisma';
 import { executeOrderCommand, type CommandOutcome } from './execute-command';
@@ -18,6 +19,10 @@ export type StockReply =
 export type CouponReply =
   | ({ type: 'CouponRedeemed' } & EventData<typeof CouponRedeemed>)
   | ({ type: 'CouponRedemptionFailed' } & EventData<typeof CouponRedemptionFailed>);
+
+export type Release =
+  | ({ type: 'StockReleased' } & EventData<typeof StockReleased>)
+  | ({ type: 'CouponRedemptionReleased' } & EventData<typeof CouponRedemptionReleased>);
 
 export async function recordStockReply(deps: OrderDeps, tx: OrderTx, reply: StockReply, metadata: EventMetadata): Promise<CommandOutcome> {
   const input: StockReplyInput = reply.type === 'StockReserved' ? { type: 'StockReserved' } : { type: 'StockReservationFailed', reason: reply.reason };
@@ -42,4 +47,19 @@ export async function recordCouponReply(deps: OrderDeps, tx: OrderTx, reply: Cou
     (state) => decide({ type: 'RecordCouponReply', data: { orderId: reply.orderId, reply: input }, metadata: { now: deps.clock() } }, state),
     metadata,
   );
+}
+
+export async function recordRelease(deps: OrderDeps, tx: OrderTx, release: Release, metadata: EventMetadata): Promise<CommandOutcome> {
+  const input: ReleaseInput = release.type === 'StockReleased' ? { type: 'StockReleased' } : { type: 'CouponRedemptionReleased', couponCode: release.couponCode };
+  const outcome = await executeOrderCommand(
+    deps,
+    tx,
+    release.orderId,
+    (state) => decide({ type: 'RecordRelease', data: { orderId: release.orderId, release: input }, metadata: { now: deps.clock() } }, state),
+    metadata,
+  );
+  if (outcome.order.status !== 'REJECTED' && outcome.order.status !== 'CANCELLED') {
+    deps.logger.warn({ orderId: release.orderId, release: release.type, status: outcome.order.status }, 'a participant released what an open order holds');
+  }
+  return outcome;
 }

@@ -51,6 +51,8 @@ export function evolveOrderHistory(row: OrderHistoryRow | null, recorded: Record
     case 'StockReserved':
     case 'StockReservationFailed':
     case 'CouponRedemptionFailed':
+    case 'StockReleased':
+    case 'CouponRedemptionReleased':
     case 'LateReplyRecorded':
       return { ...row, ...stamp };
     default: {
