@@ -82,7 +82,7 @@ export async function start(config: CartConfig, startDeps: CartStartDeps = {}): 
       jwtSecret: config.JWT_SECRET,
       context: (base) => ({ ...base, loaders: createLoaders(database.prisma), deps }),
       readiness: {
-        database: () => database.db.query('SELECT 1'),
+        database: async () => void (await database.db.query('SELECT 1')),
         broker: () => bus.check(),
         outbox: async () => ({ backlog: await relay.backlog() }),
       },
