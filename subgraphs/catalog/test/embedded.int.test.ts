@@ -39,9 +39,10 @@ describe('embedded catalog (PGlite memory://, in-memory bus)', () => {
     let after: string | null = null;
     for (;;) {
       const before = h.catalog.db.statements.count;
-      const page: any = (await h.gql(query, { after, first: ids.length === 0 ? 5 : 50 })).data!.products;
+      type Page = { pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { id: string } }[] };
+      const page: Page = (await h.gql<{ products: Page }>(query, { after, first: ids.length === 0 ? 5 : 50 })).data!.products;
       expect(h.catalog.db.statements.count - before).toBe(3);
-      ids.push(...page.edges.map((e: { node: { id: string } }) => e.node.id));
+      ids.push(...page.edges.map((e) => e.node.id));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }

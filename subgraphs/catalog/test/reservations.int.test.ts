@@ -213,6 +213,22 @@ describe('stock reservations for orders (PostgreSQL)', () => {
     expect(await reservation(orderId)).toBe('CLOSED');
   });
 
+  it('OrderPlaced and OrderCancelled racing for 20 orders (either may land first) → every order ends released or tombstoned, stock back where it started', async () => {
+    const product = DEMO_PRODUCTS[30]; // Cast Iron Teapot
+    await setStock(product.id, 100);
+    const orders: string[] = Array.from({ length: 20 }, () => randomUUID());
+    await Promise.all(
+      orders.flatMap((orderId, i) => {
+        const place = () => deliver(orderPlaced(orderId, [{ productId: product.id, quantity: 3 }]), onOrderPlaced);
+        const cancel = () => deliver(orderCancelled(orderId), onOrderCancelled);
+        return i % 2 === 0 ? [place(), cancel()] : [cancel(), place()];
+      }),
+    );
+    expect(await stockOf(product.id)).toBe(100);
+    const statuses = await Promise.all(orders.map(reservation));
+    expect(statuses.every((s) => s === 'RELEASED' || s === 'CLOSED')).toBe(true);
+  });
+
   it('a poisoned OrderPlaced (bad data) → dead-lettered at once, nothing reserved, later events still flow', async () => {
     const product = DEMO_PRODUCTS[26];
     const before = await stockOf(product.id);
