@@ -1,0 +1,77 @@
+import { openDatabase, serviceDatabaseUrl, type Database } from '@shop/service-kit';
+import { testDatabaseServer } from '@shop/service-kit/testing';
+import { Pool } from 'pg';
+import { PrismaClient } from '../../../prisma/catalog/generated/client';
+import { EVENTS_MIGRATIONS_DIR, type SqlClient } from '../src';
+import { createPgSqlClient } from '../src/testing';
+
+/**
+ * A database with the backbone tables, reached through one kind of client. Services pass a real
+ * Prisma client (any generated client will do: the backbone only runs raw SQL; catalog's is used
+ * here), tools the thin pg wrapper of @shop/events/testing.
+ */
+export interface Backend {
+  sql: SqlClient;
+  database: Database;
+  close(): Promise<void>;
+}
+
+export interface BackendKind {
+  label: string;
+  open(service: string): Promise<Backend>;
+  /** drops what the kind created (PostgreSQL databases) */
+  dispose(): Promise<void>;
+}
+
+async function withPrisma(database: Database): Promise<Backend> {
+  const prisma = new PrismaClient({ adapter: database.adapter });
+  return {
+    sql: prisma,
+    database,
+    async close() {
+      await prisma.$disconnect();
+      await database.close();
+    },
+  };
+}
+
+export function postgresWithPrisma(): BackendKind {
+  const server = testDatabaseServer('events');
+  return {
+    label: 'PostgreSQL through Prisma',
+    async open(service) {
+      return withPrisma(await openDatabase({ service, url: { value: server.url, exact: false }, migrationsDirs: [EVENTS_MIGRATIONS_DIR] }));
+    },
+    dispose: () => server.drop(),
+  };
+}
+
+export function postgresWithPg(): BackendKind {
+  const server = testDatabaseServer('events');
+  return {
+    label: 'PostgreSQL through the pg wrapper',
+    async open(service) {
+      const database = await openDatabase({ service, url: { value: server.url, exact: false }, migrationsDirs: [EVENTS_MIGRATIONS_DIR] });
+      const pool = new Pool({ connectionString: serviceDatabaseUrl(server.url, service).url, max: 10 });
+      return {
+        sql: createPgSqlClient(pool),
+        database,
+        async close() {
+          await pool.end();
+          await database.close();
+        },
+      };
+    },
+    dispose: () => server.drop(),
+  };
+}
+
+export function pgliteWithPrisma(): BackendKind {
+  return {
+    label: 'PGlite (memory://) through Prisma',
+    async open(service) {
+      return withPrisma(await openDatabase({ service, dataDir: 'memory://', migrationsDirs: [EVENTS_MIGRATIONS_DIR] }));
+    },
+    dispose: async () => undefined,
+  };
+}

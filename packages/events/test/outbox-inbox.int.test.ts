@@ -1,0 +1,368 @@
+import { waitFor } from '@shop/service-kit/testing';
+import {
+  advanceVersion,
+  appendToOutbox,
+  appliedVersion,
+  createEnvelope,
+  createInMemoryBus,
+  handleOnce,
+  on,
+  pruneOutbox,
+  ProductPriceChanged,
+  startConsumers,
+  startOutboxRelay,
+  StockReserved,
+  type Envelope,
+  type EventBus,
+  type OutboxRelay,
+  type SqlTx,
+} from '../src';
+import { createPoisonEnvelope, waitForDeadLetter } from '../src/testing';
+import { pgliteWithPrisma, postgresWithPg, postgresWithPrisma, type Backend, type BackendKind } from './backends';
+import { priceChanged } from './bus-contract';
+
+/** A bus that records what was published and can be switched "down" (publish rejects). */
+function recordingBus(inner: EventBus = createInMemoryBus()) {
+  const published: Envelope[] = [];
+  let down = false;
+  const bus: EventBus = {
+    ...inner,
+    deadLetters: (q) => inner.deadLetters(q),
+    async publish(routingKey, envelope) {
+      if (down) throw new Error('broker unreachable');
+      await inner.publish(routingKey, envelope);
+      published.push(envelope);
+    },
+  };
+  return {
+    bus,
+    published,
+    setDown: (value: boolean) => void (down = value),
+    count: (id: string) => published.filter((e) => e.id === id).length,
+  };
+}
+
+const countRows = async (sql: SqlTx, where = 'true') =>
+  Number((await sql.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM outbox WHERE ${where}`))[0].n);
+
+describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('outbox and inbox on $label', (kind: BackendKind) => {
+  const relays: OutboxRelay[] = [];
+  let shared: Backend;
+  // one database per backend (opening PGlite is slow); every test starts from empty tables
+  const open = async () => shared;
+  beforeAll(async () => {
+    shared = await kind.open('backbone');
+  });
+  beforeEach(async () => {
+    await shared.sql.$executeRawUnsafe('TRUNCATE outbox, inbox, consumer_versions');
+    await shared.sql.$executeRawUnsafe('DROP TABLE IF EXISTS effects, prices');
+  });
+  const relay = (backend: Backend, bus: EventBus, extra: Partial<Parameters<typeof startOutboxRelay>[0]> = {}) => {
+    const started = startOutboxRelay({ prisma: backend.sql, database: backend.database, bus, service: 'catalog', ...extra });
+    relays.push(started);
+    return started;
+  };
+
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+  });
+  afterAll(async () => {
+    await shared?.close();
+    await kind.dispose();
+  });
+
+  describe('appendToOutbox', () => {
+    test('rows commit with the business transaction, and vanish with its rollback', async () => {
+      const { sql } = await open();
+      const kept = priceChanged('p-kept', '2.00');
+      const dropped = priceChanged('p-dropped', '3.00');
+      await sql.$transaction(async (tx) => appendToOutbox(tx, [kept]));
+      await expect(
+        sql.$transaction(async (tx) => {
+          await appendToOutbox(tx, [dropped]);
+          throw new Error('the state change failed');
+        }),
+      ).rejects.toThrow('the state change failed');
+      const rows = await sql.$queryRawUnsafe<{ id: string; routing_key: string; envelope: Envelope; published_at: Date | null }[]>(
+        'SELECT id::text AS id, routing_key, envelope, published_at FROM outbox',
+      );
+      expect(rows).toEqual([{ id: kept.id, routing_key: ProductPriceChanged.routingKey, envelope: kept, published_at: null }]);
+    });
+
+    test('an envelope that breaks its contract or has no contract is refused, nothing is written', async () => {
+      const { sql } = await open();
+      const poison = createPoisonEnvelope(ProductPriceChanged, { price: 12 });
+      await expect(sql.$transaction((tx) => appendToOutbox(tx, [priceChanged('p-ok', '1.00'), poison]))).rejects.toThrow(
+        /cannot append ProductPriceChanged .* data does not match its schema/,
+      );
+      await expect(appendToOutbox(sql, [{ ...priceChanged('p', '1.00'), type: 'Nope' }])).rejects.toThrow(/no contract defines it/);
+      expect(await countRows(sql)).toBe(0);
+    });
+
+    test('the same envelope appended twice → refused by the primary key', async () => {
+      const { sql } = await open();
+      const event = priceChanged('p-twice', '1.00');
+      await appendToOutbox(sql, [event]);
+      await expect(appendToOutbox(sql, [event])).rejects.toThrow();
+      expect(await countRows(sql)).toBe(1);
+    });
+  });
+
+  describe('outbox relay', () => {
+    test('publishes every row once, in order, stamps it and empties the backlog; NOTIFY wakes it (no poll needed)', async () => {
+      const backend = await open();
+      const { bus, published } = recordingBus();
+      // a poll interval far beyond the test's deadline: only NOTIFY can make this pass quickly
+      const running = relay(backend, bus, { pollIntervalMs: 60_000 });
+      await waitFor(async () => (await running.backlog()) === 0);
+      const events = Array.from({ length: 30 }, (_, i) => priceChanged(`p${i}`, '1.00', i + 1));
+      await backend.sql.$transaction((tx) => appendToOutbox(tx, events.slice(0, 10)));
+      await backend.sql.$transaction((tx) => appendToOutbox(tx, events.slice(10)));
+      await waitFor(() => published.length === 30, { timeoutMs: 5_000, what: '30 publishes' });
+      expect(published.map((e) => e.id)).toEqual(events.map((e) => e.id));
+      await waitFor(async () => (await running.backlog()) === 0, { what: 'the batch to commit' });
+      expect(await countRows(backend.sql, 'published_at IS NOT NULL')).toBe(30);
+    });
+
+    test('two relays on one outbox → each row published exactly once', async () => {
+      const backend = await open();
+      const { bus, published, count } = recordingBus();
+      const events = Array.from({ length: 400 }, (_, i) => priceChanged(`p${i}`, '1.00'));
+      for (let i = 0; i < events.length; i += 50) await appendToOutbox(backend.sql, events.slice(i, i + 50));
+      relay(backend, bus, { batchSize: 25 });
+      relay(backend, bus, { batchSize: 25 });
+      await waitFor(() => published.length >= 400, { what: '400 publishes' });
+      await waitFor(async () => (await countRows(backend.sql, 'published_at IS NULL')) === 0);
+      expect(published).toHaveLength(400);
+      expect(events.every((e) => count(e.id) === 1)).toBe(true);
+    });
+
+    test('broker down → rows wait with their attempts and error, then go out once it returns; nothing lost or doubled', async () => {
+      const backend = await open();
+      const { bus, published, setDown, count } = recordingBus();
+      setDown(true);
+      const running = relay(backend, bus, { maxBackoffMs: 100 });
+      const events = Array.from({ length: 20 }, (_, i) => priceChanged(`p${i}`, '1.00'));
+      await appendToOutbox(backend.sql, events);
+      await waitFor(async () => (await countRows(backend.sql, 'attempts >= 2')) === 20, { what: 'failed attempts recorded' });
+      const [row] = await backend.sql.$queryRawUnsafe<{ last_error: string }[]>('SELECT last_error FROM outbox LIMIT 1');
+      expect(row.last_error).toBe('broker unreachable');
+      expect(await running.backlog()).toBe(20);
+      expect(published).toHaveLength(0);
+
+      setDown(false);
+      await waitFor(async () => (await running.backlog()) === 0, { what: 'the backlog to drain' });
+      expect(published).toHaveLength(20);
+      expect(events.every((e) => count(e.id) === 1)).toBe(true);
+    });
+
+    test('a publish that never confirms → the batch is given up after publishTimeoutMs and retried', async () => {
+      const backend = await open();
+      const inner = createInMemoryBus();
+      let hang = true;
+      const published: string[] = [];
+      const bus: EventBus = {
+        ...inner,
+        deadLetters: (q) => inner.deadLetters(q),
+        publish: async (_key, envelope) => {
+          if (hang) return new Promise<void>(() => undefined);
+          published.push(envelope.id);
+        },
+      };
+      const running = relay(backend, bus, { publishTimeoutMs: 200, maxBackoffMs: 100 });
+      const event = priceChanged('p-hang', '1.00');
+      await appendToOutbox(backend.sql, [event]);
+      await waitFor(async () => (await countRows(backend.sql, `last_error LIKE '%did not confirm within 200 ms%'`)) === 1);
+      hang = false;
+      await waitFor(async () => (await running.backlog()) === 0);
+      expect(published).toEqual([event.id]);
+    });
+
+    test('published rows are pruned after the retention period, pending rows never', async () => {
+      const backend = await open();
+      const { bus, setDown } = recordingBus();
+      const running = relay(backend, bus);
+      await appendToOutbox(backend.sql, [priceChanged('p-old', '1.00')]);
+      await waitFor(async () => (await running.backlog()) === 0);
+      await running.stop();
+      setDown(true);
+      await appendToOutbox(backend.sql, [priceChanged('p-pending', '1.00')]);
+      expect(await pruneOutbox(backend.sql, 60 * 60 * 1000)).toBe(0); // within retention: kept
+      await waitFor(async () => (await pruneOutbox(backend.sql, 1)) === 1, { what: 'the published row to age 1 ms' });
+      expect(await countRows(backend.sql)).toBe(1);
+      expect(await countRows(backend.sql, 'published_at IS NULL')).toBe(1);
+    });
+
+    test('the relay prunes by itself on its schedule', async () => {
+      const backend = await open();
+      const { bus, published } = recordingBus();
+      relay(backend, bus, { retentionMs: 1, pruneIntervalMs: 50 });
+      await appendToOutbox(backend.sql, [priceChanged('p-pruned', '1.00')]);
+      await waitFor(() => published.length === 1);
+      await waitFor(async () => (await countRows(backend.sql)) === 0, { what: 'the relay to prune' });
+    });
+  });
+
+  describe('inbox and versions', () => {
+    test('the same event handled twice → one effect; the second call reports a duplicate', async () => {
+      const { sql } = await open();
+      await sql.$executeRawUnsafe('CREATE TABLE effects (event_id uuid NOT NULL, note text NOT NULL)');
+      const event = priceChanged('p-once', '1.00');
+      const effect = async (tx: SqlTx) => {
+        await tx.$executeRawUnsafe('INSERT INTO effects VALUES ($1::uuid, $2)', event.id, 'applied');
+      };
+      expect(await handleOnce(sql, 'cart', event, effect)).toBe(true);
+      expect(await handleOnce(sql, 'cart', event, effect)).toBe(false);
+      // another consumer of the same database keeps its own record
+      expect(await handleOnce(sql, 'discount', event, effect)).toBe(true);
+      expect(await sql.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM effects')).toEqual([{ n: 2 }]);
+    });
+
+    test('two concurrent deliveries of one event → exactly one effect', async () => {
+      const { sql } = await open();
+      await sql.$executeRawUnsafe('CREATE TABLE effects (event_id uuid NOT NULL)');
+      const event = priceChanged('p-race', '1.00');
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          handleOnce(sql, 'cart', event, async (tx) => {
+            await tx.$executeRawUnsafe('INSERT INTO effects VALUES ($1::uuid)', event.id);
+          }),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await sql.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM effects')).toEqual([{ n: 1 }]);
+    });
+
+    test('an effect that throws records nothing, so the retry applies it', async () => {
+      const { sql } = await open();
+      const event = priceChanged('p-retry', '1.00');
+      await expect(handleOnce(sql, 'cart', event, async () => Promise.reject(new Error('deadlock')))).rejects.toThrow('deadlock');
+      expect(await handleOnce(sql, 'cart', event, async () => undefined)).toBe(true);
+    });
+
+    test('an older sequence after a newer one → ignored; versions are per consumer and subject', async () => {
+      const { sql } = await open();
+      expect(await appliedVersion(sql, 'cart', 'p1')).toBeNull();
+      expect(await advanceVersion(sql, 'cart', 'p1', 1)).toBe(true);
+      expect(await advanceVersion(sql, 'cart', 'p1', 3)).toBe(true);
+      expect(await advanceVersion(sql, 'cart', 'p1', 2)).toBe(false);
+      expect(await advanceVersion(sql, 'cart', 'p1', 3)).toBe(false);
+      expect(await advanceVersion(sql, 'cart', 'p2', 2)).toBe(true);
+      expect(await advanceVersion(sql, 'discount', 'p1', 2)).toBe(true);
+      expect(await advanceVersion(sql, 'cart', 'p1', 2 ** 40)).toBe(true);
+      expect(await appliedVersion(sql, 'cart', 'p1')).toBe(2 ** 40);
+    });
+  });
+
+  describe('startConsumers', () => {
+    async function priceReplica(backend: Backend) {
+      await backend.sql.$executeRawUnsafe('CREATE TABLE prices (product_id text PRIMARY KEY, price text NOT NULL, updates int NOT NULL DEFAULT 1)');
+      return async () =>
+        Object.fromEntries(
+          (await backend.sql.$queryRawUnsafe<{ product_id: string; price: string; updates: number }[]>('SELECT * FROM prices')).map((r) => [
+            r.product_id,
+            `${r.price}×${r.updates}`,
+          ]),
+        );
+    }
+
+    test('handlers apply each event once, in its transaction, with ordering, retries, poison and caused events', async () => {
+      const backend = await open();
+      const prices = await priceReplica(backend);
+      const bus = createInMemoryBus();
+      let failuresLeft = 2;
+      const consumers = await startConsumers({
+        bus,
+        service: 'cart',
+        prisma: backend.sql,
+        consume: { retryDelayMs: () => 10, maxAttempts: 4 },
+        subscriptions: [
+          on(ProductPriceChanged, async (event, tx: SqlTx, ctx) => {
+            if (event.subject === 'flaky' && failuresLeft-- > 0) throw new Error('transient');
+            if (!(await ctx.advanceVersion())) return;
+            await tx.$executeRawUnsafe(
+              `INSERT INTO prices (product_id, price) VALUES ($1, $2)
+               ON CONFLICT (product_id) DO UPDATE SET price = EXCLUDED.price, updates = prices.updates + 1`,
+              event.data.productId,
+              event.data.price,
+            );
+            await ctx.publish(StockReserved, { orderId: `o-${event.data.productId}`, lines: [{ productId: event.data.productId, quantity: 1 }] }, { subject: 'o' });
+          }),
+        ],
+      });
+      const newer = priceChanged('p1', '3.00', 3);
+      const older = priceChanged('p1', '2.00', 2);
+      await bus.publish(ProductPriceChanged.routingKey, newer);
+      await bus.publish(ProductPriceChanged.routingKey, newer); // duplicated by the broker
+      await waitFor(async () => (await prices()).p1 === '3.00×1');
+      await bus.publish(ProductPriceChanged.routingKey, older); // arrives late
+      await bus.publish(ProductPriceChanged.routingKey, createPoisonEnvelope(ProductPriceChanged, { productId: 'p1', price: 'gratis' }));
+      await bus.publish(ProductPriceChanged.routingKey, priceChanged('flaky', '9.00', 1));
+      await waitFor(async () => (await prices()).flaky === '9.00×1', { what: 'the flaky event applied' });
+      await waitForDeadLetter(bus, 'cart', (d) => /data does not match/.test(d.error));
+      const inboxed = await backend.sql.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'cart'`);
+      expect(inboxed).toEqual([{ n: 3 }]); // newer, older (seen, ignored) and flaky; the duplicate and the poison left none
+      expect(await prices()).toEqual({ p1: '3.00×1', flaky: '9.00×1' });
+
+      const caused = await backend.sql.$queryRawUnsafe<{ envelope: Envelope }[]>(`SELECT envelope FROM outbox ORDER BY seq`);
+      expect(caused.map((r) => r.envelope)).toEqual([
+        expect.objectContaining({ type: 'StockReserved', correlationId: newer.correlationId, causationId: newer.id, traceparent: newer.traceparent }),
+        expect.objectContaining({ type: 'StockReserved', data: { orderId: 'o-flaky', lines: [{ productId: 'flaky', quantity: 1 }] } }),
+      ]);
+      await consumers.stop();
+      await bus.close();
+    });
+
+    test('a handler failure rolls back its effect and its caused events together', async () => {
+      const backend = await open();
+      const prices = await priceReplica(backend);
+      const bus = createInMemoryBus();
+      await startConsumers({
+        bus,
+        service: 'cart',
+        prisma: backend.sql,
+        consume: { retryDelayMs: () => 10, maxAttempts: 2 },
+        subscriptions: [
+          on(ProductPriceChanged, async (event, tx: SqlTx, ctx) => {
+            await tx.$executeRawUnsafe('INSERT INTO prices (product_id, price) VALUES ($1, $2)', event.data.productId, event.data.price);
+            await ctx.publish(StockReserved, { orderId: 'o', lines: [{ productId: 'p', quantity: 1 }] }, { subject: 'o' });
+            throw new Error('after the writes');
+          }),
+        ],
+      });
+      const event = priceChanged('p-rolled-back', '1.00');
+      await bus.publish(ProductPriceChanged.routingKey, event);
+      const letter = await waitForDeadLetter(bus, 'cart');
+      expect(letter).toMatchObject({ id: event.id, attempts: 2, error: 'after the writes' });
+      expect(await prices()).toEqual({});
+      expect(await countRows(backend.sql)).toBe(0);
+      await bus.close();
+    });
+
+    test('one handler per event: subscribing twice is refused', async () => {
+      const backend = await open();
+      const handler = on(ProductPriceChanged, async () => undefined);
+      await expect(
+        startConsumers({ bus: createInMemoryBus(), service: 'cart', prisma: backend.sql, subscriptions: [handler, handler] }),
+      ).rejects.toThrow(/subscribes to ProductPriceChanged twice/);
+    });
+
+    test('the queue is bound to exactly the subscribed events', async () => {
+      const backend = await open();
+      const bus = createInMemoryBus();
+      const seen: string[] = [];
+      await startConsumers({
+        bus,
+        service: 'cart',
+        prisma: backend.sql,
+        subscriptions: [on(StockReserved, async (e) => void seen.push(e.type))],
+      });
+      await bus.publish(ProductPriceChanged.routingKey, priceChanged('p', '1.00'));
+      const reserved = createEnvelope(StockReserved, { orderId: 'o', lines: [{ productId: 'p', quantity: 1 }] }, { subject: 'o', correlationId: 'c' });
+      await bus.publish(StockReserved.routingKey, reserved);
+      await waitFor(() => seen.length === 1);
+      expect(seen).toEqual(['StockReserved']);
+      await bus.close();
+    });
+  });
+});
