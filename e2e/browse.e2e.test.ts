@@ -3,7 +3,7 @@
  * facets, every filter and sort, paging through everything, one product.
  */
 import { contractOperations } from './support/contract-documents';
-import { run, startTestStack, type TestStack } from './support/stack';
+import { run, startTestStack, type OperationResult, type TestStack } from './support/stack';
 
 const ops = contractOperations('storefront');
 let t: TestStack;
@@ -33,7 +33,7 @@ async function allPages(variables: Record<string, unknown>, first = 7): Promise<
   let after: string | null = null;
   let totalCount = -1;
   for (let page = 0; page < 100; page += 1) {
-    const { data, errors } = await run<ProductsPage>(client, ops.Products, { ...variables, first, after });
+    const { data, errors }: OperationResult<ProductsPage> = await run<ProductsPage>(client, ops.Products, { ...variables, first, after });
     expect(errors).toEqual([]);
     totalCount = data.products.totalCount;
     nodes.push(...data.products.edges.map((e) => e.node));

@@ -71,10 +71,6 @@ export function createClient(uri: string, token?: string): ApolloClient {
   return new ApolloClient({
     link: ApolloLink.from([new HttpLink({ uri, headers, fetch })]),
     cache: new InMemoryCache(),
-    defaultOptions: {
-      query: { fetchPolicy: 'no-cache', errorPolicy: 'all' },
-      mutate: { fetchPolicy: 'no-cache', errorPolicy: 'all' },
-    },
   });
 }
 
@@ -88,8 +84,8 @@ export async function run<T = any>(client: ApolloClient, document: DocumentNode,
   const operation = document.definitions.find((d) => d.kind === 'OperationDefinition');
   const isMutation = operation?.kind === 'OperationDefinition' && operation.operation === 'mutation';
   const result = isMutation
-    ? await client.mutate({ mutation: document, variables })
-    : await client.query({ query: document, variables });
+    ? await client.mutate({ mutation: document, variables, fetchPolicy: 'no-cache', errorPolicy: 'all' })
+    : await client.query({ query: document, variables, fetchPolicy: 'no-cache', errorPolicy: 'all' });
   const error = result.error as { errors?: readonly { message: string; extensions?: Record<string, unknown> }[] } | undefined;
   return { data: result.data as T, errors: error?.errors ?? (error ? [{ message: String((error as Error).message) }] : []) };
 }
