@@ -27,17 +27,18 @@ export interface Envelope<TData = unknown, TType extends string = string> {
 
 export type EnvelopeOf<C extends EventContract> = Envelope<EventData<C>, C['type']>;
 
-const envelopeSchema = z.object({
-  id: z.uuid(),
-  type: z.string().min(1),
-  version: z.number().int().positive(),
-  source: z.string().min(1),
-  time: z.iso.datetime({ offset: true }),
-  correlationId: z.string().min(1).max(200),
-  causationId: z.string().min(1).max(200).nullable(),
-  traceparent: z.string().max(200).nullable(),
-  subject: z.string().min(1).max(200),
-  sequence: z.number().int().nonnegative().nullable(),
+/** The envelope's own fields, `data` left open (each contract's schema checks it). */
+export const envelopeSchema = z.object({
+  id: z.uuid().describe('Event id, stable across redeliveries (consumers deduplicate on it).'),
+  type: z.string().min(1).describe('Event type: a past-tense fact, subject first.'),
+  version: z.number().int().positive().describe('Major version of the event schema (also in the routing key).'),
+  source: z.string().min(1).describe('Producing service.'),
+  time: z.iso.datetime({ offset: true }).describe('When the fact happened (ISO-8601).'),
+  correlationId: z.string().min(1).max(200).describe('The request or flow that started it all.'),
+  causationId: z.string().min(1).max(200).nullable().describe('The event or request that caused this one.'),
+  traceparent: z.string().max(200).nullable().describe('W3C trace context, so one checkout is one trace.'),
+  subject: z.string().min(1).max(200).describe('Aggregate the fact is about (productId, cartId, orderId).'),
+  sequence: z.number().int().nonnegative().nullable().describe('Aggregate version after this fact; consumers ignore a lower one arriving late.'),
   data: z.unknown(),
 });
 

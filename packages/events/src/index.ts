@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 
+export * from './asyncapi';
 export * from './bus';
 export * from './consumers';
 export * from './contract';
