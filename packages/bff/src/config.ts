@@ -48,7 +48,14 @@ export interface BffConfig {
   contract?: ContractFilter;
   /** trusted documents (sha256 → text); `enforce` refuses every other document */
   trustedDocuments?: { manifest: Record<string, string>; enforce: boolean };
-  subscriptions: { maxPerConnection: number; maxPerInstance: number };
+  subscriptions: {
+    maxPerConnection: number;
+    maxPerInstance: number;
+    /** how long a subscription to an order not visible yet (checkout just accepted) waits for it */
+    pendingOrderGraceMs: number;
+  };
+  /** where order events come from when no bus is passed to start (RabbitMQ, else in-process only) */
+  events: { amqpUrl?: string; exchange: string };
   shutdownTimeoutMs: number;
 }
 
@@ -93,6 +100,7 @@ export function bffSettingsSchema(profile: BffProfile) {
     MAX_BODY_BYTES: positiveInt(profile.limits.maxBodyBytes),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(profile.subscriptions.maxPerConnection),
     MAX_SUBSCRIPTIONS: positiveInt(profile.subscriptions.maxPerInstance),
+    PENDING_ORDER_GRACE_MS: positiveInt(10_000),
   });
 }
 
@@ -177,7 +185,12 @@ export function toBffConfig(
     rateLimit: { points: settings.RATE_LIMIT_POINTS, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS },
     contract: extra.contract,
     trustedDocuments: extra.trustedDocuments,
-    subscriptions: { maxPerConnection: settings.MAX_SUBSCRIPTIONS_PER_CONNECTION, maxPerInstance: settings.MAX_SUBSCRIPTIONS },
+    subscriptions: {
+      maxPerConnection: settings.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxPerInstance: settings.MAX_SUBSCRIPTIONS,
+      pendingOrderGraceMs: settings.PENDING_ORDER_GRACE_MS,
+    },
+    events: { amqpUrl: settings.AMQP_URL, exchange: settings.EVENTS_EXCHANGE },
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
   };
 }

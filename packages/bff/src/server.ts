@@ -11,7 +11,10 @@ import {
   type RunningServer,
   startHttpServer,
 } from '@shop/service-kit';
+import { createInMemoryBus, type EventBus } from '@shop/events';
+import { createRabbitBus } from '@shop/events/rabbitmq';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { Gauge } from 'prom-client';
 import type { BffConfig } from './config';
 import type { BffContext } from './context';
 import { errorReportingPlugin, formatError, operationMetricsPlugin } from './errors';
@@ -22,6 +25,8 @@ import { pageSizePlugin } from './limits/page-size';
 import { queryLimitRules } from './limits/query-limits';
 import { createRateLimiter } from './limits/rate-limit';
 import { SubgraphDataSource } from './subgraph-data-source';
+import { startOrderFeed, type OrderFeed } from './subscriptions/order-feed';
+import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/ws-server';
 import { subgraphsOf } from './supergraph/compose';
 import { servedSupergraphSdl } from './supergraph/served';
 import { createSafelist } from './trusted-documents/safelist';
@@ -29,6 +34,12 @@ import { createSafelist } from './trusted-documents/safelist';
 export interface BffDeps {
   logger?: Logger;
   metrics?: Metrics;
+  /**
+   * Where order events come from, for subscriptions. Default: RabbitMQ when `config.events.amqpUrl`
+   * is set, else an in-process bus (then only events published in this process arrive). A bus
+   * passed in is not closed by `stop`; one the BFF created is.
+   */
+  bus?: EventBus;
 }
 
 export interface RunningBff extends RunningServer {
@@ -36,6 +47,8 @@ export interface RunningBff extends RunningServer {
   schema: GraphQLSchema;
   /** each subgraph and the URL this BFF calls it at */
   subgraphs: { name: string; url: string }[];
+  /** live graphql-ws subscriptions and connections on this instance */
+  subscriptions: { count(): number; connections(): number };
 }
 
 /** @apollo/gateway does not execute subscriptions; they are served over graphql-ws on the same path. */
@@ -110,12 +123,18 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
   });
   await apollo.start();
 
+  const auth = createAuth(config.jwtSecret);
   const safelist = config.trustedDocuments
     ? createSafelist(config.trustedDocuments.manifest, { enforce: config.trustedDocuments.enforce, introspection: config.introspection, maxTokens: config.limits.maxTokens })
     : undefined;
 
-  let server: RunningServer;
+  const owned = deps.bus ? undefined : createDefaultBus(config, logger);
+  const bus = deps.bus ?? owned!;
+  let server: RunningServer | undefined;
+  let feed: OrderFeed | undefined;
+  let subscriptions: SubscriptionServer | undefined;
   try {
+    feed = await startOrderFeed(bus, { name: config.name, logger });
     server = await startHttpServer({
       port: config.port,
       host: config.host,
@@ -128,28 +147,70 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
           if (!schema) throw new Error('supergraph not loaded');
           return { subgraphs: subgraphs.length };
         },
+        events: () => bus.check(),
         subgraphs: subgraphStatesCheck(subgraphs),
       },
       routes: {
-        '* /graphql': graphqlEndpoint({ apollo, auth: createAuth(config.jwtSecret), logger, rateLimiter: createRateLimiter(config.rateLimit), safelist }),
+        '* /graphql': graphqlEndpoint({ apollo, auth, logger, rateLimiter: createRateLimiter(config.rateLimit), safelist }),
         ...(config.explorer ? { 'GET /graphiql': explorerRoute({ title: config.title }) } : {}),
       },
     });
+    const gauge = new Gauge({ name: 'bff_subscriptions', help: 'Live graphql-ws subscriptions', registers: [metrics.registry] });
+    subscriptions = startSubscriptionServer({
+      httpServer: server.httpServer,
+      path: '/graphql',
+      schema: schema!,
+      apollo,
+      auth,
+      logger,
+      feed,
+      validationRules: limits.validationRules,
+      maxTokens: config.limits.maxTokens,
+      maxMessageBytes: config.limits.maxBodyBytes,
+      maxPerConnection: config.subscriptions.maxPerConnection,
+      maxPerInstance: config.subscriptions.maxPerInstance,
+      pendingOrderGraceMs: config.subscriptions.pendingOrderGraceMs,
+      safelist,
+      onCount: (n) => gauge.set(n),
+    });
   } catch (e) {
+    await server?.stop();
+    await feed?.stop();
+    await owned?.close();
     await apollo.stop();
     throw e;
   }
+  const http = server;
+  const ws = subscriptions;
+  let stopping: Promise<void> | undefined;
+  const orderFeed = feed;
   logger.info(
-    { url: `${server.url}/graphql`, subgraphs, introspection: config.introspection, explorer: config.explorer, safelist: config.trustedDocuments?.enforce ?? false },
+    { url: `${http.url}/graphql`, subgraphs, introspection: config.introspection, explorer: config.explorer, safelist: config.trustedDocuments?.enforce ?? false },
     `${config.name} ready`,
   );
   return {
-    ...server,
+    ...http,
     schema: schema!,
     subgraphs,
-    async stop() {
-      await server.stop();
-      await apollo.stop();
+    subscriptions: { count: () => ws.count(), connections: () => ws.connections() },
+    stop() {
+      // sockets first (1001 going away), then the feed, then in-flight HTTP requests, then the rest
+      stopping ??= (async () => {
+        await ws.stop();
+        await orderFeed.stop();
+        await http.stop();
+        await apollo.stop();
+        await owned?.close();
+      })();
+      return stopping;
     },
   };
+}
+
+function createDefaultBus(config: BffConfig, logger: Logger): EventBus {
+  if (config.events.amqpUrl) {
+    return createRabbitBus({ url: config.events.amqpUrl, exchange: config.events.exchange, logger, serviceName: config.name });
+  }
+  logger.warn('AMQP_URL is not set: order updates only come from this process (embedded mode)');
+  return createInMemoryBus({ logger });
 }

@@ -72,6 +72,46 @@ const cartTypeDefs = parse(/* GraphQL */ `
   }
 `);
 
+const orderTypeDefs = parse(/* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+
+  type Query {
+    "the order, for its owner or an admin; null for anyone else (like an order that does not exist)"
+    order(id: ID!): Order
+  }
+  enum OrderStatus {
+    PENDING
+    CONFIRMED
+    REJECTED
+    CANCELLED
+    SHIPPED
+  }
+  type Order @key(fields: "id") {
+    id: ID!
+    status: OrderStatus!
+    statusReason: String
+    total: Int!
+    lines: [OrderLine!]!
+  }
+  type OrderLine {
+    product: Product!
+    quantity: Int!
+  }
+  type Product @key(fields: "id", resolvable: false) {
+    id: ID!
+  }
+`);
+
+/** An order as the test order subgraph stores it; tests change it, then publish the matching event. */
+export interface TestOrder {
+  id: string;
+  customerId: string;
+  status: 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'CANCELLED' | 'SHIPPED';
+  statusReason: string | null;
+  total: number;
+  lines: { product: { id: string }; quantity: number }[];
+}
+
 const PRODUCTS = Array.from({ length: 120 }, (_, i) => ({ id: `p${i + 1}`, name: `Product ${i + 1}`, price: 100 + i, cost: 50 + i }));
 
 export interface TestSubgraph {
@@ -86,6 +126,9 @@ export interface TestSubgraph {
 export interface TestSubgraphs {
   catalog: TestSubgraph;
   cart: TestSubgraph;
+  order: TestSubgraph;
+  /** what the order subgraph serves; tests add and change orders here */
+  orders: Map<string, TestOrder>;
   supergraphSdl: string;
   /** total GraphQL requests both subgraphs received */
   requests(): number;
@@ -178,19 +221,34 @@ export async function startTestSubgraphs(): Promise<TestSubgraphs> {
       addToCart: (_: unknown, { productId, quantity }: { productId: string; quantity: number }) => ({ id: 'cart', lines: [{ product: { id: productId }, quantity }] }),
     },
   });
+  const orders = new Map<string, TestOrder>();
+  const order = await startCounted('order', orderTypeDefs, {
+    Query: {
+      order: (_: unknown, { id }: { id: string }, ctx: RequestContext) => {
+        const found = orders.get(id);
+        return found && ctx.viewer && (found.customerId === ctx.viewer.sub || ctx.viewer.roles.includes('admin')) ? found : null;
+      },
+    },
+    Order: {
+      __resolveReference: (ref: { id: string }) => orders.get(ref.id) ?? null,
+    },
+  });
   const supergraphSdl = composeSupergraph([
     { name: 'cart', url: cart.url, typeDefs: cartTypeDefs },
     { name: 'catalog', url: catalog.url, typeDefs: catalogTypeDefs },
+    { name: 'order', url: order.url, typeDefs: orderTypeDefs },
   ]);
   return {
     catalog,
     cart,
+    order,
+    orders,
     supergraphSdl,
-    requests: () => catalog.requests() + cart.requests(),
+    requests: () => catalog.requests() + cart.requests() + order.requests(),
     releaseSlow: () => release(),
     async stop() {
       release();
-      await Promise.all([catalog.stop(), cart.stop()]);
+      await Promise.all([catalog.stop(), cart.stop(), order.stop()]);
     },
   };
 }

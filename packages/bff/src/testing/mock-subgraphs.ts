@@ -5,6 +5,7 @@
  * documents forwarded nothing.
  */
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { createLogger, createMetrics, graphqlRoute, startHttpServer, type RunningServer } from '@shop/service-kit';
 import {
@@ -78,7 +79,12 @@ export async function startMockSubgraphs(root = REPO_ROOT): Promise<MockSubgraph
   const servers: { apollo: ApolloServer; server: RunningServer }[] = [];
   const env: Record<string, string> = {};
   for (const { name, typeDefs } of readSubgraphSchemas(root)) {
-    const apollo = new ApolloServer({ schema: mockEveryField(buildSubgraphSchema({ typeDefs })), csrfPrevention: false, stopOnTerminationSignals: false });
+    const apollo = new ApolloServer({
+      schema: mockEveryField(buildSubgraphSchema({ typeDefs })),
+      csrfPrevention: false,
+      stopOnTerminationSignals: false,
+      plugins: [ApolloServerPluginInlineTraceDisabled()],
+    });
     await apollo.start();
     const route = graphqlRoute(apollo, async () => ({}));
     const server = await startHttpServer({
