@@ -2,7 +2,7 @@ import pino, { type Logger } from 'pino';
 import type { ConsumeOptions, EventBus } from './bus';
 import type { EventContract, EventData } from './contract';
 import { createEnvelope, type Envelope, type EnvelopeMeta, type EnvelopeOf } from './envelope';
-import { advanceVersion, handleOnce } from './inbox';
+import { advanceVersion, recordAllInInbox, recordInInbox } from './inbox';
 import { appendToOutbox } from './outbox';
 import type { SqlTx, TransactionRunner } from './sql';
 
@@ -50,6 +50,13 @@ export interface StartConsumersOptions<Tx extends SqlTx> {
   subscriptions: readonly Subscription<Tx>[];
   /** Transport options for the service's queue (prefetch, retries); queue and bindings derive from the rest. */
   consume?: Omit<ConsumeOptions, 'queue' | 'routingKeys' | 'exclusive'>;
+  /**
+   * Most events applied in one transaction when they arrive faster than transactions commit.
+   * Default 50; 1 = a transaction per event. Each event keeps its own inbox row; see `startConsumers`.
+   */
+  batchSize?: number;
+  /** Transactions running at once (keep it below the connection pool size). Default 4. */
+  parallelTransactions?: number;
 }
 
 export interface RunningConsumers {
@@ -59,13 +66,19 @@ export interface RunningConsumers {
 
 /**
  * Consumes the service's queue (named after the service, bound to the routing key of every
- * subscribed contract) and runs each event's handler inside `handleOnce`: the inbox row, the
+ * subscribed contract) and runs each event's handler in an inbox transaction: the inbox row, the
  * effect and any events it causes commit together, and a duplicate is skipped. Envelopes are
  * validated on receipt by the bus (poison → dead letter at once); a throwing handler is retried
  * with back-off, then dead-lettered.
+ *
+ * Throughput: a commit costs a disk flush, so events that queue up while transactions are busy
+ * are applied several to a transaction (`batchSize`), each with its own inbox row, in delivery
+ * order. If any of them fails, the whole transaction rolls back and each event of it runs again
+ * alone, so only the failing event fails. A handler may therefore run more than once for one
+ * event (as at-least-once delivery already implies): only the effects of its transaction count.
  */
 export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOptions<Tx>): Promise<RunningConsumers> {
-  const { bus, service, prisma, subscriptions } = options;
+  const { bus, service, subscriptions } = options;
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'consumers' });
   const byType = new Map<string, Subscription<Tx>>();
   for (const subscription of subscriptions) {
@@ -74,6 +87,7 @@ export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOp
     }
     byType.set(subscription.contract.type, subscription);
   }
+  const apply = startInboxWriter(options.prisma, service, options.batchSize ?? 50, options.parallelTransactions ?? 4);
 
   const consumer = await bus.consume(
     { ...options.consume, queue: service, routingKeys: [...new Set(subscriptions.map((s) => s.contract.routingKey))] },
@@ -93,13 +107,9 @@ export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOp
       }
       const started = performance.now();
       try {
-        const applied = await handleOnce(prisma, service, envelope, (tx) =>
-          subscription.handler(envelope, tx, handlerContext(service, envelope, tx, eventLogger)),
-        );
-        eventLogger[applied ? 'info' : 'debug'](
-          { ms: Math.round(performance.now() - started), duplicate: !applied },
-          applied ? 'event handled' : 'event already handled; skipped',
-        );
+        const applied = await apply({ envelope, subscription, logger: eventLogger });
+        // one line per event at debug level: at thousands of events per second info would drown the logs
+        eventLogger.debug({ ms: Math.round(performance.now() - started), duplicate: !applied }, applied ? 'event handled' : 'event already handled; skipped');
       } catch (error) {
         eventLogger.warn({ err: error, ms: Math.round(performance.now() - started) }, 'event handler failed');
         throw error;
@@ -108,6 +118,81 @@ export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOp
   );
   logger.info({ queue: service, events: [...byType.keys()] }, 'consuming events');
   return { stop: () => consumer.stop() };
+}
+
+interface Delivery<Tx> {
+  envelope: Envelope;
+  subscription: Subscription<Tx>;
+  logger: Logger;
+}
+
+/**
+ * Applies deliveries in inbox transactions, at most `lanes` at once; deliveries that wait for a
+ * lane share the next transaction (up to `maxBatch`). Resolves each to true (applied) or false
+ * (duplicate), or rejects with its own handler's error.
+ */
+function startInboxWriter<Tx extends SqlTx>(prisma: TransactionRunner<Tx>, consumer: string, maxBatch: number, lanes: number) {
+  if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error('batchSize must be a positive integer');
+  if (!Number.isInteger(lanes) || lanes < 1) throw new Error('parallelTransactions must be a positive integer');
+  type Waiting = Delivery<Tx> & { resolve(applied: boolean): void; reject(error: unknown): void };
+  const waiting: Waiting[] = [];
+  let running = 0;
+
+  const applyIn = async (tx: Tx, d: Delivery<Tx>): Promise<boolean> => {
+    if (!(await recordInInbox(tx, consumer, d.envelope))) return false;
+    await d.subscription.handler(d.envelope, tx, handlerContext(consumer, d.envelope, tx, d.logger));
+    return true;
+  };
+
+  const alone = async (d: Waiting): Promise<void> => {
+    try {
+      d.resolve(await prisma.$transaction((tx) => applyIn(tx, d)));
+    } catch (error) {
+      d.reject(error);
+    }
+  };
+
+  const together = async (batch: Waiting[]): Promise<void> => {
+    let results: boolean[];
+    try {
+      results = await prisma.$transaction(
+        async (tx) => {
+          // one inbox statement for the batch, then the handlers of the new events in delivery order
+          const fresh = await recordAllInInbox(tx, consumer, batch.map((d) => d.envelope));
+          const applied: boolean[] = [];
+          for (const d of batch) {
+            const isNew = fresh.delete(d.envelope.id.toLowerCase());
+            if (isNew) await d.subscription.handler(d.envelope, tx, handlerContext(consumer, d.envelope, tx, d.logger));
+            applied.push(isNew);
+          }
+          return applied;
+        },
+        { timeout: 30_000, maxWait: 10_000 },
+      );
+    } catch {
+      // one event (or the commit) failed and took the others with it: each goes again on its own
+      await Promise.all(batch.map(alone));
+      return;
+    }
+    batch.forEach((d, i) => d.resolve(results[i]));
+  };
+
+  const drain = (): void => {
+    while (running < lanes && waiting.length > 0) {
+      const batch = waiting.splice(0, maxBatch);
+      running += 1;
+      void (batch.length === 1 ? alone(batch[0]) : together(batch)).finally(() => {
+        running -= 1;
+        drain();
+      });
+    }
+  };
+
+  return (delivery: Delivery<Tx>): Promise<boolean> =>
+    new Promise<boolean>((resolve, reject) => {
+      waiting.push({ ...delivery, resolve, reject });
+      drain();
+    });
 }
 
 function handlerContext(consumer: string, envelope: Envelope, tx: SqlTx, logger: Logger): HandlerContext {

@@ -16,16 +16,39 @@ export async function handleOnce<Tx extends SqlTx>(
   effect: (tx: Tx) => Promise<void>,
 ): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
-    const inserted = await tx.$executeRawUnsafe(
-      'INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2::uuid, $3) ON CONFLICT DO NOTHING',
-      consumer,
-      envelope.id,
-      envelope.type,
-    );
-    if (inserted === 0) return false;
+    if (!(await recordInInbox(tx, consumer, envelope))) return false;
     await effect(tx);
     return true;
   });
+}
+
+/**
+ * Records (consumer, event id) in the inbox within `tx`. Resolves to false when it was already
+ * there: the event was handled before (or is being handled by a transaction that commits first).
+ */
+export async function recordInInbox(tx: SqlTx, consumer: string, envelope: Pick<Envelope, 'id' | 'type'>): Promise<boolean> {
+  const inserted = await tx.$executeRawUnsafe(
+    'INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2::uuid, $3) ON CONFLICT DO NOTHING',
+    consumer,
+    envelope.id,
+    envelope.type,
+  );
+  return inserted > 0;
+}
+
+/**
+ * `recordInInbox` for several events in one statement (one round trip). Resolves to the ids that
+ * were new; an id listed twice in `envelopes` counts once.
+ */
+export async function recordAllInInbox(tx: SqlTx, consumer: string, envelopes: readonly Pick<Envelope, 'id' | 'type'>[]): Promise<Set<string>> {
+  const rows = await tx.$queryRawUnsafe<{ event_id: string }[]>(
+    `INSERT INTO inbox (consumer, event_id, event_type)
+     SELECT $1, e.id::uuid, e.type FROM jsonb_to_recordset($2::jsonb) AS e(id text, type text)
+     ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
+    consumer,
+    JSON.stringify(envelopes.map(({ id, type }) => ({ id, type }))),
+  );
+  return new Set(rows.map((r) => r.event_id));
 }
 
 /**

@@ -339,6 +339,80 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       await bus.close();
     });
 
+    test('events queued behind a busy transaction share the next one; a failing one fails alone, duplicates apply once', async () => {
+      const backend = await open();
+      await backend.sql.$executeRawUnsafe('CREATE TABLE effects (event_id uuid NOT NULL, subject text NOT NULL)');
+      const inner = createInMemoryBus();
+      let delivered = 0;
+      const bus: EventBus = {
+        ...inner,
+        deadLetters: (q) => inner.deadLetters(q),
+        consume: (options, handler) => inner.consume(options, async (e) => (delivered++, handler(e))),
+      };
+      let transactions = 0;
+      const prisma = {
+        $transaction: <R>(fn: (tx: SqlTx) => Promise<R>, options?: { timeout?: number; maxWait?: number }) => (transactions++, backend.sql.$transaction(fn, options)),
+      };
+      let release!: () => void;
+      const blocked = new Promise<void>((resolve) => (release = resolve));
+      const runs = new Map<string, number>();
+      await startConsumers({
+        bus,
+        service: 'cart',
+        prisma,
+        parallelTransactions: 1,
+        consume: { prefetch: 20, maxAttempts: 2, retryDelayMs: () => 10 },
+        subscriptions: [
+          on(ProductPriceChanged, async (event, tx: SqlTx) => {
+            runs.set(event.subject, (runs.get(event.subject) ?? 0) + 1);
+            if (event.subject === 'blocker') await blocked;
+            if (event.subject === 'bad') throw new Error('cannot apply bad');
+            await tx.$executeRawUnsafe('INSERT INTO effects VALUES ($1::uuid, $2)', event.id, event.subject);
+          }),
+        ],
+      });
+      const blocker = priceChanged('blocker', '1.00');
+      const others = ['a', 'b', 'bad', 'c'].map((subject) => priceChanged(subject, '1.00'));
+      await bus.publish(ProductPriceChanged.routingKey, blocker);
+      await waitFor(() => runs.get('blocker') === 1);
+      for (const event of [...others, others[0]]) await bus.publish(ProductPriceChanged.routingKey, event);
+      await waitFor(() => delivered === 6, { what: 'the deliveries to queue up behind the blocker' });
+      transactions = 0;
+      release();
+
+      await waitForDeadLetter(bus, 'cart', (d) => d.id === others[2].id);
+      await waitFor(async () => (await backend.sql.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM effects'))[0].n === 4);
+      const effects = await backend.sql.$queryRawUnsafe<{ subject: string }[]>('SELECT subject FROM effects ORDER BY subject');
+      expect(effects.map((r) => r.subject)).toEqual(['a', 'b', 'blocker', 'c']);
+      // a and b ran in the shared transaction until "bad" threw and rolled it back; then each event
+      // ran on its own (the duplicate of a skipped by the inbox), and bad once more on its retry
+      expect(Object.fromEntries(runs)).toEqual({ blocker: 1, a: 2, b: 2, bad: 3, c: 1 });
+      expect(transactions).toBeGreaterThanOrEqual(1 + 5 + 1); // the shared one, 5 alone (a twice: the duplicate), the retry of bad
+      await bus.close();
+    });
+
+    test('with batchSize 1 every event gets its own transaction', async () => {
+      const backend = await open();
+      const bus = createInMemoryBus();
+      let transactions = 0;
+      let handled = 0;
+      const prisma = {
+        $transaction: <R>(fn: (tx: SqlTx) => Promise<R>, options?: { timeout?: number; maxWait?: number }) => (transactions++, backend.sql.$transaction(fn, options)),
+      };
+      await startConsumers({
+        bus,
+        service: 'cart',
+        prisma,
+        batchSize: 1,
+        parallelTransactions: 1,
+        subscriptions: [on(ProductPriceChanged, async () => void handled++)],
+      });
+      for (let i = 0; i < 10; i++) await bus.publish(ProductPriceChanged.routingKey, priceChanged(`p${i}`, '1.00'));
+      await waitFor(() => handled === 10);
+      expect(transactions).toBe(10);
+      await bus.close();
+    });
+
     test('one handler per event: subscribing twice is refused', async () => {
       const backend = await open();
       const handler = on(ProductPriceChanged, async () => undefined);

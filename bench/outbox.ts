@@ -1,0 +1,248 @@
+/**
+ * Outbox → relay → RabbitMQ → consumer (inbox) benchmark, on the real PostgreSQL and RabbitMQ:
+ *
+ *   npm run bench:outbox [-- --events 20000 --rate 500 --seconds 5 --batch 500 --prefetch 100 --relays 1 --runs 3]
+ *
+ * catalog (this process: Prisma, outbox, relay) publishes ProductPriceChanged; cart (a child
+ * process, as in production) applies each one in its inbox transaction with a version check.
+ * Phase 1 (throughput): `--events` rows wait in the outbox, then the relay starts and drains them
+ * while cart applies what arrives: relayed events/s (relay start → last row stamped) and end to end
+ * events/s (→ last one committed by cart).
+ * Phase 2 (latency): producers append at a steady `--rate` for `--seconds`, one transaction every
+ * 10 ms: publish latency p50/p95/p99 (envelope time → delivered to cart's process) and applied
+ * latency (→ committed by cart).
+ * Each run gets fresh databases and its own exchange, removed afterwards; the summary is the
+ * median of `--runs` runs. Uses DATABASE_URL / AMQP_URL when set, else the local test servers.
+ */
+import { dropDatabase, openDatabase, serviceDatabaseUrl, type Database } from '@shop/service-kit';
+import { TEST_AMQP_URL, TEST_POSTGRES_URL, testDatabaseServer } from '@shop/service-kit/testing';
+import { appendToOutbox, createEnvelope, EVENTS_MIGRATIONS_DIR, ProductPriceChanged, startOutboxRelay } from '@shop/events';
+import { createRabbitBus, deleteRabbitQueues } from '@shop/events/rabbitmq';
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PrismaClient } from '../prisma/catalog/generated/client';
+import type { ConsumerReply, ConsumerRequest } from './outbox-consumer';
+
+interface Settings {
+  events: number;
+  rate: number;
+  seconds: number;
+  batch: number;
+  prefetch: number;
+  relays: number;
+  runs: number;
+}
+
+interface RunResult {
+  relayedPerSecond: number;
+  endToEndPerSecond: number;
+  /** publish latency: created → delivered to the consumer's process */
+  p50: number;
+  p95: number;
+  p99: number;
+  /** created → committed by the consumer's inbox transaction */
+  appliedP50: number;
+  appliedP99: number;
+  paced: number;
+}
+
+function settingsFrom(argv: string[]): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      events: { type: 'string', default: '20000' },
+      rate: { type: 'string', default: '500' },
+      seconds: { type: 'string', default: '5' },
+      batch: { type: 'string', default: '500' },
+      prefetch: { type: 'string', default: '100' },
+      relays: { type: 'string', default: '1' },
+      runs: { type: 'string', default: '3' },
+    },
+    strict: true,
+  });
+  const n = (key: keyof typeof values) => {
+    const value = Number(values[key]);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${key} must be a positive integer (got ${values[key]})`);
+    return value;
+  };
+  return { events: n('events'), rate: n('rate'), seconds: n('seconds'), batch: n('batch'), prefetch: n('prefetch'), relays: n('relays'), runs: n('runs') };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function priceChange(i: number) {
+  const productId = `p${i % 5_000}`;
+  return createEnvelope(
+    ProductPriceChanged,
+    { productId, name: `Product ${productId}`, price: `${(i % 9_000) + 100}.00`, previousPrice: '99.00', currencyCode: 'EUR' },
+    { subject: productId, sequence: i + 1, correlationId: `bench-${i}` },
+  );
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+/** cart in a child process, as in production: the relay and the consumer do not share one thread */
+async function startConsumerProcess(env: Record<string, string>): Promise<{
+  ask(request: ConsumerRequest): Promise<Extract<ConsumerReply, { kind: 'report' }>>;
+  stop(): Promise<void>;
+}> {
+  const child: ChildProcess = fork(join(__dirname, 'outbox-consumer.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <K extends ConsumerReply['kind']>(kind: K) =>
+    new Promise<Extract<ConsumerReply, { kind: K }>>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the consumer process exited (${code})`));
+      const onMessage = (reply: ConsumerReply) => {
+        if (reply.kind !== kind) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(reply as Extract<ConsumerReply, { kind: K }>);
+      };
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  await next('ready');
+  return {
+    ask(request) {
+      const reply = next('report');
+      child.send(request);
+      return reply;
+    },
+    async stop() {
+      const stopped = next('stopped').catch(() => undefined);
+      child.send({ kind: 'stop' } satisfies ConsumerRequest);
+      await stopped;
+    },
+  };
+}
+
+async function run(settings: Settings): Promise<RunResult> {
+  // a namespace of its own on the test server, or two throwaway databases on DATABASE_URL's server
+  const server = process.env.DATABASE_URL ? undefined : testDatabaseServer('bench');
+  const url = process.env.DATABASE_URL ?? server!.url;
+  const amqpUrl = process.env.AMQP_URL ?? TEST_AMQP_URL;
+  const id = randomBytes(3).toString('hex');
+  const exchange = `bench.${Date.now().toString(36)}.${id}`;
+  const open = (service: string): Promise<Database> =>
+    openDatabase({ service, url: { value: url, exact: false }, migrationsDirs: [EVENTS_MIGRATIONS_DIR], poolSize: 20 });
+  const [catalogDb, cartDb] = await Promise.all([open(`bench_catalog_${id}`), open(`bench_cart_${id}`)]);
+  const catalog = new PrismaClient({ adapter: catalogDb.adapter });
+  const publisherBus = createRabbitBus({ url: amqpUrl, exchange, serviceName: 'bench-catalog' });
+  const cart = await startConsumerProcess({
+    BENCH_CART_DATABASE_URL: serviceDatabaseUrl(url, `bench_cart_${id}`).url,
+    BENCH_AMQP_URL: amqpUrl,
+    BENCH_EXCHANGE: exchange,
+    BENCH_PREFETCH: String(settings.prefetch),
+  });
+  const running: { stop(): Promise<void> }[] = [];
+  const pending = async () => Number((await catalog.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n);
+
+  try {
+    // phase 1: a backlog of `events` rows (8 producers, 100 per transaction), then the relay
+    // drains it while cart applies what arrives: relay and end-to-end throughput
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < settings.events) {
+          const from = next;
+          next = Math.min(settings.events, next + 100);
+          const events = Array.from({ length: next - from }, (_, k) => priceChange(from + k));
+          await catalog.$transaction((tx) => appendToOutbox(tx, events));
+        }
+      }),
+    );
+    const started = performance.now();
+    const relays = Array.from({ length: settings.relays }, () =>
+      startOutboxRelay({ prisma: catalog, database: catalogDb, bus: publisherBus, service: 'catalog', batchSize: settings.batch }),
+    );
+    running.push(...relays);
+    await until(async () => (await pending()) === 0, 300_000, 'the relay to publish the backlog');
+    const relayedMs = performance.now() - started;
+    await until(async () => (await cart.ask({ kind: 'report' })).applied >= settings.events, 300_000, 'the consumer to apply the backlog');
+    const endToEndMs = performance.now() - started;
+    await cart.ask({ kind: 'collect' });
+    console.log(`  backlog of ${settings.events}: relayed in ${relayedMs.toFixed(0)} ms, applied by cart in ${endToEndMs.toFixed(0)} ms`);
+
+    // phase 2: a steady rate, one transaction every 10 ms; latency = event created → delivered to
+    // cart's process (publish latency) and → committed in cart's inbox transaction
+    const perTick = Math.max(1, Math.round(settings.rate / 100));
+    const ticks = settings.seconds * 100;
+    const inFlight: Promise<void>[] = [];
+    const paceStart = performance.now();
+    for (let t = 0; t < ticks; t++) {
+      const events = Array.from({ length: perTick }, (_, k) => priceChange(settings.events + t * perTick + k));
+      inFlight.push(catalog.$transaction((tx) => appendToOutbox(tx, events)));
+      const wait = paceStart + (t + 1) * 10 - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
+    await Promise.all(inFlight);
+    const pacedTotal = ticks * perTick;
+    await until(async () => (await cart.ask({ kind: 'report' })).applied >= settings.events + pacedTotal, 120_000, 'the paced events');
+    const { delivered, committed } = await cart.ask({ kind: 'collect' });
+    delivered.sort((x, y) => x - y);
+    committed.sort((x, y) => x - y);
+    return {
+      relayedPerSecond: settings.events / (relayedMs / 1000),
+      endToEndPerSecond: settings.events / (endToEndMs / 1000),
+      p50: percentile(delivered, 50),
+      p95: percentile(delivered, 95),
+      p99: percentile(delivered, 99),
+      appliedP50: percentile(committed, 50),
+      appliedP99: percentile(committed, 99),
+      paced: pacedTotal,
+    };
+  } finally {
+    await Promise.all(running.map((r) => r.stop()));
+    await cart.stop();
+    await publisherBus.close();
+    await deleteRabbitQueues(amqpUrl, [`${exchange}.cart`, `${exchange}.cart.dlq`], exchange);
+    await catalog.$disconnect();
+    await Promise.all([catalogDb.close(), cartDb.close()]);
+    if (server) await server.drop();
+    else await Promise.all([catalogDb.name, cartDb.name].map((name) => dropDatabase(url, name)));
+  }
+}
+
+async function main(): Promise<void> {
+  const settings = settingsFrom(process.argv.slice(2));
+  console.log(
+    `outbox bench: ${settings.events} events burst + ${settings.rate}/s for ${settings.seconds} s; relay batch ${settings.batch}, ` +
+      `${settings.relays} relay(s), consumer prefetch ${settings.prefetch}; PostgreSQL ${process.env.DATABASE_URL ? '(DATABASE_URL)' : TEST_POSTGRES_URL}, ` +
+      `RabbitMQ ${process.env.AMQP_URL ? '(AMQP_URL)' : TEST_AMQP_URL.replace(/\/\/.*@/, '//')}`,
+  );
+  const results: RunResult[] = [];
+  for (let i = 1; i <= settings.runs; i++) {
+    console.log(`run ${i}/${settings.runs}`);
+    const result = await run(settings);
+    results.push(result);
+    console.log(
+      `  relayed ${result.relayedPerSecond.toFixed(0)} events/s, end to end ${result.endToEndPerSecond.toFixed(0)} events/s; ` +
+        `at ${settings.rate}/s (n=${result.paced}) publish latency p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms; ` +
+        `applied p50 ${result.appliedP50} ms, p99 ${result.appliedP99} ms`,
+    );
+  }
+  const m = (key: keyof RunResult) => median(results.map((r) => r[key]));
+  console.log(
+    `\nmedian of ${results.length} run(s): relayed ${m('relayedPerSecond').toFixed(0)} events/s, end to end ${m('endToEndPerSecond').toFixed(0)} events/s, ` +
+      `publish latency at ${settings.rate}/s p50 ${m('p50')} ms, p95 ${m('p95')} ms, p99 ${m('p99')} ms ` +
+      `(applied p50 ${m('appliedP50')} ms, p99 ${m('appliedP99')} ms)`,
+  );
+  console.log(`targets: relayed ≥ 5000 events/s ${m('relayedPerSecond') >= 5000 ? 'met' : 'MISSED'}; p50 < 20 ms ${m('p50') < 20 ? 'met' : 'MISSED'}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
