@@ -36,6 +36,8 @@ export const baseConfigSchema = z.object({
   /** Folder for embedded PostgreSQL data when DATABASE_URL is not set. */
   DATA_DIR: z.string().min(1).default('.data'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** OTLP/HTTP collector (e.g. http://otel-collector:4318): traces are exported there; unset, they stay in the process. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http://', 'https://']),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 

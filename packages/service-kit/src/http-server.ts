@@ -72,7 +72,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     'GET /health/live': (_req, res) => sendJson(res, stopping ? 503 : 200, { status: stopping ? 'stopping' : 'ok' }),
     'GET /health/ready': async (_req, res) => {
       const report = stopping ? { status: 'unavailable', checks: {} } : await checkReadiness(options.readiness);
-      sendJson(res, report.status === 'ok' ? 200 : 503, report);
+      sendJson(res, report.status === 'unavailable' ? 503 : 200, report);
     },
     'GET /metrics': async (_req, res) => {
       const text = await metrics.registry.metrics();

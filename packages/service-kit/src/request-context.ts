@@ -9,7 +9,10 @@ export interface RequestContext {
   requestId: string;
   /** carried from the first request of a flow through every event it causes */
   correlationId: string;
-  /** W3C trace context of the incoming request, if any */
+  /**
+   * W3C trace context to pass downstream: the span of this request when tracing made one (same
+   * trace id as the caller's), else the incoming header, if any
+   */
   traceparent?: string;
   logger: Logger;
 }
@@ -34,13 +37,24 @@ export function requestIds(headers: IncomingHttpHeaders): { requestId: string; c
   };
 }
 
-/** Verifies the bearer token (bad token → UNAUTHENTICATED) and builds the request's context. */
+/**
+ * Verifies the bearer token (bad token → UNAUTHENTICATED) and builds the request's context. With
+ * `span` (the request's span), its traceparent is what goes downstream and its trace id is on
+ * every log line of the request.
+ */
 export async function createRequestContext(
   headers: IncomingHttpHeaders,
   auth: Auth,
   logger: Logger,
+  span?: { traceparent: string; traceId: string },
 ): Promise<RequestContext> {
   const ids = requestIds(headers);
   const viewer = await auth.viewerFromHeader(header(headers, 'authorization'));
-  return { ...ids, viewer, logger: logger.child({ requestId: ids.requestId, correlationId: ids.correlationId }) };
+  const traceparent = span?.traceparent ?? ids.traceparent;
+  return {
+    ...ids,
+    traceparent,
+    viewer,
+    logger: logger.child({ requestId: ids.requestId, correlationId: ids.correlationId, ...(span ? { traceId: span.traceId } : {}) }),
+  };
 }

@@ -11,7 +11,9 @@ import type { ReadinessCheck } from './health';
 import { startHttpServer, type RouteHandler, type RunningServer } from './http-server';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
-import { createRequestContext, type RequestContext } from './request-context';
+import { operationTelemetryPlugin } from './operation-telemetry';
+import { createRequestContext, requestIds, type RequestContext } from './request-context';
+import { createTracing, SpanKind, type Tracing } from './tracing';
 
 export interface SubgraphOptions<Ctx extends RequestContext> {
   name: string;
@@ -24,6 +26,8 @@ export interface SubgraphOptions<Ctx extends RequestContext> {
   context: (base: RequestContext) => Ctx | Promise<Ctx>;
   readiness: Record<string, ReadinessCheck>;
   metrics?: Metrics;
+  /** the service's tracer (createTracing); default: one that exports nothing, stopped with the server */
+  tracing?: Tracing;
   routes?: Record<string, RouteHandler>;
   production?: boolean;
   shutdownTimeoutMs?: number;
@@ -70,18 +74,23 @@ export function formatErrorFor(production: boolean) {
   };
 }
 
-/** Starts a subgraph the way every subgraph starts: health, metrics, auth, masked errors. */
+/**
+ * Starts a subgraph the way every subgraph starts: health, metrics, auth, masked errors, and a
+ * server span per GraphQL request continuing the caller's W3C trace context (its traceparent is
+ * the context's, so events the request writes belong to the same trace).
+ */
 export async function startSubgraph<Ctx extends RequestContext>(options: SubgraphOptions<Ctx>): Promise<RunningServer> {
   const { logger } = options;
   const production = options.production ?? false;
   const metrics = options.metrics ?? createMetrics(options.name);
+  const tracing = options.tracing ?? createTracing(options.name);
   const auth = createAuth(options.jwtSecret);
   const apollo = new ApolloServer<Ctx>({
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
     introspection: true,
     includeStacktraceInErrorResponses: !production,
     formatError: formatErrorFor(production),
-    plugins: [maskingPlugin(logger, production) as ApolloServerPlugin<Ctx>, ApolloServerPluginInlineTraceDisabled()],
+    plugins: [maskingPlugin(logger, production) as ApolloServerPlugin<Ctx>, operationTelemetryPlugin<Ctx>(metrics), ApolloServerPluginInlineTraceDisabled()],
     // subgraphs sit behind the BFFs, which enforce CSRF prevention themselves
     csrfPrevention: false,
     // shutdown is ours (stopOnSignals: server, consumers, relay, broker, database in order);
@@ -97,7 +106,11 @@ export async function startSubgraph<Ctx extends RequestContext>(options: Subgrap
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     readiness: { schema: async () => { if (!schemaLoaded) throw new Error('schema not loaded'); }, ...options.readiness },
     routes: {
-      '* /graphql': graphqlRoute(apollo, async (req) => options.context(await createRequestContext(req.headers, auth, logger))),
+      '* /graphql': (req, res, body) =>
+        tracing.inSpan(`${req.method} /graphql`, { kind: SpanKind.SERVER, parent: requestIds(req.headers).traceparent }, async (span) => {
+          await graphqlRoute(apollo, async () => options.context(await createRequestContext(req.headers, auth, logger, span)))(req, res, body);
+          span.span.setAttribute('http.response.status_code', res.statusCode);
+        }),
       ...options.routes,
     },
   });
@@ -108,6 +121,7 @@ export async function startSubgraph<Ctx extends RequestContext>(options: Subgrap
       schemaLoaded = false;
       await server.stop();
       await apollo.stop();
+      if (!options.tracing) await tracing.shutdown();
     },
   };
 }

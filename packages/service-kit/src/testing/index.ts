@@ -80,3 +80,55 @@ export async function postGraphQL<T = Record<string, unknown>>(
   const json = (await res.json()) as { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
   return { status: res.status, ...json, headers: res.headers };
 }
+
+/** One sample of the Prometheus text exposition format. */
+export interface MetricSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
+const LABEL_PAIR = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?\s*/gy;
+
+/** Parses Prometheus text format (what GET /metrics serves); throws on a line it cannot read. */
+export function parseMetrics(text: string): MetricSample[] {
+  const samples: MetricSample[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const m = SAMPLE_LINE.exec(line);
+    if (!m) throw new Error(`not a Prometheus sample line: ${line}`);
+    const labels: Record<string, string> = {};
+    const body = m[2] ?? '';
+    LABEL_PAIR.lastIndex = 0;
+    let consumed = 0;
+    for (let pair = LABEL_PAIR.exec(body); pair; pair = LABEL_PAIR.exec(body)) {
+      labels[pair[1]] = pair[2].replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+      consumed = LABEL_PAIR.lastIndex;
+    }
+    if (consumed !== body.length) throw new Error(`unreadable labels in: ${line}`);
+    const value = m[3] === '+Inf' ? Infinity : m[3] === '-Inf' ? -Infinity : Number(m[3]);
+    if (Number.isNaN(value) && m[3] !== 'NaN') throw new Error(`unreadable value in: ${line}`);
+    samples.push({ name: m[1], labels, value });
+  }
+  return samples;
+}
+
+/** GET `<baseUrl>/metrics`, parsed. */
+export async function scrapeMetrics(baseUrl: string): Promise<MetricSample[]> {
+  const res = await fetch(`${baseUrl}/metrics`);
+  if (!res.ok) throw new Error(`GET ${baseUrl}/metrics → ${res.status}`);
+  return parseMetrics(await res.text());
+}
+
+/** Sum of the samples named `name` whose labels include `labels` (0 when none match). */
+export function metricValue(samples: readonly MetricSample[], name: string, labels: Record<string, string> = {}): number {
+  return samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((sum, s) => sum + s.value, 0);
+}
+
+/** Whether any sample is named `name` (with `labels` among its labels). */
+export function hasMetric(samples: readonly MetricSample[], name: string, labels: Record<string, string> = {}): boolean {
+  return samples.some((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+}

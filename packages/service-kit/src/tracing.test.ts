@@ -1,0 +1,55 @@
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { contextFromTraceparent, createTracing, otlpTracesUrl, traceIdOf, traceparentOf } from './tracing';
+
+const CLIENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+const TRACEPARENT = /^00-([\da-f]{32})-([\da-f]{16})-0[01]$/;
+
+describe('W3C trace context', () => {
+  it('a valid traceparent → its trace id; malformed, all-zero or missing → undefined', () => {
+    expect(traceIdOf(CLIENT)).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(traceIdOf('00-00000000000000000000000000000000-00f067aa0ba902b7-01')).toBeUndefined();
+    expect(traceIdOf('not-a-traceparent')).toBeUndefined();
+    expect(traceIdOf(null)).toBeUndefined();
+  });
+
+  it('round-trips through a context', () => {
+    expect(traceparentOf(contextFromTraceparent(CLIENT))).toBe(CLIENT);
+    expect(traceparentOf(contextFromTraceparent(undefined))).toBeUndefined();
+  });
+
+  it('OTLP traces URL is <endpoint>/v1/traces, trailing slashes ignored', () => {
+    expect(otlpTracesUrl('http://collector:4318/')).toBe('http://collector:4318/v1/traces');
+    expect(otlpTracesUrl('http://collector:4318')).toBe('http://collector:4318/v1/traces');
+  });
+});
+
+describe('createTracing without an endpoint', () => {
+  const tracing = createTracing('test-service');
+  afterAll(() => tracing.shutdown());
+
+  it('continues the caller trace: same trace id, a new span id, the span active inside', async () => {
+    expect(tracing.exporting).toBe(false);
+    const seen = await tracing.inSpan('work', { kind: SpanKind.SERVER, parent: CLIENT }, async (span) => {
+      await new Promise((r) => setImmediate(r));
+      return { span, active: trace.getActiveSpan(), activeTraceparent: traceparentOf(context.active()) };
+    });
+    expect(seen.span.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    const [, traceId, spanId] = TRACEPARENT.exec(seen.span.traceparent)!;
+    expect(traceId).toBe(seen.span.traceId);
+    expect(spanId).not.toBe('00f067aa0ba902b7');
+    expect(seen.active).toBe(seen.span.span);
+    expect(seen.activeTraceparent).toBe(seen.span.traceparent);
+  });
+
+  it('no parent (or a malformed one) starts a new trace with a valid id', async () => {
+    const a = await tracing.inSpan('a', { kind: SpanKind.SERVER }, async (s) => s.traceparent);
+    const b = await tracing.inSpan('b', { kind: SpanKind.SERVER, parent: 'garbage' }, async (s) => s.traceparent);
+    expect(a).toMatch(TRACEPARENT);
+    expect(b).toMatch(TRACEPARENT);
+    expect(traceIdOf(a)).not.toBe(traceIdOf(b));
+  });
+
+  it('a throwing function ends its span failed and rethrows', async () => {
+    await expect(tracing.inSpan('boom', { kind: SpanKind.INTERNAL }, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+  });
+});

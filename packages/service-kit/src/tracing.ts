@@ -1,0 +1,129 @@
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { Resource } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Logger } from './logger';
+
+export { SpanKind };
+
+/**
+ * One service's tracer. Spans are always made (so every request and event has a trace id to pass
+ * on and to log), but they leave the process only when an OTLP endpoint is configured.
+ */
+export interface Tracing {
+  tracer: Tracer;
+  /** true when spans are exported (OTEL_EXPORTER_OTLP_ENDPOINT was set) */
+  exporting: boolean;
+  /**
+   * Runs `fn` in a new span, child of the W3C `parent` trace context when it is valid (else the
+   * start of a new trace), with the span active for everything `fn` awaits. The span ends when
+   * `fn` settles; a throw marks it failed. Resolves to what `fn` resolves to.
+   */
+  inSpan<T>(name: string, options: { kind: SpanKind; parent?: string | null; attributes?: Attributes }, fn: (span: ActiveSpan) => Promise<T>): Promise<T>;
+  /** Sends the spans buffered so far (they otherwise leave in batches, every few seconds). */
+  flush(): Promise<void>;
+  /** Flushes spans still buffered and stops exporting. */
+  shutdown(): Promise<void>;
+}
+
+/** A running span as the code around it needs it. */
+export interface ActiveSpan {
+  span: Span;
+  /** W3C traceparent of this span: what to send downstream so its spans are children of this one */
+  traceparent: string;
+  traceId: string;
+}
+
+const propagator = new W3CTraceContextPropagator();
+
+let contextManagerInstalled = false;
+
+/**
+ * AsyncLocalStorage carries the active span through awaits. Installed once per process (several
+ * services may share one: `npm start`); an already installed manager is kept.
+ */
+function installContextManager(): void {
+  if (contextManagerInstalled) return;
+  contextManagerInstalled = true;
+  const manager = new AsyncLocalStorageContextManager().enable();
+  if (!context.setGlobalContextManager(manager)) manager.disable();
+}
+
+/** The context a W3C `traceparent` continues; ROOT_CONTEXT when it is absent or malformed. */
+export function contextFromTraceparent(traceparent: string | null | undefined): Context {
+  if (!traceparent) return ROOT_CONTEXT;
+  return propagator.extract(ROOT_CONTEXT, { traceparent }, { get: (carrier, key) => carrier[key as 'traceparent'], keys: (c) => Object.keys(c) });
+}
+
+/** The W3C `traceparent` of the span active in `ctx`; undefined when there is none. */
+export function traceparentOf(ctx: Context = context.active()): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagator.inject(ctx, carrier, { set: (c, key, value) => void (c[key] = value) });
+  return carrier.traceparent;
+}
+
+/** The trace id of a W3C `traceparent` (32 hex digits), or undefined when it is not one. */
+export function traceIdOf(traceparent: string | null | undefined): string | undefined {
+  const ctx = trace.getSpanContext(contextFromTraceparent(traceparent));
+  return ctx && trace.isSpanContextValid(ctx) ? ctx.traceId : undefined;
+}
+
+/** `<endpoint>/v1/traces`, as the OTLP/HTTP specification derives it from OTEL_EXPORTER_OTLP_ENDPOINT. */
+export function otlpTracesUrl(endpoint: string): string {
+  return `${endpoint.replace(/\/+$/, '')}/v1/traces`;
+}
+
+/**
+ * The tracer of one service. `otlpEndpoint` (OTEL_EXPORTER_OTLP_ENDPOINT) turns on export over
+ * OTLP/HTTP (JSON) in batches; without it nothing is sent anywhere and nothing is logged about it.
+ * The provider is the service's own (not registered globally), so services sharing a process keep
+ * their own `service.name`.
+ */
+export function createTracing(service: string, options: { otlpEndpoint?: string; logger?: Logger } = {}): Tracing {
+  installContextManager();
+  const exporting = Boolean(options.otlpEndpoint);
+  const provider = new BasicTracerProvider({
+    resource: new Resource({ 'service.name': service }),
+    spanProcessors: exporting ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: otlpTracesUrl(options.otlpEndpoint!) }))] : undefined,
+  });
+  if (exporting) options.logger?.info({ url: otlpTracesUrl(options.otlpEndpoint!) }, 'exporting traces over OTLP');
+  const tracer = provider.getTracer(service);
+  let shutdown: Promise<void> | undefined;
+
+  return {
+    tracer,
+    exporting,
+    async inSpan(name, spanOptions, fn) {
+      const parent = contextFromTraceparent(spanOptions.parent);
+      const span = tracer.startSpan(name, { kind: spanOptions.kind, attributes: spanOptions.attributes }, parent);
+      const active = trace.setSpan(parent, span);
+      const { traceId } = span.spanContext();
+      try {
+        return await context.with(active, () => fn({ span, traceparent: traceparentOf(active)!, traceId }));
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+    flush: () => provider.forceFlush(),
+    shutdown() {
+      shutdown ??= provider.shutdown().catch((err: unknown) => options.logger?.warn({ err }, 'flushing traces failed'));
+      return shutdown;
+    },
+  };
+}
