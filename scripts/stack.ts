@@ -94,14 +94,14 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   }
 }
 
-async function startBffs(env: Env, _bus: EventBus | undefined, loggerFor: (s: string) => Logger) {
+async function startBffs(env: Env, bus: EventBus | undefined, loggerFor: (s: string) => Logger) {
   const webConfig = loadWebBffConfig(env);
   const mobileConfig = loadMobileBffConfig(env);
   const stops: (() => Promise<void>)[] = [];
   try {
-    const web = await startWebBff(webConfig, { logger: loggerFor('web-bff') });
+    const web = await startWebBff(webConfig, { logger: loggerFor('web-bff'), bus });
     stops.push(web.stop);
-    const mobile = await startMobileBff(mobileConfig, { logger: loggerFor('mobile-bff') });
+    const mobile = await startMobileBff(mobileConfig, { logger: loggerFor('mobile-bff'), bus });
     stops.push(mobile.stop);
     return { web: web.url, mobile: mobile.url, stops };
   } catch (e) {
