@@ -46,6 +46,20 @@ export interface ConsumeOptions {
    * drops, so it only carries live traffic.
    */
   exclusive?: boolean;
+  /**
+   * Told how each delivery ended (metrics): `processed` once the handler resolved, `retried` when
+   * it failed and the message comes again later, `dead-lettered` when it was parked. Must not throw.
+   */
+  onSettled?: (settlement: DeliverySettlement) => void;
+}
+
+/** How one delivery ended, for `ConsumeOptions.onSettled`. */
+export interface DeliverySettlement {
+  result: 'processed' | 'retried' | 'dead-lettered';
+  /** the envelope's type when the message had a readable one */
+  type: string | null;
+  /** deliveries made so far, this one included */
+  attempt: number;
 }
 
 /** A running consumer. */
@@ -104,6 +118,7 @@ export function resolveConsumeOptions(options: ConsumeOptions): Required<Consume
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryDelayMs: options.retryDelayMs ?? defaultRetryDelayMs,
     exclusive: options.exclusive ?? false,
+    onSettled: options.onSettled ?? (() => undefined),
   };
   if (!Number.isInteger(resolved.prefetch) || resolved.prefetch < 1) throw new Error('prefetch must be a positive integer');
   if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) throw new Error('maxAttempts must be a positive integer');

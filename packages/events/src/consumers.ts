@@ -1,18 +1,25 @@
+import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { ConsumeOptions, EventBus } from './bus';
 import type { EventContract, EventData } from './contract';
 import { createEnvelope, type Envelope, type EnvelopeMeta, type EnvelopeOf } from './envelope';
 import { advanceVersion, recordAllInInbox, recordInInbox } from './inbox';
+import { eventMetricsFor } from './metrics';
 import { appendToOutbox } from './outbox';
 import type { SqlTx, TransactionRunner } from './sql';
+import { contextOfTraceparent, traceIdIn, traceparentIn } from './trace-context';
 
 /** What a handler gets besides the event and its transaction. */
 export interface HandlerContext {
-  /** Carries eventId, type, correlationId and causationId. */
+  /** Carries eventId, type, correlationId, causationId and traceId. */
   logger: Logger;
   /** The consuming service (the inbox and version records are kept under this name). */
   consumer: string;
-  /** Meta for envelopes this event causes: same correlation and trace, causationId = this event. */
+  /**
+   * Meta for envelopes this event causes: same correlation, causationId = this event, traceparent =
+   * the span handling it (same trace id as the event's).
+   */
   causation: Pick<EnvelopeMeta, 'correlationId' | 'causationId' | 'traceparent'>;
   /**
    * Builds an event caused by this one and appends it to the outbox in the handler's transaction.
@@ -57,6 +64,14 @@ export interface StartConsumersOptions<Tx extends SqlTx> {
   batchSize?: number;
   /** Transactions running at once (keep it below the connection pool size). Default 4. */
   parallelTransactions?: number;
+  /** The service's metrics registry: processed / duplicate / retried / dead-lettered counts by queue and type. */
+  metrics?: Registry;
+  /**
+   * The service's tracer: each event is handled in a consumer span, child of the envelope's
+   * traceparent. Default: the global OpenTelemetry tracer (a no-op unless one is registered, which
+   * still carries the event's trace id on to the events it causes).
+   */
+  tracer?: Tracer;
 }
 
 export interface RunningConsumers {
@@ -88,31 +103,59 @@ export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOp
     byType.set(subscription.contract.type, subscription);
   }
   const apply = startInboxWriter(options.prisma, service, options.batchSize ?? 50, options.parallelTransactions ?? 4);
+  const metrics = options.metrics ? eventMetricsFor(options.metrics) : undefined;
+  const tracer = options.tracer ?? trace.getTracer('@shop/events');
 
   const consumer = await bus.consume(
-    { ...options.consume, queue: service, routingKeys: [...new Set(subscriptions.map((s) => s.contract.routingKey))] },
+    {
+      ...options.consume,
+      queue: service,
+      routingKeys: [...new Set(subscriptions.map((s) => s.contract.routingKey))],
+      onSettled: metrics
+        ? ({ result, type }) => {
+            const labels = { queue: service, type: type ?? 'unknown' };
+            (result === 'processed' ? metrics.processed : result === 'retried' ? metrics.retried : metrics.deadLettered).inc(labels);
+          }
+        : undefined,
+    },
     async (envelope) => {
+      const parent = contextOfTraceparent(envelope.traceparent);
+      const span = tracer.startSpan(
+        `${envelope.type} process`,
+        { kind: SpanKind.CONSUMER, attributes: { 'messaging.destination.name': service, 'messaging.message.id': envelope.id, 'messaging.message.conversation_id': envelope.correlationId } },
+        parent,
+      );
+      const active = trace.setSpan(parent, span);
+      // what this event causes continues the trace from this span (the event's own when no tracer records)
+      const traceparent = traceparentIn(active) ?? envelope.traceparent;
       const eventLogger = logger.child({
         eventId: envelope.id,
         type: envelope.type,
         correlationId: envelope.correlationId,
         causationId: envelope.causationId,
+        traceId: traceIdIn(active),
         traceparent: envelope.traceparent ?? undefined,
       });
       const subscription = byType.get(envelope.type);
       if (!subscription) {
         // a binding left by an earlier version of the service: nothing to do here, not an error
         eventLogger.info('no handler for this event; acknowledged');
+        span.end();
         return;
       }
       const started = performance.now();
       try {
-        const applied = await apply({ envelope, subscription, logger: eventLogger });
+        const applied = await context.with(active, () => apply({ envelope, subscription, logger: eventLogger, traceparent }));
+        if (!applied) metrics?.duplicates.inc({ queue: service, type: envelope.type });
         // one line per event at debug level: at thousands of events per second info would drown the logs
         eventLogger.debug({ ms: Math.round(performance.now() - started), duplicate: !applied }, applied ? 'event handled' : 'event already handled; skipped');
       } catch (error) {
         eventLogger.warn({ err: error, ms: Math.round(performance.now() - started) }, 'event handler failed');
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
         throw error;
+      } finally {
+        span.end();
       }
     },
   );
@@ -124,6 +167,8 @@ interface Delivery<Tx> {
   envelope: Envelope;
   subscription: Subscription<Tx>;
   logger: Logger;
+  /** trace context for the events this one causes */
+  traceparent: string | null;
 }
 
 /**
@@ -140,7 +185,7 @@ function startInboxWriter<Tx extends SqlTx>(prisma: TransactionRunner<Tx>, consu
 
   const applyIn = async (tx: Tx, d: Delivery<Tx>): Promise<boolean> => {
     if (!(await recordInInbox(tx, consumer, d.envelope))) return false;
-    await d.subscription.handler(d.envelope, tx, handlerContext(consumer, d.envelope, tx, d.logger));
+    await d.subscription.handler(d.envelope, tx, handlerContext(consumer, d, tx));
     return true;
   };
 
@@ -162,7 +207,7 @@ function startInboxWriter<Tx extends SqlTx>(prisma: TransactionRunner<Tx>, consu
           const applied: boolean[] = [];
           for (const d of batch) {
             const isNew = fresh.delete(d.envelope.id.toLowerCase());
-            if (isNew) await d.subscription.handler(d.envelope, tx, handlerContext(consumer, d.envelope, tx, d.logger));
+            if (isNew) await d.subscription.handler(d.envelope, tx, handlerContext(consumer, d, tx));
             applied.push(isNew);
           }
           return applied;
@@ -195,8 +240,8 @@ function startInboxWriter<Tx extends SqlTx>(prisma: TransactionRunner<Tx>, consu
     });
 }
 
-function handlerContext(consumer: string, envelope: Envelope, tx: SqlTx, logger: Logger): HandlerContext {
-  const causation = { correlationId: envelope.correlationId, causationId: envelope.id, traceparent: envelope.traceparent };
+function handlerContext(consumer: string, { envelope, logger, traceparent }: Pick<Delivery<unknown>, 'envelope' | 'logger' | 'traceparent'>, tx: SqlTx): HandlerContext {
+  const causation = { correlationId: envelope.correlationId, causationId: envelope.id, traceparent };
   return {
     logger,
     consumer,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EventContract, EventData } from './contract';
 import { contractByType } from './contracts';
+import { traceparentIn } from './trace-context';
 
 /** What travels on the wire for every event. `id` is stable across redeliveries. */
 export interface Envelope<TData = unknown, TType extends string = string> {
@@ -55,6 +56,7 @@ export interface EnvelopeMeta {
   sequence?: number | null;
   correlationId: string;
   causationId?: string | null;
+  /** W3C trace context; default (undefined or null): the span active where the envelope is created, if any */
   traceparent?: string | null;
   time?: Date;
   id?: string;
@@ -74,7 +76,8 @@ export function createEnvelope<C extends EventContract>(contract: C, data: Event
     time: (meta.time ?? new Date()).toISOString(),
     correlationId: meta.correlationId,
     causationId: meta.causationId ?? null,
-    traceparent: meta.traceparent ?? null,
+    // a producer that names no trace context writes the one it runs in (a request's span), if any
+    traceparent: meta.traceparent ?? traceparentIn() ?? null,
     subject: meta.subject,
     sequence: meta.sequence ?? null,
     data: parsed.data as EventData<C>,

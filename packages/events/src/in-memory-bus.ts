@@ -91,14 +91,22 @@ export function createInMemoryBus(options: { logger?: Logger } = {}): EventBus {
   async function deliver(queue: QueueState, consumer: ConsumerState, message: QueuedMessage): Promise<void> {
     consumer.inFlight += 1;
     const attempt = message.attempts + 1;
+    const { onSettled } = consumer.options;
+    let type: string | null = null;
     try {
-      await consumer.handler(parseEnvelope(message.body));
+      const envelope = parseEnvelope(message.body);
+      type = envelope.type;
+      await consumer.handler(envelope);
+      onSettled({ result: 'processed', type, attempt });
     } catch (error) {
       const { maxAttempts, retryDelayMs } = consumer.options;
+      type ??= peekEnvelope(message.body).type;
       if (error instanceof PoisonMessageError || attempt >= maxAttempts) {
         park(queue, message, attempt, error);
+        onSettled({ result: 'dead-lettered', type, attempt });
       } else {
         scheduleRetry(queue, { ...message, attempts: attempt }, retryDelayMs(attempt), error);
+        onSettled({ result: 'retried', type, attempt });
       }
     } finally {
       consumer.inFlight -= 1;

@@ -178,6 +178,7 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
         try {
           const envelope = parseEnvelope(msg.body);
           await handler(envelope);
+          opts.onSettled({ result: 'processed', type: envelope.type, attempt });
           return ConsumerStatus.ACK;
         } catch (error) {
           failure = error;
@@ -193,11 +194,13 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
             [HEADER.deadLetterId]: id,
           });
           queueLogger.warn({ eventId: id, type: msg.type, attempts: attempt, error: describeError(failure) }, 'message dead-lettered');
+          opts.onSettled({ result: 'dead-lettered', type: msg.type ?? peekEnvelope(bodyText(msg.body)).type, attempt });
         } else {
           const delayMs = Math.max(1, Math.round(opts.retryDelayMs(attempt)));
           const retryQueue = await declareRetryQueue(queue, delayMs);
           await forward(msg, retryQueue, { [HEADER.attempts]: attempt, [HEADER.error]: describeError(failure), [HEADER.routingKey]: routingKey });
           queueLogger.info({ eventId: msg.messageId, type: msg.type, attempt, delayMs, err: failure }, 'handler failed; retrying later');
+          opts.onSettled({ result: 'retried', type: msg.type ?? peekEnvelope(bodyText(msg.body)).type, attempt });
         }
         // the copy is confirmed: only now may the original go
         return ConsumerStatus.ACK;
