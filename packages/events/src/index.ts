@@ -8,8 +8,10 @@ export * from './contracts';
 export * from './envelope';
 export * from './in-memory-bus';
 export * from './inbox';
+export * from './metrics';
 export * from './outbox';
 export * from './sql';
+export * from './trace-context';
 
 /** SQL migrations of the backbone's own tables (outbox, inbox, consumer versions); every service applies them first. */
 export const EVENTS_MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
