@@ -107,8 +107,10 @@ export function parseMetrics(text: string): MetricSample[] {
       consumed = LABEL_PAIR.lastIndex;
     }
     if (consumed !== body.length) throw new Error(`unreadable labels in: ${line}`);
-    const value = m[3] === '+Inf' ? Infinity : m[3] === '-Inf' ? -Infinity : Number(m[3]);
-    if (Number.isNaN(value) && m[3] !== 'NaN') throw new Error(`unreadable value in: ${line}`);
+    // Prometheus reads special values case-insensitively (prom-client writes NaN as "Nan")
+    const special: Record<string, number> = { nan: NaN, '+inf': Infinity, inf: Infinity, '-inf': -Infinity };
+    const value = special[m[3].toLowerCase()] ?? Number(m[3]);
+    if (Number.isNaN(value) && m[3].toLowerCase() !== 'nan') throw new Error(`unreadable value in: ${line}`);
     samples.push({ name: m[1], labels, value });
   }
   return samples;

@@ -20,6 +20,12 @@ describe('parseMetrics', () => {
     expect(hasMetric(samples, 'missing')).toBe(false);
   });
 
+  it('reads special values in any case (prom-client writes NaN as "Nan")', () => {
+    const samples = parseMetrics('a Nan\nb +Inf\nc -inf\nd 1e3');
+    expect(samples.map((s) => s.value)).toEqual([NaN, Infinity, -Infinity, 1000]);
+    expect(() => parseMetrics('e twelve')).toThrow('unreadable value');
+  });
+
   it('refuses a line that is not a sample', () => {
     expect(() => parseMetrics('this is not { prometheus')).toThrow('not a Prometheus sample line');
   });
