@@ -57,6 +57,8 @@ export interface BffConfig {
   /** where order events come from when no bus is passed to start (RabbitMQ, else in-process only) */
   events: { amqpUrl?: string; exchange: string };
   shutdownTimeoutMs: number;
+  /** OTLP/HTTP collector for traces (OTEL_EXPORTER_OTLP_ENDPOINT); unset: traces are not exported */
+  otlpEndpoint?: string;
 }
 
 /** Per-BFF defaults; every value can be changed through `<PREFIX>_<KEY>` in the environment. */
@@ -192,5 +194,6 @@ export function toBffConfig(
     },
     events: { amqpUrl: settings.AMQP_URL, exchange: settings.EVENTS_EXCHANGE },
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
+    otlpEndpoint: settings.OTEL_EXPORTER_OTLP_ENDPOINT,
   };
 }

@@ -59,26 +59,3 @@ export function errorReportingPlugin(logger: Logger, metrics: Metrics): ApolloSe
     },
   };
 }
-
-/** Times each operation by name, type and outcome; names are client-chosen, so their number is bounded. */
-export function operationMetricsPlugin(metrics: Metrics, maxNames = 200): ApolloServerPlugin<BffContext> {
-  const names = new Set<string>();
-  const label = (name: string | null | undefined) => {
-    if (!name) return 'anonymous';
-    if (names.has(name)) return name;
-    if (names.size >= maxNames) return 'other';
-    names.add(name);
-    return name;
-  };
-  return {
-    async requestDidStart() {
-      const stop = metrics.graphqlOperations.startTimer();
-      return {
-        async willSendResponse({ operation, operationName, response }) {
-          const failed = response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0;
-          stop({ operation: label(operationName), type: operation?.operation ?? 'unknown', outcome: failed ? 'error' : 'ok' });
-        },
-      };
-    },
-  };
-}

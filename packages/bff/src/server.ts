@@ -6,10 +6,13 @@ import {
   createAuth,
   createLogger,
   createMetrics,
+  createTracing,
+  operationTelemetryPlugin,
   type Logger,
   type Metrics,
   type RunningServer,
   startHttpServer,
+  type Tracing,
 } from '@shop/service-kit';
 import { createInMemoryBus, type EventBus } from '@shop/events';
 import { createRabbitBus } from '@shop/events/rabbitmq';
@@ -17,13 +20,14 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { Gauge } from 'prom-client';
 import type { BffConfig } from './config';
 import type { BffContext } from './context';
-import { errorReportingPlugin, formatError, operationMetricsPlugin } from './errors';
+import { errorReportingPlugin, formatError } from './errors';
 import { subgraphStatesCheck } from './health';
 import { explorerRoute } from './http/explorer';
 import { graphqlEndpoint } from './http/graphql-endpoint';
 import { pageSizePlugin } from './limits/page-size';
 import { queryLimitRules } from './limits/query-limits';
 import { createRateLimiter } from './limits/rate-limit';
+import { createBffMetrics } from './metrics';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { startOrderFeed, type OrderFeed } from './subscriptions/order-feed';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/ws-server';
@@ -34,6 +38,8 @@ import { createSafelist } from './trusted-documents/safelist';
 export interface BffDeps {
   logger?: Logger;
   metrics?: Metrics;
+  /** default: the BFF's own, exporting over OTLP when `config.otlpEndpoint` is set; one passed in is not shut down by `stop` */
+  tracing?: Tracing;
   /**
    * Where order events come from, for subscriptions. Default: RabbitMQ when `config.events.amqpUrl`
    * is set, else an in-process bus (then only events published in this process arrive). A bus
@@ -84,13 +90,16 @@ export function resolveSubgraphs(config: Pick<BffConfig, 'supergraphSdl' | 'subg
 export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<RunningBff> {
   const logger = deps.logger ?? createLogger(config.name);
   const metrics = deps.metrics ?? createMetrics(config.name);
+  const bffMetrics = createBffMetrics(metrics.registry);
+  const tracing = deps.tracing ?? createTracing(config.name, { otlpEndpoint: config.otlpEndpoint, logger });
   const subgraphs = resolveSubgraphs(config, logger);
   const urlOf = new Map(subgraphs.map((s) => [s.name, s.url]));
 
   const gateway = new ApolloGateway({
     supergraphSdl: servedSupergraphSdl(config.supergraphSdl, config.contract),
     logger,
-    buildService: ({ name, url }) => new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, logger }),
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, logger, metrics: bffMetrics, tracing }),
   });
   let schema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
@@ -118,7 +127,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
       pageSizePlugin<BffContext>(config.limits),
       subscriptionsOverWebSocket(),
       errorReportingPlugin(logger, metrics),
-      operationMetricsPlugin(metrics),
+      operationTelemetryPlugin<BffContext>(metrics),
     ],
   });
   await apollo.start();
@@ -151,7 +160,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
         subgraphs: subgraphStatesCheck(subgraphs),
       },
       routes: {
-        '* /graphql': graphqlEndpoint({ apollo, auth, logger, rateLimiter: createRateLimiter(config.rateLimit), safelist }),
+        '* /graphql': graphqlEndpoint({ apollo, auth, logger, rateLimiter: createRateLimiter(config.rateLimit), safelist, tracing }),
         ...(config.explorer ? { 'GET /graphiql': explorerRoute({ title: config.title }) } : {}),
       },
     });
@@ -178,6 +187,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     await feed?.stop();
     await owned?.close();
     await apollo.stop();
+    if (!deps.tracing) await tracing.shutdown();
     throw e;
   }
   const http = server;
@@ -201,6 +211,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
         await http.stop();
         await apollo.stop();
         await owned?.close();
+        if (!deps.tracing) await tracing.shutdown();
       })();
       return stopping;
     },

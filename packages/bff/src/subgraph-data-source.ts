@@ -1,18 +1,24 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
-import { ErrorCode, type Logger } from '@shop/service-kit';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { ErrorCode, SpanKind, type ActiveSpan, type Logger, type Tracing } from '@shop/service-kit';
 import { GraphQLError, Kind, parse, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import fetch from 'node-fetch';
 import type { BffContext } from './context';
+import type { BffMetrics } from './metrics';
 
 export interface SubgraphDataSourceOptions {
   name: string;
   url: string;
   timeoutMs: number;
   logger: Logger;
+  /** fetch latency by subgraph and outcome */
+  metrics?: BffMetrics;
+  /** a client span per fetch, child of the operation's span; its traceparent goes to the subgraph */
+  tracing?: Tracing;
 }
 
 /** Sockets to subgraphs are reused across requests (one pool per BFF process and protocol). */
@@ -27,6 +33,8 @@ const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256, keepAliveM
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<BffContext> {
   private readonly subgraph: SubgraphDataSourceOptions;
+  /** the span of each fetch in progress, for willSendRequest (called by the parent's process) */
+  private readonly spans = new WeakMap<GraphQLDataSourceProcessOptions<BffContext>, ActiveSpan>();
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url });
@@ -34,24 +42,44 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<BffContext> {
     this.fetcher = createFetcher(options.timeoutMs);
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<BffContext>): void {
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<BffContext>): void {
+    const { request, context } = options;
     const headers = request.http?.headers;
     if (!headers || !context?.requestId) return;
     if (context.viewer) headers.set('authorization', `Bearer ${context.viewer.token}`);
     headers.set('x-request-id', context.requestId);
     headers.set('x-correlation-id', context.correlationId);
-    if (context.traceparent) headers.set('traceparent', context.traceparent);
+    const traceparent = this.spans.get(options)?.traceparent ?? context.traceparent;
+    if (traceparent) headers.set('traceparent', traceparent);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<BffContext>): Promise<GatewayGraphQLResponse> {
+    const { tracing, metrics } = this.subgraph;
+    const stop = metrics?.subgraphFetches.startTimer({ subgraph: this.subgraph.name });
+    const fetchOnce = async (span?: ActiveSpan) => {
+      if (span) this.spans.set(options, span);
+      const { response, outcome } = await this.fetchAnswer(options);
+      stop?.({ outcome });
+      if (span && outcome !== 'ok') span.span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+      return response;
+    };
+    if (!tracing) return fetchOnce();
+    const parent = (options.context as Partial<BffContext> | undefined)?.traceparent;
+    return tracing.inSpan(`${this.subgraph.name} subgraph`, { kind: SpanKind.CLIENT, parent, attributes: { 'graphql.subgraph': this.subgraph.name, 'server.address': this.url ?? '' } }, fetchOnce);
+  }
+
+  /** The subgraph's answer, or errors standing in for it when it gave none. */
+  private async fetchAnswer(options: GraphQLDataSourceProcessOptions<BffContext>): Promise<{ response: GatewayGraphQLResponse; outcome: 'ok' | 'error' | 'unavailable' }> {
     try {
-      return await super.process(options);
+      const response = await super.process(options);
+      return { response, outcome: response.errors?.length ? 'error' : 'ok' };
     } catch (e) {
-      if (e instanceof SubgraphAnswer) return e.answer;
+      if (e instanceof SubgraphAnswer) return { response: e.answer, outcome: e.answer.errors?.length ? 'error' : 'ok' };
       const reason = (e as Error).message;
       const logger = 'incomingRequestContext' in options ? ((options.context as Partial<BffContext>).logger ?? this.subgraph.logger) : this.subgraph.logger;
       logger.warn({ subgraph: this.subgraph.name, url: this.url, reason }, 'subgraph request failed');
-      return { errors: this.unavailableErrors(options, reason.startsWith('timeout') ? `did not answer within ${this.subgraph.timeoutMs} ms` : 'is unavailable') };
+      const errors = this.unavailableErrors(options, reason.startsWith('timeout') ? `did not answer within ${this.subgraph.timeoutMs} ms` : 'is unavailable');
+      return { response: { errors }, outcome: 'unavailable' };
     }
   }
 

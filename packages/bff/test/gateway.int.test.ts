@@ -37,7 +37,11 @@ describe('BFF gateway over live subgraphs', () => {
       { query: '{ whoami { sub roles requestId correlationId traceparent } }' },
       { token, headers: { 'x-request-id': 'req-123', 'x-correlation-id': 'flow-9', traceparent } },
     );
-    expect(res.data?.whoami).toEqual({ sub: 'alice', roles: ['customer'], requestId: 'req-123', correlationId: 'flow-9', traceparent });
+    // the same trace, the BFF's fetch span as the subgraph's parent (W3C: each hop replaces the parent id)
+    const { traceparent: forwarded, ...ids } = res.data!.whoami;
+    expect(ids).toEqual({ sub: 'alice', roles: ['customer'], requestId: 'req-123', correlationId: 'flow-9' });
+    expect(forwarded).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[\da-f]{16}-01$/);
+    expect(forwarded).not.toBe(traceparent);
     expect(res.headers.get('x-request-id')).toBe('req-123');
   });
 

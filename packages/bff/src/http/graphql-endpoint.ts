@@ -1,5 +1,5 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { ErrorCode, requestIds, type Auth, type Logger, type RouteHandler, type Viewer } from '@shop/service-kit';
+import { ErrorCode, requestIds, SpanKind, type ActiveSpan, type Auth, type Logger, type RouteHandler, type Tracing, type Viewer } from '@shop/service-kit';
 import { GraphQLError } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BffContext } from '../context';
@@ -13,6 +13,12 @@ export interface GraphQLEndpointOptions {
   rateLimiter: RateLimiter;
   /** trusted documents gate (mobile); absent: any document goes to the server */
   safelist?: Safelist;
+  /**
+   * A server span per request, continuing the client's `traceparent` or starting a trace when it
+   * sent none; subgraph fetches are its children. Its trace id is on the log lines and in the
+   * `x-trace-id` response header.
+   */
+  tracing?: Tracing;
 }
 
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
@@ -76,10 +82,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
  * GET for queries only, content negotiation and the Sandbox landing page are Apollo's.
  */
 export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
-  const { apollo, auth, rateLimiter, safelist } = options;
-  return async (req, res, body) => {
+  const { apollo, auth, rateLimiter, safelist, tracing } = options;
+  const answer = async (req: IncomingMessage, res: ServerResponse, body: Buffer, span?: ActiveSpan): Promise<void> => {
     const ids = requestIds(req.headers);
     res.setHeader('x-request-id', ids.requestId);
+    if (span) res.setHeader('x-trace-id', span.traceId);
 
     let viewer: Viewer | null = null;
     let authError: GraphQLError | undefined;
@@ -137,7 +144,13 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const context: BffContext = { ...ids, viewer, clientKey, logger: options.logger.child({ requestId: ids.requestId, correlationId: ids.correlationId }) };
+    const context: BffContext = {
+      ...ids,
+      traceparent: span?.traceparent ?? ids.traceparent,
+      viewer,
+      clientKey,
+      logger: options.logger.child({ requestId: ids.requestId, correlationId: ids.correlationId, ...(span ? { traceId: span.traceId } : {}) }),
+    };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers, search, body: parsedBody },
       context: async () => context,
@@ -151,4 +164,10 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
+  if (!tracing) return answer;
+  return (req, res, body) =>
+    tracing.inSpan(`${req.method} /graphql`, { kind: SpanKind.SERVER, parent: requestIds(req.headers).traceparent }, async (span) => {
+      await answer(req, res, body, span);
+      span.span.setAttribute('http.response.status_code', res.statusCode);
+    });
 }
