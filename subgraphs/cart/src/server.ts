@@ -1,5 +1,5 @@
 import { createInMemoryBus, startConsumers, startOutboxRelay, type EventBus } from '@shop/events';
-import { createLogger, CURRENCY, startSubgraph, type Logger } from '@shop/service-kit';
+import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startSubgraph, type Logger } from '@shop/service-kit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import { randomUUID } from 'node:crypto';
@@ -57,6 +57,9 @@ export async function start(config: CartConfig, startDeps: CartStartDeps = {}): 
   try {
     const database = await openCartDatabase({ url: cartDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger });
     stops.push(() => database.close());
+    const metrics = createMetrics('cart');
+    const tracing = createTracing('cart', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger });
+    stops.push(() => tracing.shutdown());
     const bus = startDeps.bus ?? (await createBus(config, logger));
     if (!startDeps.bus) stops.push(() => bus.close());
 
@@ -69,7 +72,15 @@ export async function start(config: CartConfig, startDeps: CartStartDeps = {}): 
     };
     const relay = startOutboxRelay({ prisma: database.prisma, database: database.db, bus, logger, service: 'cart' });
     stops.push(() => relay.stop());
-    const consumers = await startConsumers({ bus, service: 'cart', prisma: database.prisma, logger, subscriptions: cartSubscriptions(deps) });
+    const consumers = await startConsumers({
+      bus,
+      service: 'cart',
+      prisma: database.prisma,
+      logger,
+      metrics: metrics.registry,
+      tracer: tracing.tracer,
+      subscriptions: cartSubscriptions(deps),
+    });
     stops.push(() => consumers.stop());
 
     const server = await startSubgraph<CartContext>({
@@ -79,11 +90,14 @@ export async function start(config: CartConfig, startDeps: CartStartDeps = {}): 
       // codegen types __resolveReference as (reference, context, info); Apollo's map as a field resolver: same function
       resolvers: resolvers as unknown as GraphQLResolverMap<CartContext>,
       logger,
+      metrics,
+      tracing,
       jwtSecret: config.JWT_SECRET,
       context: (base) => ({ ...base, loaders: createLoaders(database.prisma), deps }),
       readiness: {
         database: async () => void (await database.db.query('SELECT 1')),
-        broker: () => bus.check(),
+        // reads never need the broker and writes' events wait in the outbox: down → degraded, still ready
+        broker: degradable(() => bus.check()),
         outbox: async () => ({ backlog: await relay.backlog() }),
       },
       production: config.NODE_ENV === 'production',

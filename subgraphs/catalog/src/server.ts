@@ -1,5 +1,5 @@
 import { createInMemoryBus, startConsumers, startOutboxRelay, type EventBus } from '@shop/events';
-import { createLogger, CURRENCY, startSubgraph, type Database, type Logger } from '@shop/service-kit';
+import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startSubgraph, type Database, type Logger } from '@shop/service-kit';
 import { parse } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -62,6 +62,9 @@ export async function start(config: CatalogConfig, startDeps: CatalogStartDeps =
   try {
     const database = await openCatalogDatabase({ url: catalogDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger });
     stops.push(() => database.close());
+    const metrics = createMetrics('catalog');
+    const tracing = createTracing('catalog', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger });
+    stops.push(() => tracing.shutdown());
     const { db, prisma } = database;
     if (config.CATALOG_DEMO_DATA && (await countAllProducts(prisma)) === 0) await seedDemoCatalog(prisma, { logger });
 
@@ -71,7 +74,7 @@ export async function start(config: CatalogConfig, startDeps: CatalogStartDeps =
 
     const relay = startOutboxRelay({ prisma: database.relayPrisma, database: db, bus, logger, service: 'catalog' });
     stops.push(() => relay.stop());
-    const consumers = await startConsumers({ bus, service: 'catalog', prisma, logger, subscriptions });
+    const consumers = await startConsumers({ bus, service: 'catalog', prisma, logger, metrics: metrics.registry, tracer: tracing.tracer, subscriptions });
     stops.push(() => consumers.stop());
 
     const server = await startSubgraph<CatalogContext>({
@@ -80,13 +83,16 @@ export async function start(config: CatalogConfig, startDeps: CatalogStartDeps =
       typeDefs: parse(readFileSync(CATALOG_SCHEMA_PATH, 'utf8')),
       resolvers: subgraphResolvers,
       logger,
+      metrics,
+      tracing,
       jwtSecret: config.JWT_SECRET,
       context: (base) => ({ ...base, loaders: createLoaders(prisma), deps }),
       readiness: {
         database: async () => {
           await db.query('SELECT 1');
         },
-        broker: () => bus.check(),
+        // reads never need the broker and writes' events wait in the outbox: down → degraded, still ready
+        broker: degradable(() => bus.check()),
         outbox: async () => ({ backlog: await relay.backlog() }),
       },
       production: config.NODE_ENV === 'production',

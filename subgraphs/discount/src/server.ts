@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { createInMemoryBus, startConsumers, startOutboxRelay, type EventBus } from '@shop/events';
-import { createLogger, startSubgraph, type Logger } from '@shop/service-kit';
+import { createLogger, createMetrics, createTracing, degradable, startSubgraph, type Logger } from '@shop/service-kit';
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,6 +58,9 @@ export async function start(config: DiscountConfig, startDeps: DiscountStartDeps
   try {
     const database = await openDiscountDatabase({ url: discountDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger });
     stops.push(() => database.close());
+    const metrics = createMetrics('discount');
+    const tracing = createTracing('discount', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger });
+    stops.push(() => tracing.shutdown());
     const deps: DiscountDeps = { prisma: database.prisma, clock: startDeps.clock ?? (() => new Date()) };
     if (config.DISCOUNT_DEMO_COUPONS) {
       const created = await seedDemoCoupons(deps);
@@ -73,6 +76,8 @@ export async function start(config: DiscountConfig, startDeps: DiscountStartDeps
       service: 'discount',
       prisma: database.prisma,
       logger,
+      metrics: metrics.registry,
+      tracer: tracing.tracer,
       subscriptions: discountSubscriptions(deps.clock),
     });
     stops.push(() => consumers.stop());
@@ -84,13 +89,16 @@ export async function start(config: DiscountConfig, startDeps: DiscountStartDeps
       // codegen types __resolveReference as (reference, context, info); Apollo's map as a field resolver: same function
       resolvers: resolvers as unknown as GraphQLResolverMap<DiscountContext>,
       logger,
+      metrics,
+      tracing,
       jwtSecret: config.JWT_SECRET,
       context: (base) => ({ ...base, loaders: createLoaders(database.prisma), deps }),
       readiness: {
         database: async () => {
           await database.db.query('SELECT 1');
         },
-        broker: () => bus.check(),
+        // reads never need the broker and writes' events wait in the outbox: down → degraded, still ready
+        broker: degradable(() => bus.check()),
         outbox: async () => ({ backlog: await relay.backlog() }),
       },
       production: config.NODE_ENV === 'production',

@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { createInMemoryBus, startConsumers, startOutboxRelay, type EventBus } from '@shop/events';
-import { createLogger, createMetrics, startSubgraph, type Logger } from '@shop/service-kit';
+import { createLogger, createMetrics, createTracing, degradable, startSubgraph, type Logger } from '@shop/service-kit';
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,6 +59,8 @@ export async function start(config: OrderConfig, startDeps: OrderStartDeps = {})
     stops.push(() => database.close());
 
     const metrics = createMetrics('order');
+    const tracing = createTracing('order', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger });
+    stops.push(() => tracing.shutdown());
     const conflicts = new Counter({
       name: 'order_stream_conflicts_total',
       help: 'Commands that lost the race for a stream version and were decided again',
@@ -76,7 +78,15 @@ export async function start(config: OrderConfig, startDeps: OrderStartDeps = {})
     if (!startDeps.bus) stops.push(() => bus.close());
     const relay = startOutboxRelay({ prisma: database.prisma, database: database.db, bus, logger, service: 'order' });
     stops.push(() => relay.stop());
-    const consumers = await startConsumers({ bus, service: 'order', prisma: database.prisma, logger, subscriptions: orderSubscriptions(deps) });
+    const consumers = await startConsumers({
+      bus,
+      service: 'order',
+      prisma: database.prisma,
+      logger,
+      metrics: metrics.registry,
+      tracer: tracing.tracer,
+      subscriptions: orderSubscriptions(deps),
+    });
     stops.push(() => consumers.stop());
 
     const server = await startSubgraph<OrderContext>({
@@ -87,11 +97,13 @@ export async function start(config: OrderConfig, startDeps: OrderStartDeps = {})
       resolvers: resolvers as unknown as GraphQLResolverMap<OrderContext>,
       logger,
       metrics,
+      tracing,
       jwtSecret: config.JWT_SECRET,
       context: (base) => ({ ...base, loaders: createOrderLoaders(database.prisma), deps }),
       readiness: {
         database: () => database.db.query('SELECT 1'),
-        broker: () => bus.check(),
+        // reads never need the broker and writes' events wait in the outbox: down → degraded, still ready
+        broker: degradable(() => bus.check()),
         outbox: async () => ({ backlog: await relay.backlog() }),
       },
       production: config.NODE_ENV === 'production',
