@@ -1,0 +1,364 @@
+/**
+ * `npm run bench`: the web BFF against bare Apollo Gateway and Hive Gateway (JS and Rust
+ * planners, upstream dedup off and on), on the same subgraphs and the same supergraph, in one run.
+ *
+ *   npm run bench [-- --rounds 3 --duration 10 --warmup 2 --connections 50
+ *                    --gateways web-bff,web-bff-cache,apollo,hive-js,hive-js-dedup,hive-rust,hive-rust-dedup
+ *                    --workloads products,product,cart,mix --customers 300 --profile web-bff]
+ *   npm run bench:quick   (one short round, to try the harness)
+ *
+ * Starts the four subgraphs on the real PostgreSQL (fresh databases, demo data) and RabbitMQ (own
+ * exchange) in a child process, pre-fills the carts of `--customers` customers, then per round and
+ * per gateway (order rotated each round): starts the gateway in its own process, warms every
+ * workload up, and drives each workload with autocannon at `--connections` for `--duration` s
+ * (loopback only, at most `--max-requests` requests a run). Reports medians over the rounds:
+ * RPS, p50/p95/p99, errors (non-2xx, GraphQL errors, userErrors), subgraph requests and SQL
+ * statements per request. `--profile <gateway>` adds one pass of that gateway with it and the
+ * subgraphs CPU-profiled (after warm-up) and prints where their CPU time goes. Everything it made (databases, queues, exchange) is removed.
+ */
+import { createAuth } from '@shop/service-kit';
+import { TEST_AMQP_URL, testDatabaseServer, uniqueRunId, waitFor } from '@shop/service-kit/testing';
+import { rabbitTestNamespace } from '@shop/events/testing';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { GATEWAY_KINDS, type GatewayKind } from './lib/gateway-process';
+import { runLoad } from './lib/load';
+import { startGatewayProcess, startSubgraphs, type SubgraphsChild } from './lib/processes';
+import { summarizeProfile } from './lib/profile';
+import { checkTargets, matrixTable, summarize, workloadTables, type Measurement } from './lib/report';
+import { SUBGRAPHS } from './lib/subgraphs-process';
+import { createWorkload, DOCUMENTS, WORKLOADS, type WorkloadData, type WorkloadName } from './lib/workloads';
+
+interface Settings {
+  rounds: number;
+  duration: number;
+  warmup: number;
+  connections: number;
+  maxRequests: number;
+  customers: number;
+  gateways: GatewayKind[];
+  workloads: WorkloadName[];
+  profile?: GatewayKind;
+}
+
+function listOf<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) if (!allowed.includes(item as T)) throw new Error(`unknown ${what} "${item}"; one of ${allowed.join(', ')}`);
+  return items as T[];
+}
+
+function settingsFrom(argv: string[]): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string', default: '50' },
+      'max-requests': { type: 'string', default: '200000' },
+      customers: { type: 'string', default: '300' },
+      gateways: { type: 'string', default: GATEWAY_KINDS.join(',') },
+      workloads: { type: 'string', default: WORKLOADS.join(',') },
+      profile: { type: 'string' },
+    },
+  });
+  const int = (v: string | undefined, fallback: number, name: string) => {
+    const n = v === undefined ? fallback : Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer (got ${v})`);
+    return n;
+  };
+  return {
+    rounds: int(values.rounds, values.quick ? 1 : 3, 'rounds'),
+    duration: int(values.duration, values.quick ? 3 : 10, 'duration'),
+    warmup: int(values.warmup, values.quick ? 1 : 2, 'warmup'),
+    connections: int(values.connections, 50, 'connections'),
+    maxRequests: int(values['max-requests'], 200_000, 'max-requests'),
+    customers: int(values.customers, 300, 'customers'),
+    gateways: listOf(values.gateways!, GATEWAY_KINDS, 'gateway'),
+    workloads: listOf(values.workloads!, WORKLOADS, 'workload'),
+    profile: values.profile === undefined ? undefined : listOf(values.profile, GATEWAY_KINDS, 'gateway')[0],
+  };
+}
+
+async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ data?: T; errors?: unknown[] }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: T; errors?: unknown[] };
+}
+
+/** Subgraph HTTP requests served so far, per subgraph, from each subgraph's own /metrics. */
+async function subgraphRequestCounts(subgraphs: SubgraphsChild): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const name of SUBGRAPHS) {
+    const text = await (await fetch(new URL('/metrics', subgraphs.urls[name]))).text();
+    counts[name] = 0;
+    for (const line of text.split('\n')) {
+      if (line.startsWith('http_request_duration_seconds_count{') && line.includes('route="/graphql"')) counts[name] += Number(line.split(' ').pop());
+    }
+  }
+  return counts;
+}
+
+const totalOf = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+/**
+ * The subgraph counters once the requests abandoned at the end of a run have drained (a gateway
+ * finishes them even though the client is gone), so counts divide by requests sent.
+ */
+async function settledCounters(subgraphs: SubgraphsChild): Promise<{ requests: Record<string, number>; statements: number }> {
+  let last = { requests: await subgraphRequestCounts(subgraphs), statements: totalOf(await subgraphs.statements()) };
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 300));
+    const now = { requests: await subgraphRequestCounts(subgraphs), statements: totalOf(await subgraphs.statements()) };
+    if (totalOf(now.requests) === totalOf(last.requests)) return now;
+    last = now;
+  }
+  return last;
+}
+
+/** Demo product ids, and customers whose carts hold three products each (half with WELCOME10). */
+async function prepareData(subgraphs: SubgraphsChild, jwtSecret: string, customers: number): Promise<WorkloadData> {
+  const page = await graphql<{ products: { edges: { node: { id: string; inStock: boolean } }[] } }>(
+    subgraphs.urls.catalog,
+    '{ products(first: 100) { edges { node { id inStock } } } }',
+  );
+  const productIds = page.data!.products.edges.map((e) => e.node.id);
+  const inStock = page.data!.products.edges.filter((e) => e.node.inStock).map((e) => e.node.id);
+  const auth = createAuth(jwtSecret);
+  const run = uniqueRunId('shopper');
+  const data: WorkloadData = { productIds, customers: [] };
+  const add = 'mutation($p: ID!, $q: Int!) { addToCart(productId: $p, quantity: $q) { userErrors { code message } } }';
+  // the cart learns prices from the catalog's ProductCreated events: wait until it knows them all
+  for (const id of inStock) {
+    // a probe customer per product (a cart holds at most 50 lines)
+    const probe = await auth.signToken({ sub: `${run}_probe_${id}`, roles: ['customer'], ttl: '4h' });
+    await waitFor(async () => {
+      const r = await graphql<{ addToCart: { userErrors: unknown[] } }>(subgraphs.urls.cart, add, { p: id, q: 1 }, probe);
+      return r.data?.addToCart.userErrors.length === 0;
+    }, { timeoutMs: 60_000, what: `the cart's price replica to know ${id}` });
+  }
+  const batch = 10;
+  for (let i = 0; i < customers; i += batch) {
+    await Promise.all(
+      Array.from({ length: Math.min(batch, customers - i) }, async (_, j) => {
+        const n = i + j;
+        const token = await auth.signToken({ sub: `${run}_${n}`, roles: ['customer'], ttl: '4h' });
+        const lines = [inStock[n % inStock.length], inStock[(n * 7 + 3) % inStock.length], inStock[(n * 13 + 5) % inStock.length]];
+        const distinct = [...new Set(lines)];
+        for (const p of distinct) {
+          const r = await graphql<{ addToCart: { userErrors: unknown[] } }>(subgraphs.urls.cart, add, { p, q: 1 + (n % 3) }, token);
+          if (r.errors || r.data?.addToCart.userErrors.length) throw new Error(`pre-filling a cart failed: ${JSON.stringify(r)}`);
+        }
+        if (n % 2 === 0) {
+          // the discount subgraph checks the coupon against its replica of the cart: wait for it
+          await waitFor(async () => {
+            const r = await graphql<{ applyCoupon: { userErrors: unknown[] } }>(subgraphs.urls.discount, 'mutation { applyCoupon(code: "WELCOME10") { userErrors { code message } } }', {}, token);
+            return r.data?.applyCoupon.userErrors.length === 0;
+          }, { timeoutMs: 30_000, what: 'WELCOME10 to apply' });
+        }
+        data.customers.push({ token, productIds: distinct });
+      }),
+    );
+  }
+  return data;
+}
+
+/** SQL statements per second while nothing is asked (outbox relays' polls), subtracted from runs. */
+async function idleStatementRate(subgraphs: SubgraphsChild): Promise<number> {
+  const before = totalOf(await subgraphs.statements());
+  const started = Date.now();
+  await new Promise((r) => setTimeout(r, 3_000));
+  return (totalOf(await subgraphs.statements()) - before) / ((Date.now() - started) / 1000);
+}
+
+/** SQL statements and subgraph requests per request for one Products page at several sizes, one request at a time. */
+async function pageSizeProbe(url: string, subgraphs: SubgraphsChild): Promise<string> {
+  const rows = ['| first | subgraph req/req | SQL/req |', '|--:|--:|--:|'];
+  for (const first of [1, 10, 50, 100]) {
+    const n = 20;
+    const sqlBefore = totalOf(await subgraphs.statements());
+    const reqBefore = totalOf(await subgraphRequestCounts(subgraphs));
+    for (let i = 0; i < n; i++) {
+      const r = await graphql(url, DOCUMENTS.products, { first, sort: 'NEWEST' });
+      if (r.errors) throw new Error(`Products(first: ${first}) failed: ${JSON.stringify(r.errors)}`);
+    }
+    const sql = totalOf(await subgraphs.statements()) - sqlBefore;
+    const reqs = totalOf(await subgraphRequestCounts(subgraphs)) - reqBefore;
+    rows.push(`| ${first} | ${(reqs / n).toFixed(2)} | ${(sql / n).toFixed(2)} |`);
+  }
+  return rows.join('\n');
+}
+
+const rotate = <T>(items: T[], by: number) => items.map((_, i) => items[(i + by) % items.length]);
+
+async function main() {
+  const settings = settingsFrom(process.argv.slice(2));
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const outDir = join(__dirname, 'results', stamp);
+  mkdirSync(outDir, { recursive: true });
+  const databases = testDatabaseServer('bench');
+  const rabbit = rabbitTestNamespace(uniqueRunId('bench'), process.env.AMQP_URL ?? TEST_AMQP_URL);
+  const jwtSecret = randomBytes(32).toString('hex');
+  const baseEnv: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    JWT_SECRET: jwtSecret,
+    DATABASE_URL: databases.url,
+    AMQP_URL: rabbit.url,
+    EVENTS_EXCHANGE: rabbit.exchange,
+  };
+  const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+  console.log(`bench: ${cpus().length} × ${cpus()[0]?.model.trim()}, node ${process.version}, ${load()}; results in ${outDir}`);
+
+  let subgraphs: SubgraphsChild | undefined;
+  try {
+    subgraphs = await startSubgraphs(baseEnv, join(outDir, 'subgraphs.log'));
+    // the same supergraph file for every gateway, its subgraph URLs pointing at this run's subgraphs
+    let sdl = readFileSync(join(__dirname, '..', 'gateways', 'supergraph.graphql'), 'utf8');
+    for (const name of SUBGRAPHS) sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*`), `$1${subgraphs.urls[name]}`);
+    const supergraphPath = join(outDir, 'supergraph.graphql');
+    writeFileSync(supergraphPath, sdl);
+    const gatewayEnv = {
+      ...baseEnv,
+      BENCH_SUPERGRAPH_PATH: supergraphPath,
+      // every BFF feature stays on; the budget is only large enough for one client sending the whole load
+      WEB_BFF_RATE_LIMIT_POINTS: '1000000000',
+    };
+
+    console.log('bench: pre-filling carts…');
+    const data = await prepareData(subgraphs, jwtSecret, settings.customers);
+    const idleRate = await idleStatementRate(subgraphs);
+    console.log(`bench: ${data.productIds.length} products, ${data.customers.length} carts; background SQL ${idleRate.toFixed(1)} statements/s`);
+
+    const pageSizes = await (async () => {
+      const bff = await startGatewayProcess('web-bff', gatewayEnv, join(outDir, 'web-bff.log'));
+      try {
+        return await pageSizeProbe(bff.url, subgraphs);
+      } finally {
+        await bff.stop();
+      }
+    })();
+    console.log(`bench: Products page size vs cost (web BFF, one request at a time)\n${pageSizes}`);
+
+    const measurements: Measurement[] = [];
+    for (let round = 1; round <= settings.rounds; round++) {
+      for (const kind of rotate(settings.gateways, round - 1)) {
+        const gateway = await startGatewayProcess(kind, gatewayEnv, join(outDir, `${kind}.log`));
+        try {
+          for (const workload of settings.workloads) {
+            await runLoad({ url: gateway.url, connections: settings.connections, durationSeconds: settings.warmup, maxRequests: settings.maxRequests, next: createWorkload(workload, data) });
+          }
+          for (const workload of settings.workloads) {
+            const reqBefore = await subgraphRequestCounts(subgraphs);
+            const sqlBefore = totalOf(await subgraphs.statements());
+            const cpuBefore = { gateway: gateway.cpuMillis(), subgraphs: subgraphs.cpuMillis() };
+            const result = await runLoad({ url: gateway.url, connections: settings.connections, durationSeconds: settings.duration, maxRequests: settings.maxRequests, next: createWorkload(workload, data) });
+            const cpu = { gateway: gateway.cpuMillis() - cpuBefore.gateway, subgraphs: subgraphs.cpuMillis() - cpuBefore.subgraphs };
+            const settled = await settledCounters(subgraphs);
+            const reqAfter = settled.requests;
+            const sql = settled.statements - sqlBefore - idleRate * result.seconds;
+            const perRequest = (n: number) => (result.requests > 0 ? n / result.requests : NaN);
+            const perSent = (n: number) => (result.sent > 0 ? n / result.sent : NaN);
+            const subgraphRequests: Record<string, number> = {};
+            for (const name of SUBGRAPHS) subgraphRequests[name] = perSent(reqAfter[name] - reqBefore[name]);
+            subgraphRequests.total = perSent(totalOf(reqAfter) - totalOf(reqBefore));
+            const m: Measurement = {
+              ...result,
+              gateway: kind,
+              workload,
+              round,
+              subgraphRequests,
+              statements: perSent(Math.max(0, sql)),
+              gatewayCpuMs: perRequest(cpu.gateway),
+              subgraphsCpuMs: perRequest(cpu.subgraphs),
+            };
+            measurements.push(m);
+            const errors = m.non2xx + m.graphqlErrors + m.transportErrors;
+            console.log(
+              `round ${round} ${kind.padEnd(16)} ${workload.padEnd(8)} ${m.rps.toFixed(0).padStart(6)} RPS  p50 ${m.p50.toFixed(1)}  p95 ${m.p95.toFixed(1)}  p99 ${m.p99.toFixed(1)} ms  errors ${errors}  subgraph req/req ${subgraphRequests.total.toFixed(2)}  SQL/req ${m.statements.toFixed(2)}  CPU ms/req gateway ${m.gatewayCpuMs.toFixed(2)} subgraphs ${m.subgraphsCpuMs.toFixed(2)}`,
+            );
+            if (errors > 0) console.log(`   e.g. ${m.samples[0]}`);
+          }
+        } finally {
+          await gateway.stop();
+        }
+        writeFileSync(join(outDir, 'measurements.json'), JSON.stringify(measurements, null, 2));
+      }
+    }
+
+    let profileText = '';
+    if (settings.profile) {
+      // one more pass of that gateway, after its warm-up, with the gateway and the subgraphs profiled
+      const gateway = await startGatewayProcess(settings.profile, gatewayEnv, join(outDir, `${settings.profile}.log`));
+      const files = { gateway: join(outDir, `${settings.profile}.cpuprofile`), subgraphs: join(outDir, 'subgraphs.cpuprofile') };
+      try {
+        for (const workload of settings.workloads) {
+          await runLoad({ url: gateway.url, connections: settings.connections, durationSeconds: settings.warmup, maxRequests: settings.maxRequests, next: createWorkload(workload, data) });
+        }
+        const gatewayProfile = await gateway.profile();
+        const subgraphsProfile = await subgraphs.profile();
+        for (const workload of settings.workloads) {
+          await runLoad({ url: gateway.url, connections: settings.connections, durationSeconds: settings.duration, maxRequests: settings.maxRequests, next: createWorkload(workload, data) });
+        }
+        await gatewayProfile.stop(files.gateway);
+        await subgraphsProfile.stop(files.subgraphs);
+      } finally {
+        await gateway.stop();
+      }
+      profileText = [
+        `${settings.profile} (${files.gateway}):`,
+        summarizeProfile(files.gateway),
+        '',
+        `subgraphs process (${files.subgraphs}):`,
+        summarizeProfile(files.subgraphs),
+      ].join('\n');
+      console.log(`\nbench: CPU profiles under every workload\n${profileText}`);
+    }
+
+    const summaries = summarize(measurements);
+    const targets = checkTargets(summaries, settings.workloads);
+    const report = [
+      `### Bench ${stamp}`,
+      '',
+      `${cpus().length} × ${cpus()[0]?.model.trim()}, node ${process.version}; ${settings.rounds} rounds × ${settings.duration} s per workload at ${settings.connections} connections (warm-up ${settings.warmup} s per workload); medians over rounds; ${load()} at the end.`,
+      '',
+      matrixTable(summaries, settings.gateways, settings.workloads),
+      '',
+      workloadTables(summaries, settings.workloads),
+      '#### Products page size vs cost (web BFF)',
+      '',
+      pageSizes,
+      '',
+      '#### Targets',
+      '',
+      ...targets.map((t) => `- ${t.met === undefined ? '?' : t.met ? 'met' : 'MISSED'}: ${t.target} — ${t.detail}`),
+      '',
+      ...(profileText ? ['#### Profile', '', '```', profileText, '```', ''] : []),
+    ].join('\n');
+    writeFileSync(join(outDir, 'summary.md'), report);
+    writeFileSync(join(__dirname, 'results', 'latest.md'), report);
+    console.log(`\n${report}`);
+  } finally {
+    await subgraphs?.stop();
+    await rabbit.cleanup(SUBGRAPHS).catch((e: unknown) => console.error('bench: removing queues failed', e));
+    await databases.drop().catch((e: unknown) => console.error('bench: dropping databases failed', e));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error('bench failed:', err);
+    process.exit(1);
+  },
+);
