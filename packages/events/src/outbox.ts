@@ -1,7 +1,9 @@
 import pino, { type Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { describeError, type EventBus } from './bus';
 import { contractByType } from './contracts';
 import { parseEnvelope, type Envelope } from './envelope';
+import { eventMetricsFor, type EventMetrics } from './metrics';
 import type { SqlClient, SqlTx } from './sql';
 
 /**
@@ -53,6 +55,8 @@ export interface OutboxRelayOptions {
   pruneIntervalMs?: number;
   /** Back-off after a failed batch: `min(250 ms · 2^(failures-1), maxBackoffMs)`. Default 5 s. */
   maxBackoffMs?: number;
+  /** The service's metrics registry: backlog gauge, relay lag, published and failed counts by type. */
+  metrics?: Registry;
 }
 
 export interface OutboxRelay {
@@ -66,6 +70,8 @@ interface OutboxRow {
   id: string;
   routing_key: string;
   envelope: Envelope | string;
+  /** seconds from the row's creation to its claim by this relay (database clock) */
+  waited_seconds: number | string;
 }
 
 /**
@@ -85,6 +91,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const retentionMs = options.retentionMs ?? 24 * 60 * 60 * 1000;
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
   let pollIntervalMs = options.pollIntervalMs ?? (options.database ? 500 : 250);
+  const metrics = options.metrics ? eventMetricsFor(options.metrics) : undefined;
 
   let stopped = false;
   let failures = 0;
@@ -102,17 +109,19 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         // inbox absorbs that), so it need not wait for the disk flush.
         await tx.$executeRawUnsafe('SET LOCAL synchronous_commit = off');
         const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-          `SELECT id::text AS id, routing_key, envelope FROM outbox
+          `SELECT id::text AS id, routing_key, envelope, extract(epoch FROM clock_timestamp() - created_at)::float8 AS waited_seconds FROM outbox
            WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
           batchSize,
         );
         if (rows.length === 0) return 0;
         // one channel, published in seq order: RabbitMQ keeps that order within every queue
+        const publishStarted = performance.now();
         const deadline = rejectAfter(publishTimeoutMs);
         const results = await Promise.allSettled(
           rows.map((row) => Promise.race([bus.publish(row.routing_key, envelopeOf(row)), deadline.promise])),
         );
         deadline.cancel();
+        if (metrics) recordPublishing(metrics, rows, results, (performance.now() - publishStarted) / 1000);
         const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.id);
         const failed = rows.filter((_, i) => results[i].status === 'rejected').map((r) => r.id);
         if (sent.length > 0) {
@@ -185,18 +194,35 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   })();
 
+  const backlog = async (): Promise<number> => {
+    const [row] = await prisma.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+    return Number(row.n);
+  };
+  const removeBacklogSource = metrics?.addBacklogSource(backlog);
+
   return {
     async stop() {
       stopped = true;
+      removeBacklogSource?.();
       wake?.();
       await loop;
       await unlisten?.().catch(() => undefined);
     },
-    async backlog() {
-      const [row] = await prisma.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
-      return Number(row.n);
-    },
+    backlog,
   };
+}
+
+/** Counts a batch's publishes by event type; lag = time waiting in the outbox + time to the confirm. */
+function recordPublishing(metrics: EventMetrics, rows: OutboxRow[], results: PromiseSettledResult<unknown>[], publishSeconds: number): void {
+  rows.forEach((row, i) => {
+    const type = envelopeOf(row).type;
+    if (results[i].status === 'rejected') {
+      metrics.publishFailures.inc({ type });
+      return;
+    }
+    metrics.published.inc({ type });
+    metrics.relayLag.observe({ type }, Math.max(0, Number(row.waited_seconds)) + publishSeconds);
+  });
 }
 
 /** Deletes rows published more than `retentionMs` ago; resolves to how many. */

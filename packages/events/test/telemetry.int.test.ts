@@ -154,3 +154,57 @@ describe('backbone telemetry (PostgreSQL, in-memory bus)', () => {
     expect((await bus.deadLetters('stock').list()).map((d) => d.error)).toEqual(expect.arrayContaining(['warehouse unreachable', expect.stringMatching(/does not match its schema/)]));
   });
 });
+
+describe('outbox relay telemetry (PostgreSQL, in-memory bus)', () => {
+  const kind = postgresWithPg();
+  let backend: Backend;
+  let registry: Registry;
+  let brokerDown = false;
+  let relay: ReturnType<typeof startOutboxRelay>;
+  const inner = createInMemoryBus();
+  // a bus whose broker can be "down": publishes fail, the rows stay pending
+  const bus: EventBus = {
+    ...inner,
+    publish: async (routingKey, envelope) => {
+      if (brokerDown) throw new Error('broker down');
+      return inner.publish(routingKey, envelope);
+    },
+  };
+  const metric = async (name: string, labels: Record<string, string> = {}) => metricValue(parseMetrics(await registry.metrics()), name, labels);
+
+  beforeAll(async () => {
+    backend = await kind.open('relay_telemetry');
+    registry = new Registry();
+    relay = startOutboxRelay({ prisma: backend.sql, database: backend.database, bus, service: 'relay_telemetry', metrics: registry, pollIntervalMs: 50, maxBackoffMs: 100 });
+  });
+  afterAll(async () => {
+    await relay?.stop();
+    await inner.close();
+    await backend?.close();
+    await kind.dispose();
+  });
+
+  it('published rows are counted by type with their lag; failures are counted and the backlog shows what waits', async () => {
+    await backend.sql.$transaction((tx) => appendToOutbox(tx, [orderPlaced(), orderPlaced()]));
+    await waitFor(async () => (await metric('outbox_published_total', { type: 'OrderPlaced' })) === 2, { what: 'two rows published' });
+    expect(await metric('outbox_relay_lag_seconds_count', { type: 'OrderPlaced' })).toBe(2);
+    expect(await metric('outbox_relay_lag_seconds_sum', { type: 'OrderPlaced' })).toBeGreaterThan(0);
+    expect(await metric('outbox_backlog')).toBe(0);
+
+    const lagBefore = await metric('outbox_relay_lag_seconds_sum', { type: 'OrderPlaced' });
+    brokerDown = true;
+    const appendedAt = Date.now();
+    await backend.sql.$transaction((tx) => appendToOutbox(tx, [orderPlaced()]));
+    await waitFor(async () => (await metric('outbox_publish_failures_total', { type: 'OrderPlaced' })) >= 1, { what: 'a failed publish counted' });
+    expect(await metric('outbox_backlog')).toBe(1);
+    expect(await metric('outbox_published_total', { type: 'OrderPlaced' })).toBe(2);
+
+    const restoredAt = Date.now();
+    brokerDown = false;
+    await waitFor(async () => (await metric('outbox_published_total', { type: 'OrderPlaced' })) === 3, { what: 'the pending row published once the broker is back' });
+    expect(await metric('outbox_backlog')).toBe(0);
+    // its lag includes the time it waited for the broker
+    const lag = (await metric('outbox_relay_lag_seconds_sum', { type: 'OrderPlaced' })) - lagBefore;
+    expect(lag).toBeGreaterThanOrEqual((restoredAt - appendedAt) / 1000 - 0.01);
+  });
+});
