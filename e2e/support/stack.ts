@@ -2,11 +2,13 @@ import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, type DocumentNode, t
 import { rabbitTestNamespace } from '@shop/events/testing';
 import { createAuth } from '@shop/service-kit';
 import { TEST_AMQP_URL, TEST_JWT_SECRET, testDatabaseServer, uniqueRunId } from '@shop/service-kit/testing';
-import { startStack, type RunningStack } from '../../scripts/stack';
+import { startStack, type RunningStack, type StackOptions } from '../../scripts/stack';
 
 export interface TestStack {
   stack: RunningStack;
   urls: RunningStack['urls'];
+  /** the run's own RabbitMQ exchange (undefined with in-process events) */
+  exchange?: string;
   /** a token for a customer (fresh sub per call unless given) or an admin */
   token(sub?: string, roles?: string[]): Promise<string>;
   /** an Apollo Client on the web BFF (or `url`), signed in with `token` if given */
@@ -20,7 +22,9 @@ const SERVICES = ['catalog', 'cart', 'discount', 'order'];
  * The whole platform in this process, on the real PostgreSQL (own databases) and, unless
  * `events: 'in-process'`, the real RabbitMQ (own exchange and queues), on ephemeral ports.
  */
-export async function startTestStack(options: { events?: 'rabbitmq' | 'in-process'; env?: Record<string, string> } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { events?: 'rabbitmq' | 'in-process'; env?: Record<string, string>; logger?: StackOptions['logger'] } = {},
+): Promise<TestStack> {
   const databases = testDatabaseServer('e2e');
   const rabbit = options.events === 'in-process' ? undefined : rabbitTestNamespace(uniqueRunId('e2e'), TEST_AMQP_URL);
   const env: Record<string, string | undefined> = {
@@ -38,7 +42,7 @@ export async function startTestStack(options: { events?: 'rabbitmq' | 'in-proces
   };
   let stack: RunningStack;
   try {
-    stack = await startStack({ env, ephemeralPorts: true });
+    stack = await startStack({ env, ephemeralPorts: true, logger: options.logger });
   } catch (e) {
     await databases.drop();
     await rabbit?.cleanup(SERVICES);
@@ -49,6 +53,7 @@ export async function startTestStack(options: { events?: 'rabbitmq' | 'in-proces
   return {
     stack,
     urls: stack.urls,
+    exchange: rabbit?.exchange,
     token: (sub = uniqueRunId('shopper'), roles = ['customer']) => auth.signToken({ sub, roles, ttl: '1h' }),
     client(token, url = `${stack.urls.web}/graphql`) {
       const client = createClient(url, token);

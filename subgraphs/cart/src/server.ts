@@ -70,7 +70,7 @@ export async function start(config: CartConfig, startDeps: CartStartDeps = {}): 
       newOrderId: randomUUID,
       currency: CURRENCY,
     };
-    const relay = startOutboxRelay({ prisma: database.prisma, database: database.db, bus, logger, service: 'cart' });
+    const relay = startOutboxRelay({ prisma: database.prisma, database: database.db, bus, logger, service: 'cart', metrics: metrics.registry });
     stops.push(() => relay.stop());
     const consumers = await startConsumers({
       bus,

@@ -72,7 +72,7 @@ export async function start(config: CatalogConfig, startDeps: CatalogStartDeps =
     if (!startDeps.bus) stops.push(() => bus.close());
     const deps: CatalogDeps = { prisma, currency: CURRENCY, now: startDeps.now ?? (() => new Date()), newId: randomUUID };
 
-    const relay = startOutboxRelay({ prisma: database.relayPrisma, database: db, bus, logger, service: 'catalog' });
+    const relay = startOutboxRelay({ prisma: database.relayPrisma, database: db, bus, logger, service: 'catalog', metrics: metrics.registry });
     stops.push(() => relay.stop());
     const consumers = await startConsumers({ bus, service: 'catalog', prisma, logger, metrics: metrics.registry, tracer: tracing.tracer, subscriptions });
     stops.push(() => consumers.stop());

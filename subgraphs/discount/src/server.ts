@@ -69,7 +69,7 @@ export async function start(config: DiscountConfig, startDeps: DiscountStartDeps
 
     const bus = startDeps.bus ?? (await createBus(config, logger));
     if (!startDeps.bus) stops.push(() => bus.close());
-    const relay = startOutboxRelay({ prisma: database.prisma, database: database.db, bus, logger, service: 'discount' });
+    const relay = startOutboxRelay({ prisma: database.prisma, database: database.db, bus, logger, service: 'discount', metrics: metrics.registry });
     stops.push(() => relay.stop());
     const consumers = await startConsumers({
       bus,

@@ -76,7 +76,7 @@ export async function start(config: OrderConfig, startDeps: OrderStartDeps = {})
 
     const bus = startDeps.bus ?? (await createBus(config, logger));
     if (!startDeps.bus) stops.push(() => bus.close());
-    const relay = startOutboxRelay({ prisma: database.prisma, database: database.db, bus, logger, service: 'order' });
+    const relay = startOutboxRelay({ prisma: database.prisma, database: database.db, bus, logger, service: 'order', metrics: metrics.registry });
     stops.push(() => relay.stop());
     const consumers = await startConsumers({
       bus,
