@@ -9,7 +9,7 @@ import { createRabbitBus } from '@shop/events/rabbitmq';
 import { PrismaClient } from '../prisma/catalog/generated/client';
 
 /** report: counts only; collect: counts and the latencies seen since the last collect. */
-export type ConsumerRequest = { kind: 'report' } | { kind: 'collect' } | { kind: 'stop' };
+export type ConsumerRequest = { kind: 'start' } | { kind: 'report' } | { kind: 'collect' } | { kind: 'stop' };
 export type ConsumerReply =
   | { kind: 'ready' }
   | { kind: 'report'; received: number; applied: number; delivered: number[]; committed: number[] }
@@ -43,24 +43,31 @@ async function main(): Promise<void> {
         committed.push(Date.now() - Date.parse(event.time));
       }),
   };
-  const consumers = await startConsumers({
-    bus: timed,
-    service: 'cart',
-    prisma,
-    consume: { prefetch: Number(env.BENCH_PREFETCH ?? 100) },
-    subscriptions: [
-      on(ProductPriceChanged, async (event, tx: SqlTx, ctx) => {
-        if (await ctx.advanceVersion()) {
-          await tx.$executeRawUnsafe(
-            'INSERT INTO prices (product_id, price) VALUES ($1, $2) ON CONFLICT (product_id) DO UPDATE SET price = EXCLUDED.price',
-            event.data.productId,
-            event.data.price,
-          );
-        }
-      }),
-    ],
+  const handlePriceChanged = on(ProductPriceChanged, async (event, tx: SqlTx, ctx) => {
+    if (await ctx.advanceVersion()) {
+      await tx.$executeRawUnsafe(
+        'INSERT INTO prices (product_id, price) VALUES ($1, $2) ON CONFLICT (product_id) DO UPDATE SET price = EXCLUDED.price',
+        event.data.productId,
+        event.data.price,
+      );
+    }
   });
+  const startCart = () =>
+    startConsumers({
+      bus: timed,
+      service: 'cart',
+      prisma,
+      consume: { prefetch: Number(env.BENCH_PREFETCH ?? 100) },
+      subscriptions: [handlePriceChanged],
+    });
+  // declare and bind cart's queue, then wait for "start": events published before it wait there
+  let consumers = await startCart();
+  await consumers.stop();
   process.on('message', async (request: ConsumerRequest) => {
+    if (request.kind === 'start') {
+      consumers = await startCart();
+      send({ kind: 'report', received, applied, delivered: [], committed: [] });
+    }
     if (request.kind === 'report') send({ kind: 'report', received, applied, delivered: [], committed: [] });
     if (request.kind === 'collect') {
       send({ kind: 'report', received, applied, delivered, committed });

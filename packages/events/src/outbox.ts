@@ -100,17 +100,26 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let wake: (() => void) | undefined;
   let unlisten: (() => Promise<void>) | undefined;
 
-  /** One transaction: claim, publish, stamp. Resolves to the number of rows published. */
+  /**
+   * One transaction: claim and stamp a batch in one statement, publish it, commit. The row locks
+   * keep other relays off the batch until the commit, and a batch that could not be published is
+   * un-stamped (or rolled back), so a row is only ever committed as published after its confirm.
+   * Resolves to the number of rows published.
+   */
   async function relayBatch(): Promise<number> {
     let failure: unknown;
     const published = await prisma.$transaction(
       async (tx) => {
-        // Losing this transaction's commit in a crash only means publishing its rows again (the
-        // inbox absorbs that), so it need not wait for the disk flush.
-        await tx.$executeRawUnsafe('SET LOCAL synchronous_commit = off');
+        // set_config(…, true) is SET LOCAL, folded in to save a round trip: losing this commit in a
+        // crash only means publishing its rows again (the inbox absorbs that), so the commit need
+        // not wait for the disk flush.
         const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-          `SELECT id::text AS id, routing_key, envelope, extract(epoch FROM clock_timestamp() - created_at)::float8 AS waited_seconds FROM outbox
-           WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          `WITH claimed AS (
+             UPDATE outbox o SET published_at = clock_timestamp()
+             FROM set_config('synchronous_commit', 'off', true) AS no_flush
+             WHERE o.id IN (SELECT id FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+             RETURNING o.seq, o.id, o.routing_key, o.envelope, extract(epoch FROM o.published_at - o.created_at)::float8 AS waited_seconds)
+           SELECT id::text AS id, routing_key, envelope, waited_seconds FROM claimed ORDER BY seq`,
           batchSize,
         );
         if (rows.length === 0) return 0;
@@ -122,24 +131,17 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         );
         deadline.cancel();
         if (metrics) recordPublishing(metrics, rows, results, (performance.now() - publishStarted) / 1000);
-        const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.id);
         const failed = rows.filter((_, i) => results[i].status === 'rejected').map((r) => r.id);
-        if (sent.length > 0) {
-          await tx.$executeRawUnsafe(
-            `UPDATE outbox SET published_at = clock_timestamp() WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`,
-            JSON.stringify(sent),
-          );
-        }
         if (failed.length > 0) {
           failure = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
           await tx.$executeRawUnsafe(
-            `UPDATE outbox SET attempts = attempts + 1, last_error = $2
+            `UPDATE outbox SET published_at = NULL, attempts = attempts + 1, last_error = $2
              WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`,
             JSON.stringify(failed),
             describeError(failure),
           );
         }
-        return sent.length;
+        return rows.length - failed.length;
       },
       { timeout: publishTimeoutMs + 10_000, maxWait: 10_000 },
     );

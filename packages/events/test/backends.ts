@@ -12,6 +12,8 @@ import { createPgSqlClient } from '../src/testing';
  */
 export interface Backend {
   sql: SqlClient;
+  /** the Prisma client itself, typed as generated (Prisma backends only) */
+  prisma?: PrismaClient;
   database: Database;
   close(): Promise<void>;
 }
@@ -27,6 +29,7 @@ async function withPrisma(database: Database): Promise<Backend> {
   const prisma = new PrismaClient({ adapter: database.adapter });
   return {
     sql: prisma,
+    prisma,
     database,
     async close() {
       await prisma.$disconnect();

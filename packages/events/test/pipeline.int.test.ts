@@ -8,8 +8,8 @@ import {
   type Envelope,
   type OutboxRelay,
   type RunningConsumers,
-  type SqlTx,
 } from '../src';
+import type { Prisma } from '../../../prisma/catalog/generated/client';
 import { createRabbitBus, type RabbitEventBus } from '../src/rabbitmq';
 import { createPoisonEnvelope, rabbitTestNamespace, startBrokerProxy, waitForDeadLetter, type BrokerProxy } from '../src/testing';
 import { postgresWithPrisma, type Backend } from './backends';
@@ -46,13 +46,14 @@ describe('outbox → RabbitMQ → inbox on PostgreSQL', () => {
     );
 
   const startCart = async (cartBus: RabbitEventBus, handler?: (event: Envelope) => void) => {
+    // the generated PrismaClient and its transaction client, as services pass them: no casts
     const running = await startConsumers({
       bus: cartBus,
       service: 'cart',
-      prisma: cart.sql,
+      prisma: cart.prisma!,
       consume: { retryDelayMs: () => 50, maxAttempts: 4, prefetch: 10 },
       subscriptions: [
-        on(ProductPriceChanged, async (event, tx: SqlTx, ctx) => {
+        on(ProductPriceChanged, async (event, tx: Prisma.TransactionClient, ctx) => {
           handler?.(event);
           if (!(await ctx.advanceVersion())) return;
           await tx.$executeRawUnsafe(
@@ -89,10 +90,10 @@ describe('outbox → RabbitMQ → inbox on PostgreSQL', () => {
   test('two relays on one outbox → every price change reaches the cart exactly once', async () => {
     await startCart(bus(ns.url, 'cart'));
     const events = Array.from({ length: 300 }, (_, i) => priceChanged(`p${i}`, '2.00', 1));
-    relays.push(startOutboxRelay({ prisma: catalog.sql, database: catalog.database, bus: bus(), service: 'catalog', batchSize: 20 }));
-    relays.push(startOutboxRelay({ prisma: catalog.sql, database: catalog.database, bus: bus(), service: 'catalog', batchSize: 20 }));
+    relays.push(startOutboxRelay({ prisma: catalog.prisma!, database: catalog.database, bus: bus(), service: 'catalog', batchSize: 20 }));
+    relays.push(startOutboxRelay({ prisma: catalog.prisma!, database: catalog.database, bus: bus(), service: 'catalog', batchSize: 20 }));
     for (let i = 0; i < events.length; i += 30) {
-      await catalog.sql.$transaction((tx) => appendToOutbox(tx, events.slice(i, i + 30)));
+      await catalog.prisma!.$transaction((tx) => appendToOutbox(tx, events.slice(i, i + 30)));
     }
     await waitFor(async () => Object.keys(await replica()).length === 300, { timeoutMs: 20_000, what: '300 prices in the replica' });
     const inbox = await cart.sql.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM inbox');
