@@ -3,8 +3,10 @@ import { post } from '@shop/bff/testing';
 import { describeAbuseResistance } from '@shop/bff/testing/abuse';
 import { auditGraphQLOverHttp } from '@shop/bff/testing/audits';
 import { startMockSubgraphs, type MockSubgraphs } from '@shop/bff/testing/mock-subgraphs';
+import { createEnvelope, createInMemoryBus, OrderConfirmed, type EventBus } from '@shop/events';
+import { collect, connectWs } from '@shop/bff/testing/ws-client';
 import { createAuth, createLogger } from '@shop/service-kit';
-import { TEST_JWT_SECRET } from '@shop/service-kit/testing';
+import { TEST_JWT_SECRET, waitFor } from '@shop/service-kit/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMobileBffConfig, MOBILE_CONTRACT } from '../src/config';
@@ -26,9 +28,9 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
   MobileOrders: { first: 5 },
 };
 
-async function startMobile(mocks: MockSubgraphs, env: Record<string, string> = {}): Promise<{ bff: RunningBff; config: BffConfig; url: string }> {
+async function startMobile(mocks: MockSubgraphs, env: Record<string, string> = {}, bus?: EventBus): Promise<{ bff: RunningBff; config: BffConfig; url: string }> {
   const config = loadMobileBffConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, MOBILE_BFF_PORT: '0', MOBILE_BFF_RATE_LIMIT_POINTS: '100000', ...mocks.env, ...env });
-  const bff = await start(config, { logger });
+  const bff = await start(config, { logger, bus });
   return { bff, config, url: `${bff.url}/graphql` };
 }
 
@@ -243,5 +245,49 @@ describe('mobile BFF: GraphQL over HTTP (graphql-http server audits, safelist on
     expect(report.mustFailures).toEqual([]);
     expect(report.error).toBe(0);
     expect(report.ok).toBeGreaterThan(40);
+  });
+});
+
+describe('mobile BFF subscriptions (trusted documents over graphql-ws)', () => {
+  let mocks: MockSubgraphs;
+  let bus: EventBus;
+  let mobile: Awaited<ReturnType<typeof startMobile>>;
+
+  beforeAll(async () => {
+    mocks = await startMockSubgraphs();
+    bus = createInMemoryBus();
+    mobile = await startMobile(mocks, {}, bus);
+  });
+  afterAll(async () => {
+    await mobile?.bff.stop();
+    await bus?.close();
+    await mocks?.stop();
+  });
+
+  it('MobileOrderUpdated by hash: the current order, then CONFIRMED when the event arrives', async () => {
+    const ws = connectWs(mobile.bff.url, await auth.signToken({ sub: 'alice', roles: ['customer'] }));
+    const sub = collect<{ orderUpdated: { id: string; status: string; total: { amount: string } } }>(ws.client, {
+      query: '',
+      extensions: persisted(byName('MobileOrderUpdated').hash),
+      variables: { orderId: 'o-mobile' },
+    });
+    await waitFor(() => sub.results.length === 1, { what: 'the current order' });
+    expect(sub.results[0].data?.orderUpdated).toMatchObject({ status: 'PENDING', total: { amount: '12.50' } });
+    const meta = { subject: 'o-mobile', sequence: 3, correlationId: 'mobile-test' };
+    await bus.publish(OrderConfirmed.routingKey, createEnvelope(OrderConfirmed, { orderId: 'o-mobile', customerId: 'alice', total: '12.50', discount: '0.00', couponCode: null }, meta));
+    await waitFor(() => sub.results.length === 2, { what: 'CONFIRMED' });
+    expect(sub.results[1].data?.orderUpdated.status).toBe('CONFIRMED');
+    await ws.dispose();
+  });
+
+  it('an ad-hoc subscription → PERSISTED_QUERY_NOT_ALLOWED, nothing resolved', async () => {
+    const ws = connectWs(mobile.bff.url, await auth.signToken({ sub: 'alice', roles: ['customer'] }));
+    const before = mocks.requests();
+    const sub = collect(ws.client, { query: 'subscription($id: ID!) { orderUpdated(orderId: $id) { id customerId } }', variables: { id: 'o-mobile' } });
+    await sub.ended;
+    expect(sub.results).toEqual([]);
+    expect(JSON.stringify(sub.errors)).toContain('PERSISTED_QUERY_NOT_ALLOWED');
+    expect(mocks.requests()).toBe(before);
+    await ws.dispose();
   });
 });

@@ -44,6 +44,11 @@ export interface BffConfig {
   explorer: boolean;
   limits: BffLimits;
   rateLimit: { points: number; windowSeconds: number };
+  /**
+   * shared answers for anonymous queries on public catalog data, dropped by the catalog's events
+   * (packages/bff/src/cache); absent: off
+   */
+  responseCache?: { maxEntries: number; maxBytes: number };
   /** hides parts of the supergraph (mobile: the admin fields) */
   contract?: ContractFilter;
   /** trusted documents (sha256 → text); `enforce` refuses every other document */
@@ -92,6 +97,12 @@ export function bffSettingsSchema(profile: BffProfile) {
     EXPLORER: onOff,
     RATE_LIMIT_POINTS: positiveInt(profile.rateLimit.points),
     RATE_LIMIT_WINDOW_SECONDS: positiveInt(profile.rateLimit.windowSeconds),
+    /** response cache for anonymous public catalog queries, invalidated by catalog events (default off) */
+    RESPONSE_CACHE: onOff,
+    /** most answers the response cache keeps (least recently used dropped first) */
+    RESPONSE_CACHE_MAX_ENTRIES: positiveInt(10_000),
+    /** most megabytes of answers the response cache keeps */
+    RESPONSE_CACHE_MAX_MB: positiveInt(64),
     MAX_DEPTH: positiveInt(profile.limits.maxDepth),
     MAX_ALIASES: positiveInt(profile.limits.maxAliases),
     MAX_DIRECTIVES: positiveInt(profile.limits.maxDirectives),
@@ -185,6 +196,7 @@ export function toBffConfig(
       maxBodyBytes: settings.MAX_BODY_BYTES,
     },
     rateLimit: { points: settings.RATE_LIMIT_POINTS, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS },
+    responseCache: settings.RESPONSE_CACHE ? { maxEntries: settings.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: settings.RESPONSE_CACHE_MAX_MB * 1024 * 1024 } : undefined,
     contract: extra.contract,
     trustedDocuments: extra.trustedDocuments,
     subscriptions: {

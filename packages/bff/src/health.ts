@@ -21,12 +21,20 @@ function isLive(graphqlUrl: string): Promise<boolean> {
 export type SubgraphStates = Record<string, { status: 'up' | 'down'; url: string }>;
 
 /**
- * Readiness detail for each subgraph. A BFF with a subgraph down is still ready: it serves every
- * other field and reports the missing part as errors, so this never fails — it reports.
+ * Readiness of the subgraphs, each `/health/live` probed at once. Meant to be `degradable`: a BFF
+ * with a subgraph down serves every other field and reports the missing part as errors, so it
+ * stays ready (200, "degraded") and says which subgraph is down.
  */
 export function subgraphStatesCheck(subgraphs: { name: string; url: string }[]) {
   return async (): Promise<SubgraphStates> => {
-    const states = await Promise.all(subgraphs.map(async (s) => [s.name, { status: (await isLive(s.url)) ? 'up' : 'down', url: s.url }] as const));
-    return Object.fromEntries(states);
+    const states: SubgraphStates = Object.fromEntries(
+      await Promise.all(subgraphs.map(async (s) => [s.name, { status: (await isLive(s.url)) ? 'up' : 'down', url: s.url }] as const)),
+    );
+    const down = Object.entries(states).filter(([, s]) => s.status === 'down');
+    if (down.length > 0) {
+      const up = Object.keys(states).filter((name) => states[name].status === 'up');
+      throw new Error(`down: ${down.map(([name, s]) => `${name} (${s.url})`).join(', ')}; up: ${up.join(', ') || 'none'}`);
+    }
+    return states;
   };
 }

@@ -7,6 +7,7 @@ import {
   createLogger,
   createMetrics,
   createTracing,
+  degradable,
   operationTelemetryPlugin,
   type Logger,
   type Metrics,
@@ -27,6 +28,8 @@ import { graphqlEndpoint } from './http/graphql-endpoint';
 import { pageSizePlugin } from './limits/page-size';
 import { queryLimitRules } from './limits/query-limits';
 import { createRateLimiter } from './limits/rate-limit';
+import { startCatalogInvalidation } from './cache/catalog-invalidation';
+import { createResponseCache, type ResponseCache } from './cache/response-cache';
 import { createBffMetrics } from './metrics';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { startOrderFeed, type OrderFeed } from './subscriptions/order-feed';
@@ -141,9 +144,14 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
   const bus = deps.bus ?? owned!;
   let server: RunningServer | undefined;
   let feed: OrderFeed | undefined;
+  let invalidation: { stop(): Promise<void> } | undefined;
+  const responseCache: ResponseCache | undefined = config.responseCache
+    ? createResponseCache({ ...config.responseCache, schema: () => schema, maxTokens: config.limits.maxTokens, registry: metrics.registry })
+    : undefined;
   let subscriptions: SubscriptionServer | undefined;
   try {
     feed = await startOrderFeed(bus, { name: config.name, logger });
+    if (responseCache) invalidation = await startCatalogInvalidation(bus, responseCache, { name: config.name, logger });
     server = await startHttpServer({
       port: config.port,
       host: config.host,
@@ -156,11 +164,12 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
           if (!schema) throw new Error('supergraph not loaded');
           return { subgraphs: subgraphs.length };
         },
-        events: () => bus.check(),
-        subgraphs: subgraphStatesCheck(subgraphs),
+        // without the broker only live order updates stop; without a subgraph only its fields
+        events: degradable(() => bus.check()),
+        subgraphs: degradable(subgraphStatesCheck(subgraphs)),
       },
       routes: {
-        '* /graphql': graphqlEndpoint({ apollo, auth, logger, rateLimiter: createRateLimiter(config.rateLimit), safelist, tracing }),
+        '* /graphql': graphqlEndpoint({ apollo, auth, logger, rateLimiter: createRateLimiter(config.rateLimit), safelist, tracing, responseCache }),
         ...(config.explorer ? { 'GET /graphiql': explorerRoute({ title: config.title }) } : {}),
       },
     });
@@ -185,6 +194,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
   } catch (e) {
     await server?.stop();
     await feed?.stop();
+    await invalidation?.stop();
     await owned?.close();
     await apollo.stop();
     if (!deps.tracing) await tracing.shutdown();
@@ -208,6 +218,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
       stopping ??= (async () => {
         await ws.stop();
         await orderFeed.stop();
+        await invalidation?.stop();
         await http.stop();
         await apollo.stop();
         await owned?.close();

@@ -181,11 +181,13 @@ describe('BFF with a subgraph down', () => {
     ]);
   });
 
-  it('/health/ready stays 200 and reports the cart subgraph down', async () => {
+  it('/health/ready stays 200, "degraded", naming the cart subgraph as down', async () => {
     const res = await fetch(`${bff.url}/health/ready`);
-    const body = (await res.json()) as { checks: { subgraphs: { detail: Record<string, { status: string }> } } };
+    const body = (await res.json()) as { status: string; checks: { subgraphs: { status: string; error: string } } };
     expect(res.status).toBe(200);
-    expect(body.checks.subgraphs.detail).toMatchObject({ catalog: { status: 'up' }, cart: { status: 'down' } });
+    expect(body.status).toBe('degraded');
+    expect(body.checks.subgraphs.status).toBe('degraded');
+    expect(body.checks.subgraphs.error).toMatch(/^down: cart \(http:\/\/localhost:\d+\/graphql\); up: catalog, order$/);
   });
 });
 

@@ -2,6 +2,7 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { ErrorCode, requestIds, SpanKind, type ActiveSpan, type Auth, type Logger, type RouteHandler, type Tracing, type Viewer } from '@shop/service-kit';
 import { GraphQLError } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResponseCache } from '../cache/response-cache';
 import type { BffContext } from '../context';
 import type { RateLimiter } from '../limits/rate-limit';
 import type { GraphQLParams, Safelist } from '../trusted-documents/safelist';
@@ -13,6 +14,8 @@ export interface GraphQLEndpointOptions {
   rateLimiter: RateLimiter;
   /** trusted documents gate (mobile); absent: any document goes to the server */
   safelist?: Safelist;
+  /** shared answers for anonymous public catalog queries; absent: off */
+  responseCache?: ResponseCache;
   /**
    * A server span per request, continuing the client's `traceparent` or starting a trace when it
    * sent none; subgraph fetches are its children. Its trace id is on the log lines and in the
@@ -140,6 +143,18 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
       }
     }
 
+    // only anonymous POSTed JSON queries: nobody's private data, and never a CSRF-able simple request
+    const cacheable = options.responseCache && viewer === null && method === 'POST' && isObject(parsedBody);
+    const cached = cacheable ? options.responseCache!.lookup(parsedBody as GraphQLParams, single(req.headers.accept)) : undefined;
+    if (cached?.hit) {
+      for (const [key, value] of cached.hit.headers) res.setHeader(key, value);
+      res.setHeader('x-response-cache', 'hit');
+      res.statusCode = cached.hit.status;
+      res.end(cached.hit.body);
+      return;
+    }
+    if (cached) res.setHeader('x-response-cache', 'miss');
+
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -158,6 +173,7 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      cached?.store({ status: res.statusCode, headers: [...response.headers], body: response.body.string });
       res.end(response.body.string);
       return;
     }

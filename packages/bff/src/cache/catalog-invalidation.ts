@@ -1,0 +1,79 @@
+import { ProductCreated, ProductPriceChanged, ProductStockChanged, type EventBus } from '@shop/events';
+import type { Logger } from '@shop/service-kit';
+import type { ResponseCache } from './response-cache';
+
+/** The catalog's announcements of a change to public catalog data. */
+export const CATALOG_CHANGE_EVENTS = [ProductCreated, ProductPriceChanged, ProductStockChanged];
+
+export interface CatalogInvalidationOptions {
+  name: string;
+  logger: Logger;
+  /** how often the broker's health is checked (the cache is off while it is down) */
+  checkIntervalMs?: number;
+  /** how long after the broker is back the cache stays off (its queue re-attaching) */
+  recoveryGraceMs?: number;
+}
+
+/**
+ * Keeps the response cache no staler than event delivery: this BFF instance's own exclusive,
+ * auto-deleted queue receives every catalog change (each instance sees every event) and drops the
+ * entries it touches (a new product: everything; a price or stock change: every list and that
+ * product's own entries). Events may be missed while the broker is unreachable (the exclusive
+ * queue goes with the connection), so then the cache is off, and it comes back empty a grace
+ * period after the broker does. Returns `stop()`.
+ */
+export async function startCatalogInvalidation(bus: EventBus, cache: ResponseCache, options: CatalogInvalidationOptions): Promise<{ stop(): Promise<void> }> {
+  const { name, logger } = options;
+  const types = new Set<string>(CATALOG_CHANGE_EVENTS.map((c) => c.type));
+  const consumer = await bus.consume(
+    // dropping entries cannot fail, and a redelivery only drops them again
+    { queue: `${name}.response-cache`, routingKeys: CATALOG_CHANGE_EVENTS.map((c) => c.routingKey), exclusive: true, prefetch: 500, maxAttempts: 1 },
+    async (envelope) => {
+      if (!types.has(envelope.type)) return;
+      if (envelope.type === ProductCreated.type) cache.clear();
+      else cache.invalidateProduct(envelope.subject);
+    },
+  );
+  // anything stored before the queue existed may have missed an event
+  cache.clear();
+
+  let stopped = false;
+  let downSince: number | undefined;
+  let upSince: number | undefined;
+  const watch = async () => {
+    try {
+      await bus.check();
+      if (downSince !== undefined) {
+        upSince ??= Date.now();
+        if (Date.now() - upSince >= (options.recoveryGraceMs ?? 2_000)) {
+          logger.info({ offMs: Date.now() - downSince }, 'event broker back: response cache on again (empty)');
+          downSince = upSince = undefined;
+          cache.setActive(true);
+        }
+      }
+    } catch (err) {
+      upSince = undefined;
+      if (downSince === undefined) {
+        downSince = Date.now();
+        cache.setActive(false);
+        logger.warn({ err }, 'event broker unreachable: response cache off until it is back');
+      }
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => void watch().finally(schedule), options.checkIntervalMs ?? 1_000);
+    timer.unref();
+  };
+  schedule();
+
+  logger.info({ routingKeys: CATALOG_CHANGE_EVENTS.map((c) => c.routingKey) }, 'response cache invalidated by catalog events');
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await consumer.stop();
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import { buildSchema, parse } from 'graphql';
+import { Registry } from 'prom-client';
+import { loadBffSettings, toBffConfig, type BffProfile } from '../config';
+import { planCaching, PUBLIC_CATALOG } from './cacheable-operation';
+import { createResponseCache, type CachedResponse } from './response-cache';
+
+const schema = buildSchema(`
+  type Query {
+    products(first: Int, sort: String): ProductConnection!
+    product(id: ID!): Product
+    brands: [Brand!]!
+    cart: Cart
+    myOrders: [Order!]!
+  }
+  type Mutation { addToCart(productId: ID!): Cart }
+  type ProductConnection { totalCount: Int! edges: [ProductEdge!]! }
+  type ProductEdge { node: Product! }
+  type Product { id: ID! name: String! price: Money! brand: Brand! }
+  type Brand { id: ID! name: String! }
+  type Money { amount: String! currencyCode: String! }
+  type Cart { id: ID! lines: [CartLine!]! subtotal: Money! }
+  type CartLine { product: Product! quantity: Int! }
+  type Order { id: ID! }
+`);
+
+const plan = (query: string, operationName?: string) => planCaching(schema, parse(query), operationName, PUBLIC_CATALOG);
+
+describe('which operations the response cache may share', () => {
+  it('a products page, a product by id and the facets → cacheable', () => {
+    expect(plan('query Products($first: Int) { products(first: $first) { totalCount edges { node { id name price { amount } brand { name } } } } }')).toEqual({ cacheable: true, idSources: null });
+    expect(plan('query Product($id: ID!) { product(id: $id) { ...P } } fragment P on Product { id name __typename }')).toEqual({ cacheable: true, idSources: [{ variable: 'id' }] });
+    expect(plan('{ product(id: "X") { name } brands { name } }')).toEqual({ cacheable: true, idSources: null });
+  });
+
+  it('private or foreign data, mutations, introspection, @defer → not cacheable', () => {
+    expect(plan('{ cart { id } }')).toMatchObject({ cacheable: false, reason: 'Query.cart is not public catalog data' });
+    expect(plan('{ products { totalCount } myOrders { id } }')).toMatchObject({ cacheable: false });
+    expect(plan('mutation { addToCart(productId: "p") { id } }')).toMatchObject({ cacheable: false, reason: 'mutation' });
+    expect(plan('{ __schema { types { name } } }')).toMatchObject({ cacheable: false, reason: 'introspection' });
+    expect(plan('{ product(id: "p") { __type: name } products { edges { node { ... @defer { name } } } } }')).toMatchObject({ cacheable: false, reason: '@defer' });
+  });
+
+  it('several operations need operationName; the one named is the one judged', () => {
+    const two = 'query A { products { totalCount } } query B { cart { id } }';
+    expect(plan(two)).toMatchObject({ cacheable: false, reason: 'no single operation' });
+    expect(plan(two, 'A')).toMatchObject({ cacheable: true });
+    expect(plan(two, 'B')).toMatchObject({ cacheable: false });
+  });
+
+  it('unknown fields are not cacheable (validation reports them)', () => {
+    expect(plan('{ products { nope } }')).toMatchObject({ cacheable: false, reason: 'unknown field nope' });
+  });
+});
+
+const answer = (body: unknown): CachedResponse => ({ status: 200, headers: [['content-type', 'application/json; charset=utf-8']], body: JSON.stringify(body) });
+const PAGE = 'query Products($first: Int) { products(first: $first) { totalCount } }';
+const DETAIL = 'query Product($id: ID!) { product(id: $id) { name } }';
+
+function cacheWith(options: Partial<{ maxEntries: number; maxBytes: number }> = {}) {
+  const registry = new Registry();
+  const cache = createResponseCache({ maxEntries: 100, maxBytes: 1_000_000, schema: () => schema, registry, ...options });
+  const metric = async (name: string) => (await registry.getSingleMetricAsString(name)).split('\n').filter((l) => !l.startsWith('#'));
+  return { cache, metric };
+}
+
+const fill = (cache: ReturnType<typeof createResponseCache>, query: string, variables: Record<string, unknown>, body: unknown) => {
+  const lookup = cache.lookup({ query, variables }, 'application/json');
+  expect(lookup?.hit).toBeUndefined();
+  lookup!.store(answer(body));
+};
+
+describe('response cache', () => {
+  it('miss, then hit with the same body; other variables or media type are other entries', async () => {
+    const { cache, metric } = cacheWith();
+    fill(cache, PAGE, { first: 5 }, { data: { products: { totalCount: 5 } } });
+    expect(cache.lookup({ query: PAGE, variables: { first: 5 } }, 'application/json')?.hit?.body).toBe('{"data":{"products":{"totalCount":5}}}');
+    expect(cache.lookup({ query: PAGE, variables: { first: 6 } }, 'application/json')?.hit).toBeUndefined();
+    expect(cache.lookup({ query: PAGE, variables: { first: 5 } }, 'application/graphql-response+json')?.hit).toBeUndefined();
+    expect(await metric('bff_response_cache_lookups_total')).toEqual(
+      expect.arrayContaining(['bff_response_cache_lookups_total{result="hit"} 1', 'bff_response_cache_lookups_total{result="miss"} 3']),
+    );
+  });
+
+  it('variables in another key order are the same entry', () => {
+    const { cache } = cacheWith();
+    fill(cache, 'query($first: Int, $sort: String) { products(first: $first, sort: $sort) { totalCount } }', { first: 1, sort: 'NAME' }, { data: {} });
+    expect(cache.lookup({ query: 'query($first: Int, $sort: String) { products(first: $first, sort: $sort) { totalCount } }', variables: { sort: 'NAME', first: 1 } }, 'application/json')?.hit).toBeDefined();
+  });
+
+  it('answers with errors, or not 200, are never stored', () => {
+    const { cache } = cacheWith();
+    cache.lookup({ query: PAGE, variables: {} }, undefined)!.store(answer({ data: null, errors: [{ message: 'boom' }] }));
+    cache.lookup({ query: PAGE, variables: {} }, undefined)!.store({ ...answer({ data: {} }), status: 400 });
+    expect(cache.size()).toBe(0);
+  });
+
+  it('private data, mutations and malformed params bypass the cache', async () => {
+    const { cache, metric } = cacheWith();
+    expect(cache.lookup({ query: '{ cart { id } }' }, undefined)).toBeUndefined();
+    expect(cache.lookup({ query: 'mutation { addToCart(productId: "p") { id } }' }, undefined)).toBeUndefined();
+    expect(cache.lookup({ query: 42 }, undefined)).toBeUndefined();
+    expect(cache.lookup({ query: PAGE, variables: [1] }, undefined)).toBeUndefined();
+    expect(await metric('bff_response_cache_lookups_total')).toEqual(['bff_response_cache_lookups_total{result="bypass"} 4']);
+  });
+
+  it("a product's change drops every list and that product's page, keeps other products' pages", () => {
+    const { cache } = cacheWith();
+    fill(cache, PAGE, { first: 5 }, { data: { products: { totalCount: 5 } } });
+    fill(cache, DETAIL, { id: 'A' }, { data: { product: { name: 'a' } } });
+    fill(cache, DETAIL, { id: 'B' }, { data: { product: { name: 'b' } } });
+    cache.invalidateProduct('a');
+    expect(cache.lookup({ query: PAGE, variables: { first: 5 } }, 'application/json')?.hit).toBeUndefined();
+    expect(cache.lookup({ query: DETAIL, variables: { id: 'A' } }, 'application/json')?.hit).toBeUndefined();
+    expect(cache.lookup({ query: DETAIL, variables: { id: 'B' } }, 'application/json')?.hit?.body).toContain('"b"');
+    cache.clear();
+    expect(cache.size()).toBe(0);
+  });
+
+  it('an answer computed while a change arrived is not stored (it may show the old value)', () => {
+    const { cache } = cacheWith();
+    const lookup = cache.lookup({ query: PAGE, variables: {} }, undefined)!;
+    cache.invalidateProduct('somewhere');
+    lookup.store(answer({ data: { products: { totalCount: 1 } } }));
+    expect(cache.size()).toBe(0);
+  });
+
+  it('bounded: the least recently used entry goes first, by count and by bytes', () => {
+    const { cache } = cacheWith({ maxEntries: 2 });
+    fill(cache, DETAIL, { id: '1' }, { data: 1 });
+    fill(cache, DETAIL, { id: '2' }, { data: 2 });
+    expect(cache.lookup({ query: DETAIL, variables: { id: '1' } }, 'application/json')?.hit).toBeDefined(); // 1 is now the most recent
+    fill(cache, DETAIL, { id: '3' }, { data: 3 });
+    expect(cache.size()).toBe(2);
+    expect(cache.lookup({ query: DETAIL, variables: { id: '2' } }, 'application/json')?.hit).toBeUndefined();
+    expect(cache.lookup({ query: DETAIL, variables: { id: '1' } }, 'application/json')?.hit).toBeDefined();
+
+    const small = cacheWith({ maxBytes: 100 }).cache;
+    fill(small, DETAIL, { id: '1' }, { data: 'x'.repeat(40) });
+    fill(small, DETAIL, { id: '2' }, { data: 'y'.repeat(40) });
+    expect(small.size()).toBe(1);
+    expect(small.bytes()).toBeLessThanOrEqual(100);
+    small.lookup({ query: DETAIL, variables: { id: '3' } }, 'application/json')!.store(answer({ data: 'z'.repeat(200) }));
+    expect(small.lookup({ query: DETAIL, variables: { id: '3' } }, 'application/json')?.hit).toBeUndefined();
+  });
+
+  it('switched off (broker down): everything dropped, every request bypasses, nothing stored', () => {
+    const { cache } = cacheWith();
+    fill(cache, PAGE, {}, { data: {} });
+    const pending = cache.lookup({ query: DETAIL, variables: { id: '1' } }, undefined)!;
+    cache.setActive(false);
+    expect(cache.size()).toBe(0);
+    expect(cache.lookup({ query: PAGE, variables: {} }, undefined)).toBeUndefined();
+    pending.store(answer({ data: {} }));
+    cache.setActive(true);
+    expect(cache.size()).toBe(0);
+  });
+});
+
+describe('response cache configuration', () => {
+  const profile: BffProfile = {
+    prefix: 'T_BFF',
+    port: 4900,
+    subgraphTimeoutMs: 1_000,
+    limits: { maxDepth: 5, maxAliases: 5, maxDirectives: 5, maxCost: 100, maxTokens: 100, maxFirst: 10, maxBodyBytes: 1_000 },
+    rateLimit: { points: 10, windowSeconds: 1 },
+    subscriptions: { maxPerConnection: 2, maxPerInstance: 4 },
+  };
+  const configFrom = (env: Record<string, string>) => toBffConfig(loadBffSettings(profile, env), { name: 't', title: 'T', supergraphSdl: '' });
+
+  it('off by default; on with <PREFIX>_RESPONSE_CACHE=on, bounds from the environment', () => {
+    expect(configFrom({}).responseCache).toBeUndefined();
+    expect(configFrom({ T_BFF_RESPONSE_CACHE: 'off' }).responseCache).toBeUndefined();
+    expect(configFrom({ T_BFF_RESPONSE_CACHE: 'on', T_BFF_RESPONSE_CACHE_MAX_ENTRIES: '50', T_BFF_RESPONSE_CACHE_MAX_MB: '2' }).responseCache).toEqual({ maxEntries: 50, maxBytes: 2 * 1024 * 1024 });
+  });
+
+  it('a bad value is named by its variable', () => {
+    expect(() => configFrom({ T_BFF_RESPONSE_CACHE: 'sometimes', T_BFF_RESPONSE_CACHE_MAX_ENTRIES: '0' })).toThrow(/T_BFF_RESPONSE_CACHE: must be on or off[\s\S]*T_BFF_RESPONSE_CACHE_MAX_ENTRIES/);
+  });
+});

@@ -1,0 +1,203 @@
+import type { GraphQLSchema } from 'graphql';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { createPlanner, productIdsOf, PUBLIC_CATALOG, type CachePolicy } from './cacheable-operation';
+
+/** A stored answer: what Apollo sent the first caller, replayed byte for byte. */
+export interface CachedResponse {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+export interface ResponseCacheOptions {
+  /** most entries kept; the least recently used goes first */
+  maxEntries: number;
+  /** most bytes of stored bodies kept (bounds memory whatever the page sizes) */
+  maxBytes: number;
+  /** the API schema being served (undefined until the supergraph is loaded) */
+  schema: () => GraphQLSchema | undefined;
+  policy?: CachePolicy;
+  /** parse limit for documents the cache looks at (the BFF's own token limit) */
+  maxTokens?: number;
+  registry?: Registry;
+}
+
+/** A request the cache may answer; `store` keeps its answer unless the catalog changed meanwhile. */
+export interface CacheLookup {
+  hit?: CachedResponse;
+  /** stores the answer for the next callers (only a 200 without GraphQL errors is kept) */
+  store(response: CachedResponse): void;
+}
+
+export interface ResponseCache {
+  /**
+   * The entry for an anonymous POSTed query, or undefined when the request is not cacheable (not
+   * public catalog data, a mutation, introspection, …).
+   */
+  lookup(params: { query?: unknown; operationName?: unknown; variables?: unknown }, accept: string | undefined): CacheLookup | undefined;
+  /** drops what shows this product, and every list (a change can move a product into or out of any page) */
+  invalidateProduct(productId: string): void;
+  /** drops everything */
+  clear(): void;
+  /**
+   * Off: every request bypasses the cache and nothing is stored (while invalidation events may be
+   * missed, e.g. the broker is down); switching either way drops everything.
+   */
+  setActive(active: boolean): void;
+  active(): boolean;
+  size(): number;
+  bytes(): number;
+}
+
+interface Entry extends CachedResponse {
+  key: string;
+  /** the products it shows by id; null: a list */
+  productIds: string[] | null;
+}
+
+/** JSON with object keys in order, so `{a,b}` and `{b,a}` are one entry. */
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  return `{${Object.keys(record)
+    .sort()
+    .filter((k) => record[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`)
+    .join(',')}}`;
+}
+
+const hasErrors = (body: string): boolean => {
+  try {
+    const parsed = JSON.parse(body) as { errors?: unknown[] };
+    return parsed.errors !== undefined;
+  } catch {
+    return true;
+  }
+};
+
+/**
+ * Shared answers for anonymous queries on public catalog data, keyed by document, operation
+ * name, variables and the negotiated media type; bounded (LRU by entries and bytes); dropped by
+ * `invalidateProduct`/`clear` when the catalog announces a change. An answer computed while a
+ * change arrived is not stored (it may show the old value), so no entry outlives the event that
+ * made it stale.
+ */
+export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
+  const plan = createPlanner(options.schema, options.policy ?? PUBLIC_CATALOG, { maxTokens: options.maxTokens });
+  const entries = new Map<string, Entry>();
+  /** entries showing one product by id (the rest are lists) */
+  const byProduct = new Map<string, Set<string>>();
+  const lists = new Set<string>();
+  let bytes = 0;
+  /** bumped by every invalidation; an answer begun under an older generation is not stored */
+  let generation = 0;
+  let active = true;
+
+  const registers = options.registry ? [options.registry] : [];
+  const lookups = new Counter({ name: 'bff_response_cache_lookups_total', help: 'Response cache lookups by result (hit, miss, bypass: not cacheable)', labelNames: ['result'], registers });
+  const invalidations = new Counter({ name: 'bff_response_cache_invalidations_total', help: 'Entries dropped by catalog events', registers });
+  const evictions = new Counter({ name: 'bff_response_cache_evictions_total', help: 'Entries dropped to stay within the size bounds', registers });
+  new Gauge({ name: 'bff_response_cache_entries', help: 'Entries held', registers, collect() { this.set(entries.size); } });
+  new Gauge({ name: 'bff_response_cache_bytes', help: 'Bytes of bodies held', registers, collect() { this.set(bytes); } });
+
+  const remove = (entry: Entry) => {
+    entries.delete(entry.key);
+    bytes -= entry.body.length;
+    if (entry.productIds === null) lists.delete(entry.key);
+    else {
+      for (const id of entry.productIds) {
+        const keys = byProduct.get(id);
+        keys?.delete(entry.key);
+        if (keys?.size === 0) byProduct.delete(id);
+      }
+    }
+  };
+
+  const add = (entry: Entry) => {
+    const old = entries.get(entry.key);
+    if (old) remove(old);
+    entries.set(entry.key, entry);
+    bytes += entry.body.length;
+    if (entry.productIds === null) lists.add(entry.key);
+    else for (const id of entry.productIds) byProduct.set(id, (byProduct.get(id) ?? new Set()).add(entry.key));
+    // Map iteration is insertion order: the first entry is the least recently used
+    while (entries.size > options.maxEntries || bytes > options.maxBytes) {
+      const oldest = entries.values().next().value;
+      if (!oldest) break;
+      remove(oldest);
+      evictions.inc();
+    }
+  };
+
+  const drop = (keys: Iterable<string>) => {
+    let dropped = 0;
+    for (const key of [...keys]) {
+      const entry = entries.get(key);
+      if (entry) {
+        remove(entry);
+        dropped += 1;
+      }
+    }
+    if (dropped > 0) invalidations.inc(dropped);
+  };
+
+  return {
+    lookup(params, accept) {
+      if (!active) {
+        lookups.inc({ result: 'bypass' });
+        return undefined;
+      }
+      if (typeof params.query !== 'string' || (params.operationName !== undefined && params.operationName !== null && typeof params.operationName !== 'string')) {
+        lookups.inc({ result: 'bypass' });
+        return undefined;
+      }
+      if (params.variables !== undefined && params.variables !== null && (typeof params.variables !== 'object' || Array.isArray(params.variables))) {
+        lookups.inc({ result: 'bypass' });
+        return undefined;
+      }
+      const operationName = (params.operationName as string | null | undefined) ?? undefined;
+      const decision = plan(params.query, operationName);
+      if (!decision.cacheable) {
+        lookups.inc({ result: 'bypass' });
+        return undefined;
+      }
+      const variables = (params.variables ?? {}) as Record<string, unknown>;
+      const key = `${accept ?? ''}\u0000${operationName ?? ''}\u0000${canonicalJson(variables)}\u0000${params.query}`;
+      const found = entries.get(key);
+      if (found) {
+        // most recently used goes last
+        entries.delete(key);
+        entries.set(key, found);
+        lookups.inc({ result: 'hit' });
+        return { hit: found, store: () => undefined };
+      }
+      lookups.inc({ result: 'miss' });
+      const startedAt = generation;
+      return {
+        store(response) {
+          if (!active || generation !== startedAt || response.status !== 200 || hasErrors(response.body)) return;
+          if (response.body.length > options.maxBytes) return;
+          add({ ...response, key, productIds: productIdsOf(decision, variables) });
+        },
+      };
+    },
+    invalidateProduct(productId) {
+      generation += 1;
+      drop([...lists, ...(byProduct.get(productId.toLowerCase()) ?? [])]);
+    },
+    clear() {
+      generation += 1;
+      drop(entries.keys());
+    },
+    setActive(on) {
+      if (on === active) return;
+      active = on;
+      generation += 1;
+      drop(entries.keys());
+    },
+    active: () => active,
+    size: () => entries.size,
+    bytes: () => bytes,
+  };
+}
