@@ -13,6 +13,7 @@ const CLIENT_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  'SUBSCRIBER_TOO_SLOW',
 ]);
 
 const codeOf = (e: { extensions?: Record<string, unknown> }) => String(e.extensions?.code ?? ErrorCode.InternalServerError);
