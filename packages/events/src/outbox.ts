@@ -76,12 +76,12 @@ interface OutboxRow {
 
 /**
  * Publishes the outbox: woken by NOTIFY on commit, with a short poll as a safety net. Each batch is
- * claimed with `FOR UPDATE SKIP LOCKED` inside a transaction, published with confirms, and
- * stamped before commit, so several relays on one outbox never publish the same row twice. When
- * the broker is down the batch rolls back (rows stay pending, their attempt count and last error
- * are recorded) and the relay backs off and tries again: nothing is lost, and rows go out once it
- * returns. A crash between the broker's confirm and the commit publishes a row again later:
- * delivery is at least once, which consumers absorb with the inbox.
+ * claimed and stamped in one statement (`FOR UPDATE SKIP LOCKED`) inside a transaction that
+ * commits only once the broker confirmed it, so several relays on one outbox never publish the
+ * same row twice. When the broker is down the rows that failed are un-stamped (they stay pending,
+ * with their attempt count and last error) and the relay backs off and tries again: nothing is
+ * lost, and rows go out once it returns. A crash between the broker's confirm and the commit
+ * publishes a row again later: delivery is at least once, which consumers absorb with the inbox.
  */
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { prisma, bus, service } = options;
