@@ -1,11 +1,12 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { Metrics } from './metrics';
+import type { RequestContext } from './request-context';
 
 /**
  * Times each GraphQL operation by name, type and outcome (`ok`, or `error` when the response
- * carries errors) in `graphql_operation_duration_seconds`, and names the request's active span
- * after the operation. Operation names are chosen by clients, so at most `maxNames` distinct names
+ * carries errors) in `graphql_operation_duration_seconds`, and names the request's span (the
+ * context's `span`) after the operation. Operation names are chosen by clients, so at most `maxNames` distinct names
  * are kept as labels; later ones count as `other`.
  */
 export function operationTelemetryPlugin<Ctx extends BaseContext>(metrics: Metrics, maxNames = 200): ApolloServerPlugin<Ctx> {
@@ -18,10 +19,10 @@ export function operationTelemetryPlugin<Ctx extends BaseContext>(metrics: Metri
     return name;
   };
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
       const stop = metrics.graphqlOperations.startTimer();
       // the span of the HTTP request this operation arrived on (startSubgraph, the BFF endpoint)
-      const span = trace.getActiveSpan();
+      const span = (contextValue as Partial<RequestContext> | undefined)?.span;
       return {
         async didResolveOperation({ operation, operationName }) {
           if (!span || !operation) return;

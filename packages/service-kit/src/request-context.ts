@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Auth, Viewer } from './auth';
@@ -14,6 +15,8 @@ export interface RequestContext {
    * trace id as the caller's), else the incoming header, if any
    */
   traceparent?: string;
+  /** the request's span, when tracing made one (named after the operation once it is known) */
+  span?: Span;
   logger: Logger;
 }
 
@@ -46,7 +49,7 @@ export async function createRequestContext(
   headers: IncomingHttpHeaders,
   auth: Auth,
   logger: Logger,
-  span?: { traceparent: string; traceId: string },
+  span?: { span: Span; traceparent: string; traceId: string },
 ): Promise<RequestContext> {
   const ids = requestIds(headers);
   const viewer = await auth.viewerFromHeader(header(headers, 'authorization'));
@@ -54,6 +57,7 @@ export async function createRequestContext(
   return {
     ...ids,
     traceparent,
+    ...(span ? { span: span.span } : {}),
     viewer,
     logger: logger.child({ requestId: ids.requestId, correlationId: ids.correlationId, ...(span ? { traceId: span.traceId } : {}) }),
   };

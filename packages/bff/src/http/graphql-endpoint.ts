@@ -162,6 +162,7 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
     const context: BffContext = {
       ...ids,
       traceparent: span?.traceparent ?? ids.traceparent,
+      ...(span ? { span: span.span } : {}),
       viewer,
       clientKey,
       logger: options.logger.child({ requestId: ids.requestId, correlationId: ids.correlationId, ...(span ? { traceId: span.traceId } : {}) }),
