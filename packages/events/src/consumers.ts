@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { ConsumeOptions, EventBus } from './bus';
 import type { EventContract, EventData } from './contract';
 import { createEnvelope, type Envelope, type EnvelopeMeta, type EnvelopeOf } from './envelope';
-import { advanceVersion, recordAllInInbox, recordInInbox } from './inbox';
+import { advanceVersion, pruneInbox, recordAllInInbox, recordInInbox } from './inbox';
 import { eventMetricsFor } from './metrics';
 import { appendToOutbox } from './outbox';
 import type { SqlTx, TransactionRunner } from './sql';
@@ -64,6 +64,11 @@ export interface StartConsumersOptions<Tx extends SqlTx> {
   batchSize?: number;
   /** Transactions running at once (keep it below the connection pool size). Default 4. */
   parallelTransactions?: number;
+  /**
+   * How long inbox rows are kept; older ones are pruned every hour. Default 7 days: far above the
+   * longest a message spends in retries, so only a replay of a week-old dead letter could apply twice.
+   */
+  inboxRetentionMs?: number;
   /** The service's metrics registry: processed / duplicate / retried / dead-lettered counts by queue and type. */
   metrics?: Registry;
   /**
@@ -160,7 +165,20 @@ export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOp
     },
   );
   logger.info({ queue: service, events: [...byType.keys()] }, 'consuming events');
-  return { stop: () => consumer.stop() };
+  const retentionMs = options.inboxRetentionMs ?? 7 * 24 * 60 * 60 * 1000;
+  const prune = () =>
+    void Promise.resolve(options.prisma.$transaction((tx) => pruneInbox(tx, retentionMs)))
+      .then((pruned) => pruned > 0 && logger.info({ pruned }, 'inbox rows pruned'))
+      .catch((err) => logger.warn({ err }, 'inbox pruning failed'));
+  const firstPrune = setTimeout(prune, 60_000).unref();
+  const pruning = setInterval(prune, 60 * 60 * 1000).unref();
+  return {
+    async stop() {
+      clearTimeout(firstPrune);
+      clearInterval(pruning);
+      await consumer.stop();
+    },
+  };
 }
 
 interface Delivery<Tx> {

@@ -7,6 +7,7 @@ import {
   createInMemoryBus,
   handleOnce,
   on,
+  pruneInbox,
   pruneOutbox,
   ProductPriceChanged,
   startConsumers,
@@ -238,6 +239,17 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       const event = priceChanged('p-retry', '1.00');
       await expect(handleOnce(sql, 'cart', event, async () => Promise.reject(new Error('deadlock')))).rejects.toThrow('deadlock');
       expect(await handleOnce(sql, 'cart', event, async () => undefined)).toBe(true);
+    });
+
+    test('inbox rows older than the retention are pruned, newer ones kept', async () => {
+      const { sql } = await open();
+      const old = priceChanged('p-old', '1.00');
+      const recent = priceChanged('p-recent', '1.00');
+      await handleOnce(sql, 'cart', old, async () => undefined);
+      await handleOnce(sql, 'cart', recent, async () => undefined);
+      await sql.$executeRawUnsafe(`UPDATE inbox SET handled_at = now() - interval '8 days' WHERE event_id = $1::uuid`, old.id);
+      expect(await pruneInbox(sql, 7 * 24 * 60 * 60 * 1000)).toBe(1);
+      expect(await handleOnce(sql, 'cart', recent, async () => undefined)).toBe(false);
     });
 
     test('an older sequence after a newer one → ignored; versions are per consumer and subject', async () => {
