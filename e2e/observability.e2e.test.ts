@@ -3,10 +3,14 @@
  * client's trace id reaches every event of the saga (envelope and AMQP headers) and the consuming
  * services' log lines — and /metrics on all six services exposes what an operator watches, moving
  * with the checkout: GraphQL operations, subgraph fetches, outbox relay, consumers, subscriptions.
+ * With OTEL_EXPORTER_OTLP_ENDPOINT set, the spans of that one trace reach the collector from every
+ * service, linked parent to child across HTTP and the broker.
  */
 import { metricValue, parseMetrics, postGraphQL, TEST_AMQP_URL, uniqueRunId, waitFor, type MetricSample } from '@shop/service-kit/testing';
 import { createClient, type Client } from 'graphql-ws';
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Connection, type Consumer } from 'rabbitmq-client';
@@ -43,8 +47,40 @@ const logStream = new Writable({
 
 const traceIdOf = (traceparent: unknown) => (typeof traceparent === 'string' ? /^00-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/.exec(traceparent)?.[1] : undefined);
 
+interface ExportedSpan {
+  service: string;
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  kind: number;
+}
+
 let t: TestStack;
 let tap: { connection: Connection; consumer: Consumer; messages: Tapped[] };
+let collector: { url: string; spans: ExportedSpan[]; close(): Promise<void> };
+
+/** A stand-in OTLP/HTTP collector: keeps every span POSTed to /v1/traces (JSON encoding). */
+async function startCollector(): Promise<typeof collector> {
+  const spans: ExportedSpan[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') {
+        type Body = { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: Omit<ExportedSpan, 'service'>[] }[] }[] };
+        for (const r of (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body).resourceSpans) {
+          const service = r.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
+          for (const scope of r.scopeSpans) for (const span of scope.spans) spans.push({ ...span, service });
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
 const sockets: Client[] = [];
 
 /** Every message on the run's exchange, as a tracing tool on the broker would see it. */
@@ -83,7 +119,11 @@ async function scrapeAll(): Promise<Record<Service, MetricSample[]>> {
 }
 
 beforeAll(async () => {
+  collector = await startCollector();
+  // spans leave in batches; a short delay keeps the test quick (read by the SDK from process.env)
+  process.env.OTEL_BSP_SCHEDULE_DELAY = '100';
   t = await startTestStack({
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url },
     // the catalog at debug level: its per-event "event handled" line is what this test reads
     logger: (service) => pino({ level: service === 'catalog' ? 'debug' : 'info', base: { service } }, logStream),
   });
@@ -94,6 +134,7 @@ afterAll(async () => {
   await tap?.consumer.close();
   await tap?.connection.close();
   await t?.stop();
+  await collector?.close();
 });
 
 describe('one checkout, observed', () => {
@@ -170,6 +211,32 @@ describe('one checkout, observed', () => {
     }
     // each hop is a span of its own: the events are not all children of one span
     expect(new Set(saga.map((m) => m.envelope.traceparent)).size).toBeGreaterThan(2);
+  });
+
+  it('OTLP: the trace reaches the collector from all five services, one span tree across HTTP and the broker', async () => {
+    const byName = (service: string, name: string) => collector.spans.find((s) => s.traceId === CLIENT_TRACE && s.service === service && s.name === name);
+    const spans = await waitFor(
+      () => {
+        const found = {
+          bff: byName('web-bff', 'mutation Checkout'),
+          fetch: byName('web-bff', 'cart subgraph'),
+          cart: collector.spans.find((s) => s.traceId === CLIENT_TRACE && s.service === 'cart' && s.name.startsWith('mutation Checkout')),
+          order: byName('order', 'CartCheckedOut process'),
+          catalog: byName('catalog', 'OrderPlaced process'),
+          discount: byName('discount', 'OrderPlaced process'),
+          confirm: byName('order', 'CouponRedeemed process'),
+        };
+        return Object.values(found).every(Boolean) && (found as Record<keyof typeof found, ExportedSpan>);
+      },
+      { timeoutMs: 15_000, what: 'the checkout spans at the collector' },
+    );
+    expect(spans.bff.parentSpanId).toBe('00f067aa0ba902b7');
+    expect(spans.fetch.parentSpanId).toBe(spans.bff.spanId);
+    expect(spans.cart.parentSpanId).toBe(spans.fetch.spanId);
+    expect(spans.order.parentSpanId).toBe(spans.cart.spanId);
+    expect(spans.catalog.parentSpanId).toBe(spans.order.spanId);
+    expect(spans.discount.parentSpanId).toBe(spans.order.spanId);
+    expect(spans.confirm.parentSpanId).toBe(spans.discount.spanId);
   });
 
   it('the catalog logs handling OrderPlaced with the trace id and correlation id', () => {
