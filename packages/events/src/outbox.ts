@@ -4,6 +4,7 @@ import { describeError, type EventBus } from './bus';
 import { contractByType } from './contracts';
 import { parseEnvelope, type Envelope } from './envelope';
 import { eventMetricsFor, type EventMetrics } from './metrics';
+import { onOutboxAppended, signalOutboxAppended } from './outbox-signal';
 import type { SqlClient, SqlTx } from './sql';
 
 /**
@@ -28,7 +29,13 @@ export async function appendToOutbox(tx: SqlTx, envelopes: readonly Envelope[]):
     return `($${i * 3 + 1}::uuid, $${i * 3 + 2}, $${i * 3 + 3}::jsonb)`;
   });
   await tx.$executeRawUnsafe(`INSERT INTO outbox (id, routing_key, envelope) VALUES ${rows.join(', ')}`, ...values);
+  signalOutboxAppended();
 }
+
+/** After an append in this process, relays poll this often… */
+const EAGER_POLL_MS = 5;
+/** …for this long: enough for the appending transaction to commit. */
+const EAGER_PHASE_MS = 250;
 
 /** Where the relay hears that rows were appended: `Database.listen` of `@shop/service-kit`. */
 export interface NotificationSource {
@@ -38,14 +45,17 @@ export interface NotificationSource {
 export interface OutboxRelayOptions {
   /** The service's Prisma client (or anything with `$transaction` and raw queries). */
   prisma: SqlClient;
-  /** LISTEN source (the service's `Database`); without it the relay only polls. */
+  /**
+   * LISTEN source (the service's `Database`): a `NOTIFY outbox` from anywhere wakes the relay.
+   * Appends in this process wake it directly; the poll covers appends by other processes.
+   */
   database?: NotificationSource;
   bus: EventBus;
   logger?: Logger;
   service: string;
   /** Rows claimed and published per transaction. Default 500. */
   batchSize?: number;
-  /** Poll interval when LISTEN works (a safety net) and when it does not. Default 500 / 250 ms. */
+  /** Poll interval when idle: how soon rows appended by another process are seen. Default 250 ms. */
   pollIntervalMs?: number;
   /** Time a publish may take before the batch is given up and retried. Default 10 s. */
   publishTimeoutMs?: number;
@@ -75,7 +85,7 @@ interface OutboxRow {
 }
 
 /**
- * Publishes the outbox: woken by NOTIFY on commit, with a short poll as a safety net. Each batch is
+ * Publishes the outbox: woken at once by appends in this process (and by any `NOTIFY outbox`), with a short poll for the rest. Each batch is
  * claimed and stamped in one statement (`FOR UPDATE SKIP LOCKED`) inside a transaction that
  * commits only once the broker confirmed it, so several relays on one outbox never publish the
  * same row twice. When the broker is down the rows that failed are un-stamped (they stay pending,
@@ -90,7 +100,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
   const retentionMs = options.retentionMs ?? 24 * 60 * 60 * 1000;
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
-  let pollIntervalMs = options.pollIntervalMs ?? (options.database ? 500 : 250);
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  let eagerUntil = 0;
   const metrics = options.metrics ? eventMetricsFor(options.metrics) : undefined;
 
   let stopped = false;
@@ -163,8 +174,14 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   function backoffMs(): number {
-    return failures === 0 ? pollIntervalMs : Math.min(250 * 2 ** (failures - 1), maxBackoffMs);
+    if (failures > 0) return Math.min(250 * 2 ** (failures - 1), maxBackoffMs);
+    return Date.now() < eagerUntil ? EAGER_POLL_MS : pollIntervalMs;
   }
+
+  const stopListeningToAppends = onOutboxAppended(() => {
+    eagerUntil = Date.now() + EAGER_PHASE_MS;
+    if (failures === 0) wake?.(); // while backing off, appends must not hammer a broker that is down
+  });
 
   const loop = (async () => {
     if (options.database) {
@@ -174,7 +191,6 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           if (failures === 0) wake?.(); // while backing off a NOTIFY must not hammer a broker that is down
         });
       } catch (error) {
-        pollIntervalMs = options.pollIntervalMs ?? 250;
         logger.warn({ err: error }, 'LISTEN on outbox failed; the relay polls');
       }
     }
@@ -205,6 +221,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   return {
     async stop() {
       stopped = true;
+      stopListeningToAppends();
       removeBacklogSource?.();
       wake?.();
       await loop;
