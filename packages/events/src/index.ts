@@ -15,3 +15,4 @@ export * from './trace-context';
 
 /** SQL migrations of the backbone's own tables (outbox, inbox, consumer versions); every service applies them first. */
 export const EVENTS_MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
+export * from './topology';

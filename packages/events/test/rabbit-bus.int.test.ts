@@ -1,6 +1,6 @@
 import { waitFor } from '@shop/service-kit/testing';
 import { Connection } from 'rabbitmq-client';
-import { ProductPriceChanged, type Envelope } from '../src';
+import { ProductPriceChanged, SERVICE_QUEUES, type Envelope } from '../src';
 import { createRabbitBus, type RabbitEventBus } from '../src/rabbitmq';
 import { rabbitTestNamespace, startBrokerProxy, waitForDeadLetter, type BrokerProxy } from '../src/testing';
 import { describeEventBusContract, priceChanged } from './bus-contract';
@@ -41,7 +41,9 @@ describe('RabbitMQ transport specifics', () => {
     await bus.publish('x.y.z.v1', { ...priceChanged('p', '1.00'), type: 'ProductPriceChanged' });
     await waitForDeadLetter(bus, 'naming');
     expect(bus.queueName('naming')).toBe(`${ns.exchange}.naming`);
-    expect(bus.declaredQueues().sort()).toEqual([`${ns.exchange}.naming`, `${ns.exchange}.naming.dlq`, `${ns.exchange}.naming.retry.30`].sort());
+    // besides its own, a bus declares every service queue before its first publish (SERVICE_QUEUES)
+    const serviceQueues = Object.keys(SERVICE_QUEUES).map((service) => `${ns.exchange}.${service}`);
+    expect(bus.declaredQueues().sort()).toEqual([`${ns.exchange}.naming`, `${ns.exchange}.naming.dlq`, `${ns.exchange}.naming.retry.30`, ...serviceQueues].sort());
   });
 
   test('messages are persistent, carry the event id, type and traceparent as AMQP properties and headers', async () => {

@@ -12,6 +12,7 @@ import {
   type EventBus,
 } from '../bus';
 import { parseEnvelope, PoisonMessageError, type Envelope } from '../envelope';
+import { SERVICE_QUEUES } from '../topology';
 
 export interface RabbitBusOptions {
   /** `amqp://user:pass@host:5672/vhost` */
@@ -108,6 +109,24 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
 
   const queueName = (queue: string) => `${exchange}.${queue}`;
 
+  // every service queue exists before this bus's first publish (see SERVICE_QUEUES)
+  let topology: Promise<void> | undefined;
+  const declareServiceQueues = (): Promise<void> => {
+    topology ??= (async () => {
+      await connection.exchangeDeclare(exchangeDeclaration);
+      for (const [service, contracts] of Object.entries(SERVICE_QUEUES)) {
+        const queue = queueName(service);
+        await connection.queueDeclare({ queue, durable: true });
+        declared.add(queue);
+        for (const { routingKey } of contracts) await connection.queueBind({ exchange, queue, routingKey });
+      }
+    })().catch((error: unknown) => {
+      topology = undefined; // try again with the next publish
+      throw error;
+    });
+    return topology;
+  };
+
   async function declareQueue(queue: string, args: Record<string, unknown> = {}): Promise<void> {
     await connection.queueDeclare({ queue, durable: true, arguments: args });
     declared.add(queue);
@@ -142,6 +161,7 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
 
     async publish(routingKey, envelope) {
       if (closed) throw new Error('the RabbitMQ event bus is closed');
+      await declareServiceQueues();
       await publisher.send(
         {
           exchange,
