@@ -110,10 +110,10 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
   });
 
   describe('outbox relay', () => {
-    test('publishes every row once, in order, stamps it and empties the backlog; NOTIFY wakes it (no poll needed)', async () => {
+    test('publishes every row once, in order, stamps it and empties the backlog; an append in this process wakes it (no poll needed)', async () => {
       const backend = await open();
       const { bus, published } = recordingBus();
-      // a poll interval far beyond the test's deadline: only NOTIFY can make this pass quickly
+      // a poll interval far beyond the test's deadline: only the append's wake-up can make this pass quickly
       const running = relay(backend, bus, { pollIntervalMs: 60_000 });
       await waitFor(async () => (await running.backlog()) === 0);
       const events = Array.from({ length: 30 }, (_, i) => priceChanged(`p${i}`, '1.00', i + 1));
@@ -123,6 +123,29 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       expect(published.map((e) => e.id)).toEqual(events.map((e) => e.id));
       await waitFor(async () => (await running.backlog()) === 0, { what: 'the batch to commit' });
       expect(await countRows(backend.sql, 'published_at IS NOT NULL')).toBe(30);
+    });
+
+    test('rows written by another process: found by the poll, or at once on NOTIFY outbox', async () => {
+      const backend = await open();
+      const { bus, published } = recordingBus();
+      const insertElsewhere = (event: Envelope) =>
+        backend.database.query('INSERT INTO outbox (id, routing_key, envelope) VALUES ($1::uuid, $2, $3::jsonb)', [
+          event.id,
+          ProductPriceChanged.routingKey,
+          JSON.stringify(event),
+        ]);
+      const polling = relay(backend, bus, { pollIntervalMs: 50 });
+      const polled = priceChanged('p-polled', '1.00');
+      await insertElsewhere(polled);
+      await waitFor(() => published.some((e) => e.id === polled.id), { what: 'the poll to find the row' });
+      await polling.stop();
+
+      relay(backend, bus, { pollIntervalMs: 60_000 });
+      await waitFor(async () => (await countRows(backend.sql, 'published_at IS NULL')) === 0);
+      const notified = priceChanged('p-notified', '1.00');
+      await insertElsewhere(notified);
+      await backend.database.query('NOTIFY outbox');
+      await waitFor(() => published.some((e) => e.id === notified.id), { timeoutMs: 5_000, what: 'NOTIFY to wake the relay' });
     });
 
     test('two relays on one outbox → each row published exactly once', async () => {
