@@ -1,33 +1,20 @@
 # One image for every service; the compose file picks the service with SERVICE.
 # syntax=docker/dockerfile:1
-FROM node:20.20-bookworm-slim AS deps
+
+# build: the full install generates the Prisma clients (the Prisma CLI is a dev dependency)
+FROM node:20.20-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
-COPY packages/service-kit/package.json packages/service-kit/
-COPY packages/events/package.json packages/events/
-COPY packages/bff/package.json packages/bff/
-COPY subgraphs/catalog/package.json subgraphs/catalog/
-COPY subgraphs/cart/package.json subgraphs/cart/
-COPY subgraphs/discount/package.json subgraphs/discount/
-COPY subgraphs/order/package.json subgraphs/order/
-COPY gateways/web-bff/package.json gateways/web-bff/
-COPY gateways/mobile-bff/package.json gateways/mobile-bff/
-COPY scripts/generate-prisma-clients.mjs scripts/
-COPY prisma prisma
-# full install once to generate the Prisma clients (the CLI is a dev dependency)
+COPY . .
 RUN npm ci --no-audit --no-fund
 
+# runtime: production dependencies only, the generated clients from the build stage, non-root
 FROM node:20.20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-COPY package.json package-lock.json ./
-COPY --from=deps /app/packages packages
-COPY --from=deps /app/subgraphs subgraphs
-COPY --from=deps /app/gateways gateways
-COPY scripts/generate-prisma-clients.mjs scripts/
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY --from=deps /app/prisma prisma
 COPY . .
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/prisma prisma
+RUN chown -R node:node /app/node_modules/.cache 2>/dev/null || true
 USER node
 ARG SERVICE=web-bff
 ENV SERVICE=${SERVICE}

@@ -137,8 +137,8 @@ async function createDatabaseIfMissing(adminUrl: string, database: string, logge
 /**
  * A fresh PGlite cluster costs an initdb (seconds of WebAssembly CPU); restoring a dump of an
  * empty cluster costs a fraction of that. So the first new on-disk database of a process pays for
- * one initdb and keeps its dump beside the data folders; every later one (and every later run)
- * restores it. Shared per process, because the all-in-one start opens four databases at once.
+ * one initdb and keeps its dump (see embeddedTemplatePath); every later one, in this run or a
+ * later one, restores it. Shared per process, because the all-in-one start opens four databases at once.
  */
 const templates = new Map<string, Promise<Blob>>();
 
@@ -150,6 +150,7 @@ function emptyClusterTemplate(templatePath: string): Promise<Blob> {
       const pristine = await PGlite.create('memory://');
       const dump = await pristine.dumpDataDir('gzip');
       await pristine.close();
+      mkdirSync(dirname(templatePath), { recursive: true });
       const partial = `${templatePath}.${process.pid}.tmp`;
       writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
       renameSync(partial, templatePath);
@@ -160,17 +161,29 @@ function emptyClusterTemplate(templatePath: string): Promise<Blob> {
   return template;
 }
 
-/** The installed PGlite version: a template is only valid for the version that made it. */
-function pgliteVersion(): string {
-  const manifest = join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
-  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+/**
+ * Where the empty-cluster dump lives: beside the installed PGlite (node_modules/.cache), so one
+ * dump serves every data folder, survives `npm run reset`, and goes with the version that made it.
+ * `npm ci` makes it (scripts/generate-prisma-clients.mjs calls `prepareEmbeddedTemplate`).
+ */
+export function embeddedTemplatePath(): string {
+  const pgliteDist = dirname(require.resolve('@electric-sql/pglite'));
+  const version = (JSON.parse(readFileSync(join(pgliteDist, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  return join(pgliteDist, '..', '..', '..', '.cache', 'shop-graph', `empty-cluster-pglite-${version}.tar.gz`);
+}
+
+/** Makes the empty-cluster dump ahead of the first start (a no-op when it exists). */
+export async function prepareEmbeddedTemplate(): Promise<string> {
+  const path = embeddedTemplatePath();
+  await emptyClusterTemplate(path);
+  return path;
 }
 
 async function createPGlite(dataDir: string): Promise<PGlite> {
   if (dataDir.startsWith('memory://')) return PGlite.create(dataDir);
   if (existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create(dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const loadDataDir = await emptyClusterTemplate(join(dirname(dataDir), `.empty-cluster-pglite-${pgliteVersion()}.tar.gz`));
+  const loadDataDir = await emptyClusterTemplate(embeddedTemplatePath());
   return PGlite.create(dataDir, { loadDataDir });
 }
 
