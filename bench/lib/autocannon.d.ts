@@ -13,6 +13,11 @@ declare module 'autocannon' {
 
   interface AutocannonOptions {
     url: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    pipelining?: number;
+    workers?: number;
     connections?: number;
     duration?: number;
     amount?: number;
@@ -21,12 +26,18 @@ declare module 'autocannon' {
     requests?: AutocannonRequest[];
   }
 
+  /** autocannon's latency / requests / throughput summaries: average, mean, stddev, min, max, p50, p90, p99, … */
+  type Histogram = Record<string, number>;
+
   interface AutocannonResult {
     duration: number;
     errors: number;
     timeouts: number;
     non2xx: number;
-    requests: { total: number; average: number };
+    latency: Histogram;
+    requests: Histogram;
+    throughput: Histogram;
+    [key: string]: unknown;
   }
 
   interface Instance extends EventEmitter, PromiseLike<AutocannonResult> {
