@@ -117,6 +117,42 @@ describe('orderUpdated over graphql-ws', () => {
     expect(sub.errors).toEqual([]);
   });
 
+  it('a late subscriber first gets the status changes it missed, oldest first, then the new ones', async () => {
+    const order: TestOrder = {
+      ...newOrder('o-late-sub', 'alice'),
+      status: 'CONFIRMED',
+      history: [{ status: 'PENDING', reason: null }, { status: 'CONFIRMED', reason: null }],
+    };
+    subgraphs.orders.set(order.id, order);
+    const ws = connect(await auth.signToken({ sub: 'alice', roles: ['customer'] }));
+    const sub = collect<Update>(ws.client, { query: ORDER_UPDATED, variables: { orderId: order.id } });
+    await waitFor(() => sub.results.length === 2, { what: 'the missed changes' });
+    expect(sub.results.map((r) => r.data?.orderUpdated.status)).toEqual(['PENDING', 'CONFIRMED']);
+    expect(sub.results[0].data?.orderUpdated.lines[0].product.name).toBe('Product 1');
+    order.history = [...order.history!, { status: 'SHIPPED', reason: null }];
+    await changeStatus(bus, subgraphs, order, 'SHIPPED');
+    await sub.ended;
+    expect(sub.results.map((r) => r.data?.orderUpdated.status)).toEqual(['PENDING', 'CONFIRMED', 'SHIPPED']);
+  });
+
+  it('a subscriber to a finished order gets its whole timeline, then completion', async () => {
+    const order: TestOrder = {
+      ...newOrder('o-done', 'alice'),
+      status: 'REJECTED',
+      statusReason: 'Coupon SAVE20 is exhausted',
+      history: [{ status: 'PENDING', reason: null }, { status: 'REJECTED', reason: 'Coupon SAVE20 is exhausted' }],
+    };
+    subgraphs.orders.set(order.id, order);
+    const ws = connect(await auth.signToken({ sub: 'alice', roles: ['customer'] }));
+    const sub = collect<Update>(ws.client, { query: ORDER_UPDATED, variables: { orderId: order.id } });
+    await sub.ended;
+    expect(sub.results.map((r) => [r.data?.orderUpdated.status, r.data?.orderUpdated.statusReason])).toEqual([
+      ['PENDING', null],
+      ['REJECTED', 'Coupon SAVE20 is exhausted'],
+    ]);
+    expect(sub.completed).toBe(true);
+  });
+
   it('each status is pushed once and in order: a duplicate or late older event changes nothing', async () => {
     const order = newOrder('o-dup', 'alice');
     subgraphs.orders.set(order.id, order);

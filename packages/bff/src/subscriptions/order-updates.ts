@@ -29,8 +29,9 @@ const STATUS_OF_EVENT: Record<string, OrderStatus> = {
 const RANK: Record<OrderStatus, number> = { PENDING: 0, CONFIRMED: 1, REJECTED: 2, CANCELLED: 2, SHIPPED: 2 };
 const FINAL = new Set<OrderStatus>(['REJECTED', 'CANCELLED', 'SHIPPED']);
 
-/** Internal alias added to the resolving query to read the status without touching the client's selection. */
+/** Internal aliases added to the resolving query, read and removed before the payload goes out. */
 const STATUS_PROBE = '__bffOrderStatus';
+const HISTORY_PROBE = '__bffOrderHistory';
 
 export const orderNotFound = () =>
   new GraphQLError('Order not found', { extensions: { code: ErrorCode.NotFound } });
@@ -62,7 +63,12 @@ function topLevelKeys(set: SelectionSetNode, fieldName: string, fragments: Map<s
  * one update through the gateway: the same selection on `order(id:)`, under the same response key,
  * so a pushed payload is exactly what that query answers at that moment.
  */
-export function orderQueryFor(document: DocumentNode, operationName: string | undefined | null, variables: Record<string, unknown>): OrderQuery | GraphQLError {
+export function orderQueryFor(
+  document: DocumentNode,
+  operationName: string | undefined | null,
+  variables: Record<string, unknown>,
+  { withHistory }: { withHistory: boolean },
+): OrderQuery | GraphQLError {
   const operation = getOperationAST(document, operationName);
   const badRequest = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } });
   if (!operation || operation.operation !== 'subscription') return badRequest('Expected a subscription operation (queries and mutations go over HTTP)');
@@ -75,13 +81,20 @@ export function orderQueryFor(document: DocumentNode, operationName: string | un
   if (typeof orderId !== 'string' || orderId === '') return new GraphQLError('orderId must be a non-empty ID', { extensions: { code: ErrorCode.BadUserInput } });
 
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
-  const probe: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: STATUS_PROBE }, name: { kind: Kind.NAME, value: 'status' } };
+  const field = (alias: string, name: string, selections?: FieldNode[]): FieldNode => ({
+    kind: Kind.FIELD,
+    alias: { kind: Kind.NAME, value: alias },
+    name: { kind: Kind.NAME, value: name },
+    ...(selections ? { selectionSet: { kind: Kind.SELECTION_SET, selections } } : {}),
+  });
+  const probes = [field(STATUS_PROBE, 'status')];
+  if (withHistory) probes.push(field(HISTORY_PROBE, 'history', [field('status', 'status'), field('reason', 'reason')]));
   const orderField: FieldNode = {
     ...root,
     alias: { kind: Kind.NAME, value: root.alias?.value ?? 'orderUpdated' },
     name: { kind: Kind.NAME, value: 'order' },
     arguments: root.arguments?.map((a) => (a === idArgument ? { ...a, name: { kind: Kind.NAME, value: 'id' } } : a)),
-    selectionSet: { ...root.selectionSet, selections: [...root.selectionSet.selections, probe] },
+    selectionSet: { ...root.selectionSet, selections: [...root.selectionSet.selections, ...probes] },
   };
   const query: OperationDefinitionNode = { ...operation, operation: 'query' as OperationDefinitionNode['operation'], selectionSet: { kind: Kind.SELECTION_SET, selections: [orderField] } };
   return {
@@ -107,7 +120,31 @@ export interface OrderUpdatesOptions {
   onAuthorized?: () => void;
 }
 
-type OrderData = Record<string, unknown> & { [STATUS_PROBE]?: string };
+type OrderData = Record<string, unknown> & { [STATUS_PROBE]?: string; [HISTORY_PROBE]?: { status: string; reason: string | null }[] };
+
+/** A status to announce: from an event, from the order's history, or its current status. */
+interface Announcement {
+  status: OrderStatus;
+  reason: string | null;
+}
+
+/**
+ * What to push for one resolved state, oldest first: the history entries the subscriber has not
+ * seen yet (a late subscriber gets the changes it missed), up to and including `announced`
+ * (the event being handled) — or, without an event, up to the current status.
+ */
+function announcementsFor(order: OrderData, lastRank: number, announced?: Announcement): Announcement[] {
+  const known = (status: unknown): status is OrderStatus => typeof status === 'string' && status in RANK;
+  const history = (order[HISTORY_PROBE] ?? []).filter((h) => known(h.status)).map((h) => ({ status: h.status as OrderStatus, reason: h.reason ?? null }));
+  const ceiling = announced ? RANK[announced.status] : Infinity;
+  const missed = history.filter((h) => RANK[h.status] > lastRank && RANK[h.status] < ceiling);
+  const unique = missed.filter((h, i) => missed.findIndex((o) => RANK[o.status] === RANK[h.status]) === i);
+  if (announced) return [...unique, announced];
+  const historyReachesNow = history.some((h) => RANK[h.status] > lastRank);
+  const current = order[STATUS_PROBE];
+  if (historyReachesNow || !known(current) || RANK[current] <= lastRank) return unique;
+  return [...unique, { status: current, reason: null }];
+}
 
 /**
  * One subscriber's stream: the order's current state first (when the subscriber may see it), then
@@ -144,10 +181,10 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Envel
   let lastSequence = -1;
 
   const orderIn = (result: ExecutionResult): OrderData | null | undefined => (result.data?.[query.responseKey] as OrderData | null | undefined);
-  const present = (result: ExecutionResult, announced?: { status: OrderStatus; reason: string | null }): ExecutionResult => {
+  const present = (result: ExecutionResult, announced?: Announcement): ExecutionResult => {
     const order = orderIn(result);
     if (!order) return result;
-    const { [STATUS_PROBE]: _probe, ...visible } = order;
+    const { [STATUS_PROBE]: _status, [HISTORY_PROBE]: _history, ...visible } = order;
     if (announced) {
       for (const key of query.statusKeys) visible[key] = announced.status;
       for (const key of query.reasonKeys) visible[key] = announced.reason;
@@ -173,10 +210,15 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Envel
     let authorized = Boolean(current);
     if (current) {
       options.onAuthorized?.();
+      const announcements = announcementsFor(current, lastRank);
+      if (announcements.length === 0) yield present(first);
+      for (const announcement of announcements) {
+        yield present(first, announcement);
+        lastRank = RANK[announcement.status];
+      }
       const status = current[STATUS_PROBE] as OrderStatus | undefined;
-      yield present(first);
-      if (status) lastRank = RANK[status];
-      if (status && FINAL.has(status)) return;
+      if (lastRank < 0 && status) lastRank = RANK[status];
+      if (announcements.some((a) => FINAL.has(a.status))) return;
     }
     const deadline = Date.now() + options.pendingOrderGraceMs;
     for (;;) {
@@ -199,9 +241,13 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Envel
       if (RANK[status] <= lastRank) continue;
       const reason = (envelope.data as { reason?: unknown }).reason;
       const result = await resolveVisible();
-      if (!orderIn(result) && !result.errors?.length) continue;
-      yield present(result, { status, reason: typeof reason === 'string' ? reason : null });
-      lastRank = RANK[status];
+      const order = orderIn(result);
+      if (!order && !result.errors?.length) continue;
+      const announcements = order ? announcementsFor(order, lastRank, { status, reason: typeof reason === 'string' ? reason : null }) : [{ status, reason: null }];
+      for (const announcement of announcements) {
+        yield present(result, announcement);
+        lastRank = RANK[announcement.status];
+      }
       if (envelope.sequence !== null) lastSequence = envelope.sequence;
       if (FINAL.has(status)) return;
     }

@@ -1,6 +1,7 @@
 import type { ApolloServer } from '@apollo/server';
 import { ErrorCode, requestIds, type Auth, type Logger, type Viewer } from '@shop/service-kit';
 import {
+  getNamedType,
   GraphQLError,
   parse,
   print,
@@ -9,6 +10,7 @@ import {
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  type GraphQLObjectType,
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
@@ -90,6 +92,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     });
   });
 
+  // late subscribers get the status changes they missed, when the Order type has its timeline
+  const orderType = options.schema.getType('Order');
+  const historyType = orderType && 'getFields' in orderType ? (orderType as GraphQLObjectType).getFields().history?.type : undefined;
+  const historyFields = historyType ? (getNamedType(historyType) as GraphQLObjectType).getFields?.() : undefined;
+  const withHistory = Boolean(historyFields?.status && historyFields?.reason);
+
   const closeUnauthorized = (socket: WebSocket, reason: string) => socket.close(CloseCode.Unauthorized, reason.slice(0, 120));
 
   const disposable = useServer<Record<string, unknown> | undefined, { connection?: Connection }>(
@@ -144,7 +152,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         const errors = validate(options.schema, document, [...specifiedRules, ...options.validationRules]);
         if (errors.length > 0) return errors;
         const variables = (params.variables ?? {}) as Record<string, unknown>;
-        const order = orderQueryFor(document, params.operationName, variables);
+        const order = orderQueryFor(document, params.operationName, variables, { withHistory });
         if (order instanceof GraphQLError) return [order];
         if (connection.subscriptions.size >= options.maxPerConnection) return [tooMany(`At most ${options.maxPerConnection} subscriptions per connection`)];
         if (live >= options.maxPerInstance) return [tooMany('This server holds as many subscriptions as it can; try again later')];

@@ -12,7 +12,8 @@ const SUBSCRIPTION_FIELDS = {
   """
   Pushes the order every time its status changes (PENDING, CONFIRMED, REJECTED, CANCELLED,
   SHIPPED), resolved like \`order(id:)\` at that moment: any Order field, including fields other
-  subgraphs contribute. Served over WebSocket (graphql-ws) on /graphql; the token goes in
+  subgraphs contribute. Changes made before subscribing are pushed first, oldest first (from the
+  order's history). Served over WebSocket (graphql-ws) on /graphql; the token goes in
   connection_init's payload as { "authorization": "Bearer <jwt>" }. Only the order's owner or an
   admin may subscribe; anyone else gets NOT_FOUND. Completes after a final status
   (REJECTED, CANCELLED, SHIPPED).

@@ -92,6 +92,12 @@ const orderTypeDefs = parse(/* GraphQL */ `
     statusReason: String
     total: Int!
     lines: [OrderLine!]!
+    "the order's timeline, oldest first"
+    history: [OrderStatusChange!]!
+  }
+  type OrderStatusChange {
+    status: OrderStatus!
+    reason: String
   }
   type OrderLine {
     product: Product!
@@ -110,6 +116,8 @@ export interface TestOrder {
   statusReason: string | null;
   total: number;
   lines: { product: { id: string }; quantity: number }[];
+  /** the timeline; when absent, a single entry with the current status */
+  history?: { status: TestOrder['status']; reason: string | null }[];
 }
 
 const PRODUCTS = Array.from({ length: 120 }, (_, i) => ({ id: `p${i + 1}`, name: `Product ${i + 1}`, price: 100 + i, cost: 50 + i }));
@@ -231,6 +239,7 @@ export async function startTestSubgraphs(): Promise<TestSubgraphs> {
     },
     Order: {
       __resolveReference: (ref: { id: string }) => orders.get(ref.id) ?? null,
+      history: (o: TestOrder) => o.history ?? [{ status: o.status, reason: o.statusReason }],
     },
   });
   const supergraphSdl = composeSupergraph([
