@@ -135,6 +135,7 @@ afterAll(async () => {
   await tap?.connection.close();
   await t?.stop();
   await collector?.close();
+  delete process.env.OTEL_BSP_SCHEDULE_DELAY;
 });
 
 describe('one checkout, observed', () => {
