@@ -46,6 +46,15 @@ describe('page size (first) on connection fields', () => {
     expect(run(q, { n: 7 }).variables).toEqual({ n: 7 });
   });
 
+  it('planned once per document: the same parsed document gets the same rewrite, variables still checked per request', () => {
+    const doc = parse('query($n: Int) { products(first: $n) { edges { node { id } } } tags }');
+    const first = enforcePageSize(schema, doc, { n: 5 }, { maxFirst: 50, defaultFirst: 10 });
+    const second = enforcePageSize(schema, doc, {}, { maxFirst: 50, defaultFirst: 10 });
+    expect(second.document).toBe(first.document);
+    expect(second.variables).toEqual({ n: 10 });
+    expect(() => enforcePageSize(schema, doc, { n: 51 }, { maxFirst: 50, defaultFirst: 10 })).toThrow(/got 51/);
+  });
+
   it('without a default nothing is rewritten', () => {
     const doc = parse('{ products { edges { node { id } } } }');
     const result = enforcePageSize(schema, doc, {}, { maxFirst: 100 });

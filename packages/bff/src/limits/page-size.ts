@@ -41,6 +41,68 @@ export interface PageSizeResult {
   variables: Record<string, unknown>;
 }
 
+/** Where one connection field's `first` comes from, as a document states it. */
+type FirstSource = { kind: 'literal'; value: number; where: string } | { kind: 'variable'; name: string; where: string };
+
+/** What a document needs checked per request, worked out once per document (see `planPageSize`). */
+interface PageSizePlan {
+  /** the document with the default filled in where `first` is absent or a null literal */
+  document: DocumentNode;
+  sources: FirstSource[];
+  variableDefaults: Map<string, unknown>;
+}
+
+/** One pass over the document with the schema: which connection fields it has and their `first`. */
+function planPageSize(schema: GraphQLSchema, document: DocumentNode, defaultFirst: number | undefined): PageSizePlan {
+  const variableDefaults = new Map<string, unknown>();
+  for (const def of document.definitions) {
+    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const v of def.variableDefinitions ?? []) {
+      if (v.defaultValue) variableDefaults.set(v.variable.name.value, valueFromASTUntyped(v.defaultValue));
+    }
+  }
+  const sources: FirstSource[] = [];
+  const typeInfo = new TypeInfo(schema);
+  const rewritten = visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node: FieldNode): FieldNode | undefined {
+        const field = typeInfo.getFieldDef();
+        if (!field || !isConnectionField(field)) return undefined;
+        const where = `${typeInfo.getParentType()?.name ?? '?'}.${field.name}`;
+        const arg = node.arguments?.find((a) => a.name.value === 'first');
+        if (!arg || arg.value.kind === Kind.NULL) {
+          if (defaultFirst === undefined) return undefined;
+          const others = (node.arguments ?? []).filter((a) => a !== arg);
+          return { ...node, arguments: [...others, intArgument(defaultFirst)] };
+        }
+        if (arg.value.kind === Kind.VARIABLE) sources.push({ kind: 'variable', name: arg.value.name.value, where });
+        else if (arg.value.kind === Kind.INT) sources.push({ kind: 'literal', value: Number(arg.value.value), where });
+        return undefined;
+      },
+    }),
+  );
+  return { document: rewritten, sources, variableDefaults };
+}
+
+/**
+ * Plans by schema and document object: Apollo Server hands every request for the same query text
+ * the same parsed document (its document store), so the schema walk happens once per document
+ * and each request only looks at its variables. Keyed weakly: a reloaded schema or an evicted
+ * document takes its plans with it.
+ */
+const plans = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<number | undefined, PageSizePlan>>>();
+
+function cachedPlan(schema: GraphQLSchema, document: DocumentNode, defaultFirst: number | undefined): PageSizePlan {
+  let bySchema = plans.get(schema);
+  if (!bySchema) plans.set(schema, (bySchema = new WeakMap()));
+  let byDocument = bySchema.get(document);
+  if (!byDocument) bySchema.set(document, (byDocument = new Map()));
+  let plan = byDocument.get(defaultFirst);
+  if (!plan) byDocument.set(defaultFirst, (plan = planPageSize(schema, document, defaultFirst)));
+  return plan;
+}
+
 /**
  * Checks every connection field's `first` (literal, variable or variable default) against the cap
  * and, with a default, fills it in where the document leaves it out: as a literal argument when
@@ -53,44 +115,14 @@ export function enforcePageSize(
   variables: Record<string, unknown>,
   limits: PageSizeLimits,
 ): PageSizeResult {
-  const variableDefaults = new Map<string, unknown>();
-  for (const def of document.definitions) {
-    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
-    for (const v of def.variableDefinitions ?? []) {
-      if (v.defaultValue) variableDefaults.set(v.variable.name.value, valueFromASTUntyped(v.defaultValue));
-    }
-  }
+  const plan = cachedPlan(schema, document, limits.defaultFirst);
   const filled: Record<string, unknown> = {};
-  const check = (value: unknown, where: string) => {
-    if (typeof value === 'number' && Number.isInteger(value) && (value < 0 || value > limits.maxFirst)) throw tooLarge(value, limits.maxFirst, where);
-  };
-  const typeInfo = new TypeInfo(schema);
-  const rewritten = visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field(node: FieldNode): FieldNode | undefined {
-        const field = typeInfo.getFieldDef();
-        if (!field || !isConnectionField(field)) return undefined;
-        const where = `${typeInfo.getParentType()?.name ?? '?'}.${field.name}`;
-        const arg = node.arguments?.find((a) => a.name.value === 'first');
-        if (!arg || arg.value.kind === Kind.NULL) {
-          if (limits.defaultFirst === undefined) return undefined;
-          const others = (node.arguments ?? []).filter((a) => a !== arg);
-          return { ...node, arguments: [...others, intArgument(limits.defaultFirst)] };
-        }
-        if (arg.value.kind === Kind.VARIABLE) {
-          const name = arg.value.name.value;
-          const value = variables[name] ?? variableDefaults.get(name);
-          if ((value === undefined || value === null) && limits.defaultFirst !== undefined) filled[name] = limits.defaultFirst;
-          check(value, where);
-        } else if (arg.value.kind === Kind.INT) {
-          check(Number(arg.value.value), where);
-        }
-        return undefined;
-      },
-    }),
-  );
-  return { document: rewritten, variables: Object.keys(filled).length > 0 ? { ...variables, ...filled } : variables };
+  for (const source of plan.sources) {
+    const value = source.kind === 'literal' ? source.value : (variables[source.name] ?? plan.variableDefaults.get(source.name));
+    if (source.kind === 'variable' && (value === undefined || value === null) && limits.defaultFirst !== undefined) filled[source.name] = limits.defaultFirst;
+    if (typeof value === 'number' && Number.isInteger(value) && (value < 0 || value > limits.maxFirst)) throw tooLarge(value, limits.maxFirst, source.where);
+  }
+  return { document: plan.document, variables: Object.keys(filled).length > 0 ? { ...variables, ...filled } : variables };
 }
 
 /** Apollo Server plugin running `enforcePageSize` on every operation after validation. */
