@@ -41,7 +41,7 @@ interface Settings {
   customers: number;
   gateways: GatewayKind[];
   workloads: WorkloadName[];
-  profile?: GatewayKind;
+  profile: GatewayKind[];
 }
 
 function listOf<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
@@ -80,7 +80,7 @@ function settingsFrom(argv: string[]): Settings {
     customers: int(values.customers, 300, 'customers'),
     gateways: listOf(values.gateways!, GATEWAY_KINDS, 'gateway'),
     workloads: listOf(values.workloads!, WORKLOADS, 'workload'),
-    profile: values.profile === undefined ? undefined : listOf(values.profile, GATEWAY_KINDS, 'gateway')[0],
+    profile: values.profile === undefined ? [] : listOf(values.profile, GATEWAY_KINDS, 'gateway'),
   };
 }
 
@@ -259,8 +259,10 @@ async function main() {
             await runLoad({ url: gateway.url, connections: settings.connections, durationSeconds: settings.warmup, maxRequests: settings.maxRequests, next: createWorkload(workload, data) });
           }
           for (const workload of settings.workloads) {
-            const reqBefore = await subgraphRequestCounts(subgraphs);
-            const sqlBefore = totalOf(await subgraphs.statements());
+            // requests abandoned by the previous run are finished first, so they count there
+            const before = await settledCounters(subgraphs);
+            const reqBefore = before.requests;
+            const sqlBefore = before.statements;
             const cpuBefore = { gateway: gateway.cpuMillis(), subgraphs: subgraphs.cpuMillis() };
             const result = await runLoad({ url: gateway.url, connections: settings.connections, durationSeconds: settings.duration, maxRequests: settings.maxRequests, next: createWorkload(workload, data) });
             const cpu = { gateway: gateway.cpuMillis() - cpuBefore.gateway, subgraphs: subgraphs.cpuMillis() - cpuBefore.subgraphs };
@@ -296,15 +298,16 @@ async function main() {
       }
     }
 
-    let profileText = '';
-    if (settings.profile) {
+    const profileTexts: string[] = [];
+    for (const kind of settings.profile) {
       // one more pass of that gateway, after its warm-up, with the gateway and the subgraphs profiled
-      const gateway = await startGatewayProcess(settings.profile, gatewayEnv, join(outDir, `${settings.profile}.log`));
-      const files = { gateway: join(outDir, `${settings.profile}.cpuprofile`), subgraphs: join(outDir, 'subgraphs.cpuprofile') };
+      const gateway = await startGatewayProcess(kind, gatewayEnv, join(outDir, `${kind}.log`));
+      const files = { gateway: join(outDir, `${kind}.cpuprofile`), subgraphs: join(outDir, `subgraphs-under-${kind}.cpuprofile`) };
       try {
         for (const workload of settings.workloads) {
           await runLoad({ url: gateway.url, connections: settings.connections, durationSeconds: settings.warmup, maxRequests: settings.maxRequests, next: createWorkload(workload, data) });
         }
+        await settledCounters(subgraphs);
         const gatewayProfile = await gateway.profile();
         const subgraphsProfile = await subgraphs.profile();
         for (const workload of settings.workloads) {
@@ -315,15 +318,10 @@ async function main() {
       } finally {
         await gateway.stop();
       }
-      profileText = [
-        `${settings.profile} (${files.gateway}):`,
-        summarizeProfile(files.gateway),
-        '',
-        `subgraphs process (${files.subgraphs}):`,
-        summarizeProfile(files.subgraphs),
-      ].join('\n');
-      console.log(`\nbench: CPU profiles under every workload\n${profileText}`);
+      profileTexts.push(`${kind} (${files.gateway}):`, summarizeProfile(files.gateway), '', `subgraphs process meanwhile (${files.subgraphs}):`, summarizeProfile(files.subgraphs), '');
     }
+    const profileText = profileTexts.join('\n');
+    if (profileText) console.log(`\nbench: CPU profiles under every workload\n${profileText}`);
 
     const summaries = summarize(measurements);
     const targets = checkTargets(summaries, settings.workloads);
