@@ -1,4 +1,16 @@
-import { getNamedType, Kind, parse, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValueNode } from 'graphql';
+import {
+  getNamedType,
+  Kind,
+  parse,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValueNode,
+} from 'graphql';
 
 /**
  * Which data may be shared between anonymous callers: root query fields and the types below
@@ -20,7 +32,7 @@ export interface CachePolicy {
 /** The storefront's public catalog (contract/storefront.graphql: Facets, Products, Product). */
 export const PUBLIC_CATALOG: CachePolicy = {
   rootFields: ['products', 'product', 'brands', 'categories'],
-  publicTypes: ['Product', 'Brand', 'Category', 'ProductConnection', 'ProductEdge', 'PageInfo', 'Money'],
+  publicTypes: ['Product', 'Brand', 'Category', 'ProductConnection', 'ProductEdge', 'ProductPageInfo', 'Money'],
   productByIdField: 'product',
 };
 
@@ -54,8 +66,8 @@ export function planCaching(schema: GraphQLSchema, document: DocumentNode, opera
   const refuse = (reason: string) => {
     refusal ??= reason;
   };
-  // the operation and the fragments it may spread (spreads of unknown fragments fail validation)
-  const scope: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)] };
+  // the operation and the fragments it spreads, transitively (unknown ones fail validation)
+  const scope: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragmentsSpreadBy(operation, document)] };
   visit(
     scope,
     visitWithTypeInfo(typeInfo, {
@@ -87,6 +99,23 @@ export function planCaching(schema: GraphQLSchema, document: DocumentNode, opera
   );
   if (refusal) return { cacheable: false, reason: refusal };
   return { cacheable: true, idSources: onlyProductById && idSources.length > 0 ? idSources : null };
+}
+
+function fragmentsSpreadBy(operation: OperationDefinitionNode, document: DocumentNode): FragmentDefinitionNode[] {
+  const byName = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  const used = new Map<string, FragmentDefinitionNode>();
+  const walk = (node: OperationDefinitionNode | FragmentDefinitionNode) =>
+    visit(node, {
+      FragmentSpread(spread) {
+        const fragment = byName.get(spread.name.value);
+        if (fragment && !used.has(fragment.name.value)) {
+          used.set(fragment.name.value, fragment);
+          walk(fragment);
+        }
+      },
+    });
+  walk(operation);
+  return [...used.values()];
 }
 
 const idSourceOf = (value: ValueNode | undefined): IdSource | undefined => {

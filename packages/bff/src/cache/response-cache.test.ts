@@ -1,6 +1,9 @@
-import { buildSchema, parse } from 'graphql';
+import { buildSchema, Kind, parse, print, type DefinitionNode, type FragmentDefinitionNode } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { loadBffSettings, toBffConfig, type BffProfile } from '../config';
+import { DEFAULT_SUPERGRAPH_PATH, loadBffSettings, REPO_ROOT, toBffConfig, type BffProfile } from '../config';
+import { apiSchemaOf } from '../supergraph/api-schema';
 import { planCaching, PUBLIC_CATALOG } from './cacheable-operation';
 import { createResponseCache, type CachedResponse } from './response-cache';
 
@@ -22,6 +25,27 @@ const schema = buildSchema(`
   type CartLine { product: Product! quantity: Int! }
   type Order { id: ID! }
 `);
+
+/** The storefront contract's operations, each as sent (with the fragments it spreads). */
+function storefrontOperations(): Record<string, string> {
+  const document = parse(readFileSync(join(REPO_ROOT, 'contract', 'storefront.graphql'), 'utf8'));
+  const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+  const operations: Record<string, string> = {};
+  for (const d of document.definitions) {
+    // every fragment goes along: the planner looks only at the ones the operation spreads
+    if (d.kind === Kind.OPERATION_DEFINITION && d.name) operations[d.name.value] = print({ kind: Kind.DOCUMENT, definitions: [d as DefinitionNode, ...fragments] });
+  }
+  return operations;
+}
+
+describe('the storefront contract against the real supergraph', () => {
+  it('Facets, Products and Product are cacheable; everything else the storefront sends is not', async () => {
+    const api = await apiSchemaOf(readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8'));
+    const decisions = Object.fromEntries(Object.entries(storefrontOperations()).map(([name, text]) => [name, planCaching(api, parse(text), name, PUBLIC_CATALOG).cacheable]));
+    expect(Object.keys(decisions).filter((name) => decisions[name]).sort()).toEqual(['Facets', 'Product', 'Products']);
+    expect(Object.keys(decisions).length).toBeGreaterThan(5);
+  });
+});
 
 const plan = (query: string, operationName?: string) => planCaching(schema, parse(query), operationName, PUBLIC_CATALOG);
 
