@@ -55,6 +55,12 @@ export interface OutboxRelayOptions {
   service: string;
   /** Rows claimed and published per transaction. Default 500. */
   batchSize?: number;
+  /**
+   * Batches waiting for their confirms at once. The next batch is claimed as soon as the previous
+   * one's messages are sent, not once they are confirmed, so a slow confirm (a persistent message
+   * waits for the broker's disk) does not hold back what was appended meanwhile. Default 4.
+   */
+  maxBatchesInFlight?: number;
   /** Poll interval when idle: how soon rows appended by another process are seen. Default 250 ms. */
   pollIntervalMs?: number;
   /** Time a publish may take before the batch is given up and retried. Default 10 s. */
@@ -85,10 +91,11 @@ interface OutboxRow {
 }
 
 /**
- * Publishes the outbox: woken at once by appends in this process (and by any `NOTIFY outbox`), with a short poll for the rest. Each batch is
- * claimed and stamped in one statement (`FOR UPDATE SKIP LOCKED`) inside a transaction that
- * commits only once the broker confirmed it, so several relays on one outbox never publish the
- * same row twice. When the broker is down the rows that failed are un-stamped (they stay pending,
+ * Publishes the outbox: woken at once by appends in this process (and by any `NOTIFY outbox`), with
+ * a short poll for the rest. Each batch is claimed and stamped in one statement (`FOR UPDATE SKIP
+ * LOCKED`) inside a transaction that commits only once the broker confirmed it, so several relays
+ * on one outbox never publish the same row twice. Batches are claimed one after another and sent
+ * on one channel in outbox order; up to `maxBatchesInFlight` wait for their confirms at once. When the broker is down the rows that failed are un-stamped (they stay pending,
  * with their attempt count and last error) and the relay backs off and tries again: nothing is
  * lost, and rows go out once it returns. A crash between the broker's confirm and the commit
  * publishes a row again later: delivery is at least once, which consumers absorb with the inbox.
@@ -101,23 +108,28 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const retentionMs = options.retentionMs ?? 24 * 60 * 60 * 1000;
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const maxBatchesInFlight = options.maxBatchesInFlight ?? 4;
   let eagerUntil = 0;
   const metrics = options.metrics ? eventMetricsFor(options.metrics) : undefined;
 
   let stopped = false;
   let failures = 0;
-  let wakeRequested = false;
+  let pumping: Promise<void> | undefined;
+  let pumpAgain = false;
+  let waitingForRoom = false;
+  let lastPrune = 0;
   let timer: NodeJS.Timeout | undefined;
-  let wake: (() => void) | undefined;
   let unlisten: (() => Promise<void>) | undefined;
+  const inFlight = new Set<Promise<void>>();
 
   /**
    * One transaction: claim and stamp a batch in one statement, publish it, commit. The row locks
    * keep other relays off the batch until the commit, and a batch that could not be published is
    * un-stamped (or rolled back), so a row is only ever committed as published after its confirm.
-   * Resolves to the number of rows published.
+   * Calls `onClaimed` with the number of rows claimed once their messages are sent (0 when there
+   * was nothing, or the claim failed); resolves to the number of rows published.
    */
-  async function relayBatch(): Promise<number> {
+  async function relayBatch(onClaimed: (claimed: number) => void): Promise<number> {
     let failure: unknown;
     const published = await prisma.$transaction(
       async (tx) => {
@@ -133,13 +145,16 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
            SELECT id::text AS id, routing_key, envelope, waited_seconds FROM claimed ORDER BY seq`,
           batchSize,
         );
-        if (rows.length === 0) return 0;
+        if (rows.length === 0) {
+          onClaimed(0);
+          return 0;
+        }
         // one channel, published in seq order: RabbitMQ keeps that order within every queue
         const publishStarted = performance.now();
         const deadline = rejectAfter(publishTimeoutMs);
-        const results = await Promise.allSettled(
-          rows.map((row) => Promise.race([bus.publish(row.routing_key, envelopeOf(row)), deadline.promise])),
-        );
+        const sent = rows.map((row) => Promise.race([bus.publish(row.routing_key, envelopeOf(row)), deadline.promise]));
+        onClaimed(rows.length); // sent in order: the next batch may be claimed while these are confirmed
+        const results = await Promise.allSettled(sent);
         deadline.cancel();
         if (metrics) recordPublishing(metrics, rows, results, (performance.now() - publishStarted) / 1000);
         const failed = rows.filter((_, i) => results[i].status === 'rejected').map((r) => r.id);
@@ -160,56 +175,91 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return published;
   }
 
-  async function drain(): Promise<void> {
-    try {
-      // a full batch means there is probably more: keep going before sleeping
-      while (!stopped && (await relayBatch()) === batchSize);
-      if (failures > 0) logger.info({ after: failures }, 'outbox relay publishing again');
-      failures = 0;
-    } catch (error) {
-      failures += 1;
-      const level = failures === 1 || failures % 20 === 0 ? 'warn' : 'debug';
-      logger[level]({ err: error, failures }, 'outbox relay could not publish; rows stay pending');
-    }
+  /** Starts one batch; resolves to the rows it claimed once they are sent. */
+  function startBatch(): Promise<number> {
+    return new Promise<number>((claimed) => {
+      const batch: Promise<void> = relayBatch(claimed)
+        .then(() => {
+          if (failures > 0) logger.info({ after: failures }, 'outbox relay publishing again');
+          failures = 0;
+        })
+        .catch((error: unknown) => {
+          claimed(0);
+          failures += 1;
+          const level = failures === 1 || failures % 20 === 0 ? 'warn' : 'debug';
+          logger[level]({ err: error, failures }, 'outbox relay could not publish; rows stay pending');
+        })
+        .finally(() => {
+          inFlight.delete(batch);
+          // the pump stopped for want of room while rows were waiting: go on at once
+          if (waitingForRoom && failures === 0) {
+            waitingForRoom = false;
+            void pump();
+          }
+        });
+      inFlight.add(batch);
+    });
   }
 
-  function backoffMs(): number {
+  /**
+   * Claims batches while there are rows, room in flight and no failure to back off from; then
+   * sleeps until the next poll (or back-off), an append in this process or a NOTIFY. A call while
+   * a claim is running is remembered and served right after it.
+   */
+  function pump(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    if (pumping) {
+      pumpAgain = true;
+      return pumping;
+    }
+    clearTimeout(timer);
+    pumping = (async () => {
+      do {
+        pumpAgain = false;
+        while (!stopped) {
+          if (inFlight.size >= maxBatchesInFlight) {
+            waitingForRoom = true;
+            break;
+          }
+          // a full batch means there is probably more; a failure waits for the back-off
+          if ((await startBatch()) < batchSize || failures > 0) break;
+        }
+      } while (pumpAgain && !stopped && failures === 0);
+      if (!stopped && Date.now() - lastPrune >= (options.pruneIntervalMs ?? 60_000)) {
+        lastPrune = Date.now();
+        void pruneOutbox(prisma, retentionMs).catch((err) => logger.warn({ err }, 'outbox pruning failed'));
+      }
+    })().finally(() => {
+      pumping = undefined;
+      if (!stopped) timer = setTimeout(() => void pump(), nextPollMs());
+    });
+    return pumping;
+  }
+
+  function nextPollMs(): number {
     if (failures > 0) return Math.min(250 * 2 ** (failures - 1), maxBackoffMs);
     return Date.now() < eagerUntil ? EAGER_POLL_MS : pollIntervalMs;
   }
 
+  /** while backing off, appends and NOTIFYs must not hammer a broker that is down */
+  const wake = () => {
+    if (failures === 0) void pump();
+  };
+
   const stopListeningToAppends = onOutboxAppended(() => {
     eagerUntil = Date.now() + EAGER_PHASE_MS;
-    if (failures === 0) wake?.(); // while backing off, appends must not hammer a broker that is down
+    wake();
   });
 
-  const loop = (async () => {
+  const started = (async () => {
     if (options.database) {
       try {
-        unlisten = await options.database.listen('outbox', () => {
-          wakeRequested = true;
-          if (failures === 0) wake?.(); // while backing off a NOTIFY must not hammer a broker that is down
-        });
+        unlisten = await options.database.listen('outbox', wake);
       } catch (error) {
         logger.warn({ err: error }, 'LISTEN on outbox failed; the relay polls');
       }
     }
-    let lastPrune = 0;
-    while (!stopped) {
-      wakeRequested = false;
-      await drain();
-      if (!stopped && Date.now() - lastPrune >= (options.pruneIntervalMs ?? 60_000)) {
-        lastPrune = Date.now();
-        await pruneOutbox(prisma, retentionMs).catch((err) => logger.warn({ err }, 'outbox pruning failed'));
-      }
-      if (stopped || (wakeRequested && failures === 0)) continue;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        timer = setTimeout(resolve, backoffMs());
-      });
-      clearTimeout(timer);
-      wake = undefined;
-    }
+    await pump();
   })();
 
   const backlog = async (): Promise<number> => {
@@ -221,10 +271,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   return {
     async stop() {
       stopped = true;
+      clearTimeout(timer);
       stopListeningToAppends();
       removeBacklogSource?.();
-      wake?.();
-      await loop;
+      await started;
+      await pumping;
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       await unlisten?.().catch(() => undefined);
     },
     backlog,
