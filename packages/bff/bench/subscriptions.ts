@@ -31,7 +31,7 @@ const summary = (label: string, values: number[]) =>
   `${label.padEnd(34)} n=${String(values.length).padStart(5)}  p50=${percentile(values, 50).toFixed(1)} ms  p95=${percentile(values, 95).toFixed(1)} ms  p99=${percentile(values, 99).toFixed(1)} ms  max=${Math.max(...values).toFixed(1)} ms`;
 
 async function main(): Promise<void> {
-  const logger = createLogger('bench', 'silent');
+  const logger = createLogger('bench', process.env.LOG_LEVEL ?? 'silent');
   const auth = createAuth(TEST_JWT_SECRET);
   const ns = process.env.BENCH_AMQP ? rabbitTestNamespace('bench') : undefined;
   const bus: EventBus = ns ? ns.track(createRabbitBus({ url: ns.url, exchange: ns.exchange, serviceName: 'bench', logger })) : createInMemoryBus();
@@ -69,6 +69,8 @@ async function main(): Promise<void> {
       subgraphs.orders.set(orderId, { id: orderId, customerId, status: 'PENDING', statusReason: null, total: 100, lines: [{ product: { id: `p${(i % 100) + 1}` }, quantity: 1 }] });
       subs.push({ orderId, customerId, sub: collect(ws.client, { query: FOLLOW, variables: { orderId } }) });
     }
+    // subscribers arrive over time, not all in the same millisecond: ramp up a connection at a time
+    await waitFor(() => subs.every((s) => s.sub.results.length >= 1 || s.sub.errors.length > 0), { timeoutMs: 60_000, intervalMs: 5, what: 'the connection\'s first updates' });
   }
   await waitFor(() => subs.every((s) => s.sub.results.length >= 1), { timeoutMs: 120_000, intervalMs: 100, what: 'every subscriber to get its order' }).catch((e) => {
     const missing = subs.filter((s) => s.sub.results.length === 0);

@@ -22,7 +22,7 @@ export interface SubgraphDataSourceOptions {
 }
 
 /** Sockets to subgraphs are reused across requests (one pool per BFF process and protocol). */
-const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 });
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: Number(process.env.BENCH_MAX_SOCKETS ?? 256), keepAliveMsecs: 10_000 });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 });
 
 /**

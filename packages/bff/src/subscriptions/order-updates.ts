@@ -206,7 +206,8 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Envel
     const first = await options.resolve();
     const current = orderIn(first);
     const unexpected = first.errors?.filter((e) => !['NOT_FOUND', 'FORBIDDEN'].includes(String(e.extensions?.code)));
-    if (!current && unexpected?.length) throw unexpected[0];
+    // the result's errors are already formatted (plain objects): rethrow one as a GraphQLError
+    if (!current && unexpected?.length) throw new GraphQLError(unexpected[0].message, { extensions: unexpected[0].extensions });
     let authorized = Boolean(current);
     if (current) {
       options.onAuthorized?.();

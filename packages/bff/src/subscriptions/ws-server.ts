@@ -193,8 +193,15 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       },
 
       // errors sent over the socket get the same shaping as HTTP errors
-      onError(_ctx, _id, _payload, errors) {
-        return errors.map((e) => formatError(e.toJSON()));
+      onError(ctx, _id, _payload, errors) {
+        const formatted = errors.map((e) => formatError(e.toJSON()));
+        const connection = connections.get(ctx);
+        errors.forEach((error, i) => {
+          if (formatted[i].extensions?.code !== ErrorCode.InternalServerError) return;
+          logger.error({ err: error.originalError ?? error, requestId: connection?.ids.requestId }, 'subscription failed');
+          formatted[i] = { ...formatted[i], extensions: { ...formatted[i].extensions, requestId: connection?.ids.requestId } };
+        });
+        return formatted;
       },
       onNext(_ctx, _id, _payload, _args, result) {
         const { errors, ...rest } = result;
