@@ -39,6 +39,11 @@ export interface BffConfig {
   /** runtime URL per subgraph name, overriding the URL recorded in the supergraph */
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
+  /**
+   * keep-alive sockets to each subgraph (requests beyond wait in the BFF): a bounded pool keeps a
+   * subgraph from juggling as many requests as the BFF has callers
+   */
+  subgraphMaxSockets?: number;
   introspection: boolean;
   /** Apollo Sandbox on GET /graphql and the offline explorer on GET /graphiql */
   explorer: boolean;
@@ -91,6 +96,8 @@ export function bffSettingsSchema(profile: BffProfile) {
     SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
     /** how long one subgraph request may take before its part of the answer is an error */
     SUBGRAPH_TIMEOUT_MS: positiveInt(profile.subgraphTimeoutMs),
+    /** keep-alive sockets to each subgraph; requests beyond wait in the BFF */
+    SUBGRAPH_MAX_SOCKETS: positiveInt(16),
     /** schema introspection (default: on, off when NODE_ENV=production) */
     INTROSPECTION: onOff,
     /** Apollo Sandbox and /graphiql (default: on, off when NODE_ENV=production) */
@@ -113,7 +120,7 @@ export function bffSettingsSchema(profile: BffProfile) {
     MAX_BODY_BYTES: positiveInt(profile.limits.maxBodyBytes),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(profile.subscriptions.maxPerConnection),
     MAX_SUBSCRIPTIONS: positiveInt(profile.subscriptions.maxPerInstance),
-    PENDING_ORDER_GRACE_MS: positiveInt(10_000),
+    PENDING_ORDER_GRACE_MS: positiveInt(5_000),
   });
 }
 
@@ -183,6 +190,7 @@ export function toBffConfig(
     supergraphSdl: extra.supergraphSdl,
     subgraphUrls: settings.subgraphUrls,
     subgraphTimeoutMs: settings.SUBGRAPH_TIMEOUT_MS,
+    subgraphMaxSockets: settings.SUBGRAPH_MAX_SOCKETS,
     introspection: settings.INTROSPECTION ?? !production,
     explorer: settings.EXPLORER ?? !production,
     limits: {
