@@ -39,7 +39,7 @@ describe.each([
 
   it('a fresh database gets every table (backbone first), with exactly the columns schema.prisma declares', async () => {
     const applied = await database.db.query<{ name: string }>('SELECT name FROM _migrations ORDER BY applied_at, name');
-    expect(applied.map((r) => r.name)).toEqual(['events/0001_backbone', 'catalog/0001_init']);
+    expect(applied.map((r) => r.name)).toEqual(['events/0001_backbone', 'events/0002_outbox_without_notify', 'catalog/0001_init']);
     const rows = await database.db.query<{ table_name: string; column_name: string }>(
       "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'",
     );

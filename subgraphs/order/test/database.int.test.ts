@@ -57,7 +57,7 @@ describe.each([
     const rows = await database.db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
     expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining([...ORDER_TABLES, ...BACKBONE_TABLES]));
     const applied = await database.db.query<{ name: string }>('SELECT name FROM _migrations ORDER BY applied_at, name');
-    expect(applied.map((r) => r.name)).toEqual(['events/0001_backbone', 'order/0001_init']);
+    expect(applied.map((r) => r.name)).toEqual(['events/0001_backbone', 'events/0002_outbox_without_notify', 'order/0001_init']);
     expect(await database.db.query("SELECT to_regclass('order_number_seq')::text AS seq")).toEqual([{ seq: 'order_number_seq' }]);
   });
 
