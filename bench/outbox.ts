@@ -20,6 +20,7 @@ import { appendToOutbox, createEnvelope, EVENTS_MIGRATIONS_DIR, ProductPriceChan
 import { createRabbitBus, deleteRabbitQueues } from '@shop/events/rabbitmq';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PrismaClient } from '../prisma/catalog/generated/client';
@@ -236,7 +237,7 @@ async function main(): Promise<void> {
   );
   const results: RunResult[] = [];
   for (let i = 1; i <= settings.runs; i++) {
-    console.log(`run ${i}/${settings.runs}`);
+    console.log(`run ${i}/${settings.runs} (machine load ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`);
     const result = await run(settings);
     results.push(result);
     console.log(
