@@ -102,7 +102,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     supergraphSdl: servedSupergraphSdl(config.supergraphSdl, config.contract),
     logger,
     buildService: ({ name, url }) =>
-      new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, logger, metrics: bffMetrics, tracing }),
+      new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, logger, metrics: bffMetrics, tracing }),
   });
   let schema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {

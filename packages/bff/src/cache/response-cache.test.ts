@@ -180,7 +180,7 @@ describe('response cache', () => {
   });
 });
 
-describe('response cache configuration', () => {
+describe('response cache and subgraph pool configuration', () => {
   const profile: BffProfile = {
     prefix: 'T_BFF',
     port: 4900,
@@ -195,6 +195,11 @@ describe('response cache configuration', () => {
     expect(configFrom({}).responseCache).toBeUndefined();
     expect(configFrom({ T_BFF_RESPONSE_CACHE: 'off' }).responseCache).toBeUndefined();
     expect(configFrom({ T_BFF_RESPONSE_CACHE: 'on', T_BFF_RESPONSE_CACHE_MAX_ENTRIES: '50', T_BFF_RESPONSE_CACHE_MAX_MB: '2' }).responseCache).toEqual({ maxEntries: 50, maxBytes: 2 * 1024 * 1024 });
+  });
+
+  it('subgraph sockets: 16 per subgraph unless <PREFIX>_SUBGRAPH_MAX_SOCKETS says otherwise', () => {
+    expect(configFrom({}).subgraphMaxSockets).toBe(16);
+    expect(configFrom({ T_BFF_SUBGRAPH_MAX_SOCKETS: '64' }).subgraphMaxSockets).toBe(64);
   });
 
   it('a bad value is named by its variable', () => {
