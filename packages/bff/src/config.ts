@@ -120,7 +120,7 @@ export function bffSettingsSchema(profile: BffProfile) {
     MAX_BODY_BYTES: positiveInt(profile.limits.maxBodyBytes),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(profile.subscriptions.maxPerConnection),
     MAX_SUBSCRIPTIONS: positiveInt(profile.subscriptions.maxPerInstance),
-    PENDING_ORDER_GRACE_MS: positiveInt(10_000),
+    PENDING_ORDER_GRACE_MS: positiveInt(5_000),
   });
 }
 
