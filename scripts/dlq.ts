@@ -8,9 +8,10 @@
  * lives inside the `npm start` process, so there is no broker to ask: it says so and exits 1.
  */
 import { baseConfigSchema, ConfigError, loadConfig } from '@shop/service-kit';
-import type { DeadLetter, EventBus } from '@shop/events';
+import { SERVICE_QUEUES, type DeadLetter, type EventBus } from '@shop/events';
 
-export const SERVICES = ['catalog', 'cart', 'discount', 'order'] as const;
+/** The services that have a durable queue (and so dead letters): the backbone's own list. */
+export const SERVICES: readonly string[] = Object.keys(SERVICE_QUEUES);
 
 const USAGE = [
   'usage: npm run dlq -- list <service> [--json]',
@@ -28,7 +29,7 @@ export function parseDlqArgs(argv: readonly string[]): DlqCommand {
   if (action === undefined || action === 'help' || action === '--help' || action === '-h') return { action: 'help' };
   if (action !== 'list' && action !== 'replay') throw new Error(`unknown command "${action}"`);
   if (!service) throw new Error(`${action} needs a service`);
-  if (!(SERVICES as readonly string[]).includes(service)) throw new Error(`unknown service "${service}"`);
+  if (!SERVICES.includes(service)) throw new Error(`unknown service "${service}"`);
   if (extra.length > 0 || (action === 'list' && id !== undefined)) throw new Error(`unexpected argument "${action === 'list' ? id : extra[0]}"`);
   if (action === 'replay' && id !== undefined && !/^[0-9a-f-]{36}$/i.test(id)) throw new Error(`"${id}" is not a message id (a uuid, as listed)`);
   return action === 'list' ? { action, service, json } : { action, service, id };
