@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export const GATEWAY_KINDS = ['web-bff', 'web-bff-cache', 'apollo', 'hive-js', 'hive-js-dedup', 'hive-rust', 'hive-rust-dedup'] as const;
+export const GATEWAY_KINDS = ['web-bff', 'web-bff-256', 'web-bff-cache', 'apollo', 'hive-js', 'hive-js-dedup', 'hive-rust', 'hive-rust-dedup'] as const;
 export type GatewayKind = (typeof GATEWAY_KINDS)[number];
 
 interface Started {
@@ -28,13 +28,14 @@ const supergraphPath = () => {
 };
 
 /** The web BFF exactly as deployed: auth, limits, rate limit, metrics, logging; cache per env. */
-async function startWebBff(cache: boolean): Promise<Started> {
+async function startWebBff(cache: boolean, maxSockets?: string): Promise<Started> {
   const { loadWebBffConfig, start } = await import('../../gateways/web-bff/src/server');
   const config = loadWebBffConfig({
     ...process.env,
     WEB_BFF_PORT: '0',
     WEB_BFF_SUPERGRAPH_PATH: supergraphPath(),
     WEB_BFF_RESPONSE_CACHE: cache ? 'on' : 'off',
+    ...(maxSockets ? { WEB_BFF_SUBGRAPH_MAX_SOCKETS: maxSockets } : {}),
   });
   const bff = await start(config);
   return { url: `${bff.url}/graphql`, stop: bff.stop };
@@ -101,6 +102,9 @@ function startGateway(kind: GatewayKind): Promise<Started> {
   switch (kind) {
     case 'web-bff':
       return startWebBff(false);
+    case 'web-bff-256':
+      // the socket pool before it was bounded, for comparison
+      return startWebBff(false, '256');
     case 'web-bff-cache':
       return startWebBff(true);
     case 'apollo':

@@ -40,6 +40,7 @@ export interface Summary {
 
 export const LABELS: Record<GatewayKind, string> = {
   'web-bff': 'web BFF (all features, cache off)',
+  'web-bff-256': 'web BFF, 256 sockets per subgraph (before)',
   'web-bff-cache': 'web BFF (response cache on)',
   apollo: 'bare Apollo Gateway',
   'hive-js': 'Hive Gateway JS planner, dedup off',

@@ -29,14 +29,32 @@ export type SubgraphsMessage = { type: 'ready'; urls: SubgraphUrls } | { type: '
 
 const statements: Record<SubgraphName, number> = { catalog: 0, cart: 0, discount: 0, order: 0 };
 
-/** Counts each query a pg client sends, by the subgraph whose database (`<base>_<service>`) it is. */
+/**
+ * Counts each query a pg client sends, by the subgraph whose database (`<base>_<service>`) it is.
+ * The outbox relays' idle polling (a transaction claiming nothing, several times a second per
+ * service) is left out: it is not caused by requests, and it would blur small per-request counts.
+ */
 function countStatementsByDatabase(): void {
-  const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown; database?: string };
+  type Counted = { database?: string; benchPendingBegin?: SubgraphName; benchInRelayTx?: boolean };
+  const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
-  proto.query = function countedQuery(this: { database?: string }, ...args: unknown[]) {
+  proto.query = function countedQuery(this: Counted, ...args: unknown[]) {
     const db = this.database ?? '';
     const service = SUBGRAPHS.find((s) => db.endsWith(`_${s}`));
-    if (service) statements[service] += 1;
+    const first = args[0];
+    const text = typeof first === 'string' ? first : typeof first === 'object' && first !== null ? String((first as { text?: unknown }).text ?? '') : '';
+    if (service) {
+      if (this.benchInRelayTx) {
+        if (/^\s*(COMMIT|ROLLBACK)/i.test(text)) this.benchInRelayTx = false;
+      } else if (/^\s*WITH claimed AS/i.test(text)) {
+        // the relay's claim: its BEGIN was counted a moment ago; take it back, skip to its COMMIT
+        if (this.benchPendingBegin) statements[this.benchPendingBegin] -= 1;
+        this.benchInRelayTx = true;
+      } else {
+        statements[service] += 1;
+      }
+      this.benchPendingBegin = /^\s*BEGIN/i.test(text) ? service : undefined;
+    }
     return original.apply(this, args);
   };
 }
