@@ -220,7 +220,8 @@ async function run(settings: Settings): Promise<RunResult> {
     await Promise.all(running.map((r) => r.stop()));
     await cart.stop();
     await publisherBus.close();
-    await deleteRabbitQueues(amqpUrl, [`${exchange}.cart`, `${exchange}.cart.dlq`], exchange);
+    // every queue the publisher declared (all service queues: see SERVICE_QUEUES) and cart's own
+    await deleteRabbitQueues(amqpUrl, [...new Set([...publisherBus.declaredQueues(), `${exchange}.cart`, `${exchange}.cart.dlq`])], exchange);
     await catalog.$disconnect();
     await Promise.all([catalogDb.close(), cartDb.close()]);
     if (server) await server.drop();
