@@ -184,7 +184,7 @@ async function idleStatementRate(subgraphs: SubgraphsChild): Promise<number> {
     await new Promise((r) => setTimeout(r, 1_500));
     rates.push((totalOf(await subgraphs.statements()) - before) / ((Date.now() - started) / 1000));
   }
-  return Math.min(...rates);
+  return Math.max(0, Math.min(...rates));
 }
 
 /** SQL statements and subgraph requests per request for one Products page at several sizes, one request at a time. */
