@@ -231,13 +231,15 @@ const MIGRATION_LOCK = 7_245_001;
  */
 export async function applyMigrations(db: Database, dirs: string[], logger?: Logger): Promise<string[]> {
   return db.session(async (query) => {
-    await query(`CREATE TABLE IF NOT EXISTS _migrations (
-      name text PRIMARY KEY,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`);
     const applied: string[] = [];
+    // The lock comes first: two replicas on a fresh database would otherwise race even on
+    // CREATE TABLE IF NOT EXISTS (the loser fails on pg_type's unique index).
     await query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
+      await query(`CREATE TABLE IF NOT EXISTS _migrations (
+        name text PRIMARY KEY,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
       const done = new Set((await query<{ name: string }>('SELECT name FROM _migrations')).map((r) => r.name));
       for (const dir of dirs) {
         const set = dir.split(/[\\/]/).filter(Boolean).slice(-2, -1)[0] ?? dir;

@@ -65,6 +65,25 @@ describe.each([
   });
 });
 
+describe('replicas starting together', () => {
+  const server = testDatabaseServer('kitrace');
+  afterAll(() => server.drop());
+
+  it('migrate a fresh database once, none of them failing', async () => {
+    const replicas = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        openDatabase({ service: 'widgets', url: { value: server.url, exact: false }, migrationsDirs: [shop] }),
+      ),
+    );
+    try {
+      const applied = await replicas[0].query<{ name: string }>('SELECT name FROM _migrations ORDER BY name');
+      expect(applied.map((r) => r.name)).toEqual(['shop/0001_init', 'shop/0002_more']);
+    } finally {
+      await Promise.all(replicas.map((db) => db.close()));
+    }
+  });
+});
+
 describe('database helpers', () => {
   it('derives one database per service from DATABASE_URL', () => {
     expect(serviceDatabaseUrl('postgresql://u:p@db:5432/shop?sslmode=disable', 'catalog')).toEqual({
