@@ -1,0 +1,135 @@
+/**
+ * The deployment files: docker-compose.yml as `docker compose config` resolves it (when a compose
+ * command is installed; otherwise the file itself, merge keys resolved), and the Dockerfile.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+const root = join(__dirname, '..');
+const secret = { JWT_SECRET: 'compose-test-secret-of-at-least-32-characters' };
+
+type ComposeService = {
+  image?: string;
+  build?: unknown;
+  profiles?: string[];
+  environment?: Record<string, string | null>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] | string };
+  ports?: unknown[];
+  deploy?: { replicas?: number };
+};
+type ComposeFile = { services: Record<string, ComposeService> };
+
+/** `docker compose` (plugin) or Debian's `docker-compose`, whichever answers. */
+function composeCommand(): string[] | undefined {
+  for (const command of [['docker', 'compose'], ['docker-compose']]) {
+    const probe = spawnSync(command[0], [...command.slice(1), 'version'], { encoding: 'utf8' });
+    if (probe.status === 0) return command;
+  }
+  return undefined;
+}
+
+const compose = composeCommand();
+
+function runConfig(env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+  const [cmd, ...args] = compose!;
+  const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+  const result = spawnSync(cmd, [...args, 'config'], { cwd: root, env: { ...baseEnv, ...env }, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function resolvedCompose(): ComposeFile {
+  if (compose) {
+    const result = runConfig(secret);
+    if (result.status !== 0) throw new Error(`${compose.join(' ')} config failed:\n${result.stderr}`);
+    return parse(result.stdout) as ComposeFile;
+  }
+  return parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as ComposeFile;
+}
+
+const services = ['catalog', 'cart', 'discount', 'order', 'web-bff', 'mobile-bff'];
+
+describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no compose command: the file parsed'})`, () => {
+  const file = resolvedCompose();
+
+  it('runs PostgreSQL and RabbitMQ (management UI) with health checks', () => {
+    expect(file.services.postgres.healthcheck?.test).toBeDefined();
+    expect(file.services.rabbitmq.healthcheck?.test).toBeDefined();
+    expect(file.services.rabbitmq.image).toMatch(/management/);
+    expect(JSON.stringify(file.services.rabbitmq.ports)).toContain('15672');
+  });
+
+  it.each(services)('%s runs from the one image, with its health check, after what it needs is healthy', (name) => {
+    const service = file.services[name];
+    expect(service.build).toBeDefined();
+    expect(service.image).toBe('shop-graph:local');
+    expect(service.environment?.SERVICE).toBe(name);
+    expect(service.healthcheck?.test).toEqual(['CMD', 'node', 'scripts/healthcheck.mjs']);
+    const dependsOn = Object.entries(service.depends_on ?? {});
+    expect(dependsOn.length).toBeGreaterThan(0);
+    for (const [, dependency] of dependsOn) expect(dependency.condition).toBe('service_healthy');
+  });
+
+  it('subgraphs wait for the database and the broker; BFFs for every subgraph', () => {
+    for (const name of ['catalog', 'cart', 'discount', 'order']) {
+      expect(Object.keys(file.services[name].depends_on ?? {}).sort()).toEqual(['postgres', 'rabbitmq']);
+    }
+    for (const name of ['web-bff', 'mobile-bff']) {
+      expect(Object.keys(file.services[name].depends_on ?? {}).sort()).toEqual(['cart', 'catalog', 'discount', 'order']);
+    }
+  });
+
+  it('runs two replicas of each BFF and of the order subgraph, one of everything else', () => {
+    const replicas = Object.fromEntries(services.map((name) => [name, file.services[name].deploy?.replicas ?? 1]));
+    expect(replicas).toEqual({ catalog: 1, cart: 1, discount: 1, order: 2, 'web-bff': 2, 'mobile-bff': 2 });
+  });
+
+  it('points every service at the compose PostgreSQL, RabbitMQ and subgraphs', () => {
+    for (const name of services) {
+      const env = file.services[name].environment ?? {};
+      expect(env.DATABASE_URL).toMatch(/@postgres:5432\//);
+      expect(env.AMQP_URL).toMatch(/@rabbitmq:5672/);
+      expect(env.NODE_ENV).toBe('production');
+      expect(env.SUBGRAPH_ORDER_URL).toBe('http://order:4004/graphql');
+    }
+  });
+
+  it('keeps the trace collector optional (profile "tracing")', () => {
+    expect(file.services.jaeger?.profiles ?? ['tracing']).toEqual(['tracing']);
+  });
+
+  (compose ? it : it.skip)('refuses to resolve without a JWT_SECRET (no production default)', () => {
+    const result = runConfig({});
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/JWT_SECRET/);
+  });
+});
+
+describe('healthcheck.mjs', () => {
+  it('knows the port of every service', () => {
+    const script = readFileSync(join(root, 'scripts', 'healthcheck.mjs'), 'utf8');
+    for (const [name, port] of Object.entries({ 'web-bff': 4000, catalog: 4001, cart: 4002, discount: 4003, order: 4004, 'mobile-bff': 4100 })) {
+      expect(script).toMatch(new RegExp(`'?${name}'?: ${port}`));
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+
+  it('builds in one stage and runs from another with production dependencies only, as a non-root user', () => {
+    expect(dockerfile.match(/^FROM .+ AS \w+$/gm)).toHaveLength(2);
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(runtime).toMatch(/npm ci --omit=dev/);
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/scripts\/start-service\.ts/);
+  });
+
+  it('starts every service the compose file names', () => {
+    const startService = readFileSync(join(root, 'scripts', 'start-service.ts'), 'utf8');
+    for (const name of services) expect(startService).toMatch(new RegExp(`^\\s*'?${name}'?: '\\.\\./`, 'm'));
+  });
+});
+
