@@ -150,8 +150,8 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     : undefined;
   let subscriptions: SubscriptionServer | undefined;
   try {
-    feed = await startOrderFeed(bus, { name: config.name, logger });
-    if (responseCache) invalidation = await startCatalogInvalidation(bus, responseCache, { name: config.name, logger });
+    feed = await startOrderFeed(bus, { name: config.name, logger, registry: metrics.registry });
+    if (responseCache) invalidation = await startCatalogInvalidation(bus, responseCache, { name: config.name, logger, registry: metrics.registry });
     server = await startHttpServer({
       port: config.port,
       host: config.host,

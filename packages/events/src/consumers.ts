@@ -5,7 +5,7 @@ import type { ConsumeOptions, EventBus } from './bus';
 import type { EventContract, EventData } from './contract';
 import { createEnvelope, type Envelope, type EnvelopeMeta, type EnvelopeOf } from './envelope';
 import { advanceVersion, pruneInbox, recordAllInInbox, recordInInbox } from './inbox';
-import { eventMetricsFor } from './metrics';
+import { countSettlements, eventMetricsFor } from './metrics';
 import { appendToOutbox } from './outbox';
 import type { SqlTx, TransactionRunner } from './sql';
 import { contextOfTraceparent, traceIdIn, traceparentIn } from './trace-context';
@@ -116,12 +116,7 @@ export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOp
       ...options.consume,
       queue: service,
       routingKeys: [...new Set(subscriptions.map((s) => s.contract.routingKey))],
-      onSettled: metrics
-        ? ({ result, type }) => {
-            const labels = { queue: service, type: type ?? 'unknown' };
-            (result === 'processed' ? metrics.processed : result === 'retried' ? metrics.retried : metrics.deadLettered).inc(labels);
-          }
-        : undefined,
+      onSettled: options.metrics ? countSettlements(options.metrics, service) : undefined,
     },
     async (envelope) => {
       const parent = contextOfTraceparent(envelope.traceparent);

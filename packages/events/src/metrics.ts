@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { DeliverySettlement } from './bus';
 
 /**
  * What the backbone measures, registered on the service's own registry (never prom-client's
@@ -78,4 +79,16 @@ export function eventMetricsFor(registry: Registry): EventMetrics {
   };
   byRegistry.set(registry, metrics);
   return metrics;
+}
+
+/**
+ * The `onSettled` hook of a consumer of `queue` that counts each delivery into
+ * `events_processed_total`, `events_retried_total` or `events_dead_lettered_total`.
+ */
+export function countSettlements(registry: Registry, queue: string): (settlement: DeliverySettlement) => void {
+  const metrics = eventMetricsFor(registry);
+  return ({ result, type }) => {
+    const labels = { queue, type: type ?? 'unknown' };
+    (result === 'processed' ? metrics.processed : result === 'retried' ? metrics.retried : metrics.deadLettered).inc(labels);
+  };
 }

@@ -1,4 +1,5 @@
-import { ProductCreated, ProductPriceChanged, ProductStockChanged, type EventBus } from '@shop/events';
+import { countSettlements, ProductCreated, ProductPriceChanged, ProductStockChanged, type EventBus } from '@shop/events';
+import type { Registry } from 'prom-client';
 import type { Logger } from '@shop/service-kit';
 import type { ResponseCache } from './response-cache';
 
@@ -8,6 +9,8 @@ export const CATALOG_CHANGE_EVENTS = [ProductCreated, ProductPriceChanged, Produ
 export interface CatalogInvalidationOptions {
   name: string;
   logger: Logger;
+  /** where `events_processed_total` for the invalidation queue is counted */
+  registry?: Registry;
   /** how often the broker's health is checked (the cache is off while it is down) */
   checkIntervalMs?: number;
   /** how long after the broker is back the cache stays off (its queue re-attaching) */
@@ -25,9 +28,17 @@ export interface CatalogInvalidationOptions {
 export async function startCatalogInvalidation(bus: EventBus, cache: ResponseCache, options: CatalogInvalidationOptions): Promise<{ stop(): Promise<void> }> {
   const { name, logger } = options;
   const types = new Set<string>(CATALOG_CHANGE_EVENTS.map((c) => c.type));
+  const queue = `${name}.response-cache`;
   const consumer = await bus.consume(
     // dropping entries cannot fail, and a redelivery only drops them again
-    { queue: `${name}.response-cache`, routingKeys: CATALOG_CHANGE_EVENTS.map((c) => c.routingKey), exclusive: true, prefetch: 500, maxAttempts: 1 },
+    {
+      queue,
+      routingKeys: CATALOG_CHANGE_EVENTS.map((c) => c.routingKey),
+      exclusive: true,
+      prefetch: 500,
+      maxAttempts: 1,
+      onSettled: options.registry && countSettlements(options.registry, queue),
+    },
     async (envelope) => {
       if (!types.has(envelope.type)) return;
       if (envelope.type === ProductCreated.type) cache.clear();

@@ -1,4 +1,5 @@
-import type { Envelope, EventBus } from '@shop/events';
+import { countSettlements, type Envelope, type EventBus } from '@shop/events';
+import type { Registry } from 'prom-client';
 import type { Logger } from '@shop/service-kit';
 
 /** Every order event (placed, confirmed, rejected, cancelled, shipped, and any later fact). */
@@ -20,11 +21,15 @@ export interface OrderFeed {
  * handler only hands events to listeners (each buffers for its subscriber), so a slow subscriber
  * never holds the queue; the bus reconnects the queue after a broker outage.
  */
-export async function startOrderFeed(bus: EventBus, { name, logger }: { name: string; logger: Logger }): Promise<OrderFeed> {
+export async function startOrderFeed(
+  bus: EventBus,
+  { name, logger, registry }: { name: string; logger: Logger; registry?: Registry },
+): Promise<OrderFeed> {
   const listeners = new Map<string, Set<OrderEventListener>>();
+  const queue = `${name}.order-updates`;
   const consumer = await bus.consume(
     // a lost live update is not retried later (the subscriber may be gone); one attempt
-    { queue: `${name}.order-updates`, routingKeys: ORDER_EVENT_KEYS, exclusive: true, prefetch: 500, maxAttempts: 1 },
+    { queue, routingKeys: ORDER_EVENT_KEYS, exclusive: true, prefetch: 500, maxAttempts: 1, onSettled: registry && countSettlements(registry, queue) },
     async (envelope) => {
       const watching = listeners.get(envelope.subject);
       if (!watching) return;
