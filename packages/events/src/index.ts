@@ -10,6 +10,7 @@ export * from './in-memory-bus';
 export * from './inbox';
 export * from './metrics';
 export * from './outbox';
+export * from './service-events';
 export * from './sql';
 export * from './trace-context';
 

@@ -37,3 +37,37 @@ export function exitOnStartFailure(logger: Logger) {
     process.exit(1);
   };
 }
+
+/** The parts of a service started so far; see `startInParts`. */
+export interface StartedParts {
+  /** Records a started part and how to stop it; returns the part. */
+  add<T>(part: T, stop: (part: T) => Promise<void>): T;
+  /** Stops every part, last started first; a part that fails to stop is logged, the rest still stop. */
+  stopAll(): Promise<void>;
+}
+
+/**
+ * Starts a service part by part: `start` records each part as it comes up, and if anything throws
+ * the parts already running are stopped (last first) before the error goes on, so a failed start
+ * never leaves a half-started service. The service's own `stop` is `parts.stopAll`.
+ */
+export async function startInParts<T>(name: string, logger: Logger, start: (parts: StartedParts) => Promise<T>): Promise<T> {
+  const stops: (() => Promise<void>)[] = [];
+  const parts: StartedParts = {
+    add(part, stop) {
+      stops.push(() => stop(part));
+      return part;
+    },
+    async stopAll() {
+      for (const stop of stops.splice(0).reverse()) {
+        await stop().catch((err: unknown) => logger.error({ err }, `${name}: stopping a part failed`));
+      }
+    },
+  };
+  try {
+    return await start(parts);
+  } catch (e) {
+    await parts.stopAll();
+    throw e;
+  }
+}

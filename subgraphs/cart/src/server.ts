@@ -1,5 +1,5 @@
-import { createInMemoryBus, startConsumers, startOutboxRelay, type EventBus } from '@shop/events';
-import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startSubgraph, type Logger } from '@shop/service-kit';
+import { startServiceEvents, type EventBus } from '@shop/events';
+import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startInParts, startSubgraph, type Logger } from '@shop/service-kit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import { randomUUID } from 'node:crypto';
@@ -35,34 +35,16 @@ export interface RunningCart {
 /** The cart's PGlite folder under DATA_DIR ("memory://" stays in memory). */
 const embeddedDataDir = (dataDir: string) => (dataDir.startsWith('memory://') ? dataDir : join(dataDir, 'cart'));
 
-async function createBus(config: CartConfig, logger: Logger): Promise<EventBus> {
-  if (!config.AMQP_URL) return createInMemoryBus({ logger });
-  // loaded only with a broker configured, so the embedded mode never touches AMQP code
-  const { createRabbitBus } = await import('@shop/events/rabbitmq');
-  return createRabbitBus({ url: config.AMQP_URL, exchange: config.EVENTS_EXCHANGE, logger, serviceName: 'cart' });
-}
-
 /**
  * Starts the cart subgraph: opens and migrates its database, relays its outbox, consumes catalog
  * price events and serves GraphQL on CART_PORT. A failure part-way stops what had started.
  */
-export async function start(config: CartConfig, startDeps: CartStartDeps = {}): Promise<RunningCart> {
+export function start(config: CartConfig, startDeps: CartStartDeps = {}): Promise<RunningCart> {
   const logger = startDeps.logger ?? createLogger('cart', config.LOG_LEVEL);
-  const stops: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.splice(0).reverse()) {
-      await stop().catch((err: unknown) => logger.error({ err }, 'cart: stopping a part failed'));
-    }
-  };
-  try {
-    const database = await openCartDatabase({ url: cartDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger });
-    stops.push(() => database.close());
+  return startInParts('cart', logger, async (parts) => {
+    const database = parts.add(await openCartDatabase({ url: cartDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger }), (d) => d.close());
     const metrics = createMetrics('cart');
-    const tracing = createTracing('cart', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger });
-    stops.push(() => tracing.shutdown());
-    const bus = startDeps.bus ?? (await createBus(config, logger));
-    if (!startDeps.bus) stops.push(() => bus.close());
-
+    const tracing = parts.add(createTracing('cart', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger }), (t) => t.shutdown());
     const deps: CartDeps = {
       prisma: database.prisma,
       logger,
@@ -70,18 +52,21 @@ export async function start(config: CartConfig, startDeps: CartStartDeps = {}): 
       newOrderId: randomUUID,
       currency: CURRENCY,
     };
-    const relay = startOutboxRelay({ prisma: database.prisma, database: database.db, bus, logger, service: 'cart', metrics: metrics.registry });
-    stops.push(() => relay.stop());
-    const consumers = await startConsumers({
-      bus,
-      service: 'cart',
-      prisma: database.prisma,
-      logger,
-      metrics: metrics.registry,
-      tracer: tracing.tracer,
-      subscriptions: cartSubscriptions(deps),
-    });
-    stops.push(() => consumers.stop());
+    const events = parts.add(
+      await startServiceEvents({
+        service: 'cart',
+        bus: startDeps.bus,
+        amqpUrl: config.AMQP_URL,
+        exchange: config.EVENTS_EXCHANGE,
+        prisma: database.prisma,
+        database: database.db,
+        logger,
+        metrics: metrics.registry,
+        tracer: tracing.tracer,
+        subscriptions: cartSubscriptions(deps),
+      }),
+      (e) => e.stop(),
+    );
 
     const server = await startSubgraph<CartContext>({
       name: 'cart',
@@ -97,17 +82,14 @@ export async function start(config: CartConfig, startDeps: CartStartDeps = {}): 
       readiness: {
         database: async () => void (await database.db.query('SELECT 1')),
         // reads never need the broker and writes' events wait in the outbox: down → degraded, still ready
-        broker: degradable(() => bus.check()),
-        outbox: async () => ({ backlog: await relay.backlog() }),
+        broker: degradable(() => events.bus.check()),
+        outbox: async () => ({ backlog: await events.relay.backlog() }),
       },
       production: config.NODE_ENV === 'production',
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     });
-    stops.push(() => server.stop());
+    parts.add(server, (s) => s.stop());
 
-    return { url: server.url, port: server.port, database, bus, stop: stopAll };
-  } catch (e) {
-    await stopAll();
-    throw e;
-  }
+    return { url: server.url, port: server.port, database, bus: events.bus, stop: parts.stopAll };
+  });
 }

@@ -1,5 +1,5 @@
-import { createInMemoryBus, startConsumers, startOutboxRelay, type EventBus } from '@shop/events';
-import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startSubgraph, type Database, type Logger } from '@shop/service-kit';
+import { startServiceEvents, type EventBus } from '@shop/events';
+import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startInParts, startSubgraph, type Database, type Logger } from '@shop/service-kit';
 import { parse } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -39,43 +39,39 @@ export interface RunningCatalog {
 /** The catalog's PGlite folder under DATA_DIR ("memory://" stays in memory). */
 const embeddedDataDir = (dataDir: string) => (dataDir.startsWith('memory://') ? dataDir : join(dataDir, 'catalog'));
 
-async function createBus(config: CatalogConfig, logger: Logger): Promise<EventBus> {
-  if (!config.AMQP_URL) return createInMemoryBus({ logger });
-  // loaded only with a broker configured, so the embedded mode never touches AMQP code
-  const { createRabbitBus } = await import('@shop/events/rabbitmq');
-  return createRabbitBus({ url: config.AMQP_URL, exchange: config.EVENTS_EXCHANGE, logger, serviceName: 'catalog' });
-}
-
 /**
  * Starts the catalog subgraph: opens and migrates its database, loads the demo catalog into an
  * empty one, relays its outbox, consumes the order events of the saga, and serves GraphQL on
  * CATALOG_PORT. A failure part-way stops what had started.
  */
-export async function start(config: CatalogConfig, startDeps: CatalogStartDeps = {}): Promise<RunningCatalog> {
+export function start(config: CatalogConfig, startDeps: CatalogStartDeps = {}): Promise<RunningCatalog> {
   const logger = startDeps.logger ?? createLogger('catalog', config.LOG_LEVEL);
-  const stops: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.splice(0).reverse()) {
-      await stop().catch((err: unknown) => logger.error({ err }, 'catalog: stopping a part failed'));
-    }
-  };
-  try {
-    const database = await openCatalogDatabase({ url: catalogDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger });
-    stops.push(() => database.close());
+  return startInParts('catalog', logger, async (parts) => {
+    const database = parts.add(
+      await openCatalogDatabase({ url: catalogDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger }),
+      (d) => d.close(),
+    );
     const metrics = createMetrics('catalog');
-    const tracing = createTracing('catalog', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger });
-    stops.push(() => tracing.shutdown());
+    const tracing = parts.add(createTracing('catalog', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger }), (t) => t.shutdown());
     const { db, prisma } = database;
     if (config.CATALOG_DEMO_DATA && (await countAllProducts(prisma)) === 0) await seedDemoCatalog(prisma, { logger });
-
-    const bus = startDeps.bus ?? (await createBus(config, logger));
-    if (!startDeps.bus) stops.push(() => bus.close());
     const deps: CatalogDeps = { prisma, currency: CURRENCY, now: startDeps.now ?? (() => new Date()), newId: randomUUID };
-
-    const relay = startOutboxRelay({ prisma: database.relayPrisma, database: db, bus, logger, service: 'catalog', metrics: metrics.registry });
-    stops.push(() => relay.stop());
-    const consumers = await startConsumers({ bus, service: 'catalog', prisma, logger, metrics: metrics.registry, tracer: tracing.tracer, subscriptions });
-    stops.push(() => consumers.stop());
+    const events = parts.add(
+      await startServiceEvents({
+        service: 'catalog',
+        bus: startDeps.bus,
+        amqpUrl: config.AMQP_URL,
+        exchange: config.EVENTS_EXCHANGE,
+        prisma,
+        relayPrisma: database.relayPrisma,
+        database: db,
+        logger,
+        metrics: metrics.registry,
+        tracer: tracing.tracer,
+        subscriptions,
+      }),
+      (e) => e.stop(),
+    );
 
     const server = await startSubgraph<CatalogContext>({
       name: 'catalog',
@@ -88,23 +84,18 @@ export async function start(config: CatalogConfig, startDeps: CatalogStartDeps =
       jwtSecret: config.JWT_SECRET,
       context: (base) => ({ ...base, loaders: createLoaders(prisma), deps }),
       readiness: {
-        database: async () => {
-          await db.query('SELECT 1');
-        },
+        database: async () => void (await db.query('SELECT 1')),
         // reads never need the broker and writes' events wait in the outbox: down → degraded, still ready
-        broker: degradable(() => bus.check()),
-        outbox: async () => ({ backlog: await relay.backlog() }),
+        broker: degradable(() => events.bus.check()),
+        outbox: async () => ({ backlog: await events.relay.backlog() }),
       },
       production: config.NODE_ENV === 'production',
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     });
-    stops.push(() => server.stop());
+    parts.add(server, (s) => s.stop());
 
-    return { url: server.url, port: server.port, db, prisma, bus, deps, stop: stopAll };
-  } catch (e) {
-    await stopAll();
-    throw e;
-  }
+    return { url: server.url, port: server.port, db, prisma, bus: events.bus, deps, stop: parts.stopAll };
+  });
 }
 
 export { seedDemoCatalog } from './data/demo-data';

@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { createInMemoryBus, startConsumers, startOutboxRelay, type EventBus } from '@shop/events';
-import { createLogger, createMetrics, createTracing, degradable, startSubgraph, type Logger } from '@shop/service-kit';
+import { startServiceEvents, type EventBus } from '@shop/events';
+import { createLogger, createMetrics, createTracing, degradable, startInParts, startSubgraph, type Logger } from '@shop/service-kit';
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,52 +35,40 @@ export interface RunningDiscount {
 /** Discount's PGlite folder under DATA_DIR ("memory://" stays in memory). */
 const embeddedDataDir = (dataDir: string) => (dataDir.startsWith('memory://') ? dataDir : join(dataDir, 'discount'));
 
-async function createBus(config: DiscountConfig, logger: Logger): Promise<EventBus> {
-  if (!config.AMQP_URL) return createInMemoryBus({ logger });
-  // loaded only with a broker configured, so the embedded mode never touches AMQP code
-  const { createRabbitBus } = await import('@shop/events/rabbitmq');
-  return createRabbitBus({ url: config.AMQP_URL, exchange: config.EVENTS_EXCHANGE, logger, serviceName: 'discount' });
-}
-
 /**
  * Starts the discount subgraph: opens and migrates its database, creates the demo coupons,
  * relays its outbox, consumes cart and order events and serves GraphQL on DISCOUNT_PORT.
  * A failure part-way stops what had started.
  */
-export async function start(config: DiscountConfig, startDeps: DiscountStartDeps = {}): Promise<RunningDiscount> {
+export function start(config: DiscountConfig, startDeps: DiscountStartDeps = {}): Promise<RunningDiscount> {
   const logger = startDeps.logger ?? createLogger('discount', config.LOG_LEVEL);
-  const stops: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.splice(0).reverse()) {
-      await stop().catch((err: unknown) => logger.error({ err }, 'discount: stopping a part failed'));
-    }
-  };
-  try {
-    const database = await openDiscountDatabase({ url: discountDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger });
-    stops.push(() => database.close());
+  return startInParts('discount', logger, async (parts) => {
+    const database = parts.add(
+      await openDiscountDatabase({ url: discountDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger }),
+      (d) => d.close(),
+    );
     const metrics = createMetrics('discount');
-    const tracing = createTracing('discount', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger });
-    stops.push(() => tracing.shutdown());
+    const tracing = parts.add(createTracing('discount', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger }), (t) => t.shutdown());
     const deps: DiscountDeps = { prisma: database.prisma, clock: startDeps.clock ?? (() => new Date()) };
     if (config.DISCOUNT_DEMO_COUPONS) {
       const created = await seedDemoCoupons(deps);
       if (created > 0) logger.info({ created }, 'demo coupons created');
     }
-
-    const bus = startDeps.bus ?? (await createBus(config, logger));
-    if (!startDeps.bus) stops.push(() => bus.close());
-    const relay = startOutboxRelay({ prisma: database.prisma, database: database.db, bus, logger, service: 'discount', metrics: metrics.registry });
-    stops.push(() => relay.stop());
-    const consumers = await startConsumers({
-      bus,
-      service: 'discount',
-      prisma: database.prisma,
-      logger,
-      metrics: metrics.registry,
-      tracer: tracing.tracer,
-      subscriptions: discountSubscriptions(deps.clock),
-    });
-    stops.push(() => consumers.stop());
+    const events = parts.add(
+      await startServiceEvents({
+        service: 'discount',
+        bus: startDeps.bus,
+        amqpUrl: config.AMQP_URL,
+        exchange: config.EVENTS_EXCHANGE,
+        prisma: database.prisma,
+        database: database.db,
+        logger,
+        metrics: metrics.registry,
+        tracer: tracing.tracer,
+        subscriptions: discountSubscriptions(deps.clock),
+      }),
+      (e) => e.stop(),
+    );
 
     const server = await startSubgraph<DiscountContext>({
       name: 'discount',
@@ -94,21 +82,16 @@ export async function start(config: DiscountConfig, startDeps: DiscountStartDeps
       jwtSecret: config.JWT_SECRET,
       context: (base) => ({ ...base, loaders: createLoaders(database.prisma), deps }),
       readiness: {
-        database: async () => {
-          await database.db.query('SELECT 1');
-        },
+        database: async () => void (await database.db.query('SELECT 1')),
         // reads never need the broker and writes' events wait in the outbox: down → degraded, still ready
-        broker: degradable(() => bus.check()),
-        outbox: async () => ({ backlog: await relay.backlog() }),
+        broker: degradable(() => events.bus.check()),
+        outbox: async () => ({ backlog: await events.relay.backlog() }),
       },
       production: config.NODE_ENV === 'production',
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     });
-    stops.push(() => server.stop());
+    parts.add(server, (s) => s.stop());
 
-    return { url: server.url, port: server.port, database, bus, stop: stopAll };
-  } catch (e) {
-    await stopAll();
-    throw e;
-  }
+    return { url: server.url, port: server.port, database, bus: events.bus, stop: parts.stopAll };
+  });
 }

@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { createInMemoryBus, startConsumers, startOutboxRelay, type EventBus } from '@shop/events';
-import { createLogger, createMetrics, createTracing, degradable, startSubgraph, type Logger } from '@shop/service-kit';
+import { startServiceEvents, type EventBus } from '@shop/events';
+import { createLogger, createMetrics, createTracing, degradable, startInParts, startSubgraph, type Logger } from '@shop/service-kit';
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,33 +34,17 @@ export interface RunningOrder {
   stop(): Promise<void>;
 }
 
-async function createBus(config: OrderConfig, logger: Logger): Promise<EventBus> {
-  if (!config.AMQP_URL) return createInMemoryBus({ logger });
-  // loaded only with a broker configured, so the embedded mode never touches AMQP code
-  const { createRabbitBus } = await import('@shop/events/rabbitmq');
-  return createRabbitBus({ url: config.AMQP_URL, exchange: config.EVENTS_EXCHANGE, logger, serviceName: 'order' });
-}
-
 /**
  * Starts the order subgraph: opens and migrates its database, relays its outbox, consumes the
  * checkout and the saga's replies, and serves GraphQL on ORDER_PORT. A failure part-way stops
  * what had started.
  */
-export async function start(config: OrderConfig, startDeps: OrderStartDeps = {}): Promise<RunningOrder> {
+export function start(config: OrderConfig, startDeps: OrderStartDeps = {}): Promise<RunningOrder> {
   const logger = startDeps.logger ?? createLogger('order', config.LOG_LEVEL);
-  const stops: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.splice(0).reverse()) {
-      await stop().catch((err: unknown) => logger.error({ err }, 'order: stopping a part failed'));
-    }
-  };
-  try {
-    const database = await openOrderDatabase({ url: orderDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger });
-    stops.push(() => database.close());
-
+  return startInParts('order', logger, async (parts) => {
+    const database = parts.add(await openOrderDatabase({ url: orderDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger }), (d) => d.close());
     const metrics = createMetrics('order');
-    const tracing = createTracing('order', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger });
-    stops.push(() => tracing.shutdown());
+    const tracing = parts.add(createTracing('order', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger }), (t) => t.shutdown());
     const conflicts = new Counter({
       name: 'order_stream_conflicts_total',
       help: 'Commands that lost the race for a stream version and were decided again',
@@ -73,21 +57,21 @@ export async function start(config: OrderConfig, startDeps: OrderStartDeps = {})
       logger,
       onConflict: () => conflicts.inc(),
     };
-
-    const bus = startDeps.bus ?? (await createBus(config, logger));
-    if (!startDeps.bus) stops.push(() => bus.close());
-    const relay = startOutboxRelay({ prisma: database.prisma, database: database.db, bus, logger, service: 'order', metrics: metrics.registry });
-    stops.push(() => relay.stop());
-    const consumers = await startConsumers({
-      bus,
-      service: 'order',
-      prisma: database.prisma,
-      logger,
-      metrics: metrics.registry,
-      tracer: tracing.tracer,
-      subscriptions: orderSubscriptions(deps),
-    });
-    stops.push(() => consumers.stop());
+    const events = parts.add(
+      await startServiceEvents({
+        service: 'order',
+        bus: startDeps.bus,
+        amqpUrl: config.AMQP_URL,
+        exchange: config.EVENTS_EXCHANGE,
+        prisma: database.prisma,
+        database: database.db,
+        logger,
+        metrics: metrics.registry,
+        tracer: tracing.tracer,
+        subscriptions: orderSubscriptions(deps),
+      }),
+      (e) => e.stop(),
+    );
 
     const server = await startSubgraph<OrderContext>({
       name: 'order',
@@ -103,17 +87,14 @@ export async function start(config: OrderConfig, startDeps: OrderStartDeps = {})
       readiness: {
         database: () => database.db.query('SELECT 1'),
         // reads never need the broker and writes' events wait in the outbox: down → degraded, still ready
-        broker: degradable(() => bus.check()),
-        outbox: async () => ({ backlog: await relay.backlog() }),
+        broker: degradable(() => events.bus.check()),
+        outbox: async () => ({ backlog: await events.relay.backlog() }),
       },
       production: config.NODE_ENV === 'production',
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     });
-    stops.push(() => server.stop());
+    parts.add(server, (s) => s.stop());
 
-    return { url: server.url, port: server.port, database, bus, deps, stop: stopAll };
-  } catch (e) {
-    await stopAll();
-    throw e;
-  }
+    return { url: server.url, port: server.port, database, bus: events.bus, deps, stop: parts.stopAll };
+  });
 }

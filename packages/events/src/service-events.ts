@@ -1,0 +1,72 @@
+import type { Tracer } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { EventBus } from './bus';
+import { startConsumers, type Subscription } from './consumers';
+import { createInMemoryBus } from './in-memory-bus';
+import { startOutboxRelay, type NotificationSource, type OutboxRelay } from './outbox';
+import type { SqlClient, SqlTx, TransactionRunner } from './sql';
+
+export interface ServiceEventsOptions<Tx extends SqlTx> {
+  /** the service: its queue, its inbox, the source of its events */
+  service: string;
+  /** a bus made elsewhere (tests; the one-process stack shares one); the service does not close it */
+  bus?: EventBus;
+  /** RabbitMQ when set (and no `bus` given), else an in-process bus */
+  amqpUrl?: string;
+  exchange: string;
+  /** runs each consumed event's effects in a transaction; publishes the outbox unless `relayPrisma` */
+  prisma: TransactionRunner<Tx> & SqlClient;
+  /** a client for the relay alone (the catalog keeps its statement counting off relay polls) */
+  relayPrisma?: SqlClient;
+  /** where the relay hears of appended rows */
+  database: NotificationSource;
+  logger: Logger;
+  metrics: Registry;
+  tracer: Tracer;
+  subscriptions: readonly Subscription<Tx>[];
+}
+
+export interface ServiceEvents {
+  bus: EventBus;
+  relay: OutboxRelay;
+  /** stops consuming, then relaying, then closes the bus if the service made it */
+  stop(): Promise<void>;
+}
+
+type BusChoice = Pick<ServiceEventsOptions<SqlTx>, 'amqpUrl' | 'exchange' | 'logger' | 'service'>;
+
+async function createBus({ amqpUrl, exchange, logger, service }: BusChoice): Promise<EventBus> {
+  if (!amqpUrl) return createInMemoryBus({ logger });
+  // loaded only with a broker configured, so the embedded mode never touches AMQP code
+  const { createRabbitBus } = await import('./rabbitmq');
+  return createRabbitBus({ url: amqpUrl, exchange, logger, serviceName: service });
+}
+
+/**
+ * A subgraph's side of the backbone, started the same way by every service: its bus, the relay
+ * publishing its outbox, and the consumers of its `events/subscriptions.ts`. If the consumers
+ * cannot start, what had started is stopped again.
+ */
+export async function startServiceEvents<Tx extends SqlTx>(options: ServiceEventsOptions<Tx>): Promise<ServiceEvents> {
+  const { service, logger, metrics } = options;
+  const bus = options.bus ?? (await createBus(options));
+  const closeBus = options.bus ? async () => {} : () => bus.close();
+  const relay = startOutboxRelay({ prisma: options.relayPrisma ?? options.prisma, database: options.database, bus, logger, service, metrics });
+  try {
+    const consumers = await startConsumers({ bus, service, prisma: options.prisma, logger, metrics, tracer: options.tracer, subscriptions: options.subscriptions });
+    return {
+      bus,
+      relay,
+      async stop() {
+        await consumers.stop();
+        await relay.stop();
+        await closeBus();
+      },
+    };
+  } catch (e) {
+    await relay.stop();
+    await closeBus();
+    throw e;
+  }
+}
