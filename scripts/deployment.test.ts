@@ -72,13 +72,19 @@ describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no co
     for (const [, dependency] of dependsOn) expect(dependency.condition).toBe('service_healthy');
   });
 
-  it('subgraphs wait for the database and the broker; BFFs for every subgraph', () => {
+  it('subgraphs wait for the database and the broker; BFFs for every subgraph and Redis', () => {
     for (const name of ['catalog', 'cart', 'discount', 'order']) {
       expect(Object.keys(file.services[name].depends_on ?? {}).sort()).toEqual(['postgres', 'rabbitmq']);
     }
     for (const name of ['web-bff', 'mobile-bff']) {
-      expect(Object.keys(file.services[name].depends_on ?? {}).sort()).toEqual(['cart', 'catalog', 'discount', 'order']);
+      expect(Object.keys(file.services[name].depends_on ?? {}).sort()).toEqual(['cart', 'catalog', 'discount', 'order', 'redis']);
     }
+  });
+
+  it('BFF replicas share their rate-limit budgets through Redis', () => {
+    expect(file.services.redis.healthcheck?.test).toBeDefined();
+    expect(file.services['web-bff'].environment?.WEB_BFF_RATE_LIMIT_REDIS_URL).toBe('redis://redis:6379');
+    expect(file.services['mobile-bff'].environment?.MOBILE_BFF_RATE_LIMIT_REDIS_URL).toBe('redis://redis:6379');
   });
 
   it('runs two replicas of each BFF and of the order subgraph, one of everything else', () => {

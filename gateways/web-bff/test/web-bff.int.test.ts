@@ -4,7 +4,8 @@ import { post } from '@shop/bff/testing';
 import { auditGraphQLOverHttp } from '@shop/bff/testing/audits';
 import { startMockSubgraphs, type MockSubgraphs } from '@shop/bff/testing/mock-subgraphs';
 import { createAuth, createLogger } from '@shop/service-kit';
-import { TEST_JWT_SECRET } from '@shop/service-kit/testing';
+import { TEST_JWT_SECRET, TEST_REDIS_URL } from '@shop/service-kit/testing';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, print, Kind } from 'graphql';
@@ -125,6 +126,35 @@ describe('web BFF rate limiting', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await post(web.url, { query: '{ brands { id } }' }, { token: 'not.a.token' })).status);
     expect(statuses).toContain(429);
+  });
+});
+
+describe('web BFF replicas sharing their rate-limit budgets through Redis', () => {
+  let mocks: MockSubgraphs;
+  let replicas: Awaited<ReturnType<typeof startWeb>>[];
+
+  beforeAll(async () => {
+    mocks = await startMockSubgraphs();
+    const env = { WEB_BFF_RATE_LIMIT_POINTS: '4', WEB_BFF_RATE_LIMIT_WINDOW_SECONDS: '60', WEB_BFF_RATE_LIMIT_REDIS_URL: TEST_REDIS_URL };
+    replicas = [await startWeb(mocks, env), await startWeb(mocks, env)];
+  });
+  afterAll(async () => {
+    await Promise.all((replicas ?? []).map((r) => r.bff.stop()));
+    await mocks?.stop();
+  });
+
+  it('a client spreading requests over both replicas has one budget', async () => {
+    // a subject of its own: budgets live 60 s in the shared Redis, across test runs
+    const token = await auth.signToken({ sub: `shopper-${randomUUID()}`, roles: ['customer'] });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await post(replicas[i % 2].url, { query: '{ brands { id } }' }, { token })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+
+  it('readiness reports the shared store', async () => {
+    const report = (await (await fetch(`${replicas[0].bff.url}/health/ready`)).json()) as { status: string; checks: Record<string, { status: string }> };
+    expect(report.status).toBe('ok');
+    expect(report.checks.rateLimitStore.status).toBe('ok');
   });
 });
 

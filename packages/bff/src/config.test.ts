@@ -34,12 +34,20 @@ describe('BFF configuration from the environment', () => {
   it('every bad value is reported once, under the variable the operator set', () => {
     let error: unknown;
     try {
-      loadBffSettings(profile, { TEST_BFF_PORT: 'x', TEST_BFF_MAX_DEPTH: '0', TEST_BFF_EXPLORER: 'maybe', SUBGRAPH_ORDER_URL: 'ftp://o' });
+      loadBffSettings(profile, { TEST_BFF_PORT: 'x', TEST_BFF_MAX_DEPTH: '0', TEST_BFF_EXPLORER: 'maybe', SUBGRAPH_ORDER_URL: 'ftp://o', TEST_BFF_RATE_LIMIT_REDIS_URL: 'localhost:6379' });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['SUBGRAPH_ORDER_URL', 'TEST_BFF_EXPLORER', 'TEST_BFF_MAX_DEPTH', 'TEST_BFF_PORT']);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['SUBGRAPH_ORDER_URL', 'TEST_BFF_EXPLORER', 'TEST_BFF_MAX_DEPTH', 'TEST_BFF_PORT', 'TEST_BFF_RATE_LIMIT_REDIS_URL']);
+    expect(problems.find((p) => p.startsWith('TEST_BFF_RATE_LIMIT_REDIS_URL'))).toMatch(/redis:\/\/ or rediss:\/\//);
+  });
+
+  it('a Redis URL makes the rate-limit budget shared; none keeps it per instance', () => {
+    const shared = toBffConfig(loadBffSettings(profile, { TEST_BFF_RATE_LIMIT_REDIS_URL: 'redis://cache:6379/2' }), { name: 't', title: 'T', supergraphSdl: '' });
+    expect(shared.rateLimit).toEqual({ points: 10, windowSeconds: 1, redisUrl: 'redis://cache:6379/2' });
+    const local = toBffConfig(loadBffSettings(profile, {}), { name: 't', title: 'T', supergraphSdl: '' });
+    expect(local.rateLimit.redisUrl).toBeUndefined();
   });
 });

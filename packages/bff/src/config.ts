@@ -48,7 +48,8 @@ export interface BffConfig {
   /** Apollo Sandbox on GET /graphql and the offline explorer on GET /graphiql */
   explorer: boolean;
   limits: BffLimits;
-  rateLimit: { points: number; windowSeconds: number };
+  /** `redisUrl`: one budget per client shared by every replica (else per instance, in memory) */
+  rateLimit: { points: number; windowSeconds: number; redisUrl?: string };
   /**
    * shared answers for anonymous queries on public catalog data, dropped by the catalog's events
    * (packages/bff/src/cache); absent: off
@@ -104,6 +105,11 @@ export function bffSettingsSchema(profile: BffProfile) {
     EXPLORER: onOff,
     RATE_LIMIT_POINTS: positiveInt(profile.rateLimit.points),
     RATE_LIMIT_WINDOW_SECONDS: positiveInt(profile.rateLimit.windowSeconds),
+    /** redis://host:6379 shared by the replicas: one rate-limit budget per client across them (default: per instance) */
+    RATE_LIMIT_REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// or rediss:// URL' })
+      .optional(),
     /** response cache for anonymous public catalog queries, invalidated by catalog events (default off) */
     RESPONSE_CACHE: onOff,
     /** most answers the response cache keeps (least recently used dropped first) */
@@ -203,7 +209,7 @@ export function toBffConfig(
       defaultFirst: settings.DEFAULT_FIRST,
       maxBodyBytes: settings.MAX_BODY_BYTES,
     },
-    rateLimit: { points: settings.RATE_LIMIT_POINTS, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS },
+    rateLimit: { points: settings.RATE_LIMIT_POINTS, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS, redisUrl: settings.RATE_LIMIT_REDIS_URL },
     responseCache: settings.RESPONSE_CACHE ? { maxEntries: settings.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: settings.RESPONSE_CACHE_MAX_MB * 1024 * 1024 } : undefined,
     contract: extra.contract,
     trustedDocuments: extra.trustedDocuments,

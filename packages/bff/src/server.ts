@@ -28,6 +28,7 @@ import { graphqlEndpoint } from './http/graphql-endpoint';
 import { pageSizePlugin } from './limits/page-size';
 import { queryLimitRules } from './limits/query-limits';
 import { createRateLimiter } from './limits/rate-limit';
+import { Redis } from 'ioredis';
 import { startCatalogInvalidation } from './cache/catalog-invalidation';
 import { createResponseCache, type ResponseCache } from './cache/response-cache';
 import { createBffMetrics } from './metrics';
@@ -149,6 +150,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     ? createResponseCache({ ...config.responseCache, schema: () => schema, maxTokens: config.limits.maxTokens, registry: metrics.registry })
     : undefined;
   let subscriptions: SubscriptionServer | undefined;
+  const rateLimitStore = config.rateLimit.redisUrl ? connectRateLimitStore(config.rateLimit.redisUrl, logger) : undefined;
   try {
     feed = await startOrderFeed(bus, { name: config.name, logger, registry: metrics.registry });
     if (responseCache) invalidation = await startCatalogInvalidation(bus, responseCache, { name: config.name, logger, registry: metrics.registry });
@@ -167,9 +169,11 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
         // without the broker only live order updates stop; without a subgraph only its fields
         events: degradable(() => bus.check()),
         subgraphs: degradable(subgraphStatesCheck(subgraphs)),
+        // without it each instance limits on its own budget
+        ...(rateLimitStore ? { rateLimitStore: degradable(async () => void (await rateLimitStore.ping())) } : {}),
       },
       routes: {
-        '* /graphql': graphqlEndpoint({ apollo, auth, logger, rateLimiter: createRateLimiter(config.rateLimit), safelist, tracing, responseCache }),
+        '* /graphql': graphqlEndpoint({ apollo, auth, logger, rateLimiter: createRateLimiter({ ...config.rateLimit, store: rateLimitStore, keyPrefix: config.name }), safelist, tracing, responseCache }),
         ...(config.explorer ? { 'GET /graphiql': explorerRoute({ title: config.title }) } : {}),
       },
     });
@@ -196,6 +200,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     await feed?.stop();
     await invalidation?.stop();
     await owned?.close();
+    rateLimitStore?.disconnect();
     await apollo.stop();
     if (!deps.tracing) await tracing.shutdown();
     throw e;
@@ -222,11 +227,27 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
         await http.stop();
         await apollo.stop();
         await owned?.close();
+        await rateLimitStore?.quit().catch(() => rateLimitStore.disconnect());
         if (!deps.tracing) await tracing.shutdown();
       })();
       return stopping;
     },
   };
+}
+
+/** The Redis holding the rate-limit budgets; commands fail fast (the limiter falls back to memory). */
+function connectRateLimitStore(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, { enableOfflineQueue: false, commandTimeout: 200, maxRetriesPerRequest: 0 });
+  let reported = false;
+  redis.on('error', (err: Error) => {
+    if (!reported) logger.warn({ err: err.message }, 'rate-limit store unreachable: limiting per instance until it is back');
+    reported = true;
+  });
+  redis.on('ready', () => {
+    if (reported) logger.info('rate-limit store back: budgets shared again');
+    reported = false;
+  });
+  return redis;
 }
 
 function createDefaultBus(config: BffConfig, logger: Logger): EventBus {

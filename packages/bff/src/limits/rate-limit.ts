@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface RateDecision {
   allowed: boolean;
@@ -8,12 +9,36 @@ export interface RateDecision {
   resetSeconds: number;
 }
 
+export interface RateLimitOptions {
+  points: number;
+  windowSeconds: number;
+  /**
+   * A Redis shared by the replicas of this BFF: one budget per client across all of them.
+   * Without it each instance keeps its own budget in memory.
+   */
+  store?: Redis;
+  /** keys in the shared store: `<keyPrefix>:<client>` (the BFF's name, so web and mobile budgets stay apart) */
+  keyPrefix?: string;
+}
+
 /**
- * Per-client request budget, in memory (one budget per BFF instance; with replicas each has its
- * own, which a shared store such as Redis would fix). A client is its token subject, else its IP.
+ * Per-client request budget. A client is its token subject, else its IP. With a shared store,
+ * a Redis that is unreachable or slow (the client's command timeout) never refuses or stalls a
+ * request: the instance falls back to its own in-memory budget until Redis answers again.
  */
-export function createRateLimiter({ points, windowSeconds }: { points: number; windowSeconds: number }) {
-  const limiter = new RateLimiterMemory({ points, duration: windowSeconds, keyPrefix: 'bff' });
+export function createRateLimiter({ points, windowSeconds, store, keyPrefix = 'bff' }: RateLimitOptions) {
+  const memory = new RateLimiterMemory({ points, duration: windowSeconds, keyPrefix });
+  const limiter = store
+    ? new RateLimiterRedis({
+        storeClient: store,
+        points,
+        duration: windowSeconds,
+        keyPrefix,
+        // not connected → the in-memory budget at once, instead of waiting on ioredis' queue
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: memory,
+      })
+    : memory;
   return {
     async take(clientKey: string): Promise<RateDecision> {
       try {

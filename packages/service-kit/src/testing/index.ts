@@ -5,6 +5,8 @@ import { Client } from 'pg';
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 /** The RabbitMQ broker tests run against. */
 export const TEST_AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+/** The local Redis (rate-limit budgets shared by BFF replicas); tests use their own key prefix. */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** The secret tests sign their tokens with. */
 export const TEST_JWT_SECRET = 'test-secret-for-the-test-suite-only-0123456789';
 
