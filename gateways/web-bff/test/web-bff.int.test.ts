@@ -4,7 +4,7 @@ import { post } from '@shop/bff/testing';
 import { auditGraphQLOverHttp } from '@shop/bff/testing/audits';
 import { startMockSubgraphs, type MockSubgraphs } from '@shop/bff/testing/mock-subgraphs';
 import { createAuth, createLogger } from '@shop/service-kit';
-import { TEST_JWT_SECRET, TEST_REDIS_URL } from '@shop/service-kit/testing';
+import { TEST_JWT_SECRET, TEST_REDIS_URL, waitFor } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -129,6 +129,8 @@ describe('web BFF rate limiting', () => {
   });
 });
 
+type ReadyReport = { status: string; checks: Record<string, { status: string } | undefined> };
+
 describe('web BFF replicas sharing their rate-limit budgets through Redis', () => {
   let mocks: MockSubgraphs;
   let replicas: Awaited<ReturnType<typeof startWeb>>[];
@@ -137,6 +139,11 @@ describe('web BFF replicas sharing their rate-limit budgets through Redis', () =
     mocks = await startMockSubgraphs();
     const env = { WEB_BFF_RATE_LIMIT_POINTS: '4', WEB_BFF_RATE_LIMIT_WINDOW_SECONDS: '60', WEB_BFF_RATE_LIMIT_REDIS_URL: TEST_REDIS_URL };
     replicas = [await startWeb(mocks, env), await startWeb(mocks, env)];
+    for (const { bff } of replicas) {
+      await waitFor(async () => ((await (await fetch(`${bff.url}/health/ready`)).json()) as ReadyReport).checks.rateLimitStore?.status === 'ok', {
+        what: 'the replicas connected to Redis',
+      });
+    }
   });
   afterAll(async () => {
     await Promise.all((replicas ?? []).map((r) => r.bff.stop()));
@@ -152,9 +159,9 @@ describe('web BFF replicas sharing their rate-limit budgets through Redis', () =
   });
 
   it('readiness reports the shared store', async () => {
-    const report = (await (await fetch(`${replicas[0].bff.url}/health/ready`)).json()) as { status: string; checks: Record<string, { status: string }> };
+    const report = (await (await fetch(`${replicas[0].bff.url}/health/ready`)).json()) as ReadyReport;
     expect(report.status).toBe('ok');
-    expect(report.checks.rateLimitStore.status).toBe('ok');
+    expect(report.checks.rateLimitStore?.status).toBe('ok');
   });
 });
 

@@ -152,6 +152,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
   let subscriptions: SubscriptionServer | undefined;
   const rateLimitStore = config.rateLimit.redisUrl ? connectRateLimitStore(config.rateLimit.redisUrl, logger) : undefined;
   try {
+    if (rateLimitStore) await connected(rateLimitStore, 2_000);
     feed = await startOrderFeed(bus, { name: config.name, logger, registry: metrics.registry });
     if (responseCache) invalidation = await startCatalogInvalidation(bus, responseCache, { name: config.name, logger, registry: metrics.registry });
     server = await startHttpServer({
@@ -248,6 +249,20 @@ function connectRateLimitStore(url: string, logger: Logger): Redis {
     reported = false;
   });
   return redis;
+}
+
+/** Resolves once Redis is ready or after `ms`: a start never waits long on the rate-limit store, nor fails for it. */
+function connected(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    redis.once('ready', done);
+  });
 }
 
 function createDefaultBus(config: BffConfig, logger: Logger): EventBus {
