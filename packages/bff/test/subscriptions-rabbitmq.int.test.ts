@@ -22,6 +22,8 @@ describe('order updates over RabbitMQ', () => {
   let ns: RabbitTestNamespace;
   let proxy: BrokerProxy;
   let publisher: EventBus;
+  // the BFFs do not close a bus they were given
+  const buses: EventBus[] = [];
   let subgraphs: TestSubgraphs;
   let a: RunningBff;
   let b: RunningBff;
@@ -44,6 +46,7 @@ describe('order updates over RabbitMQ', () => {
     subgraphs = await startTestSubgraphs();
     const busA = ns.track(createRabbitBus({ url: ns.url, exchange: ns.exchange, serviceName: 'bff-a', logger }));
     const busB = ns.track(createRabbitBus({ url: proxy.url, exchange: ns.exchange, serviceName: 'bff-b', logger, reconnectMaxDelayMs: 300 }));
+    buses.push(busA, busB);
     const config = testConfig(subgraphs.supergraphSdl);
     a = await startBff({ ...config, name: 'bff-a' }, { logger, bus: busA });
     b = await startBff({ ...config, name: 'bff-b' }, { logger, bus: busB });
@@ -52,6 +55,7 @@ describe('order updates over RabbitMQ', () => {
     await Promise.all(sockets.map((s) => s.dispose()));
     await a?.stop();
     await b?.stop();
+    await Promise.all(buses.map((bus) => bus.close()));
     await publisher?.close();
     await ns?.cleanup();
     await proxy?.close();
