@@ -1,14 +1,12 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { ErrorCode, SpanKind, type ActiveSpan, type Logger, type Tracing } from '@shop/service-kit';
 import { GraphQLError, Kind, parse, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import fetch from 'node-fetch';
 import type { BffContext } from './context';
 import type { BffMetrics } from './metrics';
+import { createSubgraphFetcher } from './subgraph-http';
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -24,16 +22,6 @@ export interface SubgraphDataSourceOptions {
 }
 
 /**
- * Sockets to one subgraph, reused across requests and bounded: with one socket per concurrent
- * caller (it was 256) a subgraph juggled 50 requests at once under 50 callers and spent a third
- * more CPU per request (GC, its database pool queueing); 16 kept sockets cut its CPU per request by
- * 20-35 % and raised BFF throughput by 25-30 % (bench/README.md). Requests beyond the bound queue
- * in the agent, inside their timeout.
- */
-const agentFor = (url: string, maxSockets: number) =>
-  url.startsWith('https:') ? new HttpsAgent({ keepAlive: true, maxSockets, keepAliveMsecs: 10_000 }) : new HttpAgent({ keepAlive: true, maxSockets, keepAliveMsecs: 10_000 });
-
-/**
  * Calls one subgraph on behalf of the BFF's caller: forwards the verified bearer token and the
  * request, correlation and trace ids (never a bare user id); bounds each request in time. A subgraph
  * that is down, slow or answers garbage yields GraphQL errors on exactly the fields it serves, so
@@ -47,7 +35,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<BffContext> {
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url });
     this.subgraph = options;
-    this.fetcher = createFetcher(options.timeoutMs, agentFor(options.url, options.maxSockets ?? 16));
+    // sockets to the subgraph are kept alive and bounded: with one per concurrent caller (it was 256)
+    // a subgraph juggled 50 requests at once under 50 callers and spent a third more CPU per request;
+    // 16 cut its CPU per request by 20-35 % and raised BFF throughput by 25-30 % (bench/README.md)
+    this.fetcher = createSubgraphFetcher({ url: options.url, timeoutMs: options.timeoutMs, maxSockets: options.maxSockets ?? 16 });
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<BffContext>): void {
@@ -126,21 +117,4 @@ class SubgraphAnswer extends GraphQLError {
   constructor(readonly answer: GatewayGraphQLResponse) {
     super('subgraph answered with a GraphQL error response');
   }
-}
-
-/** node-fetch with keep-alive sockets and a deadline; failures read "timeout" or "<code>: <message>". */
-function createFetcher(timeoutMs: number, agent: HttpAgent | HttpsAgent): Fetcher {
-  return async (url, init) => {
-    try {
-      const response = await fetch(url, {
-        ...init,
-        agent,
-        signal: AbortSignal.timeout(timeoutMs) as never,
-      });
-      return response as unknown as FetcherResponse;
-    } catch (e) {
-      const err = e as Error & { type?: string; code?: string };
-      throw new Error(err.name === 'AbortError' || err.name === 'TimeoutError' || err.type === 'aborted' ? 'timeout' : `${err.code ?? err.name}: ${err.message}`);
-    }
-  };
 }
