@@ -46,6 +46,25 @@ describe('RabbitMQ transport specifics', () => {
     expect(bus.declaredQueues().sort()).toEqual([`${ns.exchange}.naming`, `${ns.exchange}.naming.dlq`, `${ns.exchange}.naming.retry.30`, ...serviceQueues].sort());
   });
 
+  test('closing a bus removes the empty dead-letter queues of its exclusive consumers and keeps those with parked messages', async () => {
+    const bus = ns.track(createRabbitBus({ url: ns.url, exchange: ns.exchange, serviceName: 'instance-test', reconnectMaxDelayMs: 300 }));
+    await bus.consume({ queue: 'live-ok', routingKeys: ['live.ok.v1'], exclusive: true, maxAttempts: 1 }, async () => {});
+    await bus.consume({ queue: 'live-failing', routingKeys: ['live.bad.v1'], exclusive: true, maxAttempts: 1 }, async () => {
+      throw new Error('no');
+    });
+    const dlqs = bus.declaredQueues().filter((q) => q.endsWith('.dlq'));
+    const emptyDlq = dlqs.find((q) => q.includes('.live-ok.'))!;
+    const parkedDlq = dlqs.find((q) => q.includes('.live-failing.'))!;
+    const messagesIn = async (queue: string) => (await raw.queueDeclare({ queue, passive: true })).messageCount;
+    await bus.publish('live.bad.v1', { ...priceChanged('p-live', '1.00'), type: 'ProductPriceChanged' });
+    await waitFor(async () => (await messagesIn(parkedDlq)) === 1, { what: 'the failed live event parked' });
+
+    await bus.close();
+    await expect(messagesIn(emptyDlq)).rejects.toThrow(/NOT_FOUND|no queue/i);
+    expect(await messagesIn(parkedDlq)).toBe(1);
+    await raw.queueDelete({ queue: parkedDlq });
+  });
+
   test('messages are persistent, carry the event id, type and traceparent as AMQP properties and headers', async () => {
     const bus = open();
     const queue = `${ns.exchange}.raw-inspect`;

@@ -52,6 +52,8 @@ const HEADER = {
 
 /** Dead letters of a per-instance queue lose their meaning with the instance: they expire. */
 const EXCLUSIVE_DLQ_EXPIRES_MS = 24 * 60 * 60 * 1000;
+/** How long closing a bus may spend removing its empty per-instance dead-letter queues. */
+const INSTANCE_DLQ_CLEANUP_MS = 2_000;
 /** An unused retry queue disappears this long after its last message went back. */
 const RETRY_QUEUE_IDLE_MS = 10 * 60 * 1000;
 
@@ -104,6 +106,8 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
   const publisher = connection.createPublisher({ confirm: true, maxAttempts: 2, exchanges: [exchangeDeclaration] });
   const sideline = connection.createPublisher({ confirm: true, maxAttempts: 2 });
   const declared = new Set<string>();
+  /** dead-letter queues of exclusive (per-instance) consumers, removed on close when empty */
+  const instanceDeadLetterQueues = new Set<string>();
   const consumers = new Set<AmqpConsumer>();
   let closed = false;
 
@@ -151,7 +155,22 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
   async function declareDeadLetterQueue(queue: string, exclusive: boolean): Promise<string> {
     const name = `${queue}.dlq`;
     await declareQueue(name, exclusive ? { 'x-expires': EXCLUSIVE_DLQ_EXPIRES_MS } : {});
+    if (exclusive) instanceDeadLetterQueues.add(name);
     return name;
+  }
+
+  /**
+   * A per-instance queue's dead letters go with the instance when there are none (every BFF start
+   * would otherwise leave one behind for a day); parked messages stay until the queue expires.
+   * Bounded in time: a broker that is down must not hold up shutdown.
+   */
+  async function deleteEmptyInstanceDeadLetterQueues(): Promise<void> {
+    const deletions = [...instanceDeadLetterQueues].map((queue) => connection.queueDelete({ queue, ifEmpty: true }));
+    instanceDeadLetterQueues.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, INSTANCE_DLQ_CLEANUP_MS)));
+    await Promise.race([Promise.allSettled(deletions), bound]);
+    clearTimeout(timer);
   }
 
   return {
@@ -284,6 +303,7 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
       closed = true;
       await Promise.allSettled([...consumers].map((c) => c.close()));
       consumers.clear();
+      await deleteEmptyInstanceDeadLetterQueues();
       await Promise.allSettled([publisher.close(), sideline.close()]);
       await connection.close();
     },
