@@ -15,8 +15,7 @@ import {
   startHttpServer,
   type Tracing,
 } from '@shop/service-kit';
-import { createInMemoryBus, type EventBus } from '@shop/events';
-import { createRabbitBus } from '@shop/events/rabbitmq';
+import { createServiceBus, type EventBus } from '@shop/events';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { Gauge } from 'prom-client';
 import type { BffConfig } from './config';
@@ -27,8 +26,7 @@ import { explorerRoute } from './http/explorer';
 import { graphqlEndpoint } from './http/graphql-endpoint';
 import { pageSizePlugin } from './limits/page-size';
 import { queryLimitRules } from './limits/query-limits';
-import { createRateLimiter } from './limits/rate-limit';
-import { Redis } from 'ioredis';
+import { connectRateLimitStore, createRateLimiter, rateLimitStoreConnected } from './limits/rate-limit';
 import { startCatalogInvalidation } from './cache/catalog-invalidation';
 import { createResponseCache, type ResponseCache } from './cache/response-cache';
 import { createBffMetrics } from './metrics';
@@ -141,7 +139,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     ? createSafelist(config.trustedDocuments.manifest, { enforce: config.trustedDocuments.enforce, introspection: config.introspection, maxTokens: config.limits.maxTokens })
     : undefined;
 
-  const owned = deps.bus ? undefined : createDefaultBus(config, logger);
+  const owned = deps.bus ? undefined : await createDefaultBus(config, logger);
   const bus = deps.bus ?? owned!;
   let server: RunningServer | undefined;
   let feed: OrderFeed | undefined;
@@ -152,7 +150,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
   let subscriptions: SubscriptionServer | undefined;
   const rateLimitStore = config.rateLimit.redisUrl ? connectRateLimitStore(config.rateLimit.redisUrl, logger) : undefined;
   try {
-    if (rateLimitStore) await connected(rateLimitStore, 2_000);
+    if (rateLimitStore) await rateLimitStoreConnected(rateLimitStore, 2_000);
     feed = await startOrderFeed(bus, { name: config.name, logger, registry: metrics.registry });
     if (responseCache) invalidation = await startCatalogInvalidation(bus, responseCache, { name: config.name, logger, registry: metrics.registry });
     server = await startHttpServer({
@@ -236,39 +234,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
   };
 }
 
-/** The Redis holding the rate-limit budgets; commands fail fast (the limiter falls back to memory). */
-function connectRateLimitStore(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, { enableOfflineQueue: false, commandTimeout: 200, maxRetriesPerRequest: 0 });
-  let reported = false;
-  redis.on('error', (err: Error) => {
-    if (!reported) logger.warn({ err: err.message }, 'rate-limit store unreachable: limiting per instance until it is back');
-    reported = true;
-  });
-  redis.on('ready', () => {
-    if (reported) logger.info('rate-limit store back: budgets shared again');
-    reported = false;
-  });
-  return redis;
-}
-
-/** Resolves once Redis is ready or after `ms`: a start never waits long on the rate-limit store, nor fails for it. */
-function connected(redis: Redis, ms: number): Promise<void> {
-  if (redis.status === 'ready') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      redis.off('ready', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    redis.once('ready', done);
-  });
-}
-
-function createDefaultBus(config: BffConfig, logger: Logger): EventBus {
-  if (config.events.amqpUrl) {
-    return createRabbitBus({ url: config.events.amqpUrl, exchange: config.events.exchange, logger, serviceName: config.name });
-  }
-  logger.warn('AMQP_URL is not set: order updates only come from this process (embedded mode)');
-  return createInMemoryBus({ logger });
+function createDefaultBus(config: BffConfig, logger: Logger): Promise<EventBus> {
+  if (!config.events.amqpUrl) logger.warn('AMQP_URL is not set: order updates only come from this process (embedded mode)');
+  return createServiceBus({ amqpUrl: config.events.amqpUrl, exchange: config.events.exchange, logger, service: config.name });
 }

@@ -1,17 +1,17 @@
+import { createLogger } from '@shop/service-kit';
 import { TEST_REDIS_URL } from '@shop/service-kit/testing';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { createRateLimiter } from '../src/limits/rate-limit';
+import { connectRateLimitStore, createRateLimiter } from '../src/limits/rate-limit';
 
-/** One BFF replica's connection, configured as the BFF does (commands fail fast). */
-const connect = (url = TEST_REDIS_URL) => new Redis(url, { enableOfflineQueue: false, commandTimeout: 200, maxRetriesPerRequest: 0, lazyConnect: false });
+const logger = createLogger('rate-limit-store-test', 'silent');
 
 describe('rate limiting shared through Redis', () => {
   const keyPrefix = `bff-test-${randomUUID()}`;
   const clients: Redis[] = [];
   const replica = (url?: string) => {
-    const redis = connect(url);
-    redis.on('error', () => {});
+    // one BFF replica's connection, exactly as the BFF opens it
+    const redis = connectRateLimitStore(url ?? TEST_REDIS_URL, logger);
     clients.push(redis);
     return redis;
   };

@@ -36,7 +36,8 @@ export interface ServiceEvents {
 
 type BusChoice = Pick<ServiceEventsOptions<SqlTx>, 'amqpUrl' | 'exchange' | 'logger' | 'service'>;
 
-async function createBus({ amqpUrl, exchange, logger, service }: BusChoice): Promise<EventBus> {
+/** A service's bus: RabbitMQ at `amqpUrl`, else an in-process bus (the embedded mode). */
+export async function createServiceBus({ amqpUrl, exchange, logger, service }: BusChoice): Promise<EventBus> {
   if (!amqpUrl) return createInMemoryBus({ logger });
   // loaded only with a broker configured, so the embedded mode never touches AMQP code
   const { createRabbitBus } = await import('./rabbitmq');
@@ -50,7 +51,7 @@ async function createBus({ amqpUrl, exchange, logger, service }: BusChoice): Pro
  */
 export async function startServiceEvents<Tx extends SqlTx>(options: ServiceEventsOptions<Tx>): Promise<ServiceEvents> {
   const { service, logger, metrics } = options;
-  const bus = options.bus ?? (await createBus(options));
+  const bus = options.bus ?? (await createServiceBus(options));
   const closeBus = options.bus ? async () => {} : () => bus.close();
   const relay = startOutboxRelay({ prisma: options.relayPrisma ?? options.prisma, database: options.database, bus, logger, service, metrics });
   try {

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { Logger } from '@shop/service-kit';
+import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface RateDecision {
@@ -52,3 +53,32 @@ export function createRateLimiter({ points, windowSeconds, store, keyPrefix = 'b
   };
 }
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/** The Redis holding the rate-limit budgets; commands fail fast (the limiter falls back to memory). */
+export function connectRateLimitStore(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, { enableOfflineQueue: false, commandTimeout: 200, maxRetriesPerRequest: 0 });
+  let reported = false;
+  redis.on('error', (err: Error) => {
+    if (!reported) logger.warn({ err: err.message }, 'rate-limit store unreachable: limiting per instance until it is back');
+    reported = true;
+  });
+  redis.on('ready', () => {
+    if (reported) logger.info('rate-limit store back: budgets shared again');
+    reported = false;
+  });
+  return redis;
+}
+
+/** Resolves once Redis is ready or after `ms`: a start never waits long on the rate-limit store, nor fails for it. */
+export function rateLimitStoreConnected(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    redis.once('ready', done);
+  });
+}
