@@ -56,6 +56,9 @@ export function postgresWithPg(): BackendKind {
     async open(service) {
       const database = await openDatabase({ service, url: { value: server.url, exact: false }, migrationsDirs: [EVENTS_MIGRATIONS_DIR] });
       const pool = new Pool({ connectionString: serviceDatabaseUrl(server.url, service).url, max: 10 });
+      // as openDatabase's pool does: a connection still closing when dispose() force-drops the database
+      // gets 57P01, and a pool without an error listener turns that into an unhandled error
+      pool.on('error', () => undefined);
       return {
         sql: createPgSqlClient(pool),
         database,
