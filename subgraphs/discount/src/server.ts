@@ -61,6 +61,7 @@ export function start(config: DiscountConfig, startDeps: DiscountStartDeps = {})
         amqpUrl: config.AMQP_URL,
         exchange: config.EVENTS_EXCHANGE,
         prisma: database.prisma,
+        relayPrisma: database.relayPrisma,
         database: database.db,
         logger,
         metrics: metrics.registry,

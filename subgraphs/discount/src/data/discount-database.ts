@@ -15,6 +15,8 @@ export type DiscountDb = DiscountPrisma | DiscountTx;
 export interface DiscountDatabase {
   db: Database;
   prisma: DiscountPrisma;
+  /** the outbox relay's own client, not counted: its idle polls would blur per-request statement counts */
+  relayPrisma: PrismaClient;
   close(): Promise<void>;
 }
 
@@ -39,10 +41,13 @@ export async function openDiscountDatabase(options: DiscountDatabaseOptions): Pr
   });
   const prisma = new PrismaClient({ adapter: db.adapter, log: [{ emit: 'event', level: 'query' }] });
   countStatements(prisma, db);
+  const relayPrisma = new PrismaClient({ adapter: db.adapter });
   return {
     db,
     prisma,
+    relayPrisma,
     async close() {
+      await relayPrisma.$disconnect();
       await prisma.$disconnect();
       await db.close();
     },
