@@ -185,6 +185,11 @@ it('100 checkouts through a 15 s database outage and a broker cut: each is one s
   const redeemed = await sql<{ order_id: string }>('discount', "SELECT order_id FROM redemptions WHERE status = 'REDEEMED' AND coupon_code = $1", [COUPON]);
   expect(redeemed.map((r) => r.order_id).sort()).toEqual(withCoupon.map((o) => o.order_id).sort());
 
+  // no deadlock in any of the run's databases (the counter is flushed lazily, so it may lag: it never over-reports)
+  const names = SERVICES.map((service) => new URL(t.databaseUrl(service)).pathname.slice(1));
+  const [{ deadlocks }] = await sql<{ deadlocks: number }>('order', 'SELECT coalesce(sum(deadlocks), 0)::int AS deadlocks FROM pg_stat_database WHERE datname = ANY($1)', [names]);
+  expect(deadlocks).toBe(0);
+
   console.info(
     `self-healing: ${SHOPPERS} checkouts, ${confirmed.length} confirmed, ${SHOPPERS - confirmed.length} rejected, ${counters.retries} client retries; ` +
       `settled ${settledAfterMs} ms after the last fault ended`,
