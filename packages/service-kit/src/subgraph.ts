@@ -5,7 +5,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { GraphQLFormattedError } from 'graphql';
 import { type DocumentNode } from 'graphql';
 import { createAuth } from './auth';
-import { ErrorCode } from './errors';
+import { ErrorCode } from './domain-errors';
 import { graphqlRoute } from './graphql-route';
 import type { ReadinessCheck } from './health';
 import { startHttpServer, type RouteHandler, type RunningServer } from './http-server';

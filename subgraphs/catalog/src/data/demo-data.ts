@@ -1,6 +1,6 @@
 import { appendToOutbox } from '@shop/events';
 import type { Logger } from '@shop/service-kit';
-import { CURRENCY } from '@shop/service-kit/money';
+import { CURRENCY } from '@shop/service-kit/domain';
 import { productCreated } from '../events/product-events';
 import { insertMissingBrands } from './brand-repository';
 import { insertMissingCategories } from './category-repository';

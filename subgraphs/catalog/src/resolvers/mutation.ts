@@ -1,5 +1,5 @@
-import { requireAdmin } from '@shop/service-kit/auth';
-import { withUserErrors } from '@shop/service-kit/errors';
+import { requireAdmin } from '@shop/service-kit';
+import { withUserErrors } from '@shop/service-kit';
 import type { ProductRecord } from '../data/product-repository';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import { adjustStock } from '../use-cases/adjust-stock';

@@ -1,5 +1,5 @@
 import { appendToOutbox } from '@shop/events';
-import { DomainError, ErrorCode } from '@shop/service-kit/errors';
+import { DomainError, ErrorCode } from '@shop/service-kit/domain';
 import { brandExists } from '../data/brand-repository';
 import { categoryExists } from '../data/category-repository';
 import { findProductBySku, insertProduct, type ProductRecord } from '../data/product-repository';
