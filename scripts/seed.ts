@@ -4,7 +4,7 @@
  * Services also do this on the first start of an empty database.
  */
 import { createLogger } from '@shop/service-kit';
-import { join } from 'node:path';
+import { serviceDataDir } from '@shop/service-kit/database';
 import { catalogDatabaseUrl, loadCatalogConfig } from '../subgraphs/catalog/src/config';
 import { openCatalogDatabase } from '../subgraphs/catalog/src/data/catalog-database';
 import { seedDemoCatalog } from '../subgraphs/catalog/src/data/demo-data';
@@ -13,11 +13,10 @@ import { openDiscountDatabase } from '../subgraphs/discount/src/data/discount-da
 import { seedDemoCoupons } from '../subgraphs/discount/src/use-cases/seed-demo-coupons';
 
 const logger = createLogger('seed');
-const embedded = (dataDir: string, service: string) => (dataDir.startsWith('memory://') ? dataDir : join(dataDir, service));
 
 async function main() {
   const catalogConfig = loadCatalogConfig();
-  const catalog = await openCatalogDatabase({ url: catalogDatabaseUrl(catalogConfig), dataDir: embedded(catalogConfig.DATA_DIR, 'catalog'), logger });
+  const catalog = await openCatalogDatabase({ url: catalogDatabaseUrl(catalogConfig), dataDir: serviceDataDir(catalogConfig.DATA_DIR, 'catalog'), logger });
   try {
     const result = await seedDemoCatalog(catalog.prisma, { logger });
     console.log('catalog:', JSON.stringify(result));
@@ -25,7 +24,7 @@ async function main() {
     await catalog.close();
   }
   const discountConfig = loadDiscountConfig();
-  const discount = await openDiscountDatabase({ url: discountDatabaseUrl(discountConfig), dataDir: embedded(discountConfig.DATA_DIR, 'discount'), logger });
+  const discount = await openDiscountDatabase({ url: discountDatabaseUrl(discountConfig), dataDir: serviceDataDir(discountConfig.DATA_DIR, 'discount'), logger });
   try {
     console.log('discount: coupons created:', await seedDemoCoupons({ prisma: discount.prisma }));
   } finally {
