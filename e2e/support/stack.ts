@@ -2,7 +2,7 @@ import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, type DocumentNode, t
 import { rabbitTestNamespace } from '@shop/events/testing';
 import { createAuth } from '@shop/service-kit';
 import { TEST_AMQP_URL, TEST_JWT_SECRET, testDatabaseServer, uniqueRunId, type TcpProxy } from '@shop/service-kit/testing';
-import { serviceDatabaseUrl } from '@shop/service-kit';
+import { serviceDatabaseUrl } from '@shop/service-kit/database';
 import { startStack, type RunningStack, type StackOptions } from '../../scripts/stack';
 
 export interface TestStack {

@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { openDatabase, serviceDatabaseUrl, type Database } from '@shop/service-kit';
+import { openDatabase, serviceDatabaseUrl, type Database } from '@shop/service-kit/database';
 import { startTcpProxy, targetOf, testDatabaseServer, TEST_POSTGRES_URL, waitFor, type TcpProxy } from '@shop/service-kit/testing';
 import { Pool } from 'pg';
 import { Registry } from 'prom-client';
