@@ -3,8 +3,9 @@
  * planners, upstream dedup off and on), on the same subgraphs and the same supergraph, in one run.
  *
  *   npm run bench [-- --rounds 3 --duration 10 --warmup 2 --connections 50
- *                    --gateways web-bff,web-bff-cache,apollo,hive-js,hive-js-dedup,hive-rust,hive-rust-dedup
- *                    --workloads products,product,cart,mix --customers 300 --profile web-bff]
+ *                    --gateways web-bff,web-bff-nocache,web-bff-plain,apollo,hive-js,hive-js-dedup,hive-rust,hive-rust-dedup
+ *                    --workloads products,product,cart,mix,browse --customers 300 --products 10000 --seed 16
+ *                    --profile web-bff]
  *   npm run bench:quick   (one short round, to try the harness)
  *
  * Starts the four subgraphs on the real PostgreSQL (fresh databases, demo data) and RabbitMQ (own
@@ -39,6 +40,8 @@ interface Settings {
   connections: number;
   maxRequests: number;
   customers: number;
+  products: number;
+  seed: number;
   gateways: GatewayKind[];
   workloads: WorkloadName[];
   profile: GatewayKind[];
@@ -61,7 +64,9 @@ function settingsFrom(argv: string[]): Settings {
       connections: { type: 'string', default: '50' },
       'max-requests': { type: 'string', default: '200000' },
       customers: { type: 'string', default: '300' },
-      gateways: { type: 'string', default: GATEWAY_KINDS.filter((g) => g !== 'web-bff-256').join(',') },
+      products: { type: 'string', default: '10000' },
+      seed: { type: 'string', default: '16' },
+      gateways: { type: 'string', default: GATEWAY_KINDS.filter((g) => g !== 'web-bff-256' && g !== 'web-bff-nocache').join(',') },
       workloads: { type: 'string', default: WORKLOADS.join(',') },
       profile: { type: 'string' },
     },
@@ -78,6 +83,8 @@ function settingsFrom(argv: string[]): Settings {
     connections: int(values.connections, 50, 'connections'),
     maxRequests: int(values['max-requests'], 200_000, 'max-requests'),
     customers: int(values.customers, 300, 'customers'),
+    products: int(values.products, 10_000, 'products'),
+    seed: int(values.seed, 16, 'seed'),
     gateways: listOf(values.gateways!, GATEWAY_KINDS, 'gateway'),
     workloads: listOf(values.workloads!, WORKLOADS, 'workload'),
     profile: values.profile === undefined ? [] : listOf(values.profile, GATEWAY_KINDS, 'gateway'),
@@ -124,8 +131,42 @@ async function settledCounters(subgraphs: SubgraphsChild): Promise<{ requests: R
   return last;
 }
 
+/** ProductCreated events the cart has processed (its price replica), from its /metrics. */
+async function productsKnownToCart(subgraphs: SubgraphsChild): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', subgraphs.urls.cart))).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('events_processed_total{') && l.includes('type="ProductCreated"'))
+    .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+}
+
+/** End cursors of the unfiltered catalog's first pages (up to 20 pages of 50), per sort. */
+async function pageCursors(catalogUrl: string): Promise<Record<string, string[]>> {
+  const cursors: Record<string, string[]> = {};
+  for (const sort of ['NAME_ASC', 'PRICE_ASC', 'PRICE_DESC', 'NEWEST']) {
+    cursors[sort] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const r = await graphql<{ products: { pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+        catalogUrl,
+        'query($sort: ProductSort, $after: String) { products(sort: $sort, first: 50, after: $after) { pageInfo { hasNextPage endCursor } } }',
+        { sort, after },
+      );
+      const info = r.data?.products.pageInfo;
+      if (!info?.endCursor) break;
+      cursors[sort].push(info.endCursor);
+      if (!info.hasNextPage) break;
+      after = info.endCursor;
+    }
+  }
+  return cursors;
+}
+
 /** Demo product ids, and customers whose carts hold three products each (half with WELCOME10). */
-async function prepareData(subgraphs: SubgraphsChild, jwtSecret: string, customers: number): Promise<WorkloadData> {
+async function prepareData(subgraphs: SubgraphsChild, jwtSecret: string, settings: Settings): Promise<WorkloadData> {
+  const { customers } = settings;
+  // the cart learns every product from its ProductCreated: the whole catalog, before anything is measured
+  await waitFor(async () => (await productsKnownToCart(subgraphs)) >= settings.products, { timeoutMs: 600_000, intervalMs: 1_000, what: `the cart to know all ${settings.products} products` });
   const page = await graphql<{ products: { edges: { node: { id: string; inStock: boolean } }[] } }>(
     subgraphs.urls.catalog,
     '{ products(first: 100) { edges { node { id inStock } } } }',
@@ -134,7 +175,7 @@ async function prepareData(subgraphs: SubgraphsChild, jwtSecret: string, custome
   const inStock = page.data!.products.edges.filter((e) => e.node.inStock).map((e) => e.node.id);
   const auth = createAuth(jwtSecret);
   const run = uniqueRunId('shopper');
-  const data: WorkloadData = { productIds, customers: [] };
+  const data: WorkloadData = { productIds, customers: [], cursors: await pageCursors(subgraphs.urls.catalog), seed: settings.seed };
   const add = 'mutation($p: ID!, $q: Int!) { addToCart(productId: $p, quantity: $q) { userErrors { code message } } }';
   // the cart learns prices from the catalog's ProductCreated events: wait until it knows them all
   for (const id of inStock) {
@@ -223,6 +264,7 @@ async function main() {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     JWT_SECRET: jwtSecret,
     DATABASE_URL: databases.url,
+    BENCH_PRODUCTS: String(settings.products),
     AMQP_URL: rabbit.url,
     EVENTS_EXCHANGE: rabbit.exchange,
   };
@@ -245,12 +287,13 @@ async function main() {
     };
 
     console.log('bench: pre-filling carts…');
-    const data = await prepareData(subgraphs, jwtSecret, settings.customers);
+    const data = await prepareData(subgraphs, jwtSecret, settings);
     const idleRate = await idleStatementRate(subgraphs);
     console.log(`bench: ${data.productIds.length} products, ${data.customers.length} carts; background SQL ${idleRate.toFixed(1)} statements/s`);
 
     const pageSizes = await (async () => {
-      const bff = await startGatewayProcess('web-bff', gatewayEnv, join(outDir, 'web-bff.log'));
+      // without the cache (it would answer every probe after the first) and without de-duplication
+      const bff = await startGatewayProcess('web-bff-plain', gatewayEnv, join(outDir, 'web-bff-plain.log'));
       try {
         return await pageSizeProbe(bff.url, subgraphs, idleRate);
       } finally {
@@ -337,7 +380,7 @@ async function main() {
     const report = [
       `### Bench ${stamp}`,
       '',
-      `${cpus().length} × ${cpus()[0]?.model.trim()}, node ${process.version}; ${settings.rounds} rounds × ${settings.duration} s per workload at ${settings.connections} connections (warm-up ${settings.warmup} s per workload); medians over rounds; ${load()} at the end.`,
+      `${cpus().length} × ${cpus()[0]?.model.trim()}, node ${process.version}; ${settings.products} products; ${settings.rounds} rounds × ${settings.duration} s per workload at ${settings.connections} connections (warm-up ${settings.warmup} s per workload); medians over rounds; ${load()} at the end.`,
       '',
       matrixTable(summaries, settings.gateways, settings.workloads),
       '',
