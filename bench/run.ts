@@ -17,7 +17,8 @@
  * statements per request. `--profile <gateway>` adds one pass of that gateway with it and the
  * subgraphs CPU-profiled (after warm-up) and prints where their CPU time goes. Everything it made (databases, queues, exchange) is removed.
  */
-import { createAuth, serviceDatabaseUrl } from '@shop/service-kit';
+import { createAuth } from '@shop/service-kit';
+import { serviceDatabaseUrl } from '@shop/service-kit/database';
 import { Client } from 'pg';
 import { TEST_AMQP_URL, testDatabaseServer, uniqueRunId, waitFor } from '@shop/service-kit/testing';
 import { rabbitTestNamespace } from '@shop/events/testing';

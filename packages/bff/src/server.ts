@@ -36,7 +36,7 @@ import { SubgraphDataSource } from './subgraph-data-source';
 import type { ReceivedAnswer } from './subgraph-http';
 import { startOrderFeed, type OrderFeed } from './subscriptions/order-feed';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/ws-server';
-import { subgraphsOf } from './supergraph/compose';
+import { subgraphsOf } from './supergraph/subgraphs';
 import { servedSupergraphSdl } from './supergraph/served';
 import { createSafelist } from './trusted-documents/safelist';
 
