@@ -6,7 +6,7 @@
  * e.g. 10000 to try the storefront or a load test on a catalog of realistic size.
  */
 import { createLogger } from '@shop/service-kit';
-import { join } from 'node:path';
+import { serviceDataDir } from '@shop/service-kit/database';
 import { parseArgs } from 'node:util';
 import { catalogDatabaseUrl, loadCatalogConfig } from '../subgraphs/catalog/src/config';
 import { openCatalogDatabase } from '../subgraphs/catalog/src/data/catalog-database';
@@ -16,7 +16,6 @@ import { openDiscountDatabase } from '../subgraphs/discount/src/data/discount-da
 import { seedDemoCoupons } from '../subgraphs/discount/src/use-cases/seed-demo-coupons';
 
 const logger = createLogger('seed');
-const embedded = (dataDir: string, service: string) => (dataDir.startsWith('memory://') ? dataDir : join(dataDir, service));
 
 function productCount(): number | undefined {
   const { values } = parseArgs({ options: { products: { type: 'string' } } });
@@ -29,7 +28,7 @@ function productCount(): number | undefined {
 async function main() {
   const products = productCount();
   const catalogConfig = loadCatalogConfig();
-  const catalog = await openCatalogDatabase({ url: catalogDatabaseUrl(catalogConfig), dataDir: embedded(catalogConfig.DATA_DIR, 'catalog'), logger });
+  const catalog = await openCatalogDatabase({ url: catalogDatabaseUrl(catalogConfig), dataDir: serviceDataDir(catalogConfig.DATA_DIR, 'catalog'), logger });
   try {
     const result = await seedDemoCatalog(catalog.prisma, { logger, products });
     console.log('catalog:', JSON.stringify(result));
@@ -37,7 +36,7 @@ async function main() {
     await catalog.close();
   }
   const discountConfig = loadDiscountConfig();
-  const discount = await openDiscountDatabase({ url: discountDatabaseUrl(discountConfig), dataDir: embedded(discountConfig.DATA_DIR, 'discount'), logger });
+  const discount = await openDiscountDatabase({ url: discountDatabaseUrl(discountConfig), dataDir: serviceDataDir(discountConfig.DATA_DIR, 'discount'), logger });
   try {
     console.log('discount: coupons created:', await seedDemoCoupons({ prisma: discount.prisma }));
   } finally {

@@ -294,3 +294,70 @@ export function countStatements(client: { $on(event: 'query', cb: () => void): v
     db.statements.count += 1;
   });
 }
+
+/** Where a service's database is: `<SERVICE>_DATABASE_URL` as it is, else derived from DATABASE_URL. */
+export type DatabaseLocation = { value: string; exact: boolean };
+
+/**
+ * Which database a service opens: its own URL (`<SERVICE>_DATABASE_URL`, used as it is), one
+ * derived from the shared DATABASE_URL (`<name>_<service>`), or none (embedded PGlite).
+ */
+export function databaseLocation(ownUrl: string | undefined, sharedUrl: string | undefined): DatabaseLocation | undefined {
+  if (ownUrl) return { value: ownUrl, exact: true };
+  if (sharedUrl) return { value: sharedUrl, exact: false };
+  return undefined;
+}
+
+/** What a service passes to its generated PrismaClient's constructor. */
+export interface PrismaClientOptions {
+  adapter: Database['adapter'];
+  log?: { emit: 'event'; level: 'query' }[];
+}
+
+/** A service's database: the connection, the Prisma client requests and handlers use, and the relay's. */
+export interface ServiceDatabase<P> {
+  db: Database;
+  /** counts every statement it runs in `db.statements` (the N+1 tests and the bench read it) */
+  prisma: P;
+  /** the outbox relay's own client on the same pool, not counted: its idle polls would blur per-request counts */
+  relayPrisma: P;
+  close(): Promise<void>;
+}
+
+export interface ServiceDatabaseOptions {
+  url?: DatabaseLocation;
+  /** PGlite folder without a URL; "memory://" keeps it in memory */
+  dataDir?: string;
+  logger?: Logger;
+  poolSize?: number;
+}
+
+/**
+ * Opens a service's database the way every subgraph does: creates and migrates it (the event
+ * backbone's tables first, then the service's, as `migrationsDirs` lists them), then its two
+ * Prisma clients from `createPrisma` (the service's generated PrismaClient).
+ */
+export async function openServiceDatabase<P extends { $disconnect(): Promise<void> }>(
+  options: ServiceDatabaseOptions & {
+    service: string;
+    migrationsDirs: string[];
+    createPrisma: (options: PrismaClientOptions) => P;
+  },
+): Promise<ServiceDatabase<P>> {
+  const db = await openDatabase(options);
+  const prisma = options.createPrisma({ adapter: db.adapter, log: [{ emit: 'event', level: 'query' }] });
+  countStatements(prisma as unknown as Parameters<typeof countStatements>[0], db);
+  const relayPrisma = options.createPrisma({ adapter: db.adapter });
+  return {
+    db,
+    prisma,
+    relayPrisma,
+    async close() {
+      await Promise.all([prisma.$disconnect(), relayPrisma.$disconnect()]);
+      await db.close();
+    },
+  };
+}
+
+/** A service's PGlite folder under DATA_DIR (`<DATA_DIR>/<service>`); "memory://…" stays in memory. */
+export const serviceDataDir = (dataDir: string, service: string): string => (dataDir.startsWith('memory://') ? dataDir : join(dataDir, service));
