@@ -170,7 +170,7 @@ async function run(settings: Settings): Promise<RunResult> {
     // 1a: the relay alone drains the backlog into cart's queue (cart is not consuming yet)
     let started = performance.now();
     const relays = Array.from({ length: settings.relays }, () =>
-      startOutboxRelay({ prisma: catalog, database: catalogDb, bus: publisherBus, service: 'catalog', batchSize: settings.batch }),
+      startOutboxRelay({ prisma: catalog, bus: publisherBus, service: 'catalog', batchSize: settings.batch }),
     );
     running.push(...relays);
     await until(async () => (await pending()) === 0, 300_000, 'the relay to publish the backlog');

@@ -37,19 +37,9 @@ const EAGER_POLL_MS = 5;
 /** …for this long: enough for the appending transaction to commit. */
 const EAGER_PHASE_MS = 250;
 
-/** Where the relay hears that rows were appended: `Database.listen` of `@shop/service-kit`. */
-export interface NotificationSource {
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
-}
-
 export interface OutboxRelayOptions {
   /** The service's Prisma client (or anything with `$transaction` and raw queries). */
   prisma: SqlClient;
-  /**
-   * LISTEN source (the service's `Database`): a `NOTIFY outbox` from anywhere wakes the relay.
-   * Appends in this process wake it directly; the poll covers appends by other processes.
-   */
-  database?: NotificationSource;
   bus: EventBus;
   logger?: Logger;
   service: string;
@@ -91,8 +81,8 @@ interface OutboxRow {
 }
 
 /**
- * Publishes the outbox: woken at once by appends in this process (and by any `NOTIFY outbox`), with
- * a short poll for the rest. Each batch is claimed and stamped in one statement (`FOR UPDATE SKIP
+ * Publishes the outbox: woken at once by appends in this process (no NOTIFY: see
+ * migration 0002_outbox_without_notify), with a short poll for other processes' appends. Each batch is claimed and stamped in one statement (`FOR UPDATE SKIP
  * LOCKED`) inside a transaction that commits only once the broker confirmed it, so several relays
  * on one outbox never publish the same row twice. Batches are claimed one after another and sent
  * on one channel in outbox order; up to `maxBatchesInFlight` wait for their confirms at once. When the broker is down the rows that failed are un-stamped (they stay pending,
@@ -119,7 +109,6 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let waitingForRoom = false;
   let lastPrune = 0;
   let timer: NodeJS.Timeout | undefined;
-  let unlisten: (() => Promise<void>) | undefined;
   const inFlight = new Set<Promise<void>>();
 
   /**
@@ -203,7 +192,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   /**
    * Claims batches while there are rows, room in flight and no failure to back off from; then
-   * sleeps until the next poll (or back-off), an append in this process or a NOTIFY. A call while
+   * sleeps until the next poll (or back-off), an append in this process. A call while
    * a claim is running is remembered and served right after it.
    */
   function pump(): Promise<void> {
@@ -241,7 +230,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return Date.now() < eagerUntil ? EAGER_POLL_MS : pollIntervalMs;
   }
 
-  /** while backing off, appends and NOTIFYs must not hammer a broker that is down */
+  /** while backing off, appends must not hammer a broker that is down */
   const wake = () => {
     if (failures === 0) void pump();
   };
@@ -251,16 +240,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     wake();
   });
 
-  const started = (async () => {
-    if (options.database) {
-      try {
-        unlisten = await options.database.listen('outbox', wake);
-      } catch (error) {
-        logger.warn({ err: error }, 'LISTEN on outbox failed; the relay polls');
-      }
-    }
-    await pump();
-  })();
+  const started = pump();
 
   const backlog = async (): Promise<number> => {
     const [row] = await prisma.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
@@ -277,7 +257,6 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       await started;
       await pumping;
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-      await unlisten?.().catch(() => undefined);
     },
     backlog,
   };

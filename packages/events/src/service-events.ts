@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { EventBus } from './bus';
 import { startConsumers, type Subscription } from './consumers';
 import { createInMemoryBus } from './in-memory-bus';
-import { startOutboxRelay, type NotificationSource, type OutboxRelay } from './outbox';
+import { startOutboxRelay, type OutboxRelay } from './outbox';
 import type { SqlClient, SqlTx, TransactionRunner } from './sql';
 
 export interface ServiceEventsOptions<Tx extends SqlTx> {
@@ -19,8 +19,6 @@ export interface ServiceEventsOptions<Tx extends SqlTx> {
   prisma: TransactionRunner<Tx> & SqlClient;
   /** a client for the relay alone (the catalog keeps its statement counting off relay polls) */
   relayPrisma?: SqlClient;
-  /** where the relay hears of appended rows */
-  database: NotificationSource;
   logger: Logger;
   metrics: Registry;
   tracer: Tracer;
@@ -59,7 +57,7 @@ export async function startServiceEvents<Tx extends SqlTx>(options: ServiceEvent
   const { service, logger, metrics } = options;
   const bus = options.bus ?? (await createServiceBus(options));
   const closeBus = options.bus ? async () => {} : () => bus.close();
-  const relay = startOutboxRelay({ prisma: options.relayPrisma ?? options.prisma, database: options.database, bus, logger, service, metrics });
+  const relay = startOutboxRelay({ prisma: options.relayPrisma ?? options.prisma, bus, logger, service, metrics });
   try {
     const consumers = await startConsumers({
       bus,

@@ -59,7 +59,7 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
     await shared.sql.$executeRawUnsafe('DROP TABLE IF EXISTS effects, prices');
   });
   const relay = (backend: Backend, bus: EventBus, extra: Partial<Parameters<typeof startOutboxRelay>[0]> = {}) => {
-    const started = startOutboxRelay({ prisma: backend.sql, database: backend.database, bus, service: 'catalog', ...extra });
+    const started = startOutboxRelay({ prisma: backend.sql, bus, service: 'catalog', ...extra });
     relays.push(started);
     return started;
   };
@@ -125,7 +125,7 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       expect(await countRows(backend.sql, 'published_at IS NOT NULL')).toBe(30);
     });
 
-    test('rows written by another process: found by the poll, or at once on NOTIFY outbox', async () => {
+    test('rows written by another process are found by the poll', async () => {
       const backend = await open();
       const { bus, published } = recordingBus();
       const insertElsewhere = (event: Envelope) =>
@@ -139,13 +139,6 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       await insertElsewhere(polled);
       await waitFor(() => published.some((e) => e.id === polled.id), { what: 'the poll to find the row' });
       await polling.stop();
-
-      relay(backend, bus, { pollIntervalMs: 60_000 });
-      await waitFor(async () => (await countRows(backend.sql, 'published_at IS NULL')) === 0);
-      const notified = priceChanged('p-notified', '1.00');
-      await insertElsewhere(notified);
-      await backend.database.query('NOTIFY outbox');
-      await waitFor(() => published.some((e) => e.id === notified.id), { timeoutMs: 5_000, what: 'NOTIFY to wake the relay' });
     });
 
     // PGlite is one connection: a transaction waiting for confirms holds everything else back there

@@ -90,8 +90,8 @@ describe('outbox → RabbitMQ → inbox on PostgreSQL', () => {
   test('two relays on one outbox → every price change reaches the cart exactly once', async () => {
     await startCart(bus(ns.url, 'cart'));
     const events = Array.from({ length: 300 }, (_, i) => priceChanged(`p${i}`, '2.00', 1));
-    relays.push(startOutboxRelay({ prisma: catalog.prisma!, database: catalog.database, bus: bus(), service: 'catalog', batchSize: 20 }));
-    relays.push(startOutboxRelay({ prisma: catalog.prisma!, database: catalog.database, bus: bus(), service: 'catalog', batchSize: 20 }));
+    relays.push(startOutboxRelay({ prisma: catalog.prisma!, bus: bus(), service: 'catalog', batchSize: 20 }));
+    relays.push(startOutboxRelay({ prisma: catalog.prisma!, bus: bus(), service: 'catalog', batchSize: 20 }));
     for (let i = 0; i < events.length; i += 30) {
       await catalog.prisma!.$transaction((tx) => appendToOutbox(tx, events.slice(i, i + 30)));
     }
@@ -108,7 +108,6 @@ describe('outbox → RabbitMQ → inbox on PostgreSQL', () => {
     await startCart(bus(ns.url, 'cart'));
     const relay = startOutboxRelay({
       prisma: catalog.sql,
-      database: catalog.database,
       bus: bus(proxy.url),
       service: 'catalog',
       publishTimeoutMs: 1_000,
@@ -139,7 +138,7 @@ describe('outbox → RabbitMQ → inbox on PostgreSQL', () => {
     proxies.push(proxy);
     await startCart(bus(proxy.url, 'cart'));
     const publisher = bus();
-    relays.push(startOutboxRelay({ prisma: catalog.sql, database: catalog.database, bus: publisher, service: 'catalog' }));
+    relays.push(startOutboxRelay({ prisma: catalog.sql, bus: publisher, service: 'catalog' }));
     await appendToOutbox(catalog.sql, [priceChanged('first', '1.00', 1)]);
     await waitFor(async () => (await replica()).first);
     proxy.cut();

@@ -175,7 +175,7 @@ describe('outbox relay telemetry (PostgreSQL, in-memory bus)', () => {
   beforeAll(async () => {
     backend = await kind.open('relay_telemetry');
     registry = new Registry();
-    relay = startOutboxRelay({ prisma: backend.sql, database: backend.database, bus, service: 'relay_telemetry', metrics: registry, pollIntervalMs: 50, maxBackoffMs: 100 });
+    relay = startOutboxRelay({ prisma: backend.sql, bus, service: 'relay_telemetry', metrics: registry, pollIntervalMs: 50, maxBackoffMs: 100 });
   });
   afterAll(async () => {
     await relay?.stop();

@@ -47,8 +47,6 @@ export interface Database {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** runs `fn` on one connection (transactions, session locks) */
   session<T>(fn: (query: QueryFn, session: Session) => Promise<T>): Promise<T>;
-  /** LISTEN on a channel; resolves to an unlisten function */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** SQL statements run through Prisma so far (see `countStatements`) */
   readonly statements: { count: number };
   close(): Promise<void>;
@@ -88,7 +86,6 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
   }
   const pool = new Pool({ connectionString, max: options.poolSize ?? 10 });
   pool.on('error', (err) => options.logger?.warn({ err }, 'idle PostgreSQL connection failed'));
-  const listeners: Client[] = [];
   return {
     kind: 'postgres',
     name,
@@ -107,20 +104,7 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
         client.release();
       }
     },
-    async listen(channel, onNotify) {
-      const client = new Client({ connectionString });
-      client.on('error', (err) => options.logger?.warn({ err, channel }, 'LISTEN connection failed; polling continues'));
-      client.on('notification', (msg) => msg.channel === channel && onNotify(msg.payload ?? ''));
-      await client.connect();
-      await client.query(`LISTEN "${channel.replace(/"/g, '')}"`);
-      listeners.push(client);
-      return async () => {
-        listeners.splice(listeners.indexOf(client), 1);
-        await client.end().catch(() => undefined);
-      };
-    },
     async close() {
-      await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => undefined)));
       await pool.end();
     },
   };
@@ -211,10 +195,6 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
     async session(fn) {
       const query: QueryFn = async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows;
       return fn(query, { query, exec: async (script) => void (await pglite.exec(script)) });
-    },
-    async listen(channel, onNotify) {
-      const unlisten = await pglite.listen(channel, onNotify);
-      return () => unlisten();
     },
     async close() {
       if (!pglite.closed) await pglite.close();

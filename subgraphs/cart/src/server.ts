@@ -58,7 +58,6 @@ export function start(config: CartConfig, startDeps: CartStartDeps = {}): Promis
         exchange: config.EVENTS_EXCHANGE,
         prisma: database.prisma,
         relayPrisma: database.relayPrisma,
-        database: database.db,
         logger,
         metrics: metrics.registry,
         tracer: tracing.tracer,

@@ -63,7 +63,6 @@ export function start(config: CatalogConfig, startDeps: CatalogStartDeps = {}): 
         exchange: config.EVENTS_EXCHANGE,
         prisma,
         relayPrisma: database.relayPrisma,
-        database: db,
         logger,
         metrics: metrics.registry,
         tracer: tracing.tracer,

@@ -60,7 +60,6 @@ export function start(config: DiscountConfig, startDeps: DiscountStartDeps = {})
         exchange: config.EVENTS_EXCHANGE,
         prisma: database.prisma,
         relayPrisma: database.relayPrisma,
-        database: database.db,
         logger,
         metrics: metrics.registry,
         tracer: tracing.tracer,

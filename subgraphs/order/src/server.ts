@@ -82,7 +82,6 @@ export function start(config: OrderConfig, startDeps: OrderStartDeps = {}): Prom
         exchange: config.EVENTS_EXCHANGE,
         prisma: database.prisma,
         relayPrisma: database.relayPrisma,
-        database: database.db,
         logger,
         metrics: metrics.registry,
         tracer: tracing.tracer,

@@ -1,5 +1,5 @@
-import { amountsOf, fold, statusTimeline, type OpenedOrder, type OrderEvent } from './order';
-import { orderSaga } from './saga';
+import { amountsOf, evolve, fold, initialState, statusTimeline, type OpenedOrder, type Order, type OrderEvent } from './order';
+import { recordCouponReply, recordStockReply } from './saga';
 
 const placed: OrderEvent = {
   type: 'OrderPlaced',
@@ -73,29 +73,31 @@ describe('statusTimeline', () => {
 });
 
 describe('the saga as a workflow', () => {
+  const now = new Date('2026-03-01T10:00:03.000Z');
+  type Reply = Parameters<typeof recordStockReply>[1] | Parameters<typeof recordCouponReply>[1];
+  // each reply goes through the decision its use-case calls (record-reply.ts)
+  const decide = (state: Order, reply: Reply): OrderEvent[] =>
+    reply.type === 'StockReserved' || reply.type === 'StockReservationFailed'
+      ? recordStockReply(state, reply, 'o1', now)
+      : recordCouponReply(state, reply, 'o1', now);
+  const run = (replies: Reply[]) => replies.reduce((state, reply) => decide(state, reply).reduce(evolve, state), fold([placed]));
+
   it('replies in any order settle the same way', () => {
-    const now = new Date('2026-03-01T10:00:03.000Z');
-    const run = (replies: Parameters<typeof orderSaga.decide>[0][]) =>
-      replies.reduce((state, reply) => orderSaga.decide(reply, state).reduce(orderSaga.evolve, state), fold([placed]));
-    const stock = { type: 'StockReserved' as const, orderId: 'o1', now };
-    const coupon = { type: 'CouponRedeemed' as const, couponCode: null, discount: 0, orderId: 'o1', now };
+    const stock = { type: 'StockReserved' as const };
+    const coupon = { type: 'CouponRedeemed' as const, couponCode: null, discount: 0 };
     expect(run([stock, coupon])).toEqual(run([coupon, stock]));
     expect(run([stock, coupon]).status).toBe('CONFIRMED');
   });
 
   it('a refusal wins whatever came first; the reply after it changes nothing', () => {
-    const now = new Date('2026-03-01T10:00:03.000Z');
-    const failed = { type: 'CouponRedemptionFailed' as const, couponCode: 'X', reason: 'expired', orderId: 'o1', now };
-    const stock = { type: 'StockReserved' as const, orderId: 'o1', now };
-    const run = (replies: Parameters<typeof orderSaga.decide>[0][]) =>
-      replies.reduce((state, reply) => orderSaga.decide(reply, state).reduce(orderSaga.evolve, state), fold([placed]));
+    const failed = { type: 'CouponRedemptionFailed' as const, couponCode: 'X', reason: 'expired' };
+    const stock = { type: 'StockReserved' as const };
     for (const order of [run([failed, stock]), run([stock, failed])]) {
       expect(order).toMatchObject({ status: 'REJECTED', reason: 'Coupon X could not be redeemed: expired' });
     }
   });
 
   it('a reply for an order that does not exist is refused', () => {
-    const stock = { type: 'StockReserved' as const, orderId: 'o1', now: new Date() };
-    expect(() => orderSaga.decide(stock, orderSaga.initialState())).toThrow('No order o1');
+    expect(() => decide(initialState(), { type: 'StockReserved' })).toThrow('No order o1');
   });
 });

@@ -128,29 +128,6 @@ function formatDuration(ms: number): string {
   return `${ms} ms`;
 }
 
-/** The saga as a workflow: replies in, order events out. */
-export const orderSaga = {
-  initialState,
-  evolve,
-  decide(reply: ReplyInput & { orderId: string; now: Date }, state: Order): OrderEvent[] {
-    switch (reply.type) {
-      case 'StockReserved':
-      case 'StockReservationFailed':
-        return recordStockReply(state, reply, reply.orderId, reply.now);
-      case 'CouponRedeemed':
-      case 'CouponRedemptionFailed':
-        return recordCouponReply(state, reply, reply.orderId, reply.now);
-      case 'StockReleased':
-      case 'CouponRedemptionReleased':
-        return recordRelease(state, reply, reply.orderId, reply.now);
-      default: {
-        const unexpected: never = reply;
-        throw new Error(`unknown reply ${(unexpected as ReplyInput).type}`);
-      }
-    }
-  },
-};
-
 function opened(state: Order, orderId: string): OpenedOrder {
   // a reply for an order we never placed cannot be right: it goes to the dead-letter queue
   if (state.status === 'NONE') throw orderNotFound(orderId);
