@@ -1,5 +1,5 @@
 // Container health check: asks this container's service for /health/ready.
-const ports = { 'web-bff': 4000, catalog: 4001, cart: 4002, discount: 4003, order: 4004, 'mobile-bff': 4100 };
+const ports = { 'web-bff': 4000, catalog: 4001, cart: 4002, discount: 4003, order: 4004, 'mobile-bff': 4100, storefront: 3000 };
 const port = ports[process.env.SERVICE ?? ''];
 if (!port) {
   console.error(`unknown SERVICE "${process.env.SERVICE}"`);
