@@ -102,6 +102,18 @@ describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no co
     }
   });
 
+  it('serves the storefront build on :3000 after the web BFF is healthy; the web BFF lets that origin in', () => {
+    const storefront = file.services.storefront;
+    expect(storefront.image).toBe('shop-graph:local');
+    expect(storefront.environment).toMatchObject({ SERVICE: 'storefront', NODE_ENV: 'production' });
+    // resolved by compose, or the default inside ${…:-default} in the raw file
+    expect(storefront.environment?.STOREFRONT_GRAPHQL_URL).toMatch(/http:\/\/localhost:4000\/graphql\}?$/);
+    expect(storefront.healthcheck?.test).toEqual(['CMD', 'node', 'scripts/healthcheck.mjs']);
+    expect(storefront.depends_on).toEqual({ 'web-bff': { condition: 'service_healthy' } });
+    expect(JSON.stringify(storefront.ports)).toMatch(/3000/);
+    expect(file.services['web-bff'].environment?.WEB_BFF_CORS_ORIGINS).toMatch(/http:\/\/localhost:3000\}?$/);
+  });
+
   it('keeps the trace collector optional (profile "tracing")', () => {
     expect(file.services.jaeger?.profiles ?? ['tracing']).toEqual(['tracing']);
   });
@@ -116,7 +128,7 @@ describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no co
 describe('healthcheck.mjs', () => {
   it('knows the port of every service', () => {
     const script = readFileSync(join(root, 'scripts', 'healthcheck.mjs'), 'utf8');
-    for (const [name, port] of Object.entries({ 'web-bff': 4000, catalog: 4001, cart: 4002, discount: 4003, order: 4004, 'mobile-bff': 4100 })) {
+    for (const [name, port] of Object.entries({ 'web-bff': 4000, catalog: 4001, cart: 4002, discount: 4003, order: 4004, 'mobile-bff': 4100, storefront: 3000 })) {
       expect(script).toMatch(new RegExp(`'?${name}'?: ${port}`));
     }
   });
@@ -131,6 +143,13 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/npm ci --omit=dev/);
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/scripts\/start-service\.ts/);
+  });
+
+  it('builds the storefront in the build stage and copies only its static files into the runtime', () => {
+    const build = dockerfile.slice(dockerfile.indexOf('AS build'), dockerfile.indexOf('AS runtime'));
+    expect(build).toMatch(/npm run build:storefront/);
+    expect(dockerfile.slice(dockerfile.indexOf('AS runtime'))).toMatch(/^COPY --from=build \/app\/storefront\/dist storefront\/dist$/m);
+    expect(readFileSync(join(root, 'scripts', 'start-service.ts'), 'utf8')).toMatch(/^\s*storefront: '\.\/storefront-service'/m);
   });
 
   it('starts every service the compose file names', () => {

@@ -43,7 +43,12 @@ export function ensureStorefrontBuilt(log: (line: string) => void = (l) => proce
   if (!existsSync(join(ROOT, 'node_modules', 'vite'))) throw new Error('the storefront needs building but vite is not installed (a production install?): run `npm ci` then `npm run build -w storefront`');
   log('Building the storefront (first start or changed sources)…');
   const hash = storefrontSourcesHash();
-  const result = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '-w', 'storefront', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const result = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '-w', 'storefront', '--silent'], {
+    cwd: ROOT,
+    // always the production build of React (jest runs with NODE_ENV=test, which would give the development one)
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (result.status !== 0) throw new Error(`the storefront build failed (exit ${result.status ?? result.signal})`);
   writeFileSync(STAMP, `${hash}\n`);
   return 'built';
