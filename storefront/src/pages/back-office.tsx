@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { Empty, ErrorNotice, Loading, PageTitle, Pager, UserErrors } from '../components';
 import {
   AdjustStockDocument,
@@ -102,15 +102,15 @@ function CreateProductForm() {
       <h2 id="create-product-heading">New product</h2>
       <ErrorNotice error={facets.error} partial />
       <form className="grid-form" onSubmit={submit}>
-        <label>
-          SKU <input required value={form.sku} onChange={set('sku')} name="sku" />
-        </label>
-        <label>
-          Name <input required value={form.name} onChange={set('name')} name="name" />
-        </label>
-        <label>
-          Brand
-          <select required value={form.brandId} onChange={set('brandId')} name="brand">
+        <Field label="SKU">
+          {(id) => <input id={id} required value={form.sku} onChange={set('sku')} name="sku" />}
+        </Field>
+        <Field label="Name">
+          {(id) => <input id={id} required value={form.name} onChange={set('name')} name="name" />}
+        </Field>
+        <Field label="Brand">
+          {(id) => (
+            <select id={id} required value={form.brandId} onChange={set('brandId')} name="brand">
             <option value="">Choose a brand</option>
             {facets.data?.brands.map((b) => (
               <option key={b.id} value={b.id}>
@@ -118,10 +118,11 @@ function CreateProductForm() {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          Category
-          <select required value={form.categoryId} onChange={set('categoryId')} name="category">
+          )}
+        </Field>
+        <Field label="Category">
+          {(id) => (
+            <select id={id} required value={form.categoryId} onChange={set('categoryId')} name="category">
             <option value="">Choose a category</option>
             {facets.data?.categories.map((c) => (
               <option key={c.id} value={c.id}>
@@ -129,19 +130,20 @@ function CreateProductForm() {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          Price <input required inputMode="decimal" value={form.price} onChange={set('price')} name="price" />
-        </label>
-        <label>
-          Initial stock <input required type="number" value={form.initialStock} onChange={set('initialStock')} name="initialStock" />
-        </label>
-        <label className="wide">
-          Description <textarea rows={2} value={form.description} onChange={set('description')} name="description" />
-        </label>
-        <label className="wide">
-          Image URL (optional) <input type="url" value={form.imageUrl} onChange={set('imageUrl')} name="imageUrl" />
-        </label>
+          )}
+        </Field>
+        <Field label="Price">
+          {(id) => <input id={id} required inputMode="decimal" value={form.price} onChange={set('price')} name="price" />}
+        </Field>
+        <Field label="Initial stock">
+          {(id) => <input id={id} required type="number" value={form.initialStock} onChange={set('initialStock')} name="initialStock" />}
+        </Field>
+        <Field label="Description" wide>
+          {(id) => <textarea id={id} rows={2} value={form.description} onChange={set('description')} name="description" />}
+        </Field>
+        <Field label="Image URL (optional)" wide>
+          {(id) => <input id={id} type="url" value={form.imageUrl} onChange={set('imageUrl')} name="imageUrl" />}
+        </Field>
         <div className="wide">
           <button type="submit" disabled={created.loading}>
             Create product
@@ -321,31 +323,32 @@ function CouponsSection() {
     <section aria-labelledby="coupon-heading" className="panel">
       <h2 id="coupon-heading">New coupon</h2>
       <form className="grid-form" onSubmit={submit}>
-        <label>
-          Code <input required value={form.code} onChange={set('code')} name="code" />
-        </label>
-        <label>
-          Description <input required value={form.description} onChange={set('description')} name="description" />
-        </label>
-        <label>
-          Kind
-          <select value={form.kind} onChange={set('kind')} name="kind">
+        <Field label="Code">
+          {(id) => <input id={id} required value={form.code} onChange={set('code')} name="code" />}
+        </Field>
+        <Field label="Description">
+          {(id) => <input id={id} required value={form.description} onChange={set('description')} name="description" />}
+        </Field>
+        <Field label="Kind">
+          {(id) => (
+            <select id={id} value={form.kind} onChange={set('kind')} name="kind">
             <option value="PERCENTAGE">Percentage off</option>
             <option value="FIXED_AMOUNT">Fixed amount off</option>
           </select>
-        </label>
-        <label>
-          Value <input required inputMode="decimal" value={form.value} onChange={set('value')} name="value" />
-        </label>
-        <label>
-          Minimum subtotal (optional) <input inputMode="decimal" value={form.minSubtotal} onChange={set('minSubtotal')} name="minSubtotal" />
-        </label>
-        <label>
-          Most redemptions (optional) <input type="number" min={1} value={form.maxRedemptions} onChange={set('maxRedemptions')} name="maxRedemptions" />
-        </label>
-        <label>
-          Valid until (optional) <input type="date" value={form.validUntil} onChange={set('validUntil')} name="validUntil" />
-        </label>
+          )}
+        </Field>
+        <Field label="Value">
+          {(id) => <input id={id} required inputMode="decimal" value={form.value} onChange={set('value')} name="value" />}
+        </Field>
+        <Field label="Minimum subtotal (optional)">
+          {(id) => <input id={id} inputMode="decimal" value={form.minSubtotal} onChange={set('minSubtotal')} name="minSubtotal" />}
+        </Field>
+        <Field label="Most redemptions (optional)">
+          {(id) => <input id={id} type="number" min={1} value={form.maxRedemptions} onChange={set('maxRedemptions')} name="maxRedemptions" />}
+        </Field>
+        <Field label="Valid until (optional)">
+          {(id) => <input id={id} type="date" value={form.validUntil} onChange={set('validUntil')} name="validUntil" />}
+        </Field>
         <div className="wide">
           <button type="submit" disabled={created.loading}>
             Create coupon
@@ -373,28 +376,33 @@ function CouponsSection() {
 
 const ORDER_STATUSES: OrderStatus[] = ['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED', 'SHIPPED'];
 const ORDERS_PAGE = 15;
+const ORDERS_POLL_MS = 3_000;
 
 function OrdersSection() {
   const { search } = useLocation();
   const status = (ORDER_STATUSES as string[]).includes(search.get('status') ?? '') ? (search.get('status') as OrderStatus) : 'CONFIRMED';
   const after = search.get('after');
   const page = Math.max(1, Number(search.get('page') ?? 1) || 1);
-  const orders = useQuery(OrdersDocument, { variables: { status, first: ORDERS_PAGE, after }, fetchPolicy: 'cache-and-network' });
+  // the list follows the sagas: orders arrive in CONFIRMED on their own
+  const orders = useQuery(OrdersDocument, { variables: { status, first: ORDERS_PAGE, after }, fetchPolicy: 'cache-and-network', pollInterval: ORDERS_POLL_MS });
   const [ship, shipped] = useMutation(ShipOrderDocument, { refetchQueries: [OrdersDocument] });
   const connection = orders.data?.orders;
   return (
     <section aria-labelledby="orders-heading" className="panel">
       <h2 id="orders-heading">Orders</h2>
-      <label>
-        Status{' '}
-        <select value={status} onChange={(e) => navigate(`/admin/orders?status=${e.target.value}`)}>
-          {ORDER_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
+      <div className="inline">
+        <label htmlFor="order-status">Status</label>
+        <select id="order-status" value={status} onChange={(e) => navigate(`/admin/orders?status=${e.target.value}`)}>
+            {ORDER_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        <button type="button" className="button-secondary" onClick={() => void orders.refetch()}>
+          Refresh
+        </button>
+      </div>
       <ErrorNotice error={orders.error} partial={Boolean(connection)} retry={() => void orders.refetch()} />
       <UserErrors errors={shipped.data?.shipOrder.userErrors} />
       <ErrorNotice error={shipped.error} />
@@ -454,5 +462,16 @@ function OrdersSection() {
         </>
       )}
     </section>
+  );
+}
+
+/** A label and its control, tied by id (a label around a select would name it by its options too). */
+function Field({ label, wide = false, children }: { label: string; wide?: boolean; children: (id: string) => ReactNode }) {
+  const id = useId();
+  return (
+    <div className={wide ? 'field wide' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+    </div>
   );
 }

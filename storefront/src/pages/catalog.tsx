@@ -91,16 +91,16 @@ export function CatalogPage({ productImages }: { productImages: boolean }) {
             <h2 id="results-heading" aria-live="polite">
               {connection ? `${connection.totalCount} ${connection.totalCount === 1 ? 'product' : 'products'}` : 'Products'}
             </h2>
-            <label>
-              Sort by{' '}
-              <select value={q.sort} onChange={(e) => change({ sort: e.target.value as ProductSort })}>
+            <div className="inline">
+              <label htmlFor="sort">Sort by</label>
+              <select id="sort" value={q.sort} onChange={(e) => change({ sort: e.target.value as ProductSort })}>
                 {SORTS.map((s) => (
                   <option key={s.value} value={s.value}>
                     {s.label}
                   </option>
                 ))}
               </select>
-            </label>
+            </div>
           </div>
           <ErrorNotice error={products.error} partial={Boolean(connection)} retry={() => void products.refetch()} />
           {products.loading && !connection && <Loading what="products" />}
@@ -251,7 +251,7 @@ function ProductCard({ product, productImages }: { product: ProductCardFragment;
       <p className="price">{formatMoney(product.price)}</p>
       <p className={product.inStock ? 'stock in' : 'stock out'}>{product.inStock ? 'In stock' : 'Out of stock'}</p>
       {session ? (
-        <button type="button" disabled={!product.inStock || added.loading} onClick={() => void add({ variables: { productId: product.id, quantity: 1 } })} aria-label={`Add ${product.name} to cart`}>
+        <button type="button" disabled={!product.inStock || added.loading} onClick={() => void add({ variables: { productId: product.id, quantity: 1 } })} aria-label={`Add to cart: ${product.name}`}>
           {added.loading ? 'Adding…' : 'Add to cart'}
         </button>
       ) : (
