@@ -173,6 +173,20 @@ describeInBrowser('storefront: the shopper journey in Chromium', () => {
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
 
+  it("GET /graphql in the browser: where Apollo's CDN cannot be reached, the page says so and links /graphiql", async () => {
+    // a page of its own: the missing CDN script is an expected failed request here
+    const explorer = await (await shop.browser.newContext()).newPage();
+    try {
+      await explorer.goto(`${shop.t.urls.web}/graphql`);
+      const link = explorer.getByRole('link', { name: 'open GraphiQL at /graphiql' });
+      await link.waitFor();
+      expect(await link.getAttribute('href')).toBe('/graphiql');
+      expect(await explorer.textContent('body')).toMatch(/Apollo Sandbox cannot be loaded: it comes from Apollo's CDN/);
+    } finally {
+      await explorer.context().close();
+    }
+  });
+
   it('no serious or critical accessibility violation on any page, no console error, no failed request', () => {
     expect(a11y).toEqual([]);
     expect(shop.problems).toEqual([]);

@@ -17,10 +17,14 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 /** Conditions in the browser wait this long: the saga and the cart's re-pricing are eventually consistent. */
-export const SETTLE_MS = 45_000;
+export const SETTLE_MS = 60_000;
+/** Each browser step's own deadline (clicks, waits for text): generous, the machine is shared. */
+export const STEP_MS = 30_000;
 
 /** `describe`, or a loud skip without a browser (a failure in CI). */
 export function describeInBrowser(name: string, body: () => void): void {
+  // a browser scenario step waits for several eventually-consistent conditions in a row
+  jest.setTimeout(180_000);
   if (existsSync(CHROMIUM_PATH)) return describe(name, body);
   if (process.env.CI === 'true') {
     describe(name, () => {
@@ -90,7 +94,7 @@ export async function startBrowserShop(): Promise<BrowserShop> {
     problems,
     async newContext({ phone = false } = {}) {
       const context = await browser!.newContext(phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : { viewport: { width: 1280, height: 900 } });
-      context.setDefaultTimeout(20_000);
+      context.setDefaultTimeout(STEP_MS);
       contexts.push(context);
       return context;
     },
@@ -110,7 +114,7 @@ export async function startBrowserShop(): Promise<BrowserShop> {
 }
 
 /** Waits until `locator` has text matching `text` (auto-retrying, no fixed sleep). */
-export async function waitForText(locator: Locator, text: string | RegExp, timeout = 20_000): Promise<void> {
+export async function waitForText(locator: Locator, text: string | RegExp, timeout = STEP_MS): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ timeout });
 }
 
