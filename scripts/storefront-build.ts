@@ -4,12 +4,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STOREFRONT_DIST } from './storefront-server';
 
 const ROOT = join(__dirname, '..');
 const STAMP = join(STOREFRONT_DIST, '.sources.sha256');
+// one build at a time across processes (test files in parallel workers, npm start beside them)
+const LOCK = join(ROOT, 'storefront', '.build-lock');
+const STALE_LOCK_MS = 5 * 60_000;
 const SOURCES = ['storefront/src', 'storefront/index.html', 'storefront/vite.config.ts', 'storefront/codegen.ts', 'storefront/package.json', 'contract/storefront.graphql', 'contract/admin.graphql', 'gateways/web-bff/schema.snapshot.graphql'];
 
 function filesUnder(path: string): string[] {
@@ -40,6 +43,37 @@ export function storefrontBuildIsCurrent(): boolean {
  */
 export function ensureStorefrontBuilt(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): 'current' | 'built' {
   if (storefrontBuildIsCurrent()) return 'current';
+  acquireLock();
+  try {
+    // another process may have built it while this one waited
+    if (storefrontBuildIsCurrent()) return 'current';
+    return build(log);
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+function acquireLock(): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let age = 0;
+      try {
+        age = Date.now() - statSync(LOCK).mtimeMs;
+      } catch {
+        continue; // released meanwhile
+      }
+      if (age > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
+      else Atomics.wait(pause, 0, 0, 250); // a synchronous wait for the other build
+    }
+  }
+}
+
+function build(log: (line: string) => void): 'built' {
   if (!existsSync(join(ROOT, 'node_modules', 'vite'))) throw new Error('the storefront needs building but vite is not installed (a production install?): run `npm ci` then `npm run build -w storefront`');
   log('Building the storefront (first start or changed sources)…');
   const hash = storefrontSourcesHash();
