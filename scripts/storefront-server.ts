@@ -88,6 +88,8 @@ export async function startStorefrontServer(options: {
   const logger = options.logger ?? createLogger('storefront');
   if (!existsSync(join(dist, 'index.html'))) throw new Error(`the storefront is not built (${join(dist, 'index.html')} is missing): run \`npm run build -w storefront\``);
   const gzipped = new Map<string, Buffer>();
+  // a rebuild while serving (npm run build -w storefront) replaces files: compressed copies follow
+  const cacheKey = (file: string) => `${file}@${statSync(file).mtimeMs}`;
   const runtimeNow = () => (typeof options.runtime === 'function' ? options.runtime() : options.runtime);
   const headersFor = (runtime: StorefrontRuntimeConfig) => {
     const bff = new URL(runtime.graphqlUrl);
@@ -139,13 +141,14 @@ export async function startStorefrontServer(options: {
     if (ext && existsSync(file) && statSync(file).isFile()) {
       const immutable = path.startsWith('/assets/');
       const type = TYPES[ext] ?? 'application/octet-stream';
-      if (COMPRESSIBLE.has(ext)) return send(req, res, 200, type, readFileSync(file), immutable ? 'public, max-age=31536000, immutable' : 'no-cache', file);
+      if (COMPRESSIBLE.has(ext)) return send(req, res, 200, type, readFileSync(file), immutable ? 'public, max-age=31536000, immutable' : 'no-cache', cacheKey(file));
       res.writeHead(200, { ...headersFor(runtimeNow()), 'content-type': type, 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
       return void createReadStream(file).pipe(res);
     }
     if (ext) return send(req, res, 404, TYPES['.txt'], Buffer.from('not found'), 'no-store');
     // a client-side route: the app decides what it shows
-    return send(req, res, 200, TYPES['.html'], readFileSync(join(dist, 'index.html')), 'no-cache', 'index.html');
+    const index = join(dist, 'index.html');
+    return send(req, res, 200, TYPES['.html'], readFileSync(index), 'no-cache', cacheKey(index));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

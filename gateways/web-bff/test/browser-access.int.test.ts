@@ -1,5 +1,5 @@
 import type { RunningBff } from '@shop/bff';
-import { startMockSubgraphs, type MockSubgraphs } from '@shop/bff/testing/mock-subgraphs';
+import { startMockSubgraphs, type MockSubgraphs } from '@shop/bff/testing';
 import { ConfigError, createAuth, createLogger } from '@shop/service-kit';
 import { TEST_JWT_SECRET } from '@shop/service-kit/testing';
 import { loadWebBffConfig } from '../src/config';

@@ -30,6 +30,13 @@ export interface DatabaseOptions {
 
 export type QueryFn = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
 
+/** One connection: parameterized statements, and scripts of many statements sent as one batch. */
+export interface Session {
+  query: QueryFn;
+  /** runs a whole script (the simple query protocol: many statements, no parameters) */
+  exec(script: string): Promise<void>;
+}
+
 export interface Database {
   readonly kind: 'postgres' | 'pglite';
   /** the database name (PostgreSQL) or folder (PGlite) */
@@ -39,7 +46,7 @@ export interface Database {
   /** raw SQL outside any transaction: health checks, tools and tests */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** runs `fn` on one connection (transactions, session locks) */
-  session<T>(fn: (query: QueryFn) => Promise<T>): Promise<T>;
+  session<T>(fn: (query: QueryFn, session: Session) => Promise<T>): Promise<T>;
   /** LISTEN on a channel; resolves to an unlisten function */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** SQL statements run through Prisma so far (see `countStatements`) */
@@ -93,7 +100,9 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
     async session(fn) {
       const client = await pool.connect();
       try {
-        return await fn(async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[]);
+        const query: QueryFn = async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[];
+        // no parameters: node-postgres sends the text as one simple query, every statement in it
+        return await fn(query, { query, exec: async (script) => void (await client.query(script)) });
       } finally {
         client.release();
       }
@@ -200,7 +209,8 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
     },
     // PGlite is a single connection: the instance is the session
     async session(fn) {
-      return fn(async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows);
+      const query: QueryFn = async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows;
+      return fn(query, { query, exec: async (script) => void (await pglite.exec(script)) });
     },
     async listen(channel, onNotify) {
       const unlisten = await pglite.listen(channel, onNotify);
@@ -230,7 +240,7 @@ const MIGRATION_LOCK = 7_245_001;
  * and PGlite. Migration names are `<folder of the set>/<migration folder>`.
  */
 export async function applyMigrations(db: Database, dirs: string[], logger?: Logger): Promise<string[]> {
-  return db.session(async (query) => {
+  return db.session(async (query, { exec }) => {
     const applied: string[] = [];
     // The lock comes first: two replicas on a fresh database would otherwise race even on
     // CREATE TABLE IF NOT EXISTS (the loser fails on pg_type's unique index).
@@ -248,7 +258,8 @@ export async function applyMigrations(db: Database, dirs: string[], logger?: Log
           if (done.has(name)) continue;
           await query('BEGIN');
           try {
-            for (const statement of splitStatements(migration.sql)) await query(statement);
+            // the file as it is, one batch: PostgreSQL's own parser finds the statements
+            await exec(migration.sql);
             await query('INSERT INTO _migrations (name) VALUES ($1)', [name]);
             await query('COMMIT');
           } catch (e) {
@@ -264,28 +275,6 @@ export async function applyMigrations(db: Database, dirs: string[], logger?: Log
     }
     return applied;
   });
-}
-
-/**
- * Splits a migration script into statements (the extended protocol takes one at a time): on
- * semicolons at line ends, keeping `$$` bodies whole.
- */
-export function splitStatements(script: string): string[] {
-  const statements: string[] = [];
-  let current = '';
-  let inDollar = false;
-  for (const line of script.split('\n')) {
-    if (/^\s*--/.test(line) && !inDollar) continue;
-    current += line + '\n';
-    const dollars = line.match(/\$\$/g)?.length ?? 0;
-    if (dollars % 2 === 1) inDollar = !inDollar;
-    if (!inDollar && /;\s*$/.test(line)) {
-      statements.push(current.trim());
-      current = '';
-    }
-  }
-  if (current.trim()) statements.push(current.trim());
-  return statements;
 }
 
 /** Drops a database created by `openDatabase` (tests only). */

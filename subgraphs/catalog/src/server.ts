@@ -1,5 +1,6 @@
 import { startServiceEvents, type EventBus } from '@shop/events';
-import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startInParts, startSubgraph, type Database, type Logger } from '@shop/service-kit';
+import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startInParts, startSubgraph, type Logger } from '@shop/service-kit';
+import { type Database } from '@shop/service-kit/database';
 import { parse } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 import { appendToOutbox } from '@shop/events';
 import type { Logger } from '@shop/service-kit';
-import { CURRENCY } from '@shop/service-kit/money';
-import { productCreated } from '../events/product-events';
+import { CURRENCY } from '@shop/service-kit/domain';
+import { productCreated } from '../use-cases/product-events';
 import { insertMissingBrands } from './brand-repository';
 import { insertMissingCategories } from './category-repository';
 import { DEMO_BRANDS, DEMO_CATEGORIES, DEMO_PRODUCTS } from './demo-catalog';

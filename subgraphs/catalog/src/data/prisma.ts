@@ -1,4 +1,4 @@
-import { countStatements, type Database } from '@shop/service-kit';
+import { countStatements, type Database } from '@shop/service-kit/database';
 import { Prisma, PrismaClient } from '../../../../prisma/catalog/generated/client';
 
 /** The catalog's Prisma client, one per process. */

@@ -1,5 +1,6 @@
 import { EVENTS_MIGRATIONS_DIR } from '@shop/events';
-import { countStatements, openDatabase, type Database, type Logger } from '@shop/service-kit';
+import { type Logger } from '@shop/service-kit';
+import { countStatements, openDatabase, type Database } from '@shop/service-kit/database';
 import { join } from 'node:path';
 import { PrismaClient, type Prisma } from '../../../../prisma/discount/generated/client';
 

@@ -1,5 +1,6 @@
 import { EVENTS_MIGRATIONS_DIR } from '@shop/events';
-import { openDatabase, type Database, type Logger } from '@shop/service-kit';
+import { type Logger } from '@shop/service-kit';
+import { openDatabase, type Database } from '@shop/service-kit/database';
 import { createOrderPrisma, ORDER_MIGRATIONS_DIR, type OrderPrisma } from './prisma';
 
 export interface OrderDatabase {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { countStatements, type Database } from '@shop/service-kit';
+import { countStatements, type Database } from '@shop/service-kit/database';
 import { Prisma, PrismaClient } from '../../../../prisma/order/generated/client';
 
 /** The order subgraph's Prisma client, one per process. */
