@@ -285,7 +285,7 @@ function StockRow({ product }: { product: StockProduct }) {
             {problem}
           </p>
         )}
-        <UserErrors errors={priceChange.data?.changeProductPrice.userErrors ?? adjusted.data?.adjustStock.userErrors} />
+        <UserErrors errors={[...(priceChange.data?.changeProductPrice.userErrors ?? []), ...(adjusted.data?.adjustStock.userErrors ?? [])]} />
         <ErrorNotice error={priceChange.error ?? adjusted.error} />
       </td>
     </tr>

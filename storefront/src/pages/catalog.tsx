@@ -83,9 +83,10 @@ export function CatalogPage({ productImages }: { productImages: boolean }) {
   return (
     <div className="catalog">
       <PageTitle>Catalog</PageTitle>
-      <SearchBar q={q} onSearch={(text) => change({ search: text })} />
+      {/* keyed by the URL's values, so going back or clearing filters resets what the inputs show */}
+      <SearchBar key={q.search} q={q} onSearch={(text) => change({ search: text })} />
       <div className="catalog-body">
-        <Facets q={q} onChange={change} />
+        <Facets key={`${q.minPrice}-${q.maxPrice}`} q={q} onChange={change} />
         <section aria-labelledby="results-heading" className="results">
           <div className="results-bar">
             <h2 id="results-heading" aria-live="polite">
