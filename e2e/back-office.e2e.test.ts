@@ -154,4 +154,32 @@ describe('back office', () => {
       what: 'the rejected order to give its unit back',
     });
   });
+
+  it('Orders by status: the admin sees every customer\'s orders of that status, newest first; a customer → FORBIDDEN', async () => {
+    const { data } = await run(boss, admin.CreateProduct, { input: productInput('BO-20', { initialStock: 5 }) });
+    const productId = data.createProduct.product.id;
+    const shopperSub = `orders-${Date.now()}`;
+    const shopper = t.client(await t.token(shopperSub));
+    await waitFor(async () => (await run(shopper, store.AddToCart, { productId, quantity: 2 })).data.addToCart.userErrors.length === 0, { what: 'product addable' });
+    const orderId = (await run(shopper, store.Checkout, { idempotencyKey: 'orders-list' })).data.checkout.orderId;
+    const confirmed = await waitFor(
+      async () => {
+        const page = (await run(boss, admin.Orders, { status: 'CONFIRMED', first: 100 })).data.orders;
+        return page.edges.find((e: { node: { id: string } }) => e.node.id === orderId)?.node;
+      },
+      { what: 'the order listed as CONFIRMED' },
+    );
+    expect(confirmed).toMatchObject({ customerId: shopperSub, status: 'CONFIRMED', lines: [{ productName: 'Test BO-20', quantity: 2 }] });
+    const pending = (await run(boss, admin.Orders, { status: 'PENDING', first: 100 })).data.orders;
+    expect(pending.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(orderId);
+    const refused = await run(shopper, admin.Orders, { first: 5 });
+    expect(refused.errors[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('StockLevels: every product with its units available, anonymous too', async () => {
+    await run(boss, admin.CreateProduct, { input: productInput('BOLEVELS', { initialStock: 7 }) });
+    const levels = await run(t.client(), admin.StockLevels, { filter: { search: 'BOLEVELS' }, first: 5 });
+    expect(levels.errors).toEqual([]);
+    expect(levels.data.products.edges.map((e: { node: unknown }) => e.node)).toEqual([expect.objectContaining({ sku: 'BOLEVELS', availableQuantity: 7, inStock: true })]);
+  });
 });

@@ -36,6 +36,7 @@ async function npmStart(): Promise<Started> {
     CART_PORT: String(ports.cart),
     DISCOUNT_PORT: String(ports.discount),
     ORDER_PORT: String(ports.order),
+    STOREFRONT_PORT: String(ports.storefront),
     SUBGRAPH_CATALOG_URL: `http://localhost:${ports.catalog}/graphql`,
     SUBGRAPH_CART_URL: `http://localhost:${ports.cart}/graphql`,
     SUBGRAPH_DISCOUNT_URL: `http://localhost:${ports.discount}/graphql`,
@@ -78,7 +79,15 @@ const tokenFrom = (output: string, label: string) => {
 };
 
 beforeAll(async () => {
-  ports = { web: await freePort(), mobile: await freePort(), catalog: await freePort(), cart: await freePort(), discount: await freePort(), order: await freePort() };
+  ports = {
+    web: await freePort(),
+    mobile: await freePort(),
+    catalog: await freePort(),
+    cart: await freePort(),
+    discount: await freePort(),
+    order: await freePort(),
+    storefront: await freePort(),
+  };
 });
 afterAll(async () => {
   for (const started of running) if (started.child.exitCode === null) started.child.kill('SIGKILL');
@@ -91,6 +100,17 @@ it('npm start with no environment: shop through the web BFF, SIGTERM exits 0, th
   const web = `http://localhost:${ports.web}/graphql`;
   const customer = tokenFrom(first.output(), 'customer token');
   expect(customer.split('.')).toHaveLength(3);
+  // the storefront, built on first start, pointed at this web BFF, which lets its origin in
+  expect(first.output()).toContain(`storefront    http://localhost:${ports.storefront}`);
+  expect(await (await fetch(`http://localhost:${ports.storefront}/`)).text()).toMatch(/<div id="root">/);
+  expect(await (await fetch(`http://localhost:${ports.storefront}/config.json`)).json()).toEqual({
+    graphqlUrl: web,
+    subscriptionsUrl: web.replace('http', 'ws'),
+    devSignInUrl: `http://localhost:${ports.web}/dev`,
+    productImages: false,
+  });
+  const preflight = await fetch(web, { method: 'OPTIONS', headers: { origin: `http://localhost:${ports.storefront}`, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+  expect(preflight.headers.get('access-control-allow-origin')).toBe(`http://localhost:${ports.storefront}`);
 
   const products = await postGraphQL<any>(web, text('Products'), { first: 5, filter: { inStockOnly: true } });
   expect(products.data.products.totalCount).toBeGreaterThanOrEqual(1);

@@ -6,13 +6,14 @@
  * image's health check. Every other test runs with the dev dependencies installed, so only this one
  * notices a runtime import of a dev-only package.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { rabbitTestNamespace } from '@shop/events/testing';
-import { postGraphQL, TEST_AMQP_URL, testDatabaseServer, uniqueRunId } from '@shop/service-kit/testing';
+import { postGraphQL, TEST_AMQP_URL, testDatabaseServer, uniqueRunId, waitFor } from '@shop/service-kit/testing';
+import { ensureStorefrontBuilt } from '../scripts/storefront-build';
 import { freePort, PORT_KEYS, ServiceProcesses, SERVICES, type ServiceName } from './support/service-processes';
 
 const run = promisify(execFile);
@@ -52,10 +53,16 @@ beforeAll(async () => {
   for (const service of ['catalog', 'cart', 'discount', 'order']) {
     cpSync(join(ROOT, 'prisma', service, 'generated'), join(image, 'prisma', service, 'generated'), { recursive: true });
   }
+  // `COPY --from=build /app/storefront/dist storefront/dist`: the static build the full install made
+  ensureStorefrontBuilt();
+  cpSync(join(ROOT, 'storefront', 'dist'), join(image, 'storefront', 'dist'), { recursive: true });
   for (const service of SERVICES) ports[service] = await freePort();
 }, 600_000);
 
+let storefront: ChildProcess | undefined;
+
 afterAll(async () => {
+  storefront?.kill('SIGKILL');
   await processes.stopAll();
   await databases.drop();
   await rabbit.cleanup(['catalog', 'cart', 'discount', 'order']);
@@ -105,3 +112,26 @@ it('the web BFF serves the catalog from the production install', async () => {
   expect(res.data?.products.totalCount).toBeGreaterThan(0);
   for (const p of processes.started) expect(p.output()).not.toMatch(/"level":"(error|fatal)"/);
 });
+
+it('the storefront container serves its build from the production install, pointed at the web BFF, without the demo sign-in', async () => {
+  // the storefront's build tools stay out of the runtime install (react itself comes with the prisma CLI's studio)
+  for (const buildTool of ['vite', '@graphql-codegen/client-preset', 'playwright-core', '@axe-core/playwright']) expect(existsSync(join(image, 'node_modules', buildTool))).toBe(false);
+  const port = await freePort();
+  const graphqlUrl = `http://localhost:${ports['web-bff']}/graphql`;
+  let output = '';
+  storefront = spawn(process.execPath, [join(image, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/start-service.ts', 'storefront'], {
+    cwd: image,
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', SERVICE: 'storefront', LOG_LEVEL: 'warn', STOREFRONT_PORT: String(port), STOREFRONT_GRAPHQL_URL: graphqlUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  storefront.stdout!.on('data', (c) => (output += c));
+  storefront.stderr!.on('data', (c) => (output += c));
+  await waitFor(async () => (await fetch(`http://localhost:${port}/health/ready`).catch(() => undefined))?.ok, { timeoutMs: 60_000, intervalMs: 200, what: `storefront ready (${output})` });
+  expect(await (await fetch(`http://localhost:${port}/products/any`)).text()).toMatch(/<div id="root">/);
+  expect(await (await fetch(`http://localhost:${port}/config.json`)).json()).toEqual({ graphqlUrl, subscriptionsUrl: graphqlUrl.replace('http', 'ws'), devSignInUrl: null, productImages: false });
+  const env = { PATH: process.env.PATH, SERVICE: 'storefront', STOREFRONT_PORT: String(port) };
+  await expect(run(process.execPath, ['scripts/healthcheck.mjs'], { cwd: image, env })).resolves.toBeDefined();
+  // and the production web BFF has no development sign-in
+  expect((await fetch(`http://localhost:${ports['web-bff']}/dev/token`, { method: 'POST' })).status).toBe(404);
+  expect(output).not.toMatch(/"level":"(error|fatal)"/);
+}, 120_000);

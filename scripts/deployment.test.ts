@@ -15,6 +15,7 @@ import { loadCartConfig } from '../subgraphs/cart/src/config';
 import { loadCatalogConfig } from '../subgraphs/catalog/src/config';
 import { loadDiscountConfig } from '../subgraphs/discount/src/config';
 import { loadOrderConfig } from '../subgraphs/order/src/config';
+import { loadStorefrontConfig } from './storefront-server';
 
 const root = join(__dirname, '..');
 const secret = { JWT_SECRET: 'compose-test-secret-of-at-least-32-characters' };
@@ -111,6 +112,18 @@ describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no co
     }
   });
 
+  it('serves the storefront build on :3000 after the web BFF is healthy; the web BFF lets that origin in', () => {
+    const storefront = file.services.storefront;
+    expect(storefront.image).toBe('shop-graph:local');
+    expect(storefront.environment).toMatchObject({ SERVICE: 'storefront', NODE_ENV: 'production' });
+    // resolved by compose, or the default inside ${…:-default} in the raw file
+    expect(storefront.environment?.STOREFRONT_GRAPHQL_URL).toMatch(/http:\/\/localhost:4000\/graphql\}?$/);
+    expect(storefront.healthcheck?.test).toEqual(['CMD', 'node', 'scripts/healthcheck.mjs']);
+    expect(storefront.depends_on).toEqual({ 'web-bff': { condition: 'service_healthy' } });
+    expect(JSON.stringify(storefront.ports)).toMatch(/3000/);
+    expect(file.services['web-bff'].environment?.WEB_BFF_CORS_ORIGINS).toMatch(/http:\/\/localhost:3000\}?$/);
+  });
+
   it('keeps the trace collector optional (profile "tracing")', () => {
     expect(file.services.jaeger?.profiles ?? ['tracing']).toEqual(['tracing']);
   });
@@ -130,6 +143,7 @@ const defaultPorts: Record<string, number> = {
   order: loadOrderConfig({}).ORDER_PORT,
   'web-bff': loadWebBffConfig({}).port,
   'mobile-bff': loadMobileBffConfig({}).port,
+  storefront: loadStorefrontConfig({}).port,
 };
 
 describe('healthcheck.mjs (the image health check)', () => {
@@ -151,10 +165,16 @@ describe('healthcheck.mjs (the image health check)', () => {
     expect(await healthcheck(service, 503, (port) => ({ [portKey]: String(port) }))).toBe(1);
   });
 
+  it('storefront: healthy when its /health/ready on STOREFRONT_PORT answers 200, unhealthy on 503', async () => {
+    expect(await healthcheck('storefront', 200, (port) => ({ STOREFRONT_PORT: String(port) }))).toBe(0);
+    expect(await healthcheck('storefront', 503, (port) => ({ STOREFRONT_PORT: String(port) }))).toBe(1);
+  });
+
   it('asks each service on its default port when no port is configured', () => {
     const script = readFileSync(join(root, 'scripts', 'healthcheck.mjs'), 'utf8');
+    const portKeys: Record<string, string> = { ...PORT_KEYS, storefront: 'STOREFRONT_PORT' };
     for (const [service, port] of Object.entries(defaultPorts)) {
-      expect(script).toContain(`${/-/.test(service) ? `'${service}'` : service}: ['${PORT_KEYS[service as keyof typeof PORT_KEYS]}', ${port}]`);
+      expect(script).toContain(`${/-/.test(service) ? `'${service}'` : service}: ['${portKeys[service]}', ${port}]`);
     }
   });
 
@@ -188,6 +208,13 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/npm ci --omit=dev/);
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/scripts\/start-service\.ts/);
+  });
+
+  it('builds the storefront in the build stage and copies only its static files into the runtime', () => {
+    const build = dockerfile.slice(dockerfile.indexOf('AS build'), dockerfile.indexOf('AS runtime'));
+    expect(build).toMatch(/npm run build:storefront/);
+    expect(dockerfile.slice(dockerfile.indexOf('AS runtime'))).toMatch(/^COPY --from=build \/app\/storefront\/dist storefront\/dist$/m);
+    expect(readFileSync(join(root, 'scripts', 'start-service.ts'), 'utf8')).toMatch(/^\s*storefront: '\.\/storefront-service'/m);
   });
 
   it('starts every service the compose file names', () => {

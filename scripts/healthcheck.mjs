@@ -7,6 +7,7 @@ const services = {
   discount: ['DISCOUNT_PORT', 4003],
   order: ['ORDER_PORT', 4004],
   'mobile-bff': ['MOBILE_BFF_PORT', 4100],
+  storefront: ['STOREFRONT_PORT', 3000],
 };
 const service = services[process.env.SERVICE ?? ''];
 if (!service) {

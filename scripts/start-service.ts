@@ -10,6 +10,7 @@ const ENTRY_POINTS: Record<string, string> = {
   order: '../subgraphs/order/src/index',
   'web-bff': '../gateways/web-bff/src/index',
   'mobile-bff': '../gateways/mobile-bff/src/index',
+  storefront: './storefront-service',
 };
 
 const service = process.argv[2] ?? process.env.SERVICE ?? '';

@@ -1,18 +1,36 @@
 /**
  * `npm start`: the whole platform in one process. With no environment it needs nothing but Node
  * (embedded PostgreSQL per service, in-process events); with DATABASE_URL and AMQP_URL it runs on
- * real infrastructure. Prints the URLs and ready-made tokens.
+ * real infrastructure. Serves the storefront on STOREFRONT_PORT (3000), building it first when
+ * needed. Prints the URLs and ready-made tokens.
  */
 import { createAuth, createLogger, DEV_JWT_SECRET, exitOnStartFailure, stopOnSignals } from '@shop/service-kit';
 import { startStack } from './stack';
+import { ensureStorefrontBuilt } from './storefront-build';
+import { loadStorefrontConfig, runtimeConfigFor, startStorefrontServer } from './storefront-server';
 
 const logger = createLogger('platform', process.env.LOG_LEVEL ?? 'info');
 const startedAt = Date.now();
 
 async function main() {
+  const storefront = loadStorefrontConfig();
+  const production = process.env.NODE_ENV === 'production';
+  // the web BFF lets the storefront's origin in, wherever it is served
+  if (!production && process.env.WEB_BFF_CORS_ORIGINS === undefined && storefront.port !== 3000) {
+    process.env.WEB_BFF_CORS_ORIGINS = `http://localhost:${storefront.port},http://127.0.0.1:${storefront.port}`;
+  }
+  ensureStorefrontBuilt((line) => logger.info(line));
   const stack = await startStack();
+  const shop = await startStorefrontServer({
+    port: storefront.port,
+    runtime: runtimeConfigFor(`${stack.urls.web}/graphql`, { devSignIn: !production, productImages: storefront.runtime.productImages }),
+    logger: createLogger('storefront', process.env.LOG_LEVEL ?? 'info'),
+  }).catch(async (e) => {
+    await stack.stop();
+    throw e;
+  });
   // the banner is the last thing a newcomer reads: print it once every service says it is ready
-  await Promise.all(Object.values(stack.urls).map((url) => waitUntilReady(url)));
+  await Promise.all([...Object.values(stack.urls), shop.url].map((url) => waitUntilReady(url)));
   const secret = process.env.JWT_SECRET ?? DEV_JWT_SECRET;
   const auth = createAuth(secret);
   const customer = await auth.signToken({ sub: 'alice', roles: ['customer'], ttl: '12h' });
@@ -22,6 +40,7 @@ async function main() {
     '',
     `Shop platform ready in ${seconds} s (database: ${stack.mode.database}, events: ${stack.mode.events})`,
     '',
+    `  storefront    ${shop.url}      (sign in as a demo customer or the admin; back office at ${shop.url}/admin)`,
     `  web BFF       ${stack.urls.web}/graphql      (Apollo Sandbox in a browser; offline explorer: ${stack.urls.web}/graphiql)`,
     `  mobile BFF    ${stack.urls.mobile}/graphql      (trusted documents only; explorer: ${stack.urls.mobile}/graphiql)`,
     `  subscriptions ${stack.urls.web.replace('http', 'ws')}/graphql`,
@@ -36,7 +55,14 @@ async function main() {
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
-  stopOnSignals(stack.stop, logger, 20_000);
+  stopOnSignals(
+    async () => {
+      await shop.stop();
+      await stack.stop();
+    },
+    logger,
+    20_000,
+  );
 }
 
 /** Resolves once `url`'s /health/ready answers 200 (within 60 s; after that the banner says so). */

@@ -29,7 +29,7 @@ const isDevFile = (file: string) => /(\.test\.ts$|\/test\/|\/testing\/|\/bench\/
 
 /** The packages a workspace's files import: at run time, and only in tests, tooling or types. */
 function importsOf(workspace: string): { runtime: Set<string>; dev: Set<string> } {
-  const files = execFileSync('git', ['ls-files', '--', `${workspace}/*.ts`], { cwd: root, encoding: 'utf8' })
+  const files = execFileSync('git', ['ls-files', '--', `${workspace}/*.ts`, `${workspace}/*.tsx`], { cwd: root, encoding: 'utf8' })
     .split('\n')
     .filter((f) => f && !f.includes('/generated/') && existsSync(join(root, f)));
   const runtime = new Set<string>();
@@ -50,7 +50,8 @@ function importsOf(workspace: string): { runtime: Set<string>; dev: Set<string> 
 describe.each(workspaces)('%s/package.json', (workspace) => {
   const manifest = read(workspace);
   const { runtime, dev } = importsOf(workspace);
-  const devTooling = manifest.name === '@shop/schema-tools'; // never loaded by a running service
+  // never loaded by a running service: build-time tooling, and the storefront (a static build)
+  const devTooling = manifest.name === '@shop/schema-tools' || manifest.name === '@shop/storefront';
 
   it('declares every package its code imports, where it belongs', () => {
     const declared = devTooling ? manifest.devDependencies ?? {} : manifest.dependencies ?? {};

@@ -15,6 +15,9 @@ export const WEB_BFF: BffProfile = {
   limits: { maxDepth: 10, maxAliases: 30, maxDirectives: 20, maxCost: 5_000, maxTokens: 3_000, maxFirst: 100, maxBodyBytes: 256 * 1024 },
   rateLimit: { points: 600, windowSeconds: 60 },
   subscriptions: { maxPerConnection: 20, maxPerInstance: 10_000 },
+  // the storefront served by `npm start` (storefront/), and nothing in production
+  developmentCorsOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
+  devTokens: true,
 };
 
 /** Reads and validates the web BFF's configuration from the environment (ConfigError lists every problem). */
@@ -26,5 +29,11 @@ export function loadWebBffConfig(env: Record<string, string | undefined> = proce
   } catch (e) {
     throw new ConfigError([`WEB_BFF_SUPERGRAPH_PATH: cannot read ${settings.SUPERGRAPH_PATH} (${(e as Error).message}); run \`npm run compose-supergraph\``]);
   }
-  return toBffConfig(settings, { name: 'web-bff', title: 'Shop — web BFF', supergraphSdl });
+  return toBffConfig(settings, {
+    name: 'web-bff',
+    title: 'Shop — web BFF',
+    supergraphSdl,
+    developmentCorsOrigins: WEB_BFF.developmentCorsOrigins,
+    devTokens: WEB_BFF.devTokens,
+  });
 }

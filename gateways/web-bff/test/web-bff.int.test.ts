@@ -206,6 +206,7 @@ function sampleVariable(type: string): unknown {
     Decimal: '10.00',
     Boolean: true,
     ProductSort: 'NAME_ASC',
+    OrderStatus: 'CONFIRMED',
     ProductFilter: { search: 'x' },
     CreateProductInput: { sku: 'SKU-1', name: 'N', brandId: 'b', categoryId: 'c', price: '1.00', initialStock: 1 },
     CreateCouponInput: { code: 'C1', description: 'd', kind: 'PERCENTAGE', value: '10.00' },

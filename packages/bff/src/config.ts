@@ -1,6 +1,7 @@
 import { baseConfigSchema, ConfigError, loadConfig, portSetting } from '@shop/service-kit';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseOrigins } from './http/cors';
 import type { ContractFilter } from './supergraph/contract';
 
 /** The repository root (packages/bff/src → ../../..). */
@@ -47,6 +48,10 @@ export interface BffConfig {
   introspection: boolean;
   /** Apollo Sandbox on GET /graphql and the offline explorer on GET /graphiql */
   explorer: boolean;
+  /** browser origins allowed to call this BFF cross-origin (CORS); empty: none */
+  corsOrigins?: string[];
+  /** the development-only sign-in routes (`/dev/identities`, `/dev/token`); never in production */
+  devTokens?: boolean;
   limits: BffLimits;
   /** `redisUrl`: one budget per client shared by every replica (else per instance, in memory) */
   rateLimit: { points: number; windowSeconds: number; redisUrl?: string };
@@ -85,6 +90,10 @@ export interface BffProfile {
   limits: Omit<BffLimits, 'defaultFirst'> & { defaultFirst?: number };
   rateLimit: { points: number; windowSeconds: number };
   subscriptions: { maxPerConnection: number; maxPerInstance: number };
+  /** CORS origins allowed outside production when `<PREFIX>_CORS_ORIGINS` is not set (production: none) */
+  developmentCorsOrigins?: string[];
+  /** serve the development sign-in routes outside production */
+  devTokens?: boolean;
 }
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -115,6 +124,16 @@ export function bffSettingsSchema(profile: BffProfile) {
       .string()
       .regex(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// or rediss:// URL' })
       .optional(),
+    /**
+     * comma-separated browser origins allowed cross-origin, e.g. http://localhost:3000 (default:
+     * the profile's development origins, none when NODE_ENV=production)
+     */
+    CORS_ORIGINS: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        for (const problem of value === undefined ? [] : parseOrigins(value).problems) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     /** response cache for anonymous public catalog queries, invalidated by catalog events (default on) */
     RESPONSE_CACHE: onOff,
     /** in-flight de-duplication of identical queries, per caller (default on) */
@@ -191,7 +210,7 @@ export function loadBffSettings(profile: BffProfile, env: Record<string, string 
 /** Turns validated settings into a BffConfig; `extra` carries what is not an environment value. */
 export function toBffConfig(
   settings: BffSettings & { subgraphUrls: Record<string, string> },
-  extra: { name: string; title: string; supergraphSdl: string } & Pick<BffConfig, 'contract' | 'trustedDocuments'>,
+  extra: { name: string; title: string; supergraphSdl: string } & Pick<BffConfig, 'contract' | 'trustedDocuments'> & Pick<BffProfile, 'developmentCorsOrigins' | 'devTokens'>,
 ): BffConfig {
   const production = settings.NODE_ENV === 'production';
   return {
@@ -206,6 +225,8 @@ export function toBffConfig(
     subgraphMaxSockets: settings.SUBGRAPH_MAX_SOCKETS,
     introspection: settings.INTROSPECTION ?? !production,
     explorer: settings.EXPLORER ?? !production,
+    corsOrigins: settings.CORS_ORIGINS !== undefined ? parseOrigins(settings.CORS_ORIGINS).origins : production ? [] : (extra.developmentCorsOrigins ?? []),
+    devTokens: !production && (extra.devTokens ?? false),
     limits: {
       maxDepth: settings.MAX_DEPTH,
       maxAliases: settings.MAX_ALIASES,

@@ -1,7 +1,6 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   createAuth,
   createLogger,
@@ -22,7 +21,10 @@ import type { BffConfig } from './config';
 import type { BffContext } from './context';
 import { errorReportingPlugin, formatError } from './errors';
 import { subgraphStatesCheck } from './health';
+import { withCors } from './http/cors';
+import { devTokenRoutes } from './http/dev-token';
 import { explorerRoute } from './http/explorer';
+import { explorerLandingPage } from './http/explorer-landing-page';
 import { graphqlEndpoint } from './http/graphql-endpoint';
 import { pageSizePlugin } from './limits/page-size';
 import { queryLimitRules } from './limits/query-limits';
@@ -130,7 +132,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     // trusted documents are resolved by the safelist gate; Apollo's own APQ would register anything
     persistedQueries: config.trustedDocuments ? false : undefined,
     plugins: [
-      config.explorer ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false }) : ApolloServerPluginLandingPageDisabled(),
+      config.explorer ? explorerLandingPage<BffContext>() : ApolloServerPluginLandingPageDisabled(),
       ...(limits.plugins as ApolloServerPlugin<BffContext>[]),
       pageSizePlugin<BffContext>(config.limits),
       subscriptionsOverWebSocket(),
@@ -182,10 +184,11 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
         // without it each instance limits on its own budget
         ...(rateLimitStore ? { rateLimitStore: degradable(async () => void (await rateLimitStore.ping())) } : {}),
       },
-      routes: {
+      routes: withCors(config.corsOrigins ?? [], {
         '* /graphql': graphqlEndpoint({ apollo, auth, logger, rateLimiter: createRateLimiter({ ...config.rateLimit, store: rateLimitStore, keyPrefix: config.name }), safelist, tracing, responseCache, sharing, onShared: () => bffMetrics.sharedOperations.inc() }),
         ...(config.explorer ? { 'GET /graphiql': explorerRoute({ title: config.title }) } : {}),
-      },
+        ...(config.devTokens ? devTokenRoutes(auth) : {}),
+      }),
     });
     const gauge = new Gauge({ name: 'bff_subscriptions', help: 'Live graphql-ws subscriptions', registers: [metrics.registry] });
     subscriptions = startSubscriptionServer({
@@ -220,7 +223,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
   let stopping: Promise<void> | undefined;
   const orderFeed = feed;
   logger.info(
-    { url: `${http.url}/graphql`, subgraphs, introspection: config.introspection, explorer: config.explorer, safelist: config.trustedDocuments?.enforce ?? false },
+    { url: `${http.url}/graphql`, subgraphs, introspection: config.introspection, explorer: config.explorer, safelist: config.trustedDocuments?.enforce ?? false, corsOrigins: config.corsOrigins, devTokens: config.devTokens },
     `${config.name} ready`,
   );
   return {
