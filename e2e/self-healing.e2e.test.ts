@@ -10,6 +10,7 @@ import { createRabbitBus } from '@shop/events/rabbitmq';
 import { postGraphQL, startTcpProxy, targetOf, TEST_AMQP_URL, TEST_POSTGRES_URL, waitFor, type TcpProxy } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { persist } from './support/persistent-client';
 import { contractOperations, documentText } from './support/contract-documents';
 import { startTestStack, type TestStack } from './support/stack';
 
@@ -48,21 +49,6 @@ afterAll(async () => {
   await database?.close();
   await broker?.close();
 });
-
-type Gql<T> = Awaited<ReturnType<typeof postGraphQL<T>>>;
-
-/** A shopper's client: retries what failed (an error, or no answer) with the same variables until `ok`. */
-async function persist<T>(what: string, call: () => Promise<Gql<T>>, ok: (r: Gql<T>) => boolean, counters: { retries: number }): Promise<Gql<T>> {
-  const deadline = Date.now() + 60_000;
-  for (let retry = 0; ; retry++) {
-    const result = await call().catch((error: unknown) => ({ status: 0, errors: [{ message: String(error) }] }) as Gql<T>);
-    if (ok(result)) return result;
-    if (Date.now() > deadline) throw new Error(`${what}: still failing after 60 s: ${JSON.stringify(result.errors ?? result.data)}`);
-    counters.retries += 1;
-    // a client backing off between attempts (not a test waiting for a condition)
-    await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 100 * 2 ** retry)));
-  }
-}
 
 it('100 checkouts through a 15 s database outage and a broker cut: each is one settled order, stock and coupon add up, nothing parked', async () => {
   const web = `${t.urls.web}/graphql`;
