@@ -2,6 +2,7 @@ import { baseConfigSchema, ConfigError, loadConfig, portSetting } from '@shop/se
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ContractFilter } from './supergraph/contract';
+import type { LoadedManifest } from './trusted-documents/manifest-files';
 
 /** The repository root (packages/bff/src → ../../..). */
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
@@ -57,8 +58,12 @@ export interface BffConfig {
   responseCache?: { maxEntries: number; maxBytes: number };
   /** hides parts of the supergraph (mobile: the admin fields) */
   contract?: ContractFilter;
-  /** trusted documents (sha256 → text); `enforce` refuses every other document */
-  trustedDocuments?: { manifest: Record<string, string>; enforce: boolean };
+  /**
+   * trusted documents: the manifests read from `sources` (files or folders, one manifest per app
+   * version), served as one set and read again on SIGHUP or, with `watch`, when they change;
+   * `enforce` refuses every other document
+   */
+  trustedDocuments?: { sources: string[]; manifests: LoadedManifest[]; enforce: boolean; watch: boolean };
   subscriptions: {
     maxPerConnection: number;
     maxPerInstance: number;

@@ -35,7 +35,9 @@ import { startOrderFeed, type OrderFeed } from './subscriptions/order-feed';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/ws-server';
 import { subgraphsOf } from './supergraph/compose';
 import { servedSupergraphSdl } from './supergraph/served';
+import { clientOperationsPlugin } from './client-metrics';
 import { createSafelist } from './trusted-documents/safelist';
+import { createTrustedDocumentStore, type TrustedDocumentStore } from './trusted-documents/trusted-set';
 
 export interface BffDeps {
   logger?: Logger;
@@ -57,6 +59,8 @@ export interface RunningBff extends RunningServer {
   subgraphs: { name: string; url: string }[];
   /** live graphql-ws subscriptions and connections on this instance */
   subscriptions: { count(): number; connections(): number };
+  /** the served trusted documents (when configured): `reload(reason)`, `status()` */
+  trustedDocuments?: TrustedDocumentStore;
 }
 
 /** @apollo/gateway does not execute subscriptions; they are served over graphql-ws on the same path. */
@@ -108,6 +112,11 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     schema = apiSchema;
   });
 
+  // read from disk at config time already; a broken manifest never gets this far
+  const trustedDocuments = config.trustedDocuments
+    ? createTrustedDocumentStore({ sources: config.trustedDocuments.sources, initial: config.trustedDocuments.manifests, watch: config.trustedDocuments.watch, signal: true, logger, registry: metrics.registry })
+    : undefined;
+
   const limits = queryLimitRules(config.limits, { hideSuggestions: !config.introspection });
   const apollo = new ApolloServer<BffContext>({
     gateway,
@@ -130,13 +139,14 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
       subscriptionsOverWebSocket(),
       errorReportingPlugin(logger, metrics),
       operationTelemetryPlugin<BffContext>(metrics),
+      ...(trustedDocuments ? [clientOperationsPlugin<BffContext>(metrics.registry, trustedDocuments)] : []),
     ],
   });
   await apollo.start();
 
   const auth = createAuth(config.jwtSecret);
-  const safelist = config.trustedDocuments
-    ? createSafelist(config.trustedDocuments.manifest, { enforce: config.trustedDocuments.enforce, introspection: config.introspection, maxTokens: config.limits.maxTokens })
+  const safelist = config.trustedDocuments && trustedDocuments
+    ? createSafelist(() => trustedDocuments.current(), { enforce: config.trustedDocuments.enforce, introspection: config.introspection, maxTokens: config.limits.maxTokens })
     : undefined;
 
   const owned = deps.bus ? undefined : await createDefaultBus(config, logger);
@@ -168,6 +178,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
         // without the broker only live order updates stop; without a subgraph only its fields
         events: degradable(() => bus.check()),
         subgraphs: degradable(subgraphStatesCheck(subgraphs)),
+        ...(trustedDocuments ? { trustedDocuments: async () => trustedDocuments.status() } : {}),
         // without it each instance limits on its own budget
         ...(rateLimitStore ? { rateLimitStore: degradable(async () => void (await rateLimitStore.ping())) } : {}),
       },
@@ -201,6 +212,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     await owned?.close();
     rateLimitStore?.disconnect();
     await apollo.stop();
+    trustedDocuments?.stop();
     if (!deps.tracing) await tracing.shutdown();
     throw e;
   }
@@ -209,7 +221,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
   let stopping: Promise<void> | undefined;
   const orderFeed = feed;
   logger.info(
-    { url: `${http.url}/graphql`, subgraphs, introspection: config.introspection, explorer: config.explorer, safelist: config.trustedDocuments?.enforce ?? false },
+    { url: `${http.url}/graphql`, subgraphs, introspection: config.introspection, explorer: config.explorer, safelist: config.trustedDocuments?.enforce ?? false, trustedDocuments: trustedDocuments?.status().versions },
     `${config.name} ready`,
   );
   return {
@@ -217,9 +229,11 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     schema: schema!,
     subgraphs,
     subscriptions: { count: () => ws.count(), connections: () => ws.connections() },
+    trustedDocuments,
     stop() {
       // sockets first (1001 going away), then the feed, then in-flight HTTP requests, then the rest
       stopping ??= (async () => {
+        trustedDocuments?.stop();
         await ws.stop();
         await orderFeed.stop();
         await invalidation?.stop();
