@@ -51,7 +51,7 @@ export function clientOperationsPlugin<Ctx extends BaseContext>(registry: Regist
       return {
         async willSendResponse({ operationName, response }) {
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
-          stop({ ...client, operation: operationLabel(operationName), outcome: errors.length > 0 ? 'error' : 'ok' });
+          stop({ operation: operationLabel(operationName), ...client, outcome: errors.length > 0 ? 'error' : 'ok' });
         },
       };
     },
