@@ -50,3 +50,23 @@ export function canonicalDocumentText(doc: DocumentNode): string | undefined {
   if (doc.definitions.length !== 1 + used.size || [...used].some((name) => !fragments.has(name))) return undefined;
   return canonicalOperationText(operations[0], fragments);
 }
+
+/** The document with every `__typename` selection taken out (aliased or not). */
+export function withoutTypename(doc: DocumentNode): DocumentNode {
+  return visit(doc, {
+    Field(node) {
+      return node.name.value === '__typename' ? null : undefined;
+    },
+  });
+}
+
+/**
+ * The key a document sent in full is matched by: the hash of its canonical text with `__typename`
+ * left out. Clients differ in where they add `__typename` (Apollo Client adds it to every
+ * selection set, a hand-written document has none); it reaches no data and costs nothing, so a
+ * trusted document matches with or without it. Undefined when the document cannot be trusted.
+ */
+export function matchKey(doc: DocumentNode): string | undefined {
+  const canonical = canonicalDocumentText(withoutTypename(doc));
+  return canonical === undefined ? undefined : documentHash(canonical);
+}

@@ -1,6 +1,6 @@
 import { ErrorCode } from '@shop/service-kit';
 import { GraphQLError, Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
-import { canonicalDocumentText, documentHash } from './manifest';
+import { canonicalDocumentText, matchKey } from './manifest';
 import type { TrustedDocumentIndex } from './trusted-set';
 
 /** The GraphQL-over-HTTP parameters a gate looks at (from the JSON body or the GET query string). */
@@ -80,9 +80,9 @@ export function createSafelist(documents: () => TrustedDocumentIndex, options: {
       return { allowed: true, params: resolved };
     }
     const canonical = canonicalDocumentText(doc);
-    // executed as the manifest's body (what was checked against the schema), not as sent
-    const body = canonical === undefined ? undefined : trusted.byCanonicalHash.get(documentHash(canonical));
-    if (body !== undefined) return { allowed: true, params: { ...resolved, query: body } };
+    // executed as sent (canonically printed): it differs from a trusted one at most in __typename
+    const key = matchKey(doc);
+    if (canonical !== undefined && key !== undefined && trusted.byMatchKey.has(key)) return { allowed: true, params: { ...resolved, query: canonical } };
     if (options.introspection && isIntrospectionOnly(doc)) return { allowed: true, params: resolved };
     return { allowed: false, error: notAllowed('Only trusted documents are executed here; this document is not in the manifest') };
   };

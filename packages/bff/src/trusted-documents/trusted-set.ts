@@ -3,31 +3,32 @@ import { parse } from 'graphql';
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { canonicalDocumentText, documentHash } from './manifest';
+import { matchKey } from './manifest';
 import { readManifests, TrustedDocumentsError, type LoadedManifest } from './manifest-files';
 
 /**
  * The union of every loaded manifest, as the gate looks documents up: by the id the app sends, and
- * by the hash of the canonical text, so the same document sent in full (spaced or ordered
- * differently) is recognised whatever printer the app's build used.
+ * by `matchKey` (canonical text, `__typename` left out), so the same document sent in full —
+ * spaced or ordered differently, with or without `__typename` — is recognised whatever printer
+ * the app's build used.
  */
 export interface TrustedDocumentIndex {
   byId: ReadonlyMap<string, string>;
-  byCanonicalHash: ReadonlyMap<string, string>;
+  byMatchKey: ReadonlySet<string>;
   manifests: readonly LoadedManifest[];
 }
 
 export function indexTrustedDocuments(manifests: readonly LoadedManifest[]): TrustedDocumentIndex {
   const byId = new Map<string, string>();
-  const byCanonicalHash = new Map<string, string>();
+  const byMatchKey = new Set<string>();
   for (const manifest of manifests) {
     for (const op of manifest.operations) {
       byId.set(op.id, op.body);
-      const canonical = canonicalDocumentText(parse(op.body));
-      if (canonical !== undefined) byCanonicalHash.set(documentHash(canonical), op.body);
+      const key = matchKey(parse(op.body));
+      if (key !== undefined) byMatchKey.add(key);
     }
   }
-  return { byId, byCanonicalHash, manifests };
+  return { byId, byMatchKey, manifests };
 }
 
 /** A hash → text map given in code (tests, one-off tools) as an index: app "inline", version "0". */
