@@ -37,9 +37,9 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
   MobileOrders: { first: 5 },
 };
 
-async function startMobile(mocks: MockSubgraphs, env: Record<string, string> = {}, bus?: EventBus): Promise<{ bff: RunningBff; config: BffConfig; url: string }> {
+async function startMobile(mocks: MockSubgraphs, env: Record<string, string> = {}, bus?: EventBus, reloadOnSighup = false): Promise<{ bff: RunningBff; config: BffConfig; url: string }> {
   const config = loadMobileBffConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, MOBILE_BFF_PORT: '0', MOBILE_BFF_RATE_LIMIT_POINTS: '100000', ...mocks.env, ...env });
-  const bff = await start(config, { logger, bus });
+  const bff = await start(config, { logger, bus, reloadOnSighup });
   return { bff, config, url: `${bff.url}/graphql` };
 }
 
@@ -222,7 +222,8 @@ describe('mobile BFF serving two app versions at once', () => {
     folder = mkdtempSync(join(tmpdir(), 'mobile-manifests-'));
     copyFileSync(ownApp.file, join(folder, `${ownApp.app}@${ownApp.version}.json`));
     copyFileSync(OLDER_APP, join(folder, 'shop-mobile@0.9.0.json'));
-    mobile = await startMobile(mocks, { MOBILE_BFF_TRUSTED_DOCUMENTS: folder, MOBILE_BFF_TRUSTED_DOCUMENTS_WATCH: 'off' });
+    // as its own process (src/index.ts) does: SIGHUP reloads
+    mobile = await startMobile(mocks, { MOBILE_BFF_TRUSTED_DOCUMENTS: folder, MOBILE_BFF_TRUSTED_DOCUMENTS_WATCH: 'off' }, undefined, true);
     token = await auth.signToken({ sub: 'alice', roles: ['customer'] });
   });
   afterAll(async () => {

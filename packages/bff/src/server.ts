@@ -50,6 +50,11 @@ export interface BffDeps {
    * passed in is not closed by `stop`; one the BFF created is.
    */
   bus?: EventBus;
+  /**
+   * reload the trusted documents on SIGHUP: for a process that is this one BFF (its entry point);
+   * off where several services share a process (`npm start`), whose terminal's hangup must still end it
+   */
+  reloadOnSighup?: boolean;
 }
 
 export interface RunningBff extends RunningServer {
@@ -114,7 +119,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
 
   // read from disk at config time already; a broken manifest never gets this far
   const trustedDocuments = config.trustedDocuments
-    ? createTrustedDocumentStore({ sources: config.trustedDocuments.sources, initial: config.trustedDocuments.manifests, watch: config.trustedDocuments.watch, signal: true, logger, registry: metrics.registry })
+    ? createTrustedDocumentStore({ sources: config.trustedDocuments.sources, initial: config.trustedDocuments.manifests, watch: config.trustedDocuments.watch, signal: deps.reloadOnSighup ?? false, logger, registry: metrics.registry })
     : undefined;
 
   const limits = queryLimitRules(config.limits, { hideSuggestions: !config.introspection });
