@@ -4,7 +4,7 @@
 //   e2e          e2e/*.e2e.test.ts, the whole stack driven by real clients
 const transform = { '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }] };
 const moduleNameMapper = {
-  '^@shop/(service-kit|events|bff)$': '<rootDir>/packages/$1/src/index.ts',
+  '^@shop/(service-kit|events|bff|schema-tools)$': '<rootDir>/packages/$1/src/index.ts',
   '^@shop/(service-kit|events|bff)/(.*)$': '<rootDir>/packages/$1/src/$2',
 };
 const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };

@@ -4,11 +4,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postGraphQL, waitFor } from '@shop/service-kit/testing';
 import { contractOperations, documentText } from './support/contract-documents';
+import { freePort } from './support/service-processes';
 
 const ROOT = join(__dirname, '..');
 const store = contractOperations('storefront');
@@ -16,25 +16,6 @@ const text = (name: string) => documentText(store[name]);
 const dataDir = mkdtempSync(join(tmpdir(), 'shop-embedded-'));
 let ports: Record<string, number>;
 const running: Started[] = [];
-
-/**
- * A free port outside the kernel's ephemeral range (32768+), so that servers other tests start on
- * port 0 meanwhile cannot take it between our check and the platform's listen.
- */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 10_000);
-    const server = createServer();
-    const free = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen(port, '0.0.0.0', () => resolve(true));
-    });
-    if (free) {
-      await new Promise((resolve) => server.close(resolve));
-      return port;
-    }
-  }
-}
 
 interface Started {
   child: ChildProcess;

@@ -2,57 +2,23 @@
  * Every service as its own process on the real PostgreSQL and RabbitMQ, with two replicas of the
  * order subgraph and two web BFFs: 100 checkouts spread over both BFFs all settle, each once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { rabbitTestNamespace } from '@shop/events/testing';
 import { createAuth } from '@shop/service-kit';
 import { postGraphQL, TEST_AMQP_URL, TEST_JWT_SECRET, testDatabaseServer, uniqueRunId, waitFor } from '@shop/service-kit/testing';
 import { Client } from 'pg';
 import { contractOperations, documentText } from './support/contract-documents';
+import { freePort, ServiceProcesses, type ServiceName } from './support/service-processes';
 
 const ROOT = join(__dirname, '..');
 const store = contractOperations('storefront');
 const text = (name: string) => documentText(store[name]);
 const databases = testDatabaseServer('replicas');
 const rabbit = rabbitTestNamespace(uniqueRunId('replicas'), TEST_AMQP_URL);
-const processes: { name: string; child: ChildProcess; output: string }[] = [];
+const processes = new ServiceProcesses();
 
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 10_000);
-    const server = createServer();
-    const free = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen(port, '0.0.0.0', () => resolve(true));
-    });
-    if (free) {
-      await new Promise((resolve) => server.close(resolve));
-      return port;
-    }
-  }
-}
-
-async function startService(service: string, port: number, env: Record<string, string>): Promise<string> {
-  const portKey = { catalog: 'CATALOG_PORT', cart: 'CART_PORT', discount: 'DISCOUNT_PORT', order: 'ORDER_PORT', 'web-bff': 'WEB_BFF_PORT' }[service]!;
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/start-service.ts', service], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env, [portKey]: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const entry = { name: `${service}:${port}`, child, output: '' };
-  child.stdout!.on('data', (c) => (entry.output += c));
-  child.stderr!.on('data', (c) => (entry.output += c));
-  processes.push(entry);
-  const url = `http://localhost:${port}`;
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`${service} exited ${child.exitCode}: ${entry.output.slice(-2000)}`);
-      return (await fetch(`${url}/health/ready`).catch(() => undefined))?.ok;
-    },
-    { timeoutMs: 120_000, intervalMs: 200, what: `${service} ready` },
-  );
-  return url;
+async function startService(service: ServiceName, port: number, env: Record<string, string>): Promise<string> {
+  return (await processes.start(ROOT, service, port, env)).url;
 }
 
 let bffs: string[] = [];
@@ -91,16 +57,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await Promise.all(
-    processes.map(
-      ({ child }) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await processes.stopAll();
   await databases.drop();
   await rabbit.cleanup(['catalog', 'cart', 'discount', 'order']);
 });
@@ -150,5 +107,5 @@ it('100 checkouts over two web BFFs and two order replicas all settle, each exac
   } finally {
     await order.end();
   }
-  for (const p of processes) expect(p.output).not.toMatch(/"level":"(error|fatal)"/);
+  for (const p of processes.started) expect(p.output()).not.toMatch(/"level":"(error|fatal)"/);
 }, 300_000);

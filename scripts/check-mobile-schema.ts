@@ -9,12 +9,12 @@
  * breaking changes since gateways/mobile-bff/schema.snapshot.graphql and deprecations still in use
  * are listed either way.
  */
-import { diffSnapshots, printServedSchema, readManifests, REPO_ROOT, TrustedDocumentsError } from '@shop/bff';
+import { readManifests, REPO_ROOT, TrustedDocumentsError } from '@shop/bff';
+import { checkManifests, describeReport, diffSnapshots, printServedSchema } from '@shop/schema-tools';
 import { buildSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { DEFAULT_TRUSTED_DOCUMENTS_PATH, MOBILE_CONTRACT } from '../gateways/mobile-bff/src/config';
-import { checkManifests, describeReport } from './mobile-schema-check';
 
 const SNAPSHOT = join(REPO_ROOT, 'gateways', 'mobile-bff', 'schema.snapshot.graphql');
 

@@ -6,7 +6,8 @@
  *   npm run compose-supergraph            # write the file
  *   npm run compose-supergraph -- --check # exit 1 when the committed file is stale
  */
-import { CompositionError, composeSupergraph, readSubgraphSchemas, REPO_ROOT } from '@shop/bff';
+import { REPO_ROOT } from '@shop/bff';
+import { CompositionError, composeSupergraph, readSubgraphSchemas } from '@shop/schema-tools';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 

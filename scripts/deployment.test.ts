@@ -2,10 +2,19 @@
  * The deployment files: docker-compose.yml as `docker compose config` resolves it (when a compose
  * command is installed; otherwise the file itself, merge keys resolved), and the Dockerfile.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { PORT_KEYS } from '../e2e/support/service-processes';
+import { loadMobileBffConfig } from '../gateways/mobile-bff/src/config';
+import { loadWebBffConfig } from '../gateways/web-bff/src/config';
+import { loadCartConfig } from '../subgraphs/cart/src/config';
+import { loadCatalogConfig } from '../subgraphs/catalog/src/config';
+import { loadDiscountConfig } from '../subgraphs/discount/src/config';
+import { loadOrderConfig } from '../subgraphs/order/src/config';
 
 const root = join(__dirname, '..');
 const secret = { JWT_SECRET: 'compose-test-secret-of-at-least-32-characters' };
@@ -113,12 +122,60 @@ describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no co
   });
 });
 
-describe('healthcheck.mjs', () => {
-  it('knows the port of every service', () => {
-    const script = readFileSync(join(root, 'scripts', 'healthcheck.mjs'), 'utf8');
-    for (const [name, port] of Object.entries({ 'web-bff': 4000, catalog: 4001, cart: 4002, discount: 4003, order: 4004, 'mobile-bff': 4100 })) {
-      expect(script).toMatch(new RegExp(`'?${name}'?: ${port}`));
+/** Each service's port when nothing is configured, from its own config loader. */
+const defaultPorts: Record<string, number> = {
+  catalog: loadCatalogConfig({}).CATALOG_PORT,
+  cart: loadCartConfig({}).CART_PORT,
+  discount: loadDiscountConfig({}).DISCOUNT_PORT,
+  order: loadOrderConfig({}).ORDER_PORT,
+  'web-bff': loadWebBffConfig({}).port,
+  'mobile-bff': loadMobileBffConfig({}).port,
+};
+
+describe('healthcheck.mjs (the image health check)', () => {
+  /** Runs the health check for `service` against a stand-in answering `status` on `port`. */
+  async function healthcheck(service: string, status: number, env: (port: number) => Record<string, string>): Promise<number | null> {
+    const server = createServer((req, res) => res.writeHead(req.url === '/health/ready' ? status : 404).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, [join(root, 'scripts', 'healthcheck.mjs')], { env: { PATH: process.env.PATH, SERVICE: service, ...env(port) } });
+      return await new Promise((resolve) => child.once('exit', resolve));
+    } finally {
+      server.close();
     }
+  }
+
+  it.each(Object.entries(PORT_KEYS))('%s: healthy when its /health/ready on %s answers 200, unhealthy on 503', async (service, portKey) => {
+    expect(await healthcheck(service, 200, (port) => ({ [portKey]: String(port) }))).toBe(0);
+    expect(await healthcheck(service, 503, (port) => ({ [portKey]: String(port) }))).toBe(1);
+  });
+
+  it('asks each service on its default port when no port is configured', () => {
+    const script = readFileSync(join(root, 'scripts', 'healthcheck.mjs'), 'utf8');
+    for (const [service, port] of Object.entries(defaultPorts)) {
+      expect(script).toContain(`${/-/.test(service) ? `'${service}'` : service}: ['${PORT_KEYS[service as keyof typeof PORT_KEYS]}', ${port}]`);
+    }
+  });
+
+  it('refuses a service it does not know', async () => {
+    expect(await healthcheck('billing', 200, () => ({}))).toBe(1);
+  });
+});
+
+describe('docker-compose.yml against the image', () => {
+  const file = resolvedCompose();
+
+  it('publishes each BFF on the port the BFF listens on', () => {
+    for (const name of ['web-bff', 'mobile-bff']) {
+      const published = JSON.stringify(file.services[name].ports);
+      expect(published).toContain(`${defaultPorts[name]}`);
+    }
+  });
+
+  it('every port a service listens on is one the image exposes', () => {
+    const exposed = readFileSync(join(root, 'Dockerfile'), 'utf8').match(/^EXPOSE (.+)$/m)?.[1].split(/\s+/).map(Number) ?? [];
+    expect([...exposed].sort()).toEqual(Object.values(defaultPorts).sort());
   });
 });
 

@@ -6,7 +6,8 @@
  *   npm run schema-snapshots            # write both snapshots, listing what changed
  *   npm run schema-snapshots -- --check # exit 1 when a snapshot is stale
  */
-import { describeChanges, diffSnapshots, printServedSchema, REPO_ROOT, type ContractFilter } from '@shop/bff';
+import { REPO_ROOT, type ContractFilter } from '@shop/bff';
+import { describeChanges, diffSnapshots, printServedSchema } from '@shop/schema-tools';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MOBILE_CONTRACT } from '../gateways/mobile-bff/src/config';

@@ -14,7 +14,7 @@
 import { REPO_ROOT } from '@shop/bff';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { buildAppManifests, printJson } from './app-manifest';
+import { buildAppManifests, printJson } from '@shop/schema-tools';
 
 export const APP_SOURCE = join(REPO_ROOT, 'contract', 'mobile.graphql');
 export const APOLLO_MANIFESTS = join(REPO_ROOT, 'gateways', 'mobile-bff', 'trusted-documents');

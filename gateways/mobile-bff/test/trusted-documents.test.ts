@@ -1,7 +1,7 @@
 import { documentHash, readManifestFile, readManifests, REPO_ROOT } from '@shop/bff';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appOfSource, buildAppManifests, printJson } from '../../../scripts/app-manifest';
+import { appOfSource, buildAppManifests, printJson } from '@shop/schema-tools';
 
 const SOURCE = readFileSync(join(REPO_ROOT, 'contract', 'mobile.graphql'), 'utf8');
 const { app, version } = appOfSource(SOURCE);

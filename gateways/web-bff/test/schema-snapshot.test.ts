@@ -1,4 +1,5 @@
-import { describeChanges, diffSnapshots, printServedSchema, REPO_ROOT } from '@shop/bff';
+import { REPO_ROOT } from '@shop/bff';
+import { describeChanges, diffSnapshots, printServedSchema } from '@shop/schema-tools';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

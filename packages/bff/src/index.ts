@@ -1,7 +1,7 @@
 export * from './config';
 export type { BffContext } from './context';
 export { startBff, resolveSubgraphs, type BffDeps, type RunningBff } from './server';
-export { composeSupergraph, readSubgraphSchemas, subgraphsOf, CompositionError, SUBGRAPH_PORTS, type SubgraphSource } from './supergraph/compose';
+export { subgraphsOf } from './supergraph/subgraphs';
 export { applyContract, type ContractFilter } from './supergraph/contract';
 export { apiSchemaOf, printApiSchema } from './supergraph/api-schema';
 export { servedSupergraphSdl } from './supergraph/served';
@@ -10,4 +10,3 @@ export { documentHash, canonicalDocumentText, canonicalOperationText, fragmentsO
 export { readManifests, readManifestFile, manifestFilesOf, appVersionOfFile, TrustedDocumentsError, type LoadedManifest, type TrustedOperation, type ManifestFormat } from './trusted-documents/manifest-files';
 export { createTrustedDocumentStore, indexTrustedDocuments, indexFromMap, type TrustedDocumentIndex, type TrustedDocumentStore, type TrustedDocumentsStatus } from './trusted-documents/trusted-set';
 export { clientLabels, CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER } from './client-metrics';
-export { printServedSchema, diffSnapshots, describeChanges, type SchemaChange } from './schema-snapshot';

@@ -33,7 +33,7 @@ import { createBffMetrics } from './metrics';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { startOrderFeed, type OrderFeed } from './subscriptions/order-feed';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/ws-server';
-import { subgraphsOf } from './supergraph/compose';
+import { subgraphsOf } from './supergraph/subgraphs';
 import { servedSupergraphSdl } from './supergraph/served';
 import { clientOperationsPlugin } from './client-metrics';
 import { createSafelist } from './trusted-documents/safelist';

@@ -5,7 +5,7 @@ import { createAuth, createLogger, startSubgraph, type RequestContext, type Runn
 import { TEST_JWT_SECRET, waitFor } from '@shop/service-kit/testing';
 import { parse } from 'graphql';
 import { startBff, type RunningBff } from '../src/server';
-import { composeSupergraph } from '../src/supergraph/compose';
+import { composeSupergraph } from '@shop/schema-tools';
 import { post } from '../src/testing';
 import { testConfig } from './support';
 

@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { apiSchemaOf } from './api-schema';
-import { composeSupergraph } from './compose';
+import { composeSupergraph } from '@shop/schema-tools';
 import { applyContract } from './contract';
 
 const catalog = parse(`

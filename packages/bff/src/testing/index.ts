@@ -6,7 +6,7 @@
 import { createLogger, requireAdmin, startSubgraph, type RequestContext, type RunningServer } from '@shop/service-kit';
 import { TEST_JWT_SECRET } from '@shop/service-kit/testing';
 import { parse } from 'graphql';
-import { composeSupergraph } from '../supergraph/compose';
+import { composeSupergraph } from '@shop/schema-tools';
 
 const catalogTypeDefs = parse(/* GraphQL */ `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@tag"])

@@ -20,7 +20,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { REPO_ROOT } from '../config';
-import { readSubgraphSchemas } from '../supergraph/compose';
+import { readSubgraphSchemas } from '@shop/schema-tools';
 
 export interface RecordedRequest {
   subgraph: string;

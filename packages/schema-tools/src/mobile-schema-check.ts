@@ -10,7 +10,8 @@
  * - Deprecated fields, arguments and enum values the live manifests still use are listed, so a
  *   deprecation can be removed once no live version uses it.
  */
-import type { LoadedManifest, SchemaChange } from '@shop/bff';
+import type { LoadedManifest } from '@shop/bff';
+import type { SchemaChange } from './schema-snapshot';
 import {
   getNamedType,
   parse,

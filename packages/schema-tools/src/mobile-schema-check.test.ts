@@ -1,9 +1,10 @@
-import { diffSnapshots, printServedSchema, readManifests, REPO_ROOT } from '@shop/bff';
+import { readManifests, REPO_ROOT } from '@shop/bff';
 import { buildSchema, Kind, parse, print, visit, type FieldDefinitionNode } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_TRUSTED_DOCUMENTS_PATH, MOBILE_CONTRACT } from '../gateways/mobile-bff/src/config';
+import { DEFAULT_TRUSTED_DOCUMENTS_PATH, MOBILE_CONTRACT } from '../../../gateways/mobile-bff/src/config';
 import { checkManifests, describeReport } from './mobile-schema-check';
+import { diffSnapshots, printServedSchema } from './schema-snapshot';
 
 const SNAPSHOT = readFileSync(join(REPO_ROOT, 'gateways', 'mobile-bff', 'schema.snapshot.graphql'), 'utf8');
 const OLDER = join(REPO_ROOT, 'gateways', 'mobile-bff', 'test', 'fixtures', 'trusted-documents', 'shop-mobile@0.9.0.json');

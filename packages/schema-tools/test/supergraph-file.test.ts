@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../src/config';
-import { composeSupergraph, readSubgraphSchemas, subgraphsOf, SUBGRAPH_PORTS } from '../src/supergraph/compose';
+import { REPO_ROOT, subgraphsOf } from '@shop/bff';
+import { composeSupergraph, readSubgraphSchemas, SUBGRAPH_PORTS } from '../src/compose';
 
 // composing the supergraph is a test: a subgraph schema change that does not compose, or that was
 // not composed into the committed file the BFFs load, fails here

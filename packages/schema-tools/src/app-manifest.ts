@@ -1,5 +1,5 @@
 /**
- * Build-time only (imported by scripts and tests, never by a running service): turns an app's
+ * Build-time only (@shop/schema-tools: scripts and tests, never a running service): turns an app's
  * GraphQL source (contract/mobile.graphql) into its trusted-document manifest the way an Apollo
  * Client app's build does — each operation with the fragments it uses, `__typename` added to every
  * selection set as Apollo Client adds it before sending, operation first and fragments by name,

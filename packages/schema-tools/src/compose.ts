@@ -23,7 +23,7 @@ export function readSubgraphSchemas(root: string): SubgraphSource[] {
     .sort()
     .map((name) => {
       const port = SUBGRAPH_PORTS[name];
-      if (port === undefined) throw new Error(`subgraphs/${name} has no port in SUBGRAPH_PORTS (packages/bff/src/supergraph/compose.ts)`);
+      if (port === undefined) throw new Error(`subgraphs/${name} has no port in SUBGRAPH_PORTS (packages/schema-tools/src/compose.ts)`);
       const file = join(dir, name, 'schema.graphql');
       return { name, url: `http://localhost:${port}/graphql`, typeDefs: parse(readFileSync(file, 'utf8')) };
     });
@@ -42,12 +42,4 @@ export function composeSupergraph(subgraphs: SubgraphSource[]): string {
   const result = composeServices(subgraphs.map(({ name, url, typeDefs }) => ({ name, url, typeDefs })));
   if (result.errors) throw new CompositionError(result.errors.map((e) => e.message));
   return `${HEADER}${result.supergraphSdl.trimEnd()}\n`;
-}
-
-/** Subgraph names and URLs recorded in a supergraph SDL (`join__Graph` enum values). */
-export function subgraphsOf(supergraphSdl: string): { name: string; url: string }[] {
-  const found: { name: string; url: string }[] = [];
-  const pattern = /@join__graph\(\s*name:\s*"([^"]+)"\s*,?\s*url:\s*"([^"]*)"\s*\)/g;
-  for (const m of supergraphSdl.matchAll(pattern)) found.push({ name: m[1], url: m[2] });
-  return found;
 }

@@ -1,8 +1,6 @@
 import { CriticalityLevel, diff } from '@graphql-inspector/core';
 import { buildSchema } from 'graphql';
-import { apiSchemaOf, printApiSchema } from './supergraph/api-schema';
-import type { ContractFilter } from './supergraph/contract';
-import { servedSupergraphSdl } from './supergraph/served';
+import { apiSchemaOf, printApiSchema, servedSupergraphSdl, type ContractFilter } from '@shop/bff';
 
 /** The schema one BFF serves, printed the way its snapshot is committed. */
 export async function printServedSchema(supergraphSdl: string, contract?: ContractFilter): Promise<string> {

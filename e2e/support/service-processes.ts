@@ -1,0 +1,93 @@
+/**
+ * Services as their own processes, started the way the container image starts them
+ * (`tsx scripts/start-service.ts <service>`), for the e2e tests that need real processes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { waitFor } from '@shop/service-kit/testing';
+
+export const SERVICES = ['catalog', 'cart', 'discount', 'order', 'web-bff', 'mobile-bff'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/** The environment key of each service's HTTP port. */
+export const PORT_KEYS: Record<ServiceName, string> = {
+  catalog: 'CATALOG_PORT',
+  cart: 'CART_PORT',
+  discount: 'DISCOUNT_PORT',
+  order: 'ORDER_PORT',
+  'web-bff': 'WEB_BFF_PORT',
+  'mobile-bff': 'MOBILE_BFF_PORT',
+};
+
+/**
+ * A free port outside the kernel's ephemeral range (32768+), so that servers other tests start on
+ * port 0 meanwhile cannot take it between our check and the service's listen.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const server = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '0.0.0.0', () => resolve(true));
+    });
+    if (free) {
+      await new Promise((resolve) => server.close(resolve));
+      return port;
+    }
+  }
+}
+
+export interface ServiceProcess {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  output(): string;
+}
+
+/** Processes started by one test file; `stopAll` ends them with SIGTERM, as an orchestrator would. */
+export class ServiceProcesses {
+  readonly started: ServiceProcess[] = [];
+
+  /**
+   * Starts `service` from the checkout at `root` on `port` and resolves once its `/health/ready`
+   * answers 200; rejects with the process's output if it exits first or is not ready in time.
+   */
+  async start(root: string, service: ServiceName, port: number, env: Record<string, string>, readyTimeoutMs = 120_000): Promise<ServiceProcess> {
+    const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/start-service.ts', service], {
+      cwd: root,
+      env: { PATH: process.env.PATH, ...env, [PORT_KEYS[service]]: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (c) => (output += c));
+    child.stderr!.on('data', (c) => (output += c));
+    const started: ServiceProcess = { name: `${service}:${port}`, url: `http://localhost:${port}`, child, output: () => output };
+    this.started.push(started);
+    const exited = () => child.exitCode !== null || child.signalCode !== null;
+    await waitFor(async () => exited() || (await fetch(`${started.url}/health/ready`).catch(() => undefined))?.ok, {
+      timeoutMs: readyTimeoutMs,
+      intervalMs: 200,
+      what: `${service} ready`,
+    }).catch((e: Error) => {
+      // the process's last words say more than a timeout does
+      throw new Error(`${e.message}\n--- ${service} output ---\n${output.slice(-3000)}`);
+    });
+    if (exited()) throw new Error(`${service} exited (${child.signalCode ?? child.exitCode}) before it was ready:\n${output.slice(-3000)}`);
+    return started;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(
+      this.started.map(
+        ({ child }) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+}
