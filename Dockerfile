@@ -19,6 +19,4 @@ USER node
 ARG SERVICE=web-bff
 ENV SERVICE=${SERVICE}
 EXPOSE 4000 4001 4002 4003 4004 4100
-# node itself is PID 1 (tsx as a loader, not as a wrapper process), so signals reach the service:
-# the tsx CLI relays only SIGINT/SIGTERM, and the mobile BFF reloads its trusted documents on SIGHUP
-CMD ["sh", "-c", "exec node --import tsx scripts/start-service.ts \"$SERVICE\""]
+CMD ["sh", "-c", "exec node_modules/.bin/tsx scripts/start-service.ts \"$SERVICE\""]
