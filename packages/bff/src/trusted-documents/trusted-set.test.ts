@@ -1,6 +1,6 @@
 import { createLogger } from '@shop/service-kit';
 import { waitFor } from '@shop/service-kit/testing';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
@@ -84,5 +84,25 @@ describe('trusted document store', () => {
     writeFileSync(join(dir, 'next.tmp'), manifest(home));
     renameSync(join(dir, 'next.tmp'), file);
     await waitFor(() => store!.current().byId.size === 1, { what: 'the replaced file to be loaded' });
+  });
+
+  it('watching a folder mounted as a Kubernetes ConfigMap: the files are links into ..data, swapped in one rename', async () => {
+    const mount = mkdtempSync(join(tmpdir(), 'configmap-'));
+    try {
+      const publish = (revision: string, files: Record<string, string>) => {
+        mkdirSync(join(mount, revision));
+        for (const [name, text] of Object.entries(files)) writeFileSync(join(mount, revision, name), text);
+        symlinkSync(revision, join(mount, '..data_tmp'));
+        renameSync(join(mount, '..data_tmp'), join(mount, '..data'));
+      };
+      publish('..r1', { 'shop-ios@1.0.0.json': manifest(facets) });
+      symlinkSync(join('..data', 'shop-ios@1.0.0.json'), join(mount, 'shop-ios@1.0.0.json'));
+      store = createTrustedDocumentStore({ sources: [mount], logger, watch: true, debounceMs: 50 });
+      expect(store.current().byId.size).toBe(1);
+      publish('..r2', { 'shop-ios@1.0.0.json': manifest(facets, home) });
+      await waitFor(() => store!.current().byId.size === 2, { what: 'the swapped ConfigMap to be loaded' });
+    } finally {
+      rmSync(mount, { recursive: true, force: true });
+    }
   });
 });

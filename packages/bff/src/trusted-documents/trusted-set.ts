@@ -138,8 +138,9 @@ export function createTrustedDocumentStore(options: TrustedDocumentStoreOptions)
         // a file is watched through its folder: deploys and editors replace it (a new inode)
         const folder = statSync(source).isDirectory();
         const name = basename(source);
+        // any event in a folder: a mounted ConfigMap swaps a `..data` symlink, not the *.json names
         const watcher = watch(folder ? source : dirname(source), { persistent: false }, (_event, file) => {
-          if (folder ? file === null || String(file).endsWith('.json') : file === null || String(file) === name) schedule();
+          if (folder || file === null || String(file) === name) schedule();
         });
         watcher.on('error', (e) => logger.warn({ source, err: e }, 'watching trusted documents failed; SIGHUP still reloads'));
         watchers.push(watcher);
