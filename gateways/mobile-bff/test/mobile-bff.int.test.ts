@@ -278,6 +278,14 @@ describe('mobile BFF serving two app versions at once', () => {
     expect(count('shop-mobile",client_version="other')).toBe(5);
     expect(count('other",client_version="other')).toBe(1);
     expect(metrics).not.toContain('0.0.1');
+    // a release whose manifest is not loaded: its documents are refused, counted under its app
+    await fetch(mobile.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'apollographql-client-name': 'shop-mobile', 'apollographql-client-version': '2.0.0' },
+      body: JSON.stringify({ extensions: persisted('b'.repeat(64)) }),
+    });
+    const after = await (await fetch(`${mobile.bff.url}/metrics`)).text();
+    expect(after).toMatch(/^bff_trusted_documents_refused_total\{[^}]*client_name="shop-mobile",client_version="other",code="PERSISTED_QUERY_NOT_ALLOWED"[^}]*\} 1$/m);
     expect(metrics).toMatch(/^bff_trusted_documents\{[^}]*app="shop-mobile",version="0\.9\.0"[^}]*\} 6$/m);
   });
 

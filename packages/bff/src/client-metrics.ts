@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { Histogram, type Registry } from 'prom-client';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** The headers Apollo clients (Apollo Client, Apollo iOS, Apollo Kotlin) send to name the app and its version. */
 export const CLIENT_NAME_HEADER = 'apollographql-client-name';
@@ -55,5 +56,25 @@ export function clientOperationsPlugin<Ctx extends BaseContext>(registry: Regist
         },
       };
     },
+  };
+}
+
+const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/**
+ * `bff_trusted_documents_refused_total{client_name, client_version, code}`: documents the gate
+ * refused, by the app version that sent them. A release whose manifest was not deployed shows up
+ * here (as its app with version `other`) before its users report it.
+ */
+export function refusedDocumentsCounter(registry: Registry, known: KnownClients): (headers: IncomingHttpHeaders, code: string) => void {
+  const counter = new Counter({
+    name: 'bff_trusted_documents_refused_total',
+    help: 'Documents refused by the trusted-documents gate, by app, app version (other: no manifest of that version loaded, none: header missing) and error code',
+    labelNames: ['client_name', 'client_version', 'code'],
+    registers: [registry],
+  });
+  return (headers, code) => {
+    const client = clientLabels(known, headerValue(headers[CLIENT_NAME_HEADER]), headerValue(headers[CLIENT_VERSION_HEADER]));
+    counter.inc({ ...client, code: code === 'PERSISTED_QUERY_NOT_ALLOWED' || code === 'PERSISTED_QUERY_NOT_FOUND' ? code : 'BAD_REQUEST' });
   };
 }

@@ -35,7 +35,7 @@ import { startOrderFeed, type OrderFeed } from './subscriptions/order-feed';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/ws-server';
 import { subgraphsOf } from './supergraph/subgraphs';
 import { servedSupergraphSdl } from './supergraph/served';
-import { clientOperationsPlugin } from './client-metrics';
+import { clientOperationsPlugin, refusedDocumentsCounter } from './client-metrics';
 import { createSafelist } from './trusted-documents/safelist';
 import { createTrustedDocumentStore, type TrustedDocumentStore } from './trusted-documents/trusted-set';
 
@@ -188,7 +188,16 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
         ...(rateLimitStore ? { rateLimitStore: degradable(async () => void (await rateLimitStore.ping())) } : {}),
       },
       routes: {
-        '* /graphql': graphqlEndpoint({ apollo, auth, logger, rateLimiter: createRateLimiter({ ...config.rateLimit, store: rateLimitStore, keyPrefix: config.name }), safelist, tracing, responseCache }),
+        '* /graphql': graphqlEndpoint({
+          apollo,
+          auth,
+          logger,
+          rateLimiter: createRateLimiter({ ...config.rateLimit, store: rateLimitStore, keyPrefix: config.name }),
+          safelist,
+          onRefused: trustedDocuments ? refusedDocumentsCounter(metrics.registry, trustedDocuments) : undefined,
+          tracing,
+          responseCache,
+        }),
         ...(config.explorer ? { 'GET /graphiql': explorerRoute({ title: config.title }) } : {}),
       },
     });

@@ -14,6 +14,8 @@ export interface GraphQLEndpointOptions {
   rateLimiter: RateLimiter;
   /** trusted documents gate (mobile); absent: any document goes to the server */
   safelist?: Safelist;
+  /** told of every document the gate refuses, with the request's headers (counted by app version) */
+  onRefused?: (headers: IncomingMessage['headers'], code: string) => void;
   /** shared answers for anonymous public catalog queries; absent: off */
   responseCache?: ResponseCache;
   /**
@@ -132,6 +134,7 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
       if (params) {
         const decision = safelist(params);
         if (!decision.allowed) {
+          options.onRefused?.(req.headers, String(decision.error.extensions.code ?? 'BAD_REQUEST'));
           const status = Number((decision.error.extensions.http as { status?: number } | undefined)?.status ?? 400);
           return sendGraphQLErrors(req, res, status, [fromGraphQLError(decision.error)]);
         }
