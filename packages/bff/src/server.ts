@@ -147,14 +147,24 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
       ...(trustedDocuments ? [clientOperationsPlugin<BffContext>(metrics.registry, trustedDocuments)] : []),
     ],
   });
-  await apollo.start();
+  // the store watches files and may listen for SIGHUP: nothing of it may outlive a failed start
+  await apollo.start().catch((e: unknown) => {
+    trustedDocuments?.stop();
+    throw e;
+  });
 
   const auth = createAuth(config.jwtSecret);
   const safelist = config.trustedDocuments && trustedDocuments
     ? createSafelist(() => trustedDocuments.current(), { enforce: config.trustedDocuments.enforce, introspection: config.introspection, maxTokens: config.limits.maxTokens })
     : undefined;
 
-  const owned = deps.bus ? undefined : await createDefaultBus(config, logger);
+  const owned = deps.bus
+    ? undefined
+    : await createDefaultBus(config, logger).catch(async (e: unknown) => {
+        trustedDocuments?.stop();
+        await apollo.stop();
+        throw e;
+      });
   const bus = deps.bus ?? owned!;
   let server: RunningServer | undefined;
   let feed: OrderFeed | undefined;
