@@ -18,5 +18,7 @@ RUN chown -R node:node /app/node_modules/.cache 2>/dev/null || true
 USER node
 ARG SERVICE=web-bff
 ENV SERVICE=${SERVICE}
+# the V8 flags every service ships with (scripts/node-options.ts says why)
+ENV NODE_OPTIONS="--max-semi-space-size=32"
 EXPOSE 4000 4001 4002 4003 4004 4100
 CMD ["sh", "-c", "exec node_modules/.bin/tsx scripts/start-service.ts \"$SERVICE\""]

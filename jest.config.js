@@ -3,10 +3,19 @@
 //   integration  *.int.test.ts, real PostgreSQL / RabbitMQ, one database + exchange per run
 //   e2e          e2e/*.e2e.test.ts, the whole stack driven by real clients
 const transform = { '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }] };
-const moduleNameMapper = {
-  '^@shop/(service-kit|events|bff|schema-tools)$': '<rootDir>/packages/$1/src/index.ts',
-  '^@shop/(service-kit|events|bff)/(.*)$': '<rootDir>/packages/$1/src/$2',
-};
+// @shop/* packages resolve through their package.json `exports` only (as Node resolves them),
+// so a deep import of a file that is not an entry point fails in tests as it does at run time.
+const { readdirSync, readFileSync } = require('node:fs');
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const moduleNameMapper = Object.fromEntries(
+  readdirSync(`${__dirname}/packages`).flatMap((dir) => {
+    const { name, exports } = JSON.parse(readFileSync(`${__dirname}/packages/${dir}/package.json`, 'utf8'));
+    return Object.entries(exports).map(([subpath, target]) => [
+      `^${escape(subpath === '.' ? name : `${name}${subpath.slice(1)}`)}$`,
+      `<rootDir>/packages/${dir}/${target.slice(2)}`,
+    ]);
+  }),
+);
 const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
 
 module.exports = {

@@ -3,7 +3,7 @@
  * each price change applied in its inbox transaction (Prisma on PostgreSQL). Talks to the parent
  * over IPC: "ready", then counts and latencies on request. Not meant to be run by hand.
  */
-import { openDatabase } from '@shop/service-kit';
+import { openDatabase } from '@shop/service-kit/database';
 import { EVENTS_MIGRATIONS_DIR, on, ProductPriceChanged, startConsumers, type SqlTx } from '@shop/events';
 import { createRabbitBus } from '@shop/events/rabbitmq';
 import { PrismaClient } from '../prisma/catalog/generated/client';

@@ -14,7 +14,7 @@
  * Each run gets fresh databases and its own exchange, removed afterwards; the summary is the
  * median of `--runs` runs. Uses DATABASE_URL / AMQP_URL when set, else the local test servers.
  */
-import { dropDatabase, openDatabase, serviceDatabaseUrl, type Database } from '@shop/service-kit';
+import { dropDatabase, openDatabase, serviceDatabaseUrl, type Database } from '@shop/service-kit/database';
 import { TEST_AMQP_URL, TEST_POSTGRES_URL, testDatabaseServer } from '@shop/service-kit/testing';
 import { appendToOutbox, createEnvelope, EVENTS_MIGRATIONS_DIR, ProductPriceChanged, startOutboxRelay } from '@shop/events';
 import { createRabbitBus, deleteRabbitQueues } from '@shop/events/rabbitmq';

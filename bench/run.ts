@@ -3,8 +3,9 @@
  * planners, upstream dedup off and on), on the same subgraphs and the same supergraph, in one run.
  *
  *   npm run bench [-- --rounds 3 --duration 10 --warmup 2 --connections 50
- *                    --gateways web-bff,web-bff-cache,apollo,hive-js,hive-js-dedup,hive-rust,hive-rust-dedup
- *                    --workloads products,product,cart,mix --customers 300 --profile web-bff]
+ *                    --gateways web-bff,web-bff-nocache,web-bff-plain,apollo,hive-js,hive-js-dedup,hive-rust,hive-rust-dedup
+ *                    --workloads products,product,cart,mix,browse --customers 300 --products 10000 --seed 16
+ *                    --profile web-bff]
  *   npm run bench:quick   (one short round, to try the harness)
  *
  * Starts the four subgraphs on the real PostgreSQL (fresh databases, demo data) and RabbitMQ (own
@@ -17,6 +18,8 @@
  * subgraphs CPU-profiled (after warm-up) and prints where their CPU time goes. Everything it made (databases, queues, exchange) is removed.
  */
 import { createAuth } from '@shop/service-kit';
+import { serviceDatabaseUrl } from '@shop/service-kit/database';
+import { Client } from 'pg';
 import { TEST_AMQP_URL, testDatabaseServer, uniqueRunId, waitFor } from '@shop/service-kit/testing';
 import { rabbitTestNamespace } from '@shop/events/testing';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +27,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SERVICE_NODE_OPTIONS } from '../scripts/node-options';
 import { GATEWAY_KINDS, type GatewayKind } from './lib/gateway-process';
 import { runLoad } from './lib/load';
 import { startGatewayProcess, startSubgraphs, type SubgraphsChild } from './lib/processes';
@@ -39,9 +43,13 @@ interface Settings {
   connections: number;
   maxRequests: number;
   customers: number;
+  products: number;
+  seed: number;
   gateways: GatewayKind[];
   workloads: WorkloadName[];
   profile: GatewayKind[];
+  /** node flags of the subgraphs process and of every gateway process (default: what the services ship with) */
+  nodeOptions: string[];
 }
 
 function listOf<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
@@ -61,9 +69,12 @@ function settingsFrom(argv: string[]): Settings {
       connections: { type: 'string', default: '50' },
       'max-requests': { type: 'string', default: '200000' },
       customers: { type: 'string', default: '300' },
-      gateways: { type: 'string', default: GATEWAY_KINDS.filter((g) => g !== 'web-bff-256').join(',') },
+      products: { type: 'string', default: '10000' },
+      seed: { type: 'string', default: '16' },
+      gateways: { type: 'string', default: GATEWAY_KINDS.filter((g) => g !== 'web-bff-256' && g !== 'web-bff-nocache').join(',') },
       workloads: { type: 'string', default: WORKLOADS.join(',') },
       profile: { type: 'string' },
+      'node-options': { type: 'string', default: SERVICE_NODE_OPTIONS.join(' ') },
     },
   });
   const int = (v: string | undefined, fallback: number, name: string) => {
@@ -78,9 +89,12 @@ function settingsFrom(argv: string[]): Settings {
     connections: int(values.connections, 50, 'connections'),
     maxRequests: int(values['max-requests'], 200_000, 'max-requests'),
     customers: int(values.customers, 300, 'customers'),
+    products: int(values.products, 10_000, 'products'),
+    seed: int(values.seed, 16, 'seed'),
     gateways: listOf(values.gateways!, GATEWAY_KINDS, 'gateway'),
     workloads: listOf(values.workloads!, WORKLOADS, 'workload'),
     profile: values.profile === undefined ? [] : listOf(values.profile, GATEWAY_KINDS, 'gateway'),
+    nodeOptions: values['node-options']!.split(/\s+/).filter(Boolean),
   };
 }
 
@@ -124,8 +138,42 @@ async function settledCounters(subgraphs: SubgraphsChild): Promise<{ requests: R
   return last;
 }
 
+/** ProductCreated events the cart has processed (its price replica), from its /metrics. */
+async function productsKnownToCart(subgraphs: SubgraphsChild): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', subgraphs.urls.cart))).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('events_processed_total{') && l.includes('type="ProductCreated"'))
+    .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+}
+
+/** End cursors of the unfiltered catalog's first pages (up to 20 pages of 50), per sort. */
+async function pageCursors(catalogUrl: string): Promise<Record<string, string[]>> {
+  const cursors: Record<string, string[]> = {};
+  for (const sort of ['NAME_ASC', 'PRICE_ASC', 'PRICE_DESC', 'NEWEST']) {
+    cursors[sort] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const r = await graphql<{ products: { pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+        catalogUrl,
+        'query($sort: ProductSort, $after: String) { products(sort: $sort, first: 50, after: $after) { pageInfo { hasNextPage endCursor } } }',
+        { sort, after },
+      );
+      const info = r.data?.products.pageInfo;
+      if (!info?.endCursor) break;
+      cursors[sort].push(info.endCursor);
+      if (!info.hasNextPage) break;
+      after = info.endCursor;
+    }
+  }
+  return cursors;
+}
+
 /** Demo product ids, and customers whose carts hold three products each (half with WELCOME10). */
-async function prepareData(subgraphs: SubgraphsChild, jwtSecret: string, customers: number): Promise<WorkloadData> {
+async function prepareData(subgraphs: SubgraphsChild, jwtSecret: string, settings: Settings): Promise<WorkloadData> {
+  const { customers } = settings;
+  // the cart learns every product from its ProductCreated: the whole catalog, before anything is measured
+  await waitFor(async () => (await productsKnownToCart(subgraphs)) >= settings.products, { timeoutMs: 600_000, intervalMs: 1_000, what: `the cart to know all ${settings.products} products` });
   const page = await graphql<{ products: { edges: { node: { id: string; inStock: boolean } }[] } }>(
     subgraphs.urls.catalog,
     '{ products(first: 100) { edges { node { id inStock } } } }',
@@ -134,7 +182,7 @@ async function prepareData(subgraphs: SubgraphsChild, jwtSecret: string, custome
   const inStock = page.data!.products.edges.filter((e) => e.node.inStock).map((e) => e.node.id);
   const auth = createAuth(jwtSecret);
   const run = uniqueRunId('shopper');
-  const data: WorkloadData = { productIds, customers: [] };
+  const data: WorkloadData = { productIds, customers: [], cursors: await pageCursors(subgraphs.urls.catalog), seed: settings.seed };
   const add = 'mutation($p: ID!, $q: Int!) { addToCart(productId: $p, quantity: $q) { userErrors { code message } } }';
   // the cart learns prices from the catalog's ProductCreated events: wait until it knows them all
   for (const id of inStock) {
@@ -206,6 +254,44 @@ async function pageSizeProbe(url: string, subgraphs: SubgraphsChild, idleRate: n
   return rows.join('\n');
 }
 
+/**
+ * The plans PostgreSQL picks for the browse queries at this catalog's size: the catalog's own SQL
+ * shapes (subgraphs/catalog/src/data/product-repository.ts), after VACUUM ANALYZE (what autovacuum
+ * does on its own in a deployment), one line per plan node.
+ */
+async function explainBrowse(databaseUrl: string): Promise<string> {
+  const client = new Client({ connectionString: serviceDatabaseUrl(databaseUrl, 'catalog').url });
+  await client.connect();
+  try {
+    await client.query('VACUUM ANALYZE products');
+    const cols = 'p.id, p.sku, p.name, p.description, p.brand_id, p.category_id, p.price::text AS price, p.currency, p.image_url, p.available_quantity, p.version, p.created_at';
+    const brand = "'b0000000-0000-4000-8000-000000000003'::uuid";
+    const shapes: [string, string][] = [
+      ['NAME_ASC, first 20', `SELECT ${cols} FROM products p ORDER BY lower(p.name) COLLATE "C" ASC, p.id ASC LIMIT 21`],
+      ['NAME_ASC, after a cursor', `SELECT ${cols} FROM products p WHERE (lower(p.name) COLLATE "C", p.id) > ('m'::text COLLATE "C", '00000000-0000-4000-8000-000000000000'::uuid) ORDER BY lower(p.name) COLLATE "C" ASC, p.id ASC LIMIT 21`],
+      ['PRICE_DESC', `SELECT ${cols} FROM products p ORDER BY p.price DESC, p.id DESC LIMIT 21`],
+      ['NEWEST, in stock only', `SELECT ${cols} FROM products p WHERE p.available_quantity > 0 ORDER BY p.created_at DESC, p.id DESC LIMIT 21`],
+      ['brand filter, NAME_ASC', `SELECT ${cols} FROM products p WHERE p.brand_id IN (${brand}) ORDER BY lower(p.name) COLLATE "C" ASC, p.id ASC LIMIT 21`],
+      ['search "travel mug", PRICE_ASC', `SELECT ${cols} FROM products p WHERE to_tsvector('simple', p.name || ' ' || p.sku) @@ to_tsquery('simple', 'travel:* & mug:*') ORDER BY p.price ASC, p.id ASC LIMIT 21`],
+      ['price range, PRICE_ASC', `SELECT ${cols} FROM products p WHERE p.price >= 40.00 AND p.price <= 60.00 ORDER BY p.price ASC, p.id ASC LIMIT 21`],
+      ['totalCount, no filter', 'SELECT count(*)::int FROM products p'],
+      ['totalCount, brand filter', `SELECT count(*)::int FROM products p WHERE p.brand_id IN (${brand})`],
+      ['totalCount, search', "SELECT count(*)::int FROM products p WHERE to_tsvector('simple', p.name || ' ' || p.sku) @@ to_tsquery('simple', 'travel:* & mug:*')"],
+    ];
+    const out: string[] = [];
+    for (const [label, sql] of shapes) {
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON) ${sql}`);
+      const lines = rows.map((r) => r['QUERY PLAN']);
+      const nodes = lines.filter((l) => !/^\s*(Planning|Execution) Time|^\s*(Sort Key|Sort Method|Buffers|Heap Fetches|Rows Removed|Index Cond|Filter|Recheck Cond)/.test(l)).map((l) => l.trim().replace(/ \(actual time=[^)]*\)/, ''));
+      const time = lines.find((l) => l.startsWith('Execution Time'))?.replace('Execution Time: ', '') ?? '';
+      out.push(`${label.padEnd(32)} ${nodes.join(' → ')}  [${time}]`);
+    }
+    return out.join('\n');
+  } finally {
+    await client.end();
+  }
+}
+
 const rotate = <T>(items: T[], by: number) => items.map((_, i) => items[(i + by) % items.length]);
 
 async function main() {
@@ -223,6 +309,7 @@ async function main() {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     JWT_SECRET: jwtSecret,
     DATABASE_URL: databases.url,
+    BENCH_PRODUCTS: String(settings.products),
     AMQP_URL: rabbit.url,
     EVENTS_EXCHANGE: rabbit.exchange,
   };
@@ -231,7 +318,7 @@ async function main() {
 
   let subgraphs: SubgraphsChild | undefined;
   try {
-    subgraphs = await startSubgraphs(baseEnv, join(outDir, 'subgraphs.log'));
+    subgraphs = await startSubgraphs(baseEnv, join(outDir, 'subgraphs.log'), settings.nodeOptions);
     // the same supergraph file for every gateway, its subgraph URLs pointing at this run's subgraphs
     let sdl = readFileSync(join(__dirname, '..', 'gateways', 'supergraph.graphql'), 'utf8');
     for (const name of SUBGRAPHS) sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*`), `$1${subgraphs.urls[name]}`);
@@ -245,12 +332,13 @@ async function main() {
     };
 
     console.log('bench: pre-filling carts…');
-    const data = await prepareData(subgraphs, jwtSecret, settings.customers);
+    const data = await prepareData(subgraphs, jwtSecret, settings);
     const idleRate = await idleStatementRate(subgraphs);
     console.log(`bench: ${data.productIds.length} products, ${data.customers.length} carts; background SQL ${idleRate.toFixed(1)} statements/s`);
 
     const pageSizes = await (async () => {
-      const bff = await startGatewayProcess('web-bff', gatewayEnv, join(outDir, 'web-bff.log'));
+      // without the cache (it would answer every probe after the first) and without de-duplication
+      const bff = await startGatewayProcess('web-bff-plain', gatewayEnv, join(outDir, 'web-bff-plain.log'), settings.nodeOptions);
       try {
         return await pageSizeProbe(bff.url, subgraphs, idleRate);
       } finally {
@@ -258,11 +346,13 @@ async function main() {
       }
     })();
     console.log(`bench: Products page size vs cost (web BFF, one request at a time)\n${pageSizes}`);
+    const plans = await explainBrowse(databases.url);
+    console.log(`bench: browse query plans at ${settings.products} products\n${plans}`);
 
     const measurements: Measurement[] = [];
     for (let round = 1; round <= settings.rounds; round++) {
       for (const kind of rotate(settings.gateways, round - 1)) {
-        const gateway = await startGatewayProcess(kind, gatewayEnv, join(outDir, `${kind}.log`));
+        const gateway = await startGatewayProcess(kind, gatewayEnv, join(outDir, `${kind}.log`), settings.nodeOptions);
         try {
           for (const workload of settings.workloads) {
             await runLoad({ url: gateway.url, connections: settings.connections, durationSeconds: settings.warmup, maxRequests: settings.maxRequests, next: createWorkload(workload, data) });
@@ -310,7 +400,7 @@ async function main() {
     const profileTexts: string[] = [];
     for (const kind of settings.profile) {
       // one more pass of that gateway, after its warm-up, with the gateway and the subgraphs profiled
-      const gateway = await startGatewayProcess(kind, gatewayEnv, join(outDir, `${kind}.log`));
+      const gateway = await startGatewayProcess(kind, gatewayEnv, join(outDir, `${kind}.log`), settings.nodeOptions);
       const files = { gateway: join(outDir, `${kind}.cpuprofile`), subgraphs: join(outDir, `subgraphs-under-${kind}.cpuprofile`) };
       try {
         for (const workload of settings.workloads) {
@@ -337,7 +427,7 @@ async function main() {
     const report = [
       `### Bench ${stamp}`,
       '',
-      `${cpus().length} × ${cpus()[0]?.model.trim()}, node ${process.version}; ${settings.rounds} rounds × ${settings.duration} s per workload at ${settings.connections} connections (warm-up ${settings.warmup} s per workload); medians over rounds; ${load()} at the end.`,
+      `${cpus().length} × ${cpus()[0]?.model.trim()}, node ${process.version} (${settings.nodeOptions.join(' ') || 'default flags'}); ${settings.products} products; ${settings.rounds} rounds × ${settings.duration} s per workload at ${settings.connections} connections (warm-up ${settings.warmup} s per workload); medians over rounds; ${load()} at the end.`,
       '',
       matrixTable(summaries, settings.gateways, settings.workloads),
       '',
@@ -345,6 +435,12 @@ async function main() {
       '#### Products page size vs cost (web BFF)',
       '',
       pageSizes,
+      '',
+      `#### Browse query plans at ${settings.products} products (EXPLAIN ANALYZE)`,
+      '',
+      '```',
+      plans,
+      '```',
       '',
       '#### Targets',
       '',

@@ -3,7 +3,7 @@
  * every new embedded database starts from, so that the first `npm start` does not pay for an
  * initdb per service (seconds of WebAssembly each).
  */
-import { prepareEmbeddedTemplate } from '@shop/service-kit';
+import { prepareEmbeddedTemplate } from '@shop/service-kit/database';
 
 prepareEmbeddedTemplate().then(
   (path) => console.log(`embedded PostgreSQL template ready: ${path}`),

@@ -1,10 +1,13 @@
 /**
- * `npm run seed`: loads the demo catalog and the demo coupons into the configured databases
- * (DATABASE_URL, or the embedded ones under DATA_DIR). Idempotent: what exists is left alone.
- * Services also do this on the first start of an empty database.
+ * `npm run seed [-- --products N]`: loads the demo catalog and the demo coupons into the configured
+ * databases (DATABASE_URL, or the embedded ones under DATA_DIR). Idempotent: what exists is left
+ * alone. Services also do this on the first start of an empty database. `--products N` grows the
+ * catalog to N products (editions of the 64 demo products, deterministic: see `demoCatalogOf`),
+ * e.g. 10000 to try the storefront or a load test on a catalog of realistic size.
  */
 import { createLogger } from '@shop/service-kit';
-import { join } from 'node:path';
+import { serviceDataDir } from '@shop/service-kit/database';
+import { parseArgs } from 'node:util';
 import { catalogDatabaseUrl, loadCatalogConfig } from '../subgraphs/catalog/src/config';
 import { openCatalogDatabase } from '../subgraphs/catalog/src/data/catalog-database';
 import { seedDemoCatalog } from '../subgraphs/catalog/src/data/demo-data';
@@ -13,19 +16,27 @@ import { openDiscountDatabase } from '../subgraphs/discount/src/data/discount-da
 import { seedDemoCoupons } from '../subgraphs/discount/src/use-cases/seed-demo-coupons';
 
 const logger = createLogger('seed');
-const embedded = (dataDir: string, service: string) => (dataDir.startsWith('memory://') ? dataDir : join(dataDir, service));
+
+function productCount(): number | undefined {
+  const { values } = parseArgs({ options: { products: { type: 'string' } } });
+  if (values.products === undefined) return undefined;
+  const n = Number(values.products);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new Error(`--products must be a whole number from 1 to 1000000 (got ${values.products})`);
+  return n;
+}
 
 async function main() {
+  const products = productCount();
   const catalogConfig = loadCatalogConfig();
-  const catalog = await openCatalogDatabase({ url: catalogDatabaseUrl(catalogConfig), dataDir: embedded(catalogConfig.DATA_DIR, 'catalog'), logger });
+  const catalog = await openCatalogDatabase({ url: catalogDatabaseUrl(catalogConfig), dataDir: serviceDataDir(catalogConfig.DATA_DIR, 'catalog'), logger });
   try {
-    const result = await seedDemoCatalog(catalog.prisma, { logger });
+    const result = await seedDemoCatalog(catalog.prisma, { logger, products });
     console.log('catalog:', JSON.stringify(result));
   } finally {
     await catalog.close();
   }
   const discountConfig = loadDiscountConfig();
-  const discount = await openDiscountDatabase({ url: discountDatabaseUrl(discountConfig), dataDir: embedded(discountConfig.DATA_DIR, 'discount'), logger });
+  const discount = await openDiscountDatabase({ url: discountDatabaseUrl(discountConfig), dataDir: serviceDataDir(discountConfig.DATA_DIR, 'discount'), logger });
   try {
     console.log('discount: coupons created:', await seedDemoCoupons({ prisma: discount.prisma }));
   } finally {

@@ -8,7 +8,7 @@
  * does when it runs as its own process.
  */
 import { createInMemoryBus, type EventBus } from '@shop/events';
-import { createLogger, type Logger } from '@shop/service-kit';
+import { createLogger, startInParts, type Logger } from '@shop/service-kit';
 import { loadMobileBffConfig, start as startMobileBff } from '../gateways/mobile-bff/src/server';
 import { loadWebBffConfig, start as startWebBff } from '../gateways/web-bff/src/server';
 import { loadCartConfig } from '../subgraphs/cart/src/config';
@@ -53,59 +53,35 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     order: loadOrderConfig(env),
   };
   const bus = configs.catalog.AMQP_URL ? undefined : createInMemoryBus({ logger: loggerFor('events') });
-  const stops: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-    await bus?.close();
-  };
-  try {
+  return startInParts('platform', loggerFor('platform'), async (parts) => {
+    if (bus) parts.add(bus, (b) => b.close()); // stopped last: every service drains through it
     // One after another (each opens, on first start creates, a database; PGlite is CPU-bound).
     // Consumers first, catalog last: the demo catalog's ProductCreated events leave the catalog's
     // outbox at its start, and a queue only receives what is published after it exists.
-    const order = await startOrder(configs.order, { bus, logger: loggerFor('order') });
-    stops.push(order.stop);
-    const discount = await startDiscount(configs.discount, { bus, logger: loggerFor('discount') });
-    stops.push(discount.stop);
-    const cart = await startCart(configs.cart, { bus, logger: loggerFor('cart') });
-    stops.push(cart.stop);
-    const catalog = await startCatalog(configs.catalog, { bus, logger: loggerFor('catalog') });
-    stops.push(catalog.stop);
+    const order = parts.add(await startOrder(configs.order, { bus, logger: loggerFor('order') }), (s) => s.stop());
+    const discount = parts.add(await startDiscount(configs.discount, { bus, logger: loggerFor('discount') }), (s) => s.stop());
+    const cart = parts.add(await startCart(configs.cart, { bus, logger: loggerFor('cart') }), (s) => s.stop());
+    const catalog = parts.add(await startCatalog(configs.catalog, { bus, logger: loggerFor('catalog') }), (s) => s.stop());
 
-    const subgraphUrls = {
+    const bffEnv = {
+      ...env,
       SUBGRAPH_CATALOG_URL: `${catalog.url}/graphql`,
       SUBGRAPH_CART_URL: `${cart.url}/graphql`,
       SUBGRAPH_DISCOUNT_URL: `${discount.url}/graphql`,
       SUBGRAPH_ORDER_URL: `${order.url}/graphql`,
     };
-    const bffs = await startBffs({ ...env, ...subgraphUrls }, bus, loggerFor);
-    stops.push(...bffs.stops);
+    const webConfig = loadWebBffConfig(bffEnv);
+    const mobileConfig = loadMobileBffConfig(bffEnv);
+    const web = parts.add(await startWebBff(webConfig, { logger: loggerFor('web-bff'), bus }), (s) => s.stop());
+    const mobile = parts.add(await startMobileBff(mobileConfig, { logger: loggerFor('mobile-bff'), bus }), (s) => s.stop());
     return {
-      urls: { catalog: catalog.url, cart: cart.url, discount: discount.url, order: order.url, web: bffs.web, mobile: bffs.mobile },
+      urls: { catalog: catalog.url, cart: cart.url, discount: discount.url, order: order.url, web: web.url, mobile: mobile.url },
       mode: {
         database: configs.catalog.DATABASE_URL ? 'postgres' : 'embedded',
         events: bus ? 'in-process' : 'rabbitmq',
       },
       bus,
-      stop: stopAll,
+      stop: parts.stopAll,
     };
-  } catch (e) {
-    await stopAll().catch(() => undefined);
-    throw e;
-  }
-}
-
-async function startBffs(env: Env, bus: EventBus | undefined, loggerFor: (s: string) => Logger) {
-  const webConfig = loadWebBffConfig(env);
-  const mobileConfig = loadMobileBffConfig(env);
-  const stops: (() => Promise<void>)[] = [];
-  try {
-    const web = await startWebBff(webConfig, { logger: loggerFor('web-bff'), bus });
-    stops.push(web.stop);
-    const mobile = await startMobileBff(mobileConfig, { logger: loggerFor('mobile-bff'), bus });
-    stops.push(mobile.stop);
-    return { web: web.url, mobile: mobile.url, stops };
-  } catch (e) {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    throw e;
-  }
+  });
 }

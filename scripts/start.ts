@@ -11,6 +11,8 @@ const startedAt = Date.now();
 
 async function main() {
   const stack = await startStack();
+  // the banner is the last thing a newcomer reads: print it once every service says it is ready
+  await Promise.all(Object.values(stack.urls).map((url) => waitUntilReady(url)));
   const secret = process.env.JWT_SECRET ?? DEV_JWT_SECRET;
   const auth = createAuth(secret);
   const customer = await auth.signToken({ sub: 'alice', roles: ['customer'], ttl: '12h' });
@@ -35,6 +37,17 @@ async function main() {
   ];
   process.stdout.write(lines.join('\n') + '\n');
   stopOnSignals(stack.stop, logger, 20_000);
+}
+
+/** Resolves once `url`'s /health/ready answers 200 (within 60 s; after that the banner says so). */
+async function waitUntilReady(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${url}/health/ready`).catch(() => undefined);
+    if (res?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  logger.warn({ url }, 'not ready after 60 s; see its /health/ready');
 }
 
 main().catch(exitOnStartFailure(logger));

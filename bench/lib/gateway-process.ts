@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export const GATEWAY_KINDS = ['web-bff', 'web-bff-256', 'web-bff-cache', 'apollo', 'hive-js', 'hive-js-dedup', 'hive-rust', 'hive-rust-dedup'] as const;
+export const GATEWAY_KINDS = ['web-bff', 'web-bff-nocache', 'web-bff-plain', 'web-bff-256', 'apollo', 'hive-js', 'hive-js-dedup', 'hive-rust', 'hive-rust-dedup'] as const;
 export type GatewayKind = (typeof GATEWAY_KINDS)[number];
 
 interface Started {
@@ -27,14 +27,18 @@ const supergraphPath = () => {
   return path;
 };
 
-/** The web BFF exactly as deployed: auth, limits, rate limit, metrics, logging; cache per env. */
-async function startWebBff(cache: boolean, maxSockets?: string): Promise<Started> {
+/**
+ * The web BFF exactly as deployed: auth, limits, rate limit, metrics, logging, and the response
+ * cache and in-flight de-duplication as shipped (on) unless `off` names them.
+ */
+async function startWebBff(off: { cache?: boolean; dedup?: boolean } = {}, maxSockets?: string): Promise<Started> {
   const { loadWebBffConfig, start } = await import('../../gateways/web-bff/src/server');
   const config = loadWebBffConfig({
     ...process.env,
     WEB_BFF_PORT: '0',
     WEB_BFF_SUPERGRAPH_PATH: supergraphPath(),
-    WEB_BFF_RESPONSE_CACHE: cache ? 'on' : 'off',
+    ...(off.cache ? { WEB_BFF_RESPONSE_CACHE: 'off' } : {}),
+    ...(off.dedup ? { WEB_BFF_DEDUPLICATE: 'off' } : {}),
     ...(maxSockets ? { WEB_BFF_SUBGRAPH_MAX_SOCKETS: maxSockets } : {}),
   });
   const bff = await start(config);
@@ -101,12 +105,15 @@ async function startHive(planner: 'js' | 'rust', dedup: boolean): Promise<Starte
 function startGateway(kind: GatewayKind): Promise<Started> {
   switch (kind) {
     case 'web-bff':
-      return startWebBff(false);
+      return startWebBff();
+    case 'web-bff-nocache':
+      return startWebBff({ cache: true });
+    case 'web-bff-plain':
+      // as shipped before issue 16: neither the response cache nor de-duplication
+      return startWebBff({ cache: true, dedup: true });
     case 'web-bff-256':
-      // the socket pool before it was bounded, for comparison
-      return startWebBff(false, '256');
-    case 'web-bff-cache':
-      return startWebBff(true);
+      // the socket pool before it was bounded, for comparison (cache and dedup off, as then)
+      return startWebBff({ cache: true, dedup: true }, '256');
     case 'apollo':
       return startApollo();
     case 'hive-js':

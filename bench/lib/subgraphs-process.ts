@@ -14,8 +14,10 @@ import { createLogger } from '@shop/service-kit';
 import { Client } from 'pg';
 import { loadCartConfig } from '../../subgraphs/cart/src/config';
 import { start as startCart } from '../../subgraphs/cart/src/server';
-import { loadCatalogConfig } from '../../subgraphs/catalog/src/config';
+import { catalogDatabaseUrl, loadCatalogConfig } from '../../subgraphs/catalog/src/config';
 import { start as startCatalog } from '../../subgraphs/catalog/src/server';
+import { openCatalogDatabase } from '../../subgraphs/catalog/src/data/catalog-database';
+import { seedDemoCatalog } from '../../subgraphs/catalog/src/data/demo-data';
 import { loadDiscountConfig } from '../../subgraphs/discount/src/config';
 import { start as startDiscount } from '../../subgraphs/discount/src/server';
 import { loadOrderConfig } from '../../subgraphs/order/src/config';
@@ -76,7 +78,18 @@ async function main() {
   stops.push(discount.stop);
   const cart = await startCart(loadCartConfig(env), { logger: logger('cart') });
   stops.push(cart.stop);
-  const catalog = await startCatalog(loadCatalogConfig(env), { logger: logger('catalog') });
+  // the catalog as `npm run seed -- --products N` makes it, before the catalog starts (and relays its ProductCreated)
+  const catalogConfig = loadCatalogConfig(env);
+  const products = Number(env.BENCH_PRODUCTS ?? 64);
+  if (products > 64) {
+    const seeding = await openCatalogDatabase({ url: catalogDatabaseUrl(catalogConfig), dataDir: 'unused', logger: logger('catalog') });
+    try {
+      await seedDemoCatalog(seeding.prisma, { products });
+    } finally {
+      await seeding.close();
+    }
+  }
+  const catalog = await startCatalog(catalogConfig, { logger: logger('catalog') });
   stops.push(catalog.stop);
 
   const urls: SubgraphUrls = {

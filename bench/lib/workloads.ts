@@ -1,11 +1,14 @@
 /**
- * The four workloads, built from the storefront contract documents exactly as a storefront sends
+ * The workloads, built from the storefront contract documents exactly as a storefront sends
  * them. Each request picks its own variables (and, for cart reads and writes, its own customer).
+ * `browse` draws them from a seeded PRNG so that two runs send the same sequence, and so that
+ * nearly no two requests are alike: no cache and no de-duplication can answer them.
  */
 import { print } from 'graphql';
 import { contractOperations } from '../../e2e/support/contract-documents';
+import { DEMO_BRANDS, DEMO_CATEGORIES } from '../../subgraphs/catalog/src/data/demo-catalog';
 
-export const WORKLOADS = ['products', 'product', 'cart', 'mix'] as const;
+export const WORKLOADS = ['products', 'product', 'cart', 'mix', 'browse'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 export interface BenchRequest {
@@ -18,7 +21,27 @@ export interface BenchRequest {
 export interface WorkloadData {
   productIds: string[];
   customers: { token: string; productIds: string[] }[];
+  /** end cursors of the unfiltered catalog's pages, per sort: `browse` starts pages from them */
+  cursors: Record<string, string[]>;
+  /** seed of `browse`'s PRNG */
+  seed: number;
 }
+
+/** mulberry32: a small, fast, seeded PRNG (uniform in [0, 1)). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Words from the demo catalog's names and SKUs (prefixes match, as a storefront's search box sends them). */
+const SEARCH_WORDS = ['mug', 'lamp', 'tea', 'oak', 'wool', 'linen', 'steel', 'glass', 'travel', 'classic', 'compact', 'deluxe', 'studio', 'field', 'nordic', 'urban',
+  'chair', 'table', 'pen', 'kettle', 'bottle', 'light', 'set', 'blue', 'cast', 'coffee', 'camp', 'desk', 'cable', 'rug', 'no', 'heritage', 'limited', 'everyday', 'bag', 'nv', 'pf'];
 
 const storefront = contractOperations('storefront');
 const text = (name: string) => print(storefront[name]);
@@ -29,7 +52,7 @@ export const DOCUMENTS = {
   addToCart: text('AddToCart'),
 };
 
-const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
+const pick = <T>(items: readonly T[], random: () => number = Math.random): T => items[Math.floor(random() * items.length)];
 const body = (query: string, operationName: string, variables: Record<string, unknown>) => JSON.stringify({ query, operationName, variables });
 
 /** `first 50`, anonymous: one page of the catalog, the heaviest public read. */
@@ -47,6 +70,8 @@ export function createWorkload(name: WorkloadName, data: WorkloadData): () => Be
     return { kind: 'addToCart', body: body(DOCUMENTS.addToCart, 'AddToCart', { productId: pick(customer.productIds), quantity: 1 }), token: customer.token };
   };
   switch (name) {
+    case 'browse':
+      return browse(data);
     case 'products':
       return productsPage;
     case 'product':
@@ -62,4 +87,35 @@ export function createWorkload(name: WorkloadName, data: WorkloadData): () => Be
         return addToCart();
       };
   }
+}
+
+/**
+ * `browse`: a storefront's catalog pages as shoppers page through them — half anonymous, half
+ * signed in (a random customer) — each with its own random mix of brand, category, search word,
+ * price range and in-stock filters, a random sort, page size and starting page.
+ */
+function browse(data: WorkloadData): () => BenchRequest {
+  const random = seededRandom(data.seed);
+  const some = <T>(items: readonly T[]) => {
+    const n = 1 + Math.floor(random() * 2);
+    return [...new Set(Array.from({ length: n }, () => pick(items, random)))];
+  };
+  return () => {
+    const filter: Record<string, unknown> = {};
+    if (random() < 0.35) filter.brandIds = some(DEMO_BRANDS.map((b) => b.id));
+    if (random() < 0.35) filter.categoryIds = some(DEMO_CATEGORIES.map((c) => c.id));
+    if (random() < 0.35) filter.search = random() < 0.3 ? `${pick(SEARCH_WORDS, random)} ${pick(SEARCH_WORDS, random)}` : pick(SEARCH_WORDS, random);
+    if (random() < 0.3) {
+      const min = Math.floor(random() * 200);
+      filter.minPrice = `${min}.00`;
+      filter.maxPrice = `${min + 20 + Math.floor(random() * 400)}.00`;
+    }
+    if (random() < 0.3) filter.inStockOnly = true;
+    const sort = pick(SORTS, random);
+    const cursors = data.cursors[sort] ?? [];
+    const after = cursors.length > 0 && random() < 0.6 ? pick(cursors, random) : undefined;
+    const variables = { filter, sort, first: pick([10, 20, 24, 30, 40, 50], random), ...(after ? { after } : {}) };
+    const signedIn = random() < 0.5 && data.customers.length > 0;
+    return { kind: 'products', body: body(DOCUMENTS.products, 'Products', variables), ...(signedIn ? { token: pick(data.customers, random).token } : {}) };
+  };
 }

@@ -1,10 +1,10 @@
 import type { BffConfig, RunningBff } from '@shop/bff';
 import { post } from '@shop/bff/testing';
-import { describeAbuseResistance } from '@shop/bff/testing/abuse';
-import { auditGraphQLOverHttp } from '@shop/bff/testing/audits';
-import { startMockSubgraphs, type MockSubgraphs } from '@shop/bff/testing/mock-subgraphs';
+import { describeAbuseResistance } from '@shop/bff/testing';
+import { auditGraphQLOverHttp } from '@shop/bff/testing';
+import { startMockSubgraphs, type MockSubgraphs } from '@shop/bff/testing';
 import { createEnvelope, createInMemoryBus, OrderConfirmed, type EventBus } from '@shop/events';
-import { collect, connectWs } from '@shop/bff/testing/ws-client';
+import { collect, connectWs } from '@shop/bff/testing';
 import { createAuth, createLogger } from '@shop/service-kit';
 import { TEST_JWT_SECRET, waitFor } from '@shop/service-kit/testing';
 import { readManifests } from '@shop/bff';

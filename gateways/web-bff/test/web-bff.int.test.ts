@@ -1,8 +1,8 @@
 import type { BffConfig, RunningBff } from '@shop/bff';
-import { describeAbuseResistance } from '@shop/bff/testing/abuse';
+import { describeAbuseResistance } from '@shop/bff/testing';
 import { post } from '@shop/bff/testing';
-import { auditGraphQLOverHttp } from '@shop/bff/testing/audits';
-import { startMockSubgraphs, type MockSubgraphs } from '@shop/bff/testing/mock-subgraphs';
+import { auditGraphQLOverHttp } from '@shop/bff/testing';
+import { startMockSubgraphs, type MockSubgraphs } from '@shop/bff/testing';
 import { createAuth, createLogger } from '@shop/service-kit';
 import { TEST_JWT_SECRET, TEST_REDIS_URL, waitFor } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';

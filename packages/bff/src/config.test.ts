@@ -50,4 +50,13 @@ describe('BFF configuration from the environment', () => {
     const local = toBffConfig(loadBffSettings(profile, {}), { name: 't', title: 'T', supergraphSdl: '' });
     expect(local.rateLimit.redisUrl).toBeUndefined();
   });
+
+  it('the response cache and in-flight de-duplication are on by default; =off turns each off', () => {
+    const shipped = toBffConfig(loadBffSettings(profile, {}), { name: 't', title: 'T', supergraphSdl: '' });
+    expect(shipped.responseCache).toEqual({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 });
+    expect(shipped.deduplicate).toBe(true);
+    const off = toBffConfig(loadBffSettings(profile, { TEST_BFF_RESPONSE_CACHE: 'off', TEST_BFF_DEDUPLICATE: 'off' }), { name: 't', title: 'T', supergraphSdl: '' });
+    expect(off.responseCache).toBeUndefined();
+    expect(off.deduplicate).toBe(false);
+  });
 });

@@ -56,6 +56,11 @@ export interface BffConfig {
    * (packages/bff/src/cache); absent: off
    */
   responseCache?: { maxEntries: number; maxBytes: number };
+  /**
+   * in-flight de-duplication (default on): identical query fetches to a subgraph of the same caller
+   * share one request, identical incoming queries of the same viewer share one execution
+   */
+  deduplicate?: boolean;
   /** hides parts of the supergraph (mobile: the admin fields) */
   contract?: ContractFilter;
   /**
@@ -115,8 +120,10 @@ export function bffSettingsSchema(profile: BffProfile) {
       .string()
       .regex(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// or rediss:// URL' })
       .optional(),
-    /** response cache for anonymous public catalog queries, invalidated by catalog events (default off) */
+    /** response cache for anonymous public catalog queries, invalidated by catalog events (default on) */
     RESPONSE_CACHE: onOff,
+    /** in-flight de-duplication of identical queries, per caller (default on) */
+    DEDUPLICATE: onOff,
     /** most answers the response cache keeps (least recently used dropped first) */
     RESPONSE_CACHE_MAX_ENTRIES: positiveInt(10_000),
     /** most megabytes of answers the response cache keeps */
@@ -215,7 +222,8 @@ export function toBffConfig(
       maxBodyBytes: settings.MAX_BODY_BYTES,
     },
     rateLimit: { points: settings.RATE_LIMIT_POINTS, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS, redisUrl: settings.RATE_LIMIT_REDIS_URL },
-    responseCache: settings.RESPONSE_CACHE ? { maxEntries: settings.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: settings.RESPONSE_CACHE_MAX_MB * 1024 * 1024 } : undefined,
+    responseCache: (settings.RESPONSE_CACHE ?? true) ? { maxEntries: settings.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: settings.RESPONSE_CACHE_MAX_MB * 1024 * 1024 } : undefined,
+    deduplicate: settings.DEDUPLICATE ?? true,
     contract: extra.contract,
     trustedDocuments: extra.trustedDocuments,
     subscriptions: {

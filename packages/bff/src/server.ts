@@ -29,8 +29,11 @@ import { queryLimitRules } from './limits/query-limits';
 import { connectRateLimitStore, createRateLimiter, rateLimitStoreConnected } from './limits/rate-limit';
 import { startCatalogInvalidation } from './cache/catalog-invalidation';
 import { createResponseCache, type ResponseCache } from './cache/response-cache';
+import { createInFlight } from './dedup/in-flight';
+import { createOperationSharing } from './dedup/operations';
 import { createBffMetrics } from './metrics';
 import { SubgraphDataSource } from './subgraph-data-source';
+import type { ReceivedAnswer } from './subgraph-http';
 import { startOrderFeed, type OrderFeed } from './subscriptions/order-feed';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/ws-server';
 import { subgraphsOf } from './supergraph/subgraphs';
@@ -105,12 +108,15 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
   const tracing = deps.tracing ?? createTracing(config.name, { otlpEndpoint: config.otlpEndpoint, logger });
   const subgraphs = resolveSubgraphs(config, logger);
   const urlOf = new Map(subgraphs.map((s) => [s.name, s.url]));
+  const deduplicate = config.deduplicate ?? true;
+  const subgraphInFlight = deduplicate ? createInFlight<ReceivedAnswer>() : undefined;
+  const sharing = deduplicate ? createOperationSharing({ maxTokens: config.limits.maxTokens }) : undefined;
 
   const gateway = new ApolloGateway({
     supergraphSdl: servedSupergraphSdl(config.supergraphSdl, config.contract),
     logger,
     buildService: ({ name, url }) =>
-      new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, logger, metrics: bffMetrics, tracing }),
+      new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, logger, metrics: bffMetrics, tracing, inFlight: subgraphInFlight }),
   });
   let schema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
@@ -177,7 +183,12 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
   try {
     if (rateLimitStore) await rateLimitStoreConnected(rateLimitStore, 2_000);
     feed = await startOrderFeed(bus, { name: config.name, logger, registry: metrics.registry });
-    if (responseCache) invalidation = await startCatalogInvalidation(bus, responseCache, { name: config.name, logger, registry: metrics.registry });
+    if (responseCache) invalidation = await startCatalogInvalidation(bus, responseCache, {
+        name: config.name,
+        logger,
+        registry: metrics.registry,
+        inFlight: [subgraphInFlight, sharing?.inFlight].filter((t) => t !== undefined),
+      });
     server = await startHttpServer({
       port: config.port,
       host: config.host,
@@ -207,6 +218,8 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
           onRefused: trustedDocuments ? refusedDocumentsCounter(metrics.registry, trustedDocuments) : undefined,
           tracing,
           responseCache,
+          sharing,
+          onShared: () => bffMetrics.sharedOperations.inc(),
         }),
         ...(config.explorer ? { 'GET /graphiql': explorerRoute({ title: config.title }) } : {}),
       },

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSubgraphFetcher } from './subgraph-http';
+import { waitFor } from '@shop/service-kit/testing';
+import { createInFlight } from './dedup/in-flight';
+import { createSubgraphFetcher, isSharableQueryBody, type ReceivedAnswer } from './subgraph-http';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -96,5 +98,84 @@ describe('subgraph HTTP client', () => {
     await expect(createSubgraphFetcher({ url: s.url, timeoutMs: 2_000, maxSockets: 1 })(s.url, { method: 'POST', body: '{}' })).rejects.toThrow(/\w+: /);
     const nowhere = 'http://127.0.0.1:1/graphql';
     await expect(createSubgraphFetcher({ url: nowhere, timeoutMs: 2_000, maxSockets: 1 })(nowhere, { method: 'POST', body: '{}' })).rejects.toThrow(/^ECONNREFUSED: /);
+  });
+});
+
+describe('subgraph HTTP client: in-flight de-duplication', () => {
+  let server: Awaited<ReturnType<typeof standIn>>;
+  const held: (() => void)[] = [];
+  let seen: { auth?: string; body: string }[] = [];
+  beforeAll(async () => {
+    server = await standIn((req, body, res) => {
+      seen.push({ auth: req.headers.authorization, body });
+      held.push(() => json(res, 200, { data: { who: req.headers.authorization ?? 'anonymous' } }));
+    });
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    seen = [];
+  });
+  const releaseAll = () => held.splice(0).forEach((answer) => answer());
+  const query = (q: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query: q, variables });
+
+  it('joins an identical query of the same caller in flight; each caller gets its own response object', async () => {
+    let shared = 0;
+    const fetch = createSubgraphFetcher({ url: server.url, timeoutMs: 5_000, maxSockets: 4, inFlight: createInFlight<ReceivedAnswer>(), onShared: () => shared++ });
+    const init = { method: 'POST', headers: { authorization: 'Bearer a' }, body: query('query Q__cart__0{cart{id}}') };
+    const answers = Promise.all([fetch(server.url, init), fetch(server.url, init), fetch(server.url, { ...init, headers: { Authorization: 'Bearer a' } })]);
+    await waitFor(() => seen.length === 1, { what: 'the request at the stand-in' });
+    releaseAll();
+    const [a, b, c] = await answers;
+    expect(shared).toBe(2);
+    expect(seen).toHaveLength(1);
+    expect(a).not.toBe(b);
+    expect(await a.json()).toEqual({ data: { who: 'Bearer a' } });
+    expect(await b.json()).toEqual({ data: { who: 'Bearer a' } });
+    expect(await c.text()).toBe(JSON.stringify({ data: { who: 'Bearer a' } }));
+  });
+
+  it('never across callers, variables or subgraphs; never a mutation', async () => {
+    const inFlight = createInFlight<ReceivedAnswer>();
+    const fetch = createSubgraphFetcher({ url: server.url, timeoutMs: 5_000, maxSockets: 8, inFlight });
+    const q = query('query Q__cart__0{cart{id}}');
+    const m = query('mutation M__cart__0{addToCart{id}}');
+    const answers = Promise.all([
+      fetch(server.url, { method: 'POST', headers: { authorization: 'Bearer a' }, body: q }),
+      fetch(server.url, { method: 'POST', headers: { authorization: 'Bearer b' }, body: q }),
+      fetch(server.url, { method: 'POST', headers: {}, body: q }),
+      fetch(server.url, { method: 'POST', headers: { authorization: 'Bearer a' }, body: query('query Q__cart__0{cart{id}}', { x: 1 }) }),
+      fetch(`${server.url}?other`, { method: 'POST', headers: { authorization: 'Bearer a' }, body: q }),
+      fetch(server.url, { method: 'POST', headers: { authorization: 'Bearer a' }, body: m }),
+      fetch(server.url, { method: 'POST', headers: { authorization: 'Bearer a' }, body: m }),
+    ]);
+    await waitFor(() => seen.length === 7, { what: 'seven requests at the stand-in' });
+    releaseAll();
+    const who = await Promise.all((await answers).map(async (r) => ((await r.json()) as { data: { who: string } }).data.who));
+    expect(who).toEqual(['Bearer a', 'Bearer b', 'anonymous', 'Bearer a', 'Bearer a', 'Bearer a', 'Bearer a']);
+  });
+
+  it('after forget(), a new fetch does not join one begun before', async () => {
+    const inFlight = createInFlight<ReceivedAnswer>();
+    const fetch = createSubgraphFetcher({ url: server.url, timeoutMs: 5_000, maxSockets: 4, inFlight });
+    const init = { method: 'POST', headers: {}, body: query('{products{id}}') };
+    const first = fetch(server.url, init);
+    await waitFor(() => seen.length === 1, { what: 'the first request' });
+    inFlight.forget();
+    const second = fetch(server.url, init);
+    await waitFor(() => seen.length === 2, { what: 'the second request sent on its own' });
+    releaseAll();
+    await Promise.all([first, second]);
+    expect(inFlight.size()).toBe(0);
+  });
+
+  it('recognises query bodies as the gateway serializes them, and nothing else', () => {
+    expect(isSharableQueryBody('POST', '{"query":"query Q__catalog__0($id:ID!){product(id:$id){id}}","variables":{"id":"1"}}')).toBe(true);
+    expect(isSharableQueryBody('POST', '{"query":"{products{id}}"}')).toBe(true);
+    expect(isSharableQueryBody('POST', '{"query":"query{a}"}')).toBe(true);
+    expect(isSharableQueryBody('POST', '{"query":"mutation M{a}"}')).toBe(false);
+    expect(isSharableQueryBody('POST', '{"query":"subscription S{a}"}')).toBe(false);
+    expect(isSharableQueryBody('POST', '{"query":"queryish"}')).toBe(false);
+    expect(isSharableQueryBody('POST', '{"variables":{},"query":"{a}"}')).toBe(false);
+    expect(isSharableQueryBody('GET', '{"query":"{a}"}')).toBe(false);
   });
 });

@@ -1,6 +1,50 @@
 import type { Fetcher, FetcherHeaders, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { InFlight } from './dedup/in-flight';
+
+/** A subgraph's whole answer as received, before it is handed to one caller. */
+export interface ReceivedAnswer {
+  status: number;
+  statusText: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface SubgraphFetcherOptions {
+  url: string;
+  timeoutMs: number;
+  maxSockets: number;
+  /**
+   * In-flight de-duplication: an identical query fetch (same URL, body — document, variables,
+   * operation name — and Authorization header) already running is joined instead of sent again.
+   * Each caller still gets its own response object, parsed on its own, so no caller can alter
+   * another's answer. Absent: every fetch is sent.
+   */
+  inFlight?: InFlight<ReceivedAnswer>;
+  /** called for each fetch answered by joining one already in flight */
+  onShared?: () => void;
+}
+
+/**
+ * Only queries are shared: the body must start as the gateway serializes a query operation
+ * (`{"query":"query …` or `{"query":"{…`). A mutation, a subscription or any other shape is sent
+ * as it is, so a write is never merged with another, whatever else the body holds.
+ */
+export function isSharableQueryBody(method: string, body: string): boolean {
+  if (method !== 'POST' || !body.startsWith('{"query":"')) return false;
+  const next = body.charCodeAt(10);
+  if (next === 0x7b /* { */) return true;
+  if (!body.startsWith('query', 10)) return false;
+  const after = body.charAt(15);
+  return after === ' ' || after === '(' || after === '{' || after === '\\';
+}
+
+const headerValue = (headers: Record<string, string> | undefined, name: string): string => {
+  if (!headers) return '';
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headers[key];
+  return '';
+};
 
 /**
  * The BFF's HTTP client for subgraph fetches: `http.request` on a bounded keep-alive agent, the
@@ -9,12 +53,12 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
  * `cart` workload (bench/README.md); the gateway only ever needs status, a few headers and the text.
  * Failures reject with "timeout" or "<code>: <message>".
  */
-export function createSubgraphFetcher({ url, timeoutMs, maxSockets }: { url: string; timeoutMs: number; maxSockets: number }): Fetcher {
+export function createSubgraphFetcher({ url, timeoutMs, maxSockets, inFlight, onShared }: SubgraphFetcherOptions): Fetcher {
   const https = url.startsWith('https:');
   const agent = https ? new HttpsAgent({ keepAlive: true, maxSockets, keepAliveMsecs: 10_000 }) : new HttpAgent({ keepAlive: true, maxSockets, keepAliveMsecs: 10_000 });
   const send = https ? httpsRequest : httpRequest;
-  return (target, init = {}) =>
-    new Promise<FetcherResponse>((resolve, reject) => {
+  const receive = (target: string, init: Parameters<Fetcher>[1] = {}) =>
+    new Promise<ReceivedAnswer>((resolve, reject) => {
       let settled = false;
       const fail = (e: Error & { code?: string }) => {
         if (settled) return;
@@ -36,11 +80,21 @@ export function createSubgraphFetcher({ url, timeoutMs, maxSockets }: { url: str
           if (settled) return;
           settled = true;
           clearTimeout(deadline);
-          resolve(new SubgraphAnswerText(target, res.statusCode ?? 0, res.statusMessage ?? '', res.headers, Buffer.concat(chunks).toString('utf8')));
+          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
         });
       });
       req.end(body);
     });
+  const answerOf = (target: string) => (a: ReceivedAnswer) => new SubgraphAnswerText(target, a.status, a.statusText, a.headers, a.body);
+  return async (target, init = {}) => {
+    const body = init.body ?? '';
+    if (!inFlight || typeof body !== 'string' || !isSharableQueryBody(init.method ?? 'POST', body)) return receive(target, init).then(answerOf(target));
+    // the caller's identity is part of the key: two callers never share an answer
+    const key = `${target}\u0000${headerValue(init.headers, 'authorization')}\u0000${body}`;
+    const { value, shared } = inFlight.run(key, () => receive(target, init));
+    if (shared) onShared?.();
+    return value.then(answerOf(target));
+  };
 }
 
 /** A subgraph's whole answer, already read. */

@@ -59,6 +59,8 @@ const PRODUCT_B = 'a0000000-0000-4000-8000-00000000000b';
 interface Shop {
   products: { id: string; name: string; price: string; inStock: boolean }[];
   requests: { catalog: number; cart: number };
+  /** while on, the catalog reads its data, then holds the answer until `release()` (a read begun before a change) */
+  hold: { on: boolean; release(): void };
   supergraphSdl: string;
   stop(): Promise<void>;
 }
@@ -69,6 +71,24 @@ async function startShop(): Promise<Shop> {
     { id: PRODUCT_B, name: 'Lamp', price: '45.00', inStock: true },
   ];
   const requests = { catalog: 0, cart: 0 };
+  let released: Promise<void> = Promise.resolve();
+  let release = () => undefined as void;
+  const hold = {
+    get on() {
+      return holding;
+    },
+    set on(value: boolean) {
+      holding = value;
+      if (value) released = new Promise<void>((r) => (release = r));
+    },
+    release: () => release(),
+  };
+  let holding = false;
+  const read = async <T>(answer: T): Promise<T> => {
+    const snapshot = structuredClone(answer);
+    if (holding) await released;
+    return snapshot;
+  };
   const start = (name: 'catalog' | 'cart', typeDefs: ReturnType<typeof parse>, resolvers: Record<string, Record<string, unknown>>) =>
     startSubgraph<RequestContext>({
       name,
@@ -88,7 +108,7 @@ async function startShop(): Promise<Shop> {
   servers.push(
     await start('catalog', catalogTypeDefs, {
       Query: {
-        products: (_: unknown, { first }: { first: number }) => ({ totalCount: products.length, edges: products.slice(0, first).map((node) => ({ node })) }),
+        products: (_: unknown, { first }: { first: number }) => read({ totalCount: products.length, edges: products.slice(0, first).map((node) => ({ node })) }),
         product: (_: unknown, { id }: { id: string }) => products.find((p) => p.id === id) ?? null,
       },
       Product: { __resolveReference: (ref: { id: string }) => products.find((p) => p.id === ref.id) ?? null },
@@ -105,7 +125,7 @@ async function startShop(): Promise<Shop> {
     { name: 'catalog', url: `${servers[0].url}/graphql`, typeDefs: catalogTypeDefs },
     { name: 'cart', url: `${servers[1].url}/graphql`, typeDefs: cartTypeDefs },
   ]);
-  return { products, requests, supergraphSdl, stop: async () => void (await Promise.all(servers.map((s) => s.stop()))) };
+  return { products, requests, hold, supergraphSdl, stop: async () => void (await Promise.all(servers.map((s) => s.stop()))) };
 }
 
 const PRODUCTS = 'query Products($first: Int) { products(first: $first) { totalCount edges { node { id name price inStock } } } }';
@@ -197,6 +217,45 @@ describe('response cache (in-process bus)', () => {
     expect((await post(url, { query: PRODUCT, variables: { id: PRODUCT_B } })).headers.get('x-response-cache')).toBe('miss');
   });
 
+  it('once a change event is processed, no answer begun before it is served again: not from the cache, not by joining a read in flight', async () => {
+    const url = `${cached.url}/graphql`;
+    const processed = async () => {
+      const text = await (await fetch(`${cached.url}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((l) => l.startsWith('events_processed_total{') && l.includes('queue="cached-bff.response-cache"'))
+        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    };
+    const price = (page: { data?: Page | null }) => page.data?.products.edges.find((e) => e.node.id === PRODUCT_B)?.node.price;
+    const oldPrice = shop.products[1].price;
+    await post<Page>(url, { query: PRODUCTS, variables: { first: 10 } });
+    expect((await post(url, { query: PRODUCTS, variables: { first: 10 } })).headers.get('x-response-cache')).toBe('hit');
+
+    // a read of the old data, still in flight when the change is announced
+    shop.hold.on = true;
+    const catalogBefore = shop.requests.catalog;
+    const inFlight = post<Page>(url, { query: PRODUCTS, variables: { first: 7 } });
+    await waitFor(() => shop.requests.catalog === catalogBefore + 1, { timeoutMs: 10_000, what: 'the first read at the catalog' });
+    shop.products[1].price = '31.00';
+    const seen = await processed();
+    await announce.priceChanged(bus, PRODUCT_B, '31.00', 10);
+    await waitFor(async () => (await processed()) > seen, { timeoutMs: 10_000, what: 'the price change processed by the BFF' });
+
+    // arriving now: neither the cached page nor the read in flight may answer it
+    shop.hold.on = false;
+    const cachedPage = await post<Page>(url, { query: PRODUCTS, variables: { first: 10 } });
+    expect(cachedPage.headers.get('x-response-cache')).toBe('miss');
+    expect(price(cachedPage)).toBe('31.00');
+    const fresh = await post<Page>(url, { query: PRODUCTS, variables: { first: 7 } });
+    expect(price(fresh)).toBe('31.00');
+    expect(shop.requests.catalog).toBe(catalogBefore + 3);
+
+    shop.hold.release();
+    expect(price(await inFlight)).toBe(oldPrice); // it began before the change: its answer is the old one…
+    const after = await post<Page>(url, { query: PRODUCTS, variables: { first: 7 } });
+    expect(price(after)).toBe('31.00'); // …and it was not stored
+  });
+
   it('private data (cart) is never cached across users, nor for anyone', async () => {
     const url = `${cached.url}/graphql`;
     const alice = await auth.signToken({ sub: 'alice', roles: ['customer'] });
@@ -239,7 +298,7 @@ describe('response cache (in-process bus)', () => {
     expect(text).toMatch(/bff_response_cache_entries\{service="cached-bff"\} \d+/);
   });
 
-  it('off by default: every request reaches the catalog, no cache header, no cache metrics', async () => {
+  it('off when the configuration has none (RESPONSE_CACHE=off): every request reaches the catalog, no cache header, no cache metrics', async () => {
     const url = `${plain.url}/graphql`;
     const before = shop.requests.catalog;
     for (let i = 0; i < 3; i++) expect((await post(url, { query: PRODUCTS, variables: { first: 10 } })).headers.get('x-response-cache')).toBeNull();

@@ -62,6 +62,23 @@ export interface EnvelopeMeta {
   id?: string;
 }
 
+/** What an event carries of the request or event that caused it. */
+export type Causation = Pick<EnvelopeMeta, 'correlationId' | 'causationId' | 'traceparent'>;
+
+/**
+ * The causation of events a request causes: the request's correlation id, the request id as the
+ * cause, and its trace. The one way every subgraph turns a request into an event's causation.
+ */
+export const causedByRequest = (request: {
+  correlationId: string;
+  requestId: string;
+  traceparent?: string | null;
+}): { correlationId: string; causationId: string; traceparent: string | null } => ({
+  correlationId: request.correlationId,
+  causationId: request.requestId,
+  traceparent: request.traceparent ?? null,
+});
+
 /** Builds an envelope, validating `data` against the contract's schema (producers never write bad events). */
 export function createEnvelope<C extends EventContract>(contract: C, data: EventData<C>, meta: EnvelopeMeta): EnvelopeOf<C> {
   const parsed = contract.schema.safeParse(data);

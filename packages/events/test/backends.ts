@@ -1,4 +1,4 @@
-import { openDatabase, serviceDatabaseUrl, type Database } from '@shop/service-kit';
+import { openDatabase, serviceDatabaseUrl, type Database } from '@shop/service-kit/database';
 import { testDatabaseServer } from '@shop/service-kit/testing';
 import { Pool } from 'pg';
 import { PrismaClient } from '../../../prisma/catalog/generated/client';

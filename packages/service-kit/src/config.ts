@@ -25,6 +25,8 @@ const optionalUrl = (protocols: string[]) =>
 export const baseConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` lines, or `pretty` coloured lines for a person; unset: pretty at a terminal outside production (log-format.ts) */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** HS256 secret for bearer tokens, at least 32 characters. */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
   /** postgres://… of the server; each service uses its own database `<name>_<service>` on it. */

@@ -30,6 +30,13 @@ export interface DatabaseOptions {
 
 export type QueryFn = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
 
+/** One connection: parameterized statements, and scripts of many statements sent as one batch. */
+export interface Session {
+  query: QueryFn;
+  /** runs a whole script (the simple query protocol: many statements, no parameters) */
+  exec(script: string): Promise<void>;
+}
+
 export interface Database {
   readonly kind: 'postgres' | 'pglite';
   /** the database name (PostgreSQL) or folder (PGlite) */
@@ -39,7 +46,7 @@ export interface Database {
   /** raw SQL outside any transaction: health checks, tools and tests */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** runs `fn` on one connection (transactions, session locks) */
-  session<T>(fn: (query: QueryFn) => Promise<T>): Promise<T>;
+  session<T>(fn: (query: QueryFn, session: Session) => Promise<T>): Promise<T>;
   /** LISTEN on a channel; resolves to an unlisten function */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** SQL statements run through Prisma so far (see `countStatements`) */
@@ -93,7 +100,9 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
     async session(fn) {
       const client = await pool.connect();
       try {
-        return await fn(async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[]);
+        const query: QueryFn = async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[];
+        // no parameters: node-postgres sends the text as one simple query, every statement in it
+        return await fn(query, { query, exec: async (script) => void (await client.query(script)) });
       } finally {
         client.release();
       }
@@ -200,7 +209,8 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
     },
     // PGlite is a single connection: the instance is the session
     async session(fn) {
-      return fn(async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows);
+      const query: QueryFn = async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows;
+      return fn(query, { query, exec: async (script) => void (await pglite.exec(script)) });
     },
     async listen(channel, onNotify) {
       const unlisten = await pglite.listen(channel, onNotify);
@@ -230,7 +240,7 @@ const MIGRATION_LOCK = 7_245_001;
  * and PGlite. Migration names are `<folder of the set>/<migration folder>`.
  */
 export async function applyMigrations(db: Database, dirs: string[], logger?: Logger): Promise<string[]> {
-  return db.session(async (query) => {
+  return db.session(async (query, { exec }) => {
     const applied: string[] = [];
     // The lock comes first: two replicas on a fresh database would otherwise race even on
     // CREATE TABLE IF NOT EXISTS (the loser fails on pg_type's unique index).
@@ -248,7 +258,8 @@ export async function applyMigrations(db: Database, dirs: string[], logger?: Log
           if (done.has(name)) continue;
           await query('BEGIN');
           try {
-            for (const statement of splitStatements(migration.sql)) await query(statement);
+            // the file as it is, one batch: PostgreSQL's own parser finds the statements
+            await exec(migration.sql);
             await query('INSERT INTO _migrations (name) VALUES ($1)', [name]);
             await query('COMMIT');
           } catch (e) {
@@ -264,28 +275,6 @@ export async function applyMigrations(db: Database, dirs: string[], logger?: Log
     }
     return applied;
   });
-}
-
-/**
- * Splits a migration script into statements (the extended protocol takes one at a time): on
- * semicolons at line ends, keeping `$$` bodies whole.
- */
-export function splitStatements(script: string): string[] {
-  const statements: string[] = [];
-  let current = '';
-  let inDollar = false;
-  for (const line of script.split('\n')) {
-    if (/^\s*--/.test(line) && !inDollar) continue;
-    current += line + '\n';
-    const dollars = line.match(/\$\$/g)?.length ?? 0;
-    if (dollars % 2 === 1) inDollar = !inDollar;
-    if (!inDollar && /;\s*$/.test(line)) {
-      statements.push(current.trim());
-      current = '';
-    }
-  }
-  if (current.trim()) statements.push(current.trim());
-  return statements;
 }
 
 /** Drops a database created by `openDatabase` (tests only). */
@@ -305,3 +294,70 @@ export function countStatements(client: { $on(event: 'query', cb: () => void): v
     db.statements.count += 1;
   });
 }
+
+/** Where a service's database is: `<SERVICE>_DATABASE_URL` as it is, else derived from DATABASE_URL. */
+export type DatabaseLocation = { value: string; exact: boolean };
+
+/**
+ * Which database a service opens: its own URL (`<SERVICE>_DATABASE_URL`, used as it is), one
+ * derived from the shared DATABASE_URL (`<name>_<service>`), or none (embedded PGlite).
+ */
+export function databaseLocation(ownUrl: string | undefined, sharedUrl: string | undefined): DatabaseLocation | undefined {
+  if (ownUrl) return { value: ownUrl, exact: true };
+  if (sharedUrl) return { value: sharedUrl, exact: false };
+  return undefined;
+}
+
+/** What a service passes to its generated PrismaClient's constructor. */
+export interface PrismaClientOptions {
+  adapter: Database['adapter'];
+  log?: { emit: 'event'; level: 'query' }[];
+}
+
+/** A service's database: the connection, the Prisma client requests and handlers use, and the relay's. */
+export interface ServiceDatabase<P> {
+  db: Database;
+  /** counts every statement it runs in `db.statements` (the N+1 tests and the bench read it) */
+  prisma: P;
+  /** the outbox relay's own client on the same pool, not counted: its idle polls would blur per-request counts */
+  relayPrisma: P;
+  close(): Promise<void>;
+}
+
+export interface ServiceDatabaseOptions {
+  url?: DatabaseLocation;
+  /** PGlite folder without a URL; "memory://" keeps it in memory */
+  dataDir?: string;
+  logger?: Logger;
+  poolSize?: number;
+}
+
+/**
+ * Opens a service's database the way every subgraph does: creates and migrates it (the event
+ * backbone's tables first, then the service's, as `migrationsDirs` lists them), then its two
+ * Prisma clients from `createPrisma` (the service's generated PrismaClient).
+ */
+export async function openServiceDatabase<P extends { $disconnect(): Promise<void> }>(
+  options: ServiceDatabaseOptions & {
+    service: string;
+    migrationsDirs: string[];
+    createPrisma: (options: PrismaClientOptions) => P;
+  },
+): Promise<ServiceDatabase<P>> {
+  const db = await openDatabase(options);
+  const prisma = options.createPrisma({ adapter: db.adapter, log: [{ emit: 'event', level: 'query' }] });
+  countStatements(prisma as unknown as Parameters<typeof countStatements>[0], db);
+  const relayPrisma = options.createPrisma({ adapter: db.adapter });
+  return {
+    db,
+    prisma,
+    relayPrisma,
+    async close() {
+      await Promise.all([prisma.$disconnect(), relayPrisma.$disconnect()]);
+      await db.close();
+    },
+  };
+}
+
+/** A service's PGlite folder under DATA_DIR (`<DATA_DIR>/<service>`); "memory://…" stays in memory. */
+export const serviceDataDir = (dataDir: string, service: string): string => (dataDir.startsWith('memory://') ? dataDir : join(dataDir, service));

@@ -1,6 +1,6 @@
 export * from './auth';
 export * from './config';
-export * from './database';
+export * from './domain-errors';
 export * from './errors';
 export * from './graphql-route';
 export * from './health';

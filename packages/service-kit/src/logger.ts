@@ -1,14 +1,19 @@
 import pino, { type Logger } from 'pino';
+import { logFormatFor, prettyLogStream } from './log-format';
 
 export type { Logger };
 
-/** JSON logs, one logger per service; children carry request, correlation and event ids. */
+/**
+ * One logger per service; children carry request, correlation and event ids. JSON lines, or
+ * readable coloured lines at a terminal (LOG_FORMAT, see log-format.ts).
+ */
 export function createLogger(service: string, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+  const options = {
     name: service,
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  });
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  return logFormatFor() === 'pretty' ? pino(options, prettyLogStream()) : pino(options);
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, serviceDatabaseUrl, splitStatements, type Database } from '../src/database';
+import { openDatabase, serviceDatabaseUrl, type Database } from '../src/database';
 import { testDatabaseServer } from '../src/testing';
 
 function migrationSet(name: string, migrations: Record<string, string>): string {
@@ -25,6 +25,17 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER widget_touch BEFORE INSERT ON widget FOR EACH ROW EXECUTE FUNCTION widget_touch();`,
   '0002_more': `ALTER TABLE widget ADD COLUMN price numeric(12,2) NOT NULL DEFAULT 0;`,
+  // what a hand-made splitter breaks: a tagged dollar body with semicolons at line ends, a string
+  // with a semicolon at the end of one of its lines, two statements on one line, a block comment
+  '0003_tricky': `CREATE FUNCTION widget_label(w widget) RETURNS text AS $label$
+BEGIN
+  RETURN w.name || ';';
+END;
+$label$ LANGUAGE plpgsql;
+/* a comment; with a semicolon */
+COMMENT ON TABLE widget IS 'first line;
+second line'; INSERT INTO widget (id, name) VALUES (100, 'seed;
+with a newline');`,
 });
 
 describe.each([
@@ -49,10 +60,16 @@ describe.each([
   it('creates the database, applies every migration once and records it', async () => {
     const db = await open([shop]);
     await db.query("INSERT INTO widget (id, name, price) VALUES (1, '  mug ', 9.5)");
-    expect(await db.query('SELECT name, price::text AS price FROM widget')).toEqual([{ name: 'mug', price: '9.50' }]);
+    expect(await db.query('SELECT name, price::text AS price FROM widget WHERE id = 1')).toEqual([{ name: 'mug', price: '9.50' }]);
     const applied = await db.query<{ name: string }>('SELECT name FROM _migrations ORDER BY name');
-    expect(applied.map((r) => r.name)).toEqual(['shop/0001_init', 'shop/0002_more']);
+    expect(applied.map((r) => r.name)).toEqual(['shop/0001_init', 'shop/0002_more', 'shop/0003_tricky']);
     if (real) expect(db.name).toBe(`${server.prefix}_widgets`);
+  });
+
+  it('runs each migration file as one batch: tagged $…$ bodies, strings and comments with semicolons', async () => {
+    const db = await open([shop]);
+    expect(await db.query('SELECT widget_label(w) AS label FROM widget w WHERE id = 100')).toEqual([{ label: 'seed;\nwith a newline;' }]);
+    expect(await db.query("SELECT obj_description('widget'::regclass) AS comment")).toEqual([{ comment: 'first line;\nsecond line' }]);
   });
 
   it('a failing migration is rolled back whole and named in the error', async () => {
@@ -77,7 +94,7 @@ describe('replicas starting together', () => {
     );
     try {
       const applied = await replicas[0].query<{ name: string }>('SELECT name FROM _migrations ORDER BY name');
-      expect(applied.map((r) => r.name)).toEqual(['shop/0001_init', 'shop/0002_more']);
+      expect(applied.map((r) => r.name)).toEqual(['shop/0001_init', 'shop/0002_more', 'shop/0003_tricky']);
     } finally {
       await Promise.all(replicas.map((db) => db.close()));
     }
@@ -94,11 +111,6 @@ describe('database helpers', () => {
     expect(serviceDatabaseUrl('postgres://db', 'order').database).toBe('shop_order');
   });
 
-  it('splits scripts on statement ends, keeping $$ bodies whole', () => {
-    const parts = splitStatements('CREATE TABLE a (x int);\n-- note\nDO $$\nBEGIN\n  PERFORM 1;\nEND;\n$$;\nSELECT 1;');
-    expect(parts).toEqual(['CREATE TABLE a (x int);', 'DO $$\nBEGIN\n  PERFORM 1;\nEND;\n$$;', 'SELECT 1;']);
-  });
-
   it('keeps PGlite data on disk across restarts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pglite-'));
     try {
@@ -106,7 +118,7 @@ describe('database helpers', () => {
       await first.query("INSERT INTO widget (id, name) VALUES (7, 'kept')");
       await first.close();
       const second = await openDatabase({ service: 'w', dataDir: dir, migrationsDirs: [shop] });
-      expect(await second.query('SELECT name FROM widget')).toEqual([{ name: 'kept' }]);
+      expect(await second.query('SELECT name FROM widget WHERE id = 7')).toEqual([{ name: 'kept' }]);
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

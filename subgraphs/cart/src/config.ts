@@ -1,3 +1,4 @@
+import { databaseLocation, type DatabaseLocation } from '@shop/service-kit/database';
 import { baseConfigSchema, loadConfig, portSetting, urlSetting } from '@shop/service-kit';
 import type { z } from 'zod';
 
@@ -14,9 +15,5 @@ export type CartConfig = z.infer<typeof cartConfigSchema>;
 /** Reads and validates the environment once; every bad value is named in the error. */
 export const loadCartConfig = (env: Record<string, string | undefined> = process.env): CartConfig => loadConfig(cartConfigSchema, env);
 
-/** Which database the cart opens: its own URL, one derived from DATABASE_URL, or embedded PGlite. */
-export function cartDatabaseUrl(config: CartConfig): { value: string; exact: boolean } | undefined {
-  if (config.CART_DATABASE_URL) return { value: config.CART_DATABASE_URL, exact: true };
-  if (config.DATABASE_URL) return { value: config.DATABASE_URL, exact: false };
-  return undefined;
-}
+/** Which database the cart opens: CART_DATABASE_URL as it is, one derived from DATABASE_URL, or embedded PGlite. */
+export const cartDatabaseUrl = (config: CartConfig): DatabaseLocation | undefined => databaseLocation(config.CART_DATABASE_URL, config.DATABASE_URL);

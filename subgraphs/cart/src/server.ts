@@ -1,5 +1,6 @@
 import { startServiceEvents, type EventBus } from '@shop/events';
 import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startInParts, startSubgraph, type Logger } from '@shop/service-kit';
+import { serviceDataDir } from '@shop/service-kit/database';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import { randomUUID } from 'node:crypto';
@@ -32,9 +33,6 @@ export interface RunningCart {
   stop(): Promise<void>;
 }
 
-/** The cart's PGlite folder under DATA_DIR ("memory://" stays in memory). */
-const embeddedDataDir = (dataDir: string) => (dataDir.startsWith('memory://') ? dataDir : join(dataDir, 'cart'));
-
 /**
  * Starts the cart subgraph: opens and migrates its database, relays its outbox, consumes catalog
  * price events and serves GraphQL on CART_PORT. A failure part-way stops what had started.
@@ -42,7 +40,7 @@ const embeddedDataDir = (dataDir: string) => (dataDir.startsWith('memory://') ? 
 export function start(config: CartConfig, startDeps: CartStartDeps = {}): Promise<RunningCart> {
   const logger = startDeps.logger ?? createLogger('cart', config.LOG_LEVEL);
   return startInParts('cart', logger, async (parts) => {
-    const database = parts.add(await openCartDatabase({ url: cartDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger }), (d) => d.close());
+    const database = parts.add(await openCartDatabase({ url: cartDatabaseUrl(config), dataDir: serviceDataDir(config.DATA_DIR, 'cart'), logger }), (d) => d.close());
     const metrics = createMetrics('cart');
     const tracing = parts.add(createTracing('cart', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger }), (t) => t.shutdown());
     const deps: CartDeps = {
@@ -59,6 +57,7 @@ export function start(config: CartConfig, startDeps: CartStartDeps = {}): Promis
         amqpUrl: config.AMQP_URL,
         exchange: config.EVENTS_EXCHANGE,
         prisma: database.prisma,
+        relayPrisma: database.relayPrisma,
         database: database.db,
         logger,
         metrics: metrics.registry,

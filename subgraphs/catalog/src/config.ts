@@ -1,3 +1,4 @@
+import { databaseLocation, type DatabaseLocation } from '@shop/service-kit/database';
 import { baseConfigSchema, loadConfig, portSetting, urlSetting } from '@shop/service-kit';
 import { z } from 'zod';
 
@@ -17,9 +18,5 @@ export type CatalogConfig = z.infer<typeof catalogConfigSchema>;
 export const loadCatalogConfig = (env: Record<string, string | undefined> = process.env): CatalogConfig =>
   loadConfig(catalogConfigSchema, env);
 
-/** Which database the catalog opens: its own URL, one derived from DATABASE_URL, or none (embedded PGlite). */
-export function catalogDatabaseUrl(config: CatalogConfig): { value: string; exact: boolean } | undefined {
-  if (config.CATALOG_DATABASE_URL) return { value: config.CATALOG_DATABASE_URL, exact: true };
-  if (config.DATABASE_URL) return { value: config.DATABASE_URL, exact: false };
-  return undefined;
-}
+/** Which database the catalog opens: CATALOG_DATABASE_URL as it is, one derived from DATABASE_URL, or embedded PGlite. */
+export const catalogDatabaseUrl = (config: CatalogConfig): DatabaseLocation | undefined => databaseLocation(config.CATALOG_DATABASE_URL, config.DATABASE_URL);

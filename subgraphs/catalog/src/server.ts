@@ -1,5 +1,7 @@
 import { startServiceEvents, type EventBus } from '@shop/events';
-import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startInParts, startSubgraph, type Database, type Logger } from '@shop/service-kit';
+import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startInParts, startSubgraph, type Logger } from '@shop/service-kit';
+import { serviceDataDir } from '@shop/service-kit/database';
+import { type Database } from '@shop/service-kit/database';
 import { parse } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -36,9 +38,6 @@ export interface RunningCatalog {
   stop(): Promise<void>;
 }
 
-/** The catalog's PGlite folder under DATA_DIR ("memory://" stays in memory). */
-const embeddedDataDir = (dataDir: string) => (dataDir.startsWith('memory://') ? dataDir : join(dataDir, 'catalog'));
-
 /**
  * Starts the catalog subgraph: opens and migrates its database, loads the demo catalog into an
  * empty one, relays its outbox, consumes the order events of the saga, and serves GraphQL on
@@ -48,7 +47,7 @@ export function start(config: CatalogConfig, startDeps: CatalogStartDeps = {}): 
   const logger = startDeps.logger ?? createLogger('catalog', config.LOG_LEVEL);
   return startInParts('catalog', logger, async (parts) => {
     const database = parts.add(
-      await openCatalogDatabase({ url: catalogDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger }),
+      await openCatalogDatabase({ url: catalogDatabaseUrl(config), dataDir: serviceDataDir(config.DATA_DIR, 'catalog'), logger }),
       (d) => d.close(),
     );
     const metrics = createMetrics('catalog');

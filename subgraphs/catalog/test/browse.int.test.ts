@@ -1,4 +1,4 @@
-import { toCents } from '@shop/service-kit/money';
+import { toCents } from '@shop/service-kit/domain';
 import { DEMO_BRANDS, DEMO_CATEGORIES, DEMO_PRODUCTS, type DemoProduct } from '../src/data/demo-data';
 import { startCatalog, type CatalogHarness } from './catalog-harness';
 

@@ -1,3 +1,4 @@
+import { databaseLocation, type DatabaseLocation } from '@shop/service-kit/database';
 import { baseConfigSchema, loadConfig, portSetting, urlSetting } from '@shop/service-kit';
 import { z } from 'zod';
 
@@ -20,9 +21,5 @@ export type DiscountConfig = z.infer<typeof discountConfigSchema>;
 export const loadDiscountConfig = (env: Record<string, string | undefined> = process.env): DiscountConfig =>
   loadConfig(discountConfigSchema, env);
 
-/** Which database discount opens: its own URL, one derived from DATABASE_URL, or embedded PGlite. */
-export function discountDatabaseUrl(config: DiscountConfig): { value: string; exact: boolean } | undefined {
-  if (config.DISCOUNT_DATABASE_URL) return { value: config.DISCOUNT_DATABASE_URL, exact: true };
-  if (config.DATABASE_URL) return { value: config.DATABASE_URL, exact: false };
-  return undefined;
-}
+/** Which database the discount opens: DISCOUNT_DATABASE_URL as it is, one derived from DATABASE_URL, or embedded PGlite. */
+export const discountDatabaseUrl = (config: DiscountConfig): DatabaseLocation | undefined => databaseLocation(config.DISCOUNT_DATABASE_URL, config.DATABASE_URL);

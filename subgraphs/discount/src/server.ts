@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { startServiceEvents, type EventBus } from '@shop/events';
 import { createLogger, createMetrics, createTracing, degradable, startInParts, startSubgraph, type Logger } from '@shop/service-kit';
+import { serviceDataDir } from '@shop/service-kit/database';
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,9 +33,6 @@ export interface RunningDiscount {
   stop(): Promise<void>;
 }
 
-/** Discount's PGlite folder under DATA_DIR ("memory://" stays in memory). */
-const embeddedDataDir = (dataDir: string) => (dataDir.startsWith('memory://') ? dataDir : join(dataDir, 'discount'));
-
 /**
  * Starts the discount subgraph: opens and migrates its database, creates the demo coupons,
  * relays its outbox, consumes cart and order events and serves GraphQL on DISCOUNT_PORT.
@@ -44,7 +42,7 @@ export function start(config: DiscountConfig, startDeps: DiscountStartDeps = {})
   const logger = startDeps.logger ?? createLogger('discount', config.LOG_LEVEL);
   return startInParts('discount', logger, async (parts) => {
     const database = parts.add(
-      await openDiscountDatabase({ url: discountDatabaseUrl(config), dataDir: embeddedDataDir(config.DATA_DIR), logger }),
+      await openDiscountDatabase({ url: discountDatabaseUrl(config), dataDir: serviceDataDir(config.DATA_DIR, 'discount'), logger }),
       (d) => d.close(),
     );
     const metrics = createMetrics('discount');

@@ -1,3 +1,4 @@
+import { databaseLocation, serviceDataDir, type DatabaseLocation } from '@shop/service-kit/database';
 import { baseConfigSchema, loadConfig, portSetting, urlSetting } from '@shop/service-kit';
 import type { z } from 'zod';
 
@@ -14,12 +15,8 @@ export type OrderConfig = z.infer<typeof orderConfigSchema>;
 /** Reads and validates the environment once; every bad value is named in the error. */
 export const loadOrderConfig = (env: Record<string, string | undefined> = process.env): OrderConfig => loadConfig(orderConfigSchema, env);
 
-/** Which database order opens: its own URL, one derived from DATABASE_URL, or embedded PGlite. */
-export function orderDatabaseUrl(config: OrderConfig): { value: string; exact: boolean } | undefined {
-  if (config.ORDER_DATABASE_URL) return { value: config.ORDER_DATABASE_URL, exact: true };
-  if (config.DATABASE_URL) return { value: config.DATABASE_URL, exact: false };
-  return undefined;
-}
+/** Which database the order opens: ORDER_DATABASE_URL as it is, one derived from DATABASE_URL, or embedded PGlite. */
+export const orderDatabaseUrl = (config: OrderConfig): DatabaseLocation | undefined => databaseLocation(config.ORDER_DATABASE_URL, config.DATABASE_URL);
 
 /** Order's PGlite folder under DATA_DIR ("memory://" stays in memory). */
-export const embeddedDataDir = (dataDir: string): string => (dataDir.startsWith('memory://') ? dataDir : `${dataDir.replace(/[\\/]+$/, '')}/order`);
+export const embeddedDataDir = (dataDir: string): string => serviceDataDir(dataDir, 'order');

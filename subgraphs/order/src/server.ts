@@ -64,6 +64,7 @@ export function start(config: OrderConfig, startDeps: OrderStartDeps = {}): Prom
         amqpUrl: config.AMQP_URL,
         exchange: config.EVENTS_EXCHANGE,
         prisma: database.prisma,
+        relayPrisma: database.relayPrisma,
         database: database.db,
         logger,
         metrics: metrics.registry,

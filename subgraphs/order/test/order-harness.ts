@@ -15,7 +15,8 @@ import {
   type EventContract,
   type EventData,
 } from '@shop/events';
-import { createAuth, loadConfig, serviceDatabaseUrl } from '@shop/service-kit';
+import { createAuth, loadConfig } from '@shop/service-kit';
+import { serviceDatabaseUrl } from '@shop/service-kit/database';
 import { postGraphQL, TEST_JWT_SECRET, testDatabaseServer, waitFor } from '@shop/service-kit/testing';
 import {
   Kind,

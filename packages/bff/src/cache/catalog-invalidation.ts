@@ -15,6 +15,11 @@ export interface CatalogInvalidationOptions {
   checkIntervalMs?: number;
   /** how long after the broker is back the cache stays off (its queue re-attaching) */
   recoveryGraceMs?: number;
+  /**
+   * work in flight that later requests could join (the de-duplication tables): forgotten on every
+   * change, so a request arriving after the event never gets an answer begun before it
+   */
+  inFlight?: { forget(): void }[];
 }
 
 /**
@@ -41,6 +46,7 @@ export async function startCatalogInvalidation(bus: EventBus, cache: ResponseCac
     },
     async (envelope) => {
       if (!types.has(envelope.type)) return;
+      for (const table of options.inFlight ?? []) table.forget();
       if (envelope.type === ProductCreated.type) cache.clear();
       else cache.invalidateProduct(envelope.subject);
     },

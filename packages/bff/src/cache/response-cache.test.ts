@@ -191,8 +191,8 @@ describe('response cache and subgraph pool configuration', () => {
   };
   const configFrom = (env: Record<string, string>) => toBffConfig(loadBffSettings(profile, env), { name: 't', title: 'T', supergraphSdl: '' });
 
-  it('off by default; on with <PREFIX>_RESPONSE_CACHE=on, bounds from the environment', () => {
-    expect(configFrom({}).responseCache).toBeUndefined();
+  it('on by default (issue 16); off with <PREFIX>_RESPONSE_CACHE=off, bounds from the environment', () => {
+    expect(configFrom({}).responseCache).toEqual({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 });
     expect(configFrom({ T_BFF_RESPONSE_CACHE: 'off' }).responseCache).toBeUndefined();
     expect(configFrom({ T_BFF_RESPONSE_CACHE: 'on', T_BFF_RESPONSE_CACHE_MAX_ENTRIES: '50', T_BFF_RESPONSE_CACHE_MAX_MB: '2' }).responseCache).toEqual({ maxEntries: 50, maxBytes: 2 * 1024 * 1024 });
   });

@@ -56,7 +56,7 @@ interface Entry extends CachedResponse {
 }
 
 /** JSON with object keys in order, so `{a,b}` and `{b,a}` are one entry. */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const record = value as Record<string, unknown>;

@@ -3,6 +3,7 @@ import { ErrorCode, requestIds, SpanKind, type ActiveSpan, type Auth, type Logge
 import { GraphQLError } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResponseCache } from '../cache/response-cache';
+import type { FinishedAnswer, OperationSharing } from '../dedup/operations';
 import type { BffContext } from '../context';
 import type { RateLimiter } from '../limits/rate-limit';
 import type { GraphQLParams, Safelist } from '../trusted-documents/safelist';
@@ -18,6 +19,10 @@ export interface GraphQLEndpointOptions {
   onRefused?: (headers: IncomingMessage['headers'], code: string) => void;
   /** shared answers for anonymous public catalog queries; absent: off */
   responseCache?: ResponseCache;
+  /** identical queries of the same viewer in flight share one execution; absent: each runs */
+  sharing?: OperationSharing;
+  /** counts requests answered by joining another's execution */
+  onShared?: () => void;
   /**
    * A server span per request, continuing the client's `traceparent` or starting a trace when it
    * sent none; subgraph fetches are its children. Its trace id is on the log lines and in the
@@ -158,29 +163,48 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
     }
     if (cached) res.setHeader('x-response-cache', 'miss');
 
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const context: BffContext = {
-      ...ids,
-      traceparent: span?.traceparent ?? ids.traceparent,
-      ...(span ? { span: span.span } : {}),
-      viewer,
-      clientKey,
-      logger: options.logger.child({ requestId: ids.requestId, correlationId: ids.correlationId, ...(span ? { traceId: span.traceId } : {}) }),
+    const execute = async () => {
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const context: BffContext = {
+        ...ids,
+        traceparent: span?.traceparent ?? ids.traceparent,
+        ...(span ? { span: span.span } : {}),
+        viewer,
+        clientKey,
+        logger: options.logger.child({ requestId: ids.requestId, correlationId: ids.correlationId, ...(span ? { traceId: span.traceId } : {}) }),
+      };
+      return apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method, headers, search, body: parsedBody },
+        context: async () => context,
+      });
     };
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers, search, body: parsedBody },
-      context: async () => context,
-    });
+    const finish = (answer: FinishedAnswer) => {
+      for (const [key, value] of answer.headers) res.setHeader(key, value);
+      res.statusCode = answer.status;
+      cached?.store(answer);
+      res.end(answer.body);
+    };
+
+    const shareKey = options.sharing?.keyOf({ method, authorization: single(req.headers.authorization), accept: single(req.headers.accept), body: parsedBody });
+    let response: Awaited<ReturnType<typeof execute>> | undefined;
+    if (shareKey !== undefined) {
+      // the first caller executes; identical queries of the same viewer arriving meanwhile get its answer
+      const { value, shared } = options.sharing!.inFlight.run(shareKey, async () => {
+        response = await execute();
+        return response.body.kind === 'complete' ? { status: response.status ?? 200, headers: [...response.headers], body: response.body.string } : undefined;
+      });
+      if (shared) options.onShared?.();
+      const answer = await value;
+      if (answer) return finish(answer);
+      // an incremental answer cannot be replayed: a caller that joined one executes its own
+    }
+    response ??= await execute();
+    if (response.body.kind === 'complete') return finish({ status: response.status ?? 200, headers: [...response.headers], body: response.body.string });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      cached?.store({ status: res.statusCode, headers: [...response.headers], body: response.body.string });
-      res.end(response.body.string);
-      return;
-    }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };

@@ -289,3 +289,8 @@ export async function post<T = Record<string, unknown>>(
     return { status: res.status, headers: res.headers, text };
   }
 }
+
+export * from './abuse';
+export * from './audits';
+export * from './mock-subgraphs';
+export * from './ws-client';

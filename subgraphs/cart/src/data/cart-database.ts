@@ -1,46 +1,23 @@
 import { EVENTS_MIGRATIONS_DIR } from '@shop/events';
-import { openDatabase, type Database, type Logger } from '@shop/service-kit';
+import { openServiceDatabase, type ServiceDatabase, type ServiceDatabaseOptions } from '@shop/service-kit/database';
 import { join } from 'node:path';
 import { PrismaClient, type Prisma } from '../../../../prisma/cart/generated/client';
 
 export const CART_MIGRATIONS_DIR = join(__dirname, '..', '..', '..', '..', 'prisma', 'cart', 'migrations');
 
-export type CartPrisma = PrismaClient;
+/** Query events are on so `db.statements` counts every SQL statement (N+1 tests, bench). */
+export type CartPrisma = PrismaClient<'query'>;
+
 /** The client a use-case or event handler writes through inside one transaction. */
 export type CartTx = Prisma.TransactionClient;
 
-export interface CartDatabase {
-  db: Database;
-  prisma: CartPrisma;
-  close(): Promise<void>;
-}
+export type CartDatabase = ServiceDatabase<CartPrisma>;
 
-export interface CartDatabaseOptions {
-  /** CART_DATABASE_URL (used as is) or DATABASE_URL (database `<name>_cart` derived from it) */
-  url?: { value: string; exact: boolean };
-  /** PGlite folder without a URL; "memory://" for tests */
-  dataDir?: string;
-  logger?: Logger;
-  poolSize?: number;
-}
-
-/** Opens (creating and migrating) the cart's database: backbone tables first, then the cart's. */
-export async function openCartDatabase(options: CartDatabaseOptions): Promise<CartDatabase> {
-  const db = await openDatabase({
+/** Opens (creating and migrating) the cart database: backbone tables first, then the cart's. */
+export const openCartDatabase = (options: ServiceDatabaseOptions): Promise<CartDatabase> =>
+  openServiceDatabase({
+    ...options,
     service: 'cart',
-    url: options.url,
-    dataDir: options.dataDir,
     migrationsDirs: [EVENTS_MIGRATIONS_DIR, CART_MIGRATIONS_DIR],
-    logger: options.logger,
-    poolSize: options.poolSize,
+    createPrisma: (clientOptions) => new PrismaClient(clientOptions) as CartPrisma,
   });
-  const prisma = new PrismaClient({ adapter: db.adapter });
-  return {
-    db,
-    prisma,
-    async close() {
-      await prisma.$disconnect();
-      await db.close();
-    },
-  };
-}

@@ -1,4 +1,4 @@
-import { toCents } from '@shop/service-kit/money';
+import { toCents } from '@shop/service-kit/domain';
 import type { CartLine, KnownProduct, LineChange } from '../domain/cart';
 import type { CartPrisma, CartTx } from './cart-database';
 

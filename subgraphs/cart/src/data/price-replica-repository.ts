@@ -1,4 +1,4 @@
-import { formatCents, toCents } from '@shop/service-kit/money';
+import { formatCents, toCents } from '@shop/service-kit/domain';
 import type { ReplicaPrice } from '../domain/price-replica';
 import type { CartTx } from './cart-database';
 

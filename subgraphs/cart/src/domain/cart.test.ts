@@ -1,4 +1,4 @@
-import { ErrorCode } from '@shop/service-kit/errors';
+import { ErrorCode } from '@shop/service-kit/domain';
 import {
   applyLineChange,
   decideLineChange,

@@ -1,5 +1,5 @@
-import { DomainError, ErrorCode } from '@shop/service-kit/errors';
-import { type Cents } from '@shop/service-kit/money';
+import { DomainError, ErrorCode } from '@shop/service-kit/domain';
+import { type Cents } from '@shop/service-kit/domain';
 
 /** More than this on one line is a mistake (or a bot), not a shopper: INVALID_QUANTITY. */
 export const MAX_LINE_QUANTITY = 99;

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@shop/service-kit/errors';
+import { ErrorCode } from '@shop/service-kit/domain';
 import { priceCart, type KnownProduct } from './cart';
 import { decideCheckout, isValidIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from './checkout';
 

@@ -1,5 +1,5 @@
-import { DomainError, ErrorCode } from '@shop/service-kit/errors';
-import { type Cents } from '@shop/service-kit/money';
+import { DomainError, ErrorCode } from '@shop/service-kit/domain';
+import { type Cents } from '@shop/service-kit/domain';
 import type { PricedCart } from './cart';
 
 /** Longest idempotency key accepted (CartCheckedOut carries it). */

@@ -1,4 +1,4 @@
-import { type Cents } from '@shop/service-kit/money';
+import { type Cents } from '@shop/service-kit/domain';
 
 /** A catalog fact about a product's price, as the replica stores it. */
 export interface ReplicaPrice {

@@ -1,3 +1,4 @@
+import { causedByRequest } from '@shop/events';
 import { badUserInput, requireViewer, withUserErrors, type Viewer } from '@shop/service-kit';
 import type { CartContext } from '../context';
 import type { CartCommand } from '../domain/cart';
@@ -6,12 +7,11 @@ import type { MutationResolvers } from '../generated/resolvers-types';
 import { changeCart } from '../use-cases/change-cart';
 import { checkOut } from '../use-cases/check-out';
 import { getViewerCart } from '../use-cases/get-cart';
-import { originOf } from './origin';
 
 /** Runs a cart command; on a userError the payload shows the cart as it still is. */
 function changeViewerCart(ctx: CartContext, viewer: Viewer, command: CartCommand) {
   return withUserErrors(
-    async () => ({ cart: await changeCart(ctx.deps, viewer.sub, command, originOf(ctx)) }),
+    async () => ({ cart: await changeCart(ctx.deps, viewer.sub, command, causedByRequest(ctx)) }),
     async () => ({ cart: await getViewerCart(ctx.loaders.cartById, viewer, ctx.deps.currency) }),
   );
 }
@@ -32,7 +32,7 @@ export const Mutation: MutationResolvers = {
       throw badUserInput(`idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`, 'idempotencyKey');
     }
     return withUserErrors<{ orderId: string | null }>(
-      () => checkOut(ctx.deps, viewer.sub, idempotencyKey, originOf(ctx)),
+      () => checkOut(ctx.deps, viewer.sub, idempotencyKey, causedByRequest(ctx)),
       () => ({ orderId: null }),
     );
   },

@@ -1,4 +1,4 @@
-import type { EnvelopeMeta } from '@shop/events';
+import type { Causation } from '@shop/events';
 import type { Logger } from '@shop/service-kit';
 import type { CartPrisma } from '../data/cart-database';
 
@@ -18,4 +18,4 @@ export interface CartDeps {
  * Where a change came from, so the events it causes carry the same correlation and trace:
  * causationId is the request id or the id of the event that caused the change.
  */
-export type ChangeOrigin = Pick<EnvelopeMeta, 'correlationId' | 'causationId' | 'traceparent'>;
+export type ChangeOrigin = Causation;

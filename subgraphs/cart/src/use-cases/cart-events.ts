@@ -1,5 +1,5 @@
 import { CartChanged, CartCheckedOut, createEnvelope, type Envelope } from '@shop/events';
-import { formatCents } from '@shop/service-kit/money';
+import { formatCents } from '@shop/service-kit/domain';
 import type { PricedCart } from '../domain/cart';
 import type { FrozenOrder } from '../domain/checkout';
 import type { ChangeOrigin } from './cart-deps';

@@ -136,3 +136,34 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = ROWS.map(([sku, name, brand
   imageUrl: `https://picsum.photos/seed/${sku.toLowerCase()}/600/600`,
   createdAt: new Date(FIRST_ADDED + i * 3_600_000),
 }));
+
+/** Words that make the variants of a demo product distinct (and searchable) in a larger catalog. */
+const EDITIONS = ['Classic', 'Compact', 'Large', 'Travel', 'Deluxe', 'Heritage', 'Studio', 'Everyday', 'Limited', 'Nordic', 'Urban', 'Field'];
+
+/**
+ * The demo catalog grown to `count` products (at least the 64 above, which come first, unchanged),
+ * for load tests and for trying the storefront on a catalog of realistic size. Product n > 64 is
+ * an edition of demo row (n − 1) mod 64: same brand, category and description, its own name
+ * ("Travel Blue Mug No. 7"), SKU (`NV-MUG-BLUE-0007`), price (the demo price × 0.80–1.20) and
+ * stock (0–49, so some are out of stock), one hour newer than the one before. Deterministic: the
+ * same count gives the same catalog, with the ids `demoProductId(n)`.
+ */
+export function demoCatalogOf(count: number): DemoProduct[] {
+  const products = DEMO_PRODUCTS.slice(0, Math.max(0, count));
+  for (let n = DEMO_PRODUCTS.length + 1; n <= count; n++) {
+    const base = DEMO_PRODUCTS[(n - 1) % DEMO_PRODUCTS.length];
+    const edition = Math.floor((n - 1) / DEMO_PRODUCTS.length);
+    const cents = Math.round(Number(base.price) * 100 * (0.8 + ((n * 37) % 41) / 100));
+    products.push({
+      ...base,
+      id: demoProductId(n),
+      sku: `${base.sku}-${String(edition).padStart(4, '0')}`,
+      name: `${EDITIONS[edition % EDITIONS.length]} ${base.name} No. ${edition}`,
+      price: (Math.max(cents, 1) / 100).toFixed(2),
+      availableQuantity: (n * 13) % 50,
+      imageUrl: `https://picsum.photos/seed/${base.sku.toLowerCase()}-${edition}/600/600`,
+      createdAt: new Date(FIRST_ADDED + (n - 1) * 3_600_000),
+    });
+  }
+  return products;
+}

@@ -1,4 +1,4 @@
-import { countStatements, type Database } from '@shop/service-kit';
+import type { PrismaClientOptions } from '@shop/service-kit/database';
 import { Prisma, PrismaClient } from '../../../../prisma/catalog/generated/client';
 
 /** The catalog's Prisma client, one per process. */
@@ -6,20 +6,13 @@ export type CatalogPrisma = PrismaClient<'query'>;
 /** A Prisma interactive transaction: repositories take it so use-cases can group writes with outbox rows. */
 export type CatalogTx = Prisma.TransactionClient;
 
-/**
- * Opens a Prisma client on the service's database. With `counted` (the client that serves
- * requests and handles events), every statement it runs is counted in `db.statements` (the N+1
- * tests and the bench read it).
- */
-export function createCatalogPrisma(db: Database, { counted = true }: { counted?: boolean } = {}): CatalogPrisma {
-  const prisma = new PrismaClient({
-    adapter: db.adapter,
-    log: [{ emit: 'event', level: 'query' }],
+/** The catalog's Prisma client on the service's database (openServiceDatabase counts the statements of the one that serves). */
+export function createCatalogPrisma(options: PrismaClientOptions): CatalogPrisma {
+  return new PrismaClient({
+    ...options,
     // reservations for one hot product queue on its row lock; give them room before failing
     transactionOptions: { maxWait: 10_000, timeout: 20_000 },
-  });
-  if (counted) countStatements(prisma, db);
-  return prisma;
+  }) as CatalogPrisma;
 }
 
 /** A unique constraint was violated (e.g. a SKU taken by a concurrent create). */

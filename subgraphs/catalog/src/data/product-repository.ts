@@ -1,5 +1,5 @@
-import { DomainError, ErrorCode } from '@shop/service-kit/errors';
-import { formatCents, type Cents } from '@shop/service-kit/money';
+import { DomainError, ErrorCode } from '@shop/service-kit/domain';
+import { formatCents, type Cents } from '@shop/service-kit/domain';
 import type { ProductFilter, ProductQuery, ProductSort } from '../domain/product-query';
 import type { ProductDraft } from '../domain/product';
 import type { StockLevel } from '../domain/reservation';

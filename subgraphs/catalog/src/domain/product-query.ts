@@ -1,4 +1,4 @@
-import { toCents, type Cents } from '@shop/service-kit/money';
+import { toCents, type Cents } from '@shop/service-kit/domain';
 import { isUuid } from './product';
 
 /**

@@ -1,4 +1,4 @@
-import { DomainError } from '@shop/service-kit/errors';
+import { DomainError } from '@shop/service-kit/domain';
 import { decidePriceChange, decideStockAdjustment, MAX_STOCK, normalizeSku, validateNewProduct, validatePrice, type NewProductInput } from './product';
 
 const BRAND = 'b0000000-0000-4000-8000-000000000001';

@@ -1,5 +1,5 @@
-import { ErrorCode, DomainError } from '@shop/service-kit/errors';
-import { formatCents, toCents, type Cents } from '@shop/service-kit/money';
+import { ErrorCode, DomainError } from '@shop/service-kit/domain';
+import { formatCents, toCents, type Cents } from '@shop/service-kit/domain';
 
 /**
  * The rules of a product's data: what a valid new product is, how its price and stock may

@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { DateTimeScalar, DecimalScalar } from '@shop/service-kit/scalars';
+import { DateTimeScalar, DecimalScalar } from '@shop/service-kit';
 import type { CatalogContext } from '../context';
 import type { Resolvers } from '../generated/resolvers-types';
 import { Mutation } from './mutation';

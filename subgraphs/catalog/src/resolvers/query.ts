@@ -1,4 +1,4 @@
-import { badUserInput } from '@shop/service-kit/errors';
+import { badUserInput } from '@shop/service-kit';
 import { InvalidQueryError } from '../domain/product-query';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { browseProducts } from '../use-cases/browse-products';

@@ -1,7 +1,8 @@
 import { appendToOutbox } from '@shop/events';
 import { lockProduct, updateStock, type ProductRecord } from '../data/product-repository';
 import { decideStockAdjustment, isUuid } from '../domain/product';
-import { productStockChanged, type Causation } from '../events/product-events';
+import type { Causation } from '@shop/events';
+import { productStockChanged } from './product-events';
 import type { CatalogDeps } from './deps';
 import { productNotFound } from './errors';
 

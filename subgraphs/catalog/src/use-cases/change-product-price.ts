@@ -1,8 +1,9 @@
 import { appendToOutbox } from '@shop/events';
-import { toCents } from '@shop/service-kit/money';
+import { toCents } from '@shop/service-kit/domain';
 import { lockProduct, updatePrice, type ProductRecord } from '../data/product-repository';
 import { decidePriceChange, isUuid, validatePrice } from '../domain/product';
-import { productPriceChanged, type Causation } from '../events/product-events';
+import type { Causation } from '@shop/events';
+import { productPriceChanged } from './product-events';
 import type { CatalogDeps } from './deps';
 import { productNotFound } from './errors';
 

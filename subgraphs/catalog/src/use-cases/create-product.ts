@@ -1,10 +1,11 @@
 import { appendToOutbox } from '@shop/events';
-import { DomainError, ErrorCode } from '@shop/service-kit/errors';
+import { DomainError, ErrorCode } from '@shop/service-kit/domain';
 import { brandExists } from '../data/brand-repository';
 import { categoryExists } from '../data/category-repository';
 import { findProductBySku, insertProduct, type ProductRecord } from '../data/product-repository';
 import { validateNewProduct, type NewProductInput } from '../domain/product';
-import { productCreated, type Causation } from '../events/product-events';
+import type { Causation } from '@shop/events';
+import { productCreated } from './product-events';
 import type { CatalogDeps } from './deps';
 
 /**

@@ -3,7 +3,8 @@ import type { CatalogTx } from '../data/prisma';
 import { lockStockLevels, updateStock } from '../data/product-repository';
 import { findReservation, insertReservation, lockOrder, markReleased } from '../data/reservation-repository';
 import { releaseStock, type ReleaseDecision } from '../domain/reservation';
-import { productStockChanged, type Causation } from '../events/product-events';
+import type { Causation } from '@shop/events';
+import { productStockChanged } from './product-events';
 
 /**
  * Compensation, inside the caller's transaction (the inbox's): the order was rejected or

@@ -4,7 +4,8 @@ import { lockStockLevels, updateStock } from '../data/product-repository';
 import { findReservation, insertReservation, lockOrder } from '../data/reservation-repository';
 import { isUuid } from '../domain/product';
 import { mergeLines, reserveStock, type ReservationDecision, type ReservationLine, type Shortage } from '../domain/reservation';
-import { productStockChanged, type Causation } from '../events/product-events';
+import type { Causation } from '@shop/events';
+import { productStockChanged } from './product-events';
 
 export interface PlacedOrder {
   orderId: string;

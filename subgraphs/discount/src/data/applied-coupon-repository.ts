@@ -1,4 +1,4 @@
-import { toCents, type Cents } from '@shop/service-kit/money';
+import { toCents, type Cents } from '@shop/service-kit/domain';
 import type { CouponKind } from '../domain/coupon';
 import type { CouponRecord } from './coupon-repository';
 import type { DiscountDb, DiscountTx } from './discount-database';

@@ -1,4 +1,4 @@
-import { formatCents, toCents, type Cents } from '@shop/service-kit/money';
+import { formatCents, toCents, type Cents } from '@shop/service-kit/domain';
 import type { DiscountDb } from './discount-database';
 
 export interface CartSubtotalFact {

@@ -1,4 +1,4 @@
-import { formatCents, toCents } from '@shop/service-kit/money';
+import { formatCents, toCents } from '@shop/service-kit/domain';
 import type { Coupon } from '../domain/coupon';
 import type { DiscountDb, DiscountTx } from './discount-database';
 

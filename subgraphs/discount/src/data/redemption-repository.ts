@@ -1,4 +1,4 @@
-import { formatCents, toCents } from '@shop/service-kit/money';
+import { formatCents, toCents } from '@shop/service-kit/domain';
 import type { Redemption, RedemptionStatus } from '../domain/redemption';
 import type { DiscountDb, DiscountTx } from './discount-database';
 

@@ -1,4 +1,4 @@
-import { toCents } from '@shop/service-kit/money';
+import { toCents } from '@shop/service-kit/domain';
 import { decideNewCoupon, discountOn, evaluateCoupon, normalizeCode, totalsOf, type Coupon, type NewCouponInput } from './coupon';
 
 const now = new Date('2026-03-01T12:00:00.000Z');

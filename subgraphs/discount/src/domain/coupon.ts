@@ -2,7 +2,7 @@
  * The discount rules, as pure functions: which coupon applies to a subtotal, how much it takes
  * off, and what a new coupon must look like. Amounts are whole cents, never floats.
  */
-import { formatCents, percentOf, type Cents } from '@shop/service-kit/money';
+import { formatCents, percentOf, type Cents } from '@shop/service-kit/domain';
 
 export type CouponKind = 'PERCENTAGE' | 'FIXED_AMOUNT';
 

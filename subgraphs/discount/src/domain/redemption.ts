@@ -3,7 +3,7 @@
  * applied to its cart, given what discount already recorded for that order. Exactly once per
  * order: a recorded row always wins over a second attempt.
  */
-import type { Cents } from '@shop/service-kit/money';
+import type { Cents } from '@shop/service-kit/domain';
 import { evaluateCoupon, type Coupon } from './coupon';
 
 export type RedemptionStatus = 'REDEEMED' | 'RELEASED' | 'REFUSED' | 'CLOSED';

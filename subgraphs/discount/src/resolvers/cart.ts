@@ -1,6 +1,6 @@
 import { cartIdOf } from '@shop/events';
 import { badUserInput, forbidden, isAdmin, requireViewer, type Viewer } from '@shop/service-kit';
-import { CURRENCY, money, toCents } from '@shop/service-kit/money';
+import { CURRENCY, money, toCents } from '@shop/service-kit/domain';
 import { evaluateCoupon, totalsOf, type Totals } from '../domain/coupon';
 import type { CartResolvers } from '../generated/resolvers-types';
 import type { DiscountContext } from './context';

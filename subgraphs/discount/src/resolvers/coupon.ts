@@ -1,4 +1,4 @@
-import { formatCents, money } from '@shop/service-kit/money';
+import { formatCents, money } from '@shop/service-kit/domain';
 import type { AppliedCouponResolvers, CouponResolvers } from '../generated/resolvers-types';
 import type { DiscountContext } from './context';
 

@@ -2,7 +2,7 @@
  * What each GraphQL object's resolvers receive as their parent (codegen `mappers`): plain
  * objects of the domain and data layers, never Prisma rows.
  */
-import type { Money } from '@shop/service-kit/money';
+import type { Money } from '@shop/service-kit/domain';
 import type { CouponRecord } from '../data/coupon-repository';
 import type { Evaluation } from '../domain/coupon';
 

@@ -1,6 +1,6 @@
 import { cartIdOf } from '@shop/events';
 import { requireAdmin, requireViewer, withUserErrors } from '@shop/service-kit';
-import { toCents } from '@shop/service-kit/money';
+import { toCents } from '@shop/service-kit/domain';
 import type { NewCouponInput } from '../domain/coupon';
 import type { CreateCouponInput, MutationResolvers } from '../generated/resolvers-types';
 import { applyCoupon } from '../use-cases/apply-coupon';

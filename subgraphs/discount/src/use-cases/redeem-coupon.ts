@@ -1,4 +1,4 @@
-import type { Cents } from '@shop/service-kit/money';
+import type { Cents } from '@shop/service-kit/domain';
 import { takeAppliedCoupon } from '../data/applied-coupon-repository';
 import { lockCoupon, takeRedemption } from '../data/coupon-repository';
 import type { DiscountTx } from '../data/discount-database';

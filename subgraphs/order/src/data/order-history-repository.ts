@@ -2,7 +2,7 @@
  * The order_history read model: one row per order, projected from its stream. Returns plain
  * objects with amounts in cents.
  */
-import { formatCents, toCents, type Cents } from '@shop/service-kit/money';
+import { formatCents, toCents, type Cents } from '@shop/service-kit/domain';
 import type { OrderLine, OrderStatus } from '../domain/order';
 import { Prisma, type OrderDb, type OrderTx } from './prisma';
 

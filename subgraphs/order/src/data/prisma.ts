@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { countStatements, type Database } from '@shop/service-kit';
+import type { PrismaClientOptions } from '@shop/service-kit/database';
 import { Prisma, PrismaClient } from '../../../../prisma/order/generated/client';
 
 /** The order subgraph's Prisma client, one per process. */
@@ -12,15 +12,13 @@ export type OrderDb = OrderPrisma | OrderTx;
 /** The order subgraph's own migrations (applied after the event backbone's). */
 export const ORDER_MIGRATIONS_DIR = join(__dirname, '..', '..', '..', '..', 'prisma', 'order', 'migrations');
 
-/** Opens the Prisma client on the service's database; every statement is counted in `db.statements`. */
-export function createOrderPrisma(db: Database): OrderPrisma {
-  const prisma = new PrismaClient({
-    adapter: db.adapter,
-    log: [{ emit: 'event', level: 'query' }],
+/** The order's Prisma client on the service's database (openServiceDatabase counts the statements of the one that serves). */
+export function createOrderPrisma(options: PrismaClientOptions): OrderPrisma {
+  return new PrismaClient({
+    ...options,
+    // reservations for one hot product queue on its row lock; give them room before failing
     transactionOptions: { maxWait: 10_000, timeout: 20_000 },
-  });
-  countStatements(prisma, db);
-  return prisma;
+  }) as OrderPrisma;
 }
 
 /** Runs `fn` in one transaction (use-cases open theirs through this, never through Prisma). */

@@ -2,7 +2,7 @@
  * The order's commands and the one `decide` that answers each: the events to append, or an
  * OrderError. Pure: the caller loads the stream, folds it into `state`, and appends the result.
  */
-import type { Cents } from '@shop/service-kit/money';
+import type { Cents } from '@shop/service-kit/domain';
 import { canSeeOrder } from './access';
 import { OrderError, orderNotFound } from './errors';
 import type { OpenedOrder, Order, OrderEvent, OrderLine } from './order';

@@ -3,7 +3,7 @@
  * from its events. Pure TypeScript, no I/O: the stream of events is the truth, the state is a
  * fold of it (`evolve`), and the decisions live in decide.ts and saga.ts.
  */
-import type { Cents } from '@shop/service-kit/money';
+import type { Cents } from '@shop/service-kit/domain';
 
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'CANCELLED' | 'SHIPPED';
 

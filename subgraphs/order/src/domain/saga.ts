@@ -27,7 +27,7 @@
  *
  * Shaped like a workflow (emmett): `decide(reply, state) → events`, `evolve`, `initialState`.
  */
-import type { Cents } from '@shop/service-kit/money';
+import type { Cents } from '@shop/service-kit/domain';
 import { OrderError, orderNotFound } from './errors';
 import {
   applicableDiscount,

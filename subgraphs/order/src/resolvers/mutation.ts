@@ -1,3 +1,4 @@
+import { causedByRequest } from '@shop/events';
 import { isAdmin, requireAdmin, requireViewer, userError, type UserError } from '@shop/service-kit';
 import { canSeeOrder } from '../domain/access';
 import { OrderError } from '../domain/errors';
@@ -6,7 +7,7 @@ import type { MutationResolvers } from '../generated/resolvers-types';
 import type { OrderContext } from '../context';
 import { cancelOrder } from '../use-cases/cancel-order';
 import { shipOrder } from '../use-cases/ship-order';
-import { requestMetadata, viewerOf } from './viewer';
+import { viewerOf } from './viewer';
 
 export interface OrderPayloadParent {
   order: OrderHistoryRow | null;
@@ -31,10 +32,10 @@ async function payload(ctx: OrderContext, orderId: string, run: () => Promise<Or
 export const Mutation: MutationResolvers = {
   async cancelOrder(_parent, { orderId }, ctx) {
     const viewer = requireViewer(ctx.viewer);
-    return payload(ctx, orderId, () => cancelOrder(ctx.deps, orderId, { sub: viewer.sub, isAdmin: isAdmin(viewer) }, requestMetadata(ctx)));
+    return payload(ctx, orderId, () => cancelOrder(ctx.deps, orderId, { sub: viewer.sub, isAdmin: isAdmin(viewer) }, causedByRequest(ctx)));
   },
   async shipOrder(_parent, { orderId }, ctx) {
     const admin = requireAdmin(ctx.viewer);
-    return payload(ctx, orderId, () => shipOrder(ctx.deps, orderId, { sub: admin.sub, isAdmin: true }, requestMetadata(ctx)));
+    return payload(ctx, orderId, () => shipOrder(ctx.deps, orderId, { sub: admin.sub, isAdmin: true }, causedByRequest(ctx)));
   },
 };

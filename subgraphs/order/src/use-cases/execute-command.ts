@@ -11,7 +11,7 @@ import type { OrderHistoryRow } from '../data/order-history-repository';
 import { appendToStream, readStream, StreamConflictError, type EventMetadata, type RecordedOrderEvent } from '../data/order-stream-repository';
 import { inSavepoint, type OrderTx } from '../data/prisma';
 import { projectOrderHistory, updateOrderHistory } from '../events/projections/order-history';
-import { publicEnvelopes } from '../events/published-events';
+import { publicEnvelopes } from './published-events';
 import type { OrderDeps } from './order-deps';
 
 export interface CommandOutcome {

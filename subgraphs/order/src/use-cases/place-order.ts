@@ -4,7 +4,7 @@
  * checkout seen twice finds its order and does nothing.
  */
 import type { CartCheckedOut, EventData } from '@shop/events';
-import { toCents } from '@shop/service-kit/money';
+import { toCents } from '@shop/service-kit/domain';
 import { decide } from '../domain/decide';
 import { nextOrderNumber, type EventMetadata } from '../data/order-stream-repository';
 import type { OrderTx } from '../data/prisma';

@@ -5,7 +5,7 @@
  * rejection or cancellation are recorded too: the stream shows the compensation completed.
  */
 import type { CouponRedeemed, CouponRedemptionFailed, CouponRedemptionReleased, EventData, StockReleased, StockReservationFailed, StockReserved } from '@shop/events';
-import { toCents } from '@shop/service-kit/money';
+import { toCents } from '@shop/service-kit/domain';
 import { decide } from '../domain/decide';
 import type { CouponReplyInput, ReleaseInput, StockReplyInput } from '../domain/saga';
 import type { EventMetadata } from '../data/order-stream-repository';

@@ -1,5 +1,5 @@
 import type { EnvelopeOf, HandlerContext, ProductPriceChanged } from '@shop/events';
-import { toCents } from '@shop/service-kit/money';
+import { toCents } from '@shop/service-kit/domain';
 import type { CartTx } from '../../data/cart-database';
 import type { CartDeps } from '../../use-cases/cart-deps';
 import { repriceProduct } from '../../use-cases/reprice-product';

@@ -1,5 +1,5 @@
 import type { CartChanged, EventHandler } from '@shop/events';
-import { toCents } from '@shop/service-kit/money';
+import { toCents } from '@shop/service-kit/domain';
 import { saveCartSubtotal } from '../../data/cart-subtotal-repository';
 import type { DiscountTx } from '../../data/discount-database';
 

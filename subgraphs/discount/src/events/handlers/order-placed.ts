@@ -1,5 +1,5 @@
 import { CouponRedeemed, CouponRedemptionFailed, type EventHandler, type OrderPlaced } from '@shop/events';
-import { formatCents, toCents } from '@shop/service-kit/money';
+import { formatCents, toCents } from '@shop/service-kit/domain';
 import type { DiscountTx } from '../../data/discount-database';
 import { redeemCoupon } from '../../use-cases/redeem-coupon';
 

@@ -4,12 +4,13 @@ import {
   ProductPriceChanged,
   ProductStockChanged,
   type Envelope,
+  type Causation,
   type EnvelopeMeta,
 } from '@shop/events';
 import type { ProductRecord } from '../data/product-repository';
 
 /** Who caused an event: the request (back office) or the event (saga) it follows from. */
-export type Causation = Pick<EnvelopeMeta, 'correlationId' | 'causationId' | 'traceparent'>;
+
 
 // Every product event: subject = product id, sequence = the product's version after the change,
 // so consumers (the cart's price replica) can drop an older fact arriving after a newer one.

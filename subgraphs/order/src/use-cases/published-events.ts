@@ -5,7 +5,7 @@
  * (StockReserved, CouponRedeemed…, LateReplyRecorded) stays inside the order's stream.
  */
 import { createEnvelope, OrderCancelled, OrderConfirmed, OrderPlaced, OrderRejected, OrderShipped, type Envelope } from '@shop/events';
-import { formatCents } from '@shop/service-kit/money';
+import { formatCents } from '@shop/service-kit/domain';
 import type { OrderDetails } from '../domain/order';
 import type { RecordedOrderEvent } from '../data/order-stream-repository';
 
