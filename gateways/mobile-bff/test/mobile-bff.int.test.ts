@@ -260,7 +260,8 @@ describe('mobile BFF serving two app versions at once', () => {
     expect(mocks.requests()).toBe(before);
   });
 
-  it('operations are counted per app version from the Apollo client headers; unknown versions share one label', async () => {
+  // anonymous MobileFacets: the first is executed, the rest are answered by the response cache, counted all the same
+  it('operations are counted per app version from the Apollo client headers, response-cache hits included; unknown versions share one label', async () => {
     const send = (name: string | undefined, version: string | undefined) =>
       fetch(mobile.url, {
         method: 'POST',

@@ -28,7 +28,11 @@ export function clientLabels(known: KnownClients, name: string | undefined, vers
  * in use before dropping one. Operation names are bounded like the service-wide metric (at most
  * `maxNames`, later ones `other`).
  */
-export function clientOperationsPlugin<Ctx extends BaseContext>(registry: Registry, known: KnownClients, maxNames = 200): ApolloServerPlugin<Ctx> {
+export function clientOperationMetrics<Ctx extends BaseContext>(
+  registry: Registry,
+  known: KnownClients,
+  maxNames = 200,
+): { plugin: ApolloServerPlugin<Ctx>; cacheHit(headers: IncomingHttpHeaders, params: { operationName?: string; query?: string }): void } {
   const histogram = new Histogram({
     name: 'bff_client_operation_duration_seconds',
     help: 'GraphQL operations by operation, app (apollographql-client-name) and app version (apollographql-client-version; other: no manifest of that version loaded, none: header missing) and outcome',
@@ -44,7 +48,7 @@ export function clientOperationsPlugin<Ctx extends BaseContext>(registry: Regist
     names.add(name);
     return name;
   };
-  return {
+  const plugin: ApolloServerPlugin<Ctx> = {
     async requestDidStart({ request }) {
       const stop = histogram.startTimer();
       const headers = request.http?.headers;
@@ -55,6 +59,15 @@ export function clientOperationsPlugin<Ctx extends BaseContext>(registry: Regist
           stop({ operation: operationLabel(operationName), ...client, outcome: errors.length > 0 ? 'error' : 'ok' });
         },
       };
+    },
+  };
+  return {
+    plugin,
+    // an answer from the response cache is an operation the app version ran all the same
+    cacheHit(headers, params) {
+      const name = params.operationName ?? /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/m.exec(params.query ?? '')?.[1];
+      const client = clientLabels(known, headerValue(headers[CLIENT_NAME_HEADER]), headerValue(headers[CLIENT_VERSION_HEADER]));
+      histogram.observe({ operation: operationLabel(name), ...client, outcome: 'ok' }, 0);
     },
   };
 }

@@ -38,7 +38,7 @@ import { startOrderFeed, type OrderFeed } from './subscriptions/order-feed';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/ws-server';
 import { subgraphsOf } from './supergraph/subgraphs';
 import { servedSupergraphSdl } from './supergraph/served';
-import { clientOperationsPlugin, refusedDocumentsCounter } from './client-metrics';
+import { clientOperationMetrics, refusedDocumentsCounter } from './client-metrics';
 import { createSafelist } from './trusted-documents/safelist';
 import { createTrustedDocumentStore, type TrustedDocumentStore } from './trusted-documents/trusted-set';
 
@@ -128,6 +128,8 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     ? createTrustedDocumentStore({ sources: config.trustedDocuments.sources, initial: config.trustedDocuments.manifests, watch: config.trustedDocuments.watch, signal: deps.reloadOnSighup ?? false, logger, registry: metrics.registry })
     : undefined;
 
+  const clientOperations = trustedDocuments ? clientOperationMetrics<BffContext>(metrics.registry, trustedDocuments) : undefined;
+
   const limits = queryLimitRules(config.limits, { hideSuggestions: !config.introspection });
   const apollo = new ApolloServer<BffContext>({
     gateway,
@@ -150,7 +152,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
       subscriptionsOverWebSocket(),
       errorReportingPlugin(logger, metrics),
       operationTelemetryPlugin<BffContext>(metrics),
-      ...(trustedDocuments ? [clientOperationsPlugin<BffContext>(metrics.registry, trustedDocuments)] : []),
+      ...(clientOperations ? [clientOperations.plugin] : []),
     ],
   });
   // the store watches files and may listen for SIGHUP: nothing of it may outlive a failed start
@@ -216,6 +218,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
           rateLimiter: createRateLimiter({ ...config.rateLimit, store: rateLimitStore, keyPrefix: config.name }),
           safelist,
           onRefused: trustedDocuments ? refusedDocumentsCounter(metrics.registry, trustedDocuments) : undefined,
+          onCacheHit: clientOperations?.cacheHit,
           tracing,
           responseCache,
           sharing,
