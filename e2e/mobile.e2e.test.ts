@@ -1,26 +1,158 @@
 /**
- * The mobile app's flow through the mobile BFF with its trusted documents, sent by hash
- * (automatic persisted query) and in full; anything else is refused before any subgraph.
+ * The mobile app's flow through the mobile BFF with its trusted documents: as the app sends them
+ * (Apollo Client with the persisted-queries link: the sha256 hash only, never the text), by hash
+ * and in full by hand; two app versions served at once (this repository's app and an older
+ * release whose manifest Apollo's generator wrote); anything else is refused before any subgraph.
  */
-import { waitFor } from '@shop/service-kit/testing';
-import { readFileSync } from 'node:fs';
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, type DocumentNode, type OperationVariables } from '@apollo/client';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { canonicalOperationText, fragmentsOf, readManifests, REPO_ROOT } from '@shop/bff';
+import { metricValue, parseMetrics, waitFor } from '@shop/service-kit/testing';
+import { parse, type OperationDefinitionNode } from 'graphql';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_TRUSTED_DOCUMENTS_PATH } from '../gateways/mobile-bff/src/config';
 import { contractOperations, documentText } from './support/contract-documents';
 import { startTestStack, type TestStack } from './support/stack';
 
-const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'gateways', 'mobile-bff', 'trusted-documents.json'), 'utf8')) as Record<string, string>;
+const FIXTURES = join(REPO_ROOT, 'gateways', 'mobile-bff', 'test', 'fixtures');
+const OLDER_MANIFEST = join(FIXTURES, 'trusted-documents', 'shop-mobile@0.9.0.json');
+const [ownApp] = readManifests([DEFAULT_TRUSTED_DOCUMENTS_PATH]);
 const hashOf = (operationName: string): string => {
-  const entry = Object.entries(manifest).find(([, text]) => new RegExp(`^(query|mutation|subscription) ${operationName}\\b`).test(text));
-  if (!entry) throw new Error(`${operationName} is not in the trusted documents`);
-  return entry[0];
+  const op = ownApp.operations.find((o) => o.name === operationName);
+  if (!op) throw new Error(`${operationName} is not in the trusted documents`);
+  return op.id;
 };
+const bodyOf = (operationName: string) => ownApp.operations.find((o) => o.name === operationName)!.body;
 const mobile = contractOperations('mobile');
 let t: TestStack;
 
 beforeAll(async () => {
-  t = await startTestStack({ events: 'in-process' });
+  t = await startTestStack({ events: 'in-process', env: { MOBILE_BFF_TRUSTED_DOCUMENTS: `${DEFAULT_TRUSTED_DOCUMENTS_PATH},${OLDER_MANIFEST}` } });
 });
 afterAll(() => t?.stop());
+
+/** One operation per document, the fragments it uses after it by name: how an app's build holds its documents. */
+function appDocuments(source: string): Record<string, DocumentNode> {
+  const doc = parse(source);
+  const fragments = fragmentsOf(doc);
+  return Object.fromEntries(
+    doc.definitions
+      .filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')
+      .map((op) => [op.name!.value, parse(canonicalOperationText(op, fragments))]),
+  );
+}
+const currentApp = appDocuments(readFileSync(join(REPO_ROOT, 'contract', 'mobile.graphql'), 'utf8'));
+const olderSources = join(FIXTURES, 'app-0.9.0', 'src');
+const olderApp = appDocuments(readdirSync(olderSources).map((f) => readFileSync(join(olderSources, f), 'utf8')).join('\n'));
+
+/** What the app puts on the wire, recorded. */
+const sent: { version: string; body: Record<string, unknown> }[] = [];
+
+/** The mobile app's Apollo Client: persisted queries by sha256 hash first, its name and version in the client-awareness headers. */
+function mobileApp(version: string, token?: string): ApolloClient {
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const recording: typeof fetch = (input, init) => {
+    sent.push({ version, body: JSON.parse(String(init?.body)) as Record<string, unknown> });
+    return fetch(input, init);
+  };
+  return new ApolloClient({
+    link: ApolloLink.from([
+      new PersistedQueryLink({ sha256 }),
+      new HttpLink({ uri: `${t.urls.mobile}/graphql`, headers: { 'apollo-require-preflight': 'true', ...(token ? { authorization: `Bearer ${token}` } : {}) }, fetch: recording }),
+    ]),
+    cache: new InMemoryCache(),
+    clientAwareness: { name: 'shop-mobile', version },
+  });
+}
+
+async function appRun<T = any>(client: ApolloClient, document: DocumentNode, variables?: OperationVariables): Promise<{ data: T; errors: readonly { message: string; extensions?: Record<string, unknown> }[] }> {
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
+  const result =
+    operation.operation === 'mutation'
+      ? await client.mutate({ mutation: document, variables, fetchPolicy: 'no-cache', errorPolicy: 'all' })
+      : await client.query({ query: document, variables, fetchPolicy: 'no-cache', errorPolicy: 'all' });
+  const error = result.error as { errors?: readonly { message: string; extensions?: Record<string, unknown> }[] } | undefined;
+  return { data: result.data as T, errors: error?.errors ?? (error ? [{ message: String((error as Error).message) }] : []) };
+}
+
+describe('the mobile app (Apollo Client, persisted-queries link) through the mobile BFF', () => {
+  it('shopping flow by hash only: home → product → add to cart → coupon → cart → checkout → orders; no document text ever sent', async () => {
+    const token = await t.token();
+    const app = mobileApp(ownApp.version, token);
+    const from = sent.length;
+    const home = await appRun(app, currentApp.MobileHome, { first: 20, filter: { inStockOnly: true } });
+    expect(home.errors).toEqual([]);
+    expect(home.data.products.edges).toHaveLength(20);
+    const productId = home.data.products.edges[0].node.id as string;
+    expect((await appRun(app, currentApp.MobileProduct, { id: productId })).data.product).toMatchObject({ id: productId, inStock: true });
+    const added = await waitFor(
+      async () => {
+        const res = await appRun(app, currentApp.MobileAddToCart, { productId, quantity: 2 });
+        return res.data?.addToCart.userErrors.length === 0 ? res.data.addToCart : undefined;
+      },
+      { what: 'the product to be addable' },
+    );
+    expect(added.cart.totalQuantity).toBe(2);
+    expect((await appRun(app, currentApp.MobileApplyCoupon, { code: 'WELCOME10' })).data.applyCoupon.userErrors).toEqual([]);
+    const cart = await appRun(app, currentApp.MobileCart);
+    expect(cart.data.cart.appliedCoupon).toEqual({ code: 'WELCOME10', __typename: 'AppliedCoupon' });
+    const checkout = await appRun(app, currentApp.MobileCheckout, { idempotencyKey: `mobile-app-${Date.now()}` });
+    const orderId = checkout.data.checkout.orderId as string;
+    const order = await waitFor(
+      async () => {
+        const res = await appRun(app, currentApp.MobileOrders, { first: 5 });
+        const node = res.data?.myOrders.edges.find((e: { node: { id: string } }) => e.node.id === orderId)?.node;
+        return node?.status === 'CONFIRMED' ? node : undefined;
+      },
+      { what: 'the order to be confirmed' },
+    );
+    expect(order.total).toEqual(cart.data.cart.total);
+
+    const requests = sent.slice(from);
+    expect(requests.length).toBeGreaterThanOrEqual(7);
+    for (const { body } of requests) {
+      expect(body).not.toHaveProperty('query');
+      expect(body.extensions).toMatchObject({ persistedQuery: { version: 1, sha256Hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    }
+    const names = new Set(requests.map((r) => r.body.operationName as string));
+    for (const name of names) expect(requests.find((r) => r.body.operationName === name)!.body.extensions).toMatchObject({ persistedQuery: { version: 1, sha256Hash: hashOf(name) } });
+  });
+
+  it('the older app version (its manifest from Apollo\'s generator) runs its own operations, including one the current app no longer has', async () => {
+    expect(currentApp.MobileNewArrivals).toBeUndefined();
+    const app = mobileApp('0.9.0', await t.token());
+    const from = sent.length;
+    const arrivals = await appRun(app, olderApp.MobileNewArrivals, { first: 5 });
+    expect(arrivals.errors).toEqual([]);
+    expect(arrivals.data.products.edges).toHaveLength(5);
+    expect(arrivals.data.products.edges[0].node).toMatchObject({ createdAt: expect.any(String), category: { name: expect.any(String) } });
+    const home = await appRun(app, olderApp.MobileHome, { first: 3 });
+    expect(home.errors).toEqual([]);
+    expect(home.data.products.edges).toHaveLength(3);
+    for (const { body } of sent.slice(from)) expect(body).not.toHaveProperty('query');
+  });
+
+  it('a document in neither manifest is refused with PERSISTED_QUERY_NOT_ALLOWED, and the client does not fall back to sending it', async () => {
+    const app = mobileApp(ownApp.version, await t.token());
+    const from = sent.length;
+    const res = await appRun(app, parse('query MobileSkus { products(first: 3) { edges { node { id sku } } } }'));
+    expect(res.errors[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
+    expect(sent.slice(from)).toHaveLength(1);
+    expect(sent[from].body).not.toHaveProperty('query');
+  });
+
+  it('the mobile BFF counts operations per app version', async () => {
+    const metrics = parseMetrics(await (await fetch(`${t.urls.mobile}/metrics`)).text());
+    const count = (version: string, operation: string) =>
+      metricValue(metrics, 'bff_client_operation_duration_seconds_count', { operation, client_name: 'shop-mobile', client_version: version, outcome: 'ok' }) ?? 0;
+    expect(count(ownApp.version, 'MobileHome')).toBeGreaterThanOrEqual(1);
+    expect(count('0.9.0', 'MobileNewArrivals')).toBeGreaterThanOrEqual(1);
+    const health = (await (await fetch(`${t.urls.mobile}/health/ready`)).json()) as { checks: { trustedDocuments: { detail: { versions: string[] } } } };
+    expect(health.checks.trustedDocuments.detail.versions).toEqual([`shop-mobile@${ownApp.version}`, 'shop-mobile@0.9.0']);
+  });
+});
 
 interface Response {
   status: number;
@@ -38,10 +170,11 @@ async function send(payload: Record<string, unknown>, token?: string): Promise<R
 
 const byHash = (operationName: string, variables: Record<string, unknown> = {}, token?: string) =>
   send({ operationName, variables, extensions: { persistedQuery: { version: 1, sha256Hash: hashOf(operationName) } } }, token);
+// the contract's text as it is (no __typename): it matches the app's trusted document all the same
 const inFull = (operationName: string, variables: Record<string, unknown> = {}, token?: string) =>
   send({ operationName, variables, query: documentText(mobile[operationName]) }, token);
 
-describe('the mobile app through the mobile BFF', () => {
+describe('the mobile BFF by hand (fetch)', () => {
   it('MobileHome by hash: 10 products by default, at most 50', async () => {
     const token = await t.token();
     const home = await byHash('MobileHome', {}, token);
@@ -54,12 +187,17 @@ describe('the mobile app through the mobile BFF', () => {
     expect(tooMany.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it('every query document works by hash and in full with the same answer', async () => {
+  it('every query document works by hash and in full with the same answer; the contract text without __typename matches too', async () => {
+    const withoutTypename = (value: unknown): unknown =>
+      Array.isArray(value) ? value.map(withoutTypename) : value !== null && typeof value === 'object' ? Object.fromEntries(Object.entries(value).filter(([k]) => k !== '__typename').map(([k, v]) => [k, withoutTypename(v)])) : value;
     for (const name of ['MobileFacets', 'MobileHome']) {
       const a = await byHash(name, { first: 5 });
-      const b = await inFull(name, { first: 5 });
+      const b = await send({ operationName: name, variables: { first: 5 }, query: bodyOf(name) });
       expect(a.body.errors ?? []).toEqual(b.body.errors ?? []);
       expect(a.body.data).toEqual(b.body.data);
+      const c = await inFull(name, { first: 5 });
+      expect(c.body.errors ?? []).toEqual(a.body.errors ?? []);
+      expect(c.body.data).toEqual(withoutTypename(a.body.data));
     }
     const facets = await byHash('MobileFacets');
     expect(facets.body.data.brands.length).toBeGreaterThanOrEqual(6);
@@ -85,7 +223,7 @@ describe('the mobile app through the mobile BFF', () => {
     const cart = await byHash('MobileCart', {}, token);
     const { subtotal, discount, total } = cart.body.data.cart;
     expect(Math.round(Number(subtotal.amount) * 100) - Math.round(Number(discount.amount) * 100)).toBe(Math.round(Number(total.amount) * 100));
-    expect(cart.body.data.cart.appliedCoupon).toEqual({ code: 'WELCOME10' });
+    expect(cart.body.data.cart.appliedCoupon).toMatchObject({ code: 'WELCOME10' });
 
     const checkout = await byHash('MobileCheckout', { idempotencyKey: 'mobile-1' }, token);
     const orderId = checkout.body.data.checkout.orderId as string;

@@ -1,7 +1,7 @@
-import { loadBffSettings, REPO_ROOT, toBffConfig, type BffConfig, type BffProfile, type ContractFilter } from '@shop/bff';
+import { loadBffSettings, readManifests, REPO_ROOT, TrustedDocumentsError, type LoadedManifest, toBffConfig, type BffConfig, type BffProfile, type ContractFilter } from '@shop/bff';
 import { ConfigError } from '@shop/service-kit';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -36,20 +36,24 @@ export const MOBILE_CONTRACT: ContractFilter = {
   ],
 };
 
-export const DEFAULT_TRUSTED_DOCUMENTS_PATH = join(REPO_ROOT, 'gateways', 'mobile-bff', 'trusted-documents.json');
+/** The folder of live app versions' manifests; this repository's own app (contract/mobile.graphql) is one of them. */
+export const DEFAULT_TRUSTED_DOCUMENTS_PATH = join(REPO_ROOT, 'gateways', 'mobile-bff', 'trusted-documents');
 
 const mobileOnly = z.object({
   /** on (default): only trusted documents run; off: any valid document (local exploration) */
   MOBILE_SAFELIST: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
-  /** the manifest built by `npm run trusted-documents` from contract/mobile.graphql */
-  MOBILE_BFF_TRUSTED_DOCUMENTS_PATH: z.string().min(1).default(DEFAULT_TRUSTED_DOCUMENTS_PATH),
+  /**
+   * manifests of every live app version: files and/or folders of `<app>@<version>.json`, separated
+   * by commas (or the platform's path delimiter); see packages/bff/src/trusted-documents
+   */
+  MOBILE_BFF_TRUSTED_DOCUMENTS: z
+    .string()
+    .default(DEFAULT_TRUSTED_DOCUMENTS_PATH)
+    .transform((v) => v.split(',').flatMap((p) => p.split(delimiter)).map((p) => p.trim()).filter((p) => p !== ''))
+    .refine((paths) => paths.length > 0, { message: 'needs at least one manifest file or folder' }),
+  /** on (default): a manifest changing on disk is reloaded; SIGHUP reloads either way */
+  MOBILE_BFF_TRUSTED_DOCUMENTS_WATCH: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
 });
-
-function readManifest(path: string): Record<string, string> {
-  const parsed = z.record(z.string().regex(/^[0-9a-f]{64}$/), z.string().min(1)).safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new Error('not a { "<sha256>": "<document>" } object');
-  return parsed.data;
-}
 
 /** Reads and validates the mobile BFF's configuration from the environment (ConfigError lists every problem). */
 export function loadMobileBffConfig(env: Record<string, string | undefined> = process.env): BffConfig {
@@ -66,16 +70,18 @@ export function loadMobileBffConfig(env: Record<string, string | undefined> = pr
   if (!settings || !own.success) throw new ConfigError(problems);
 
   let supergraphSdl = '';
-  let manifest: Record<string, string> = {};
+  let manifests: LoadedManifest[] = [];
   try {
     supergraphSdl = readFileSync(settings.SUPERGRAPH_PATH, 'utf8');
   } catch (e) {
     problems.push(`MOBILE_BFF_SUPERGRAPH_PATH: cannot read ${settings.SUPERGRAPH_PATH} (${(e as Error).message}); run \`npm run compose-supergraph\``);
   }
+  if (env.MOBILE_BFF_TRUSTED_DOCUMENTS_PATH !== undefined) problems.push('MOBILE_BFF_TRUSTED_DOCUMENTS_PATH: renamed MOBILE_BFF_TRUSTED_DOCUMENTS (files or folders of <app>@<version>.json manifests)');
   try {
-    manifest = readManifest(own.data.MOBILE_BFF_TRUSTED_DOCUMENTS_PATH);
+    manifests = readManifests(own.data.MOBILE_BFF_TRUSTED_DOCUMENTS);
   } catch (e) {
-    problems.push(`MOBILE_BFF_TRUSTED_DOCUMENTS_PATH: cannot read ${own.data.MOBILE_BFF_TRUSTED_DOCUMENTS_PATH} (${(e as Error).message}); run \`npm run trusted-documents\``);
+    if (!(e instanceof TrustedDocumentsError)) throw e;
+    problems.push(...e.problems.map((p) => `MOBILE_BFF_TRUSTED_DOCUMENTS: ${p}`));
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return toBffConfig(settings, {
@@ -83,6 +89,11 @@ export function loadMobileBffConfig(env: Record<string, string | undefined> = pr
     title: 'Shop — mobile BFF',
     supergraphSdl,
     contract: MOBILE_CONTRACT,
-    trustedDocuments: { manifest, enforce: own.data.MOBILE_SAFELIST === 'on' },
+    trustedDocuments: {
+      sources: own.data.MOBILE_BFF_TRUSTED_DOCUMENTS,
+      manifests,
+      enforce: own.data.MOBILE_SAFELIST === 'on',
+      watch: own.data.MOBILE_BFF_TRUSTED_DOCUMENTS_WATCH === 'on',
+    },
   });
 }

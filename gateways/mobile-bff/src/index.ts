@@ -5,7 +5,7 @@ import { start } from './server';
 const logger = createLogger('mobile-bff');
 try {
   const config = loadMobileBffConfig();
-  start(config, { logger }).then((bff) => stopOnSignals(bff.stop, logger, config.shutdownTimeoutMs + 5_000), exitOnStartFailure(logger));
+  start(config, { logger, reloadOnSighup: true }).then((bff) => stopOnSignals(bff.stop, logger, config.shutdownTimeoutMs + 5_000), exitOnStartFailure(logger));
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
   logger.fatal(e.message);

@@ -7,16 +7,25 @@ import { createEnvelope, createInMemoryBus, OrderConfirmed, type EventBus } from
 import { collect, connectWs } from '@shop/bff/testing';
 import { createAuth, createLogger } from '@shop/service-kit';
 import { TEST_JWT_SECRET, waitFor } from '@shop/service-kit/testing';
-import { readFileSync } from 'node:fs';
+import { readManifests } from '@shop/bff';
+import { ConfigError } from '@shop/service-kit';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { loadMobileBffConfig, MOBILE_CONTRACT } from '../src/config';
+import { DEFAULT_TRUSTED_DOCUMENTS_PATH, loadMobileBffConfig, MOBILE_CONTRACT } from '../src/config';
 import { start } from '../src/server';
 
 const auth = createAuth(TEST_JWT_SECRET);
 const logger = createLogger('mobile-bff-test', 'silent');
-const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'trusted-documents.json'), 'utf8')) as Record<string, string>;
-const trusted = Object.entries(manifest).map(([hash, text]) => ({ hash, text, name: /^(?:query|mutation|subscription) (\w+)/.exec(text)![1], kind: text.split(' ')[0] }));
+// this repository's own app: the served folder holds its one version
+const [ownApp] = readManifests([DEFAULT_TRUSTED_DOCUMENTS_PATH]);
+const trusted = ownApp.operations.map((op) => ({ hash: op.id, text: op.body, name: op.name, kind: op.type }));
+const OLDER_APP = join(__dirname, 'fixtures', 'trusted-documents', 'shop-mobile@0.9.0.json');
+const olderApp = readManifests([OLDER_APP])[0];
 const byName = (name: string) => trusted.find((t) => t.name === name)!;
+const older0 = (name: string) => olderApp.operations.find((o) => o.name === name)!.id;
+const documentHashOf = (text: string) => createHash('sha256').update(text).digest('hex');
 const persisted = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
 
 const VARIABLES: Record<string, Record<string, unknown>> = {
@@ -28,9 +37,9 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
   MobileOrders: { first: 5 },
 };
 
-async function startMobile(mocks: MockSubgraphs, env: Record<string, string> = {}, bus?: EventBus): Promise<{ bff: RunningBff; config: BffConfig; url: string }> {
+async function startMobile(mocks: MockSubgraphs, env: Record<string, string> = {}, bus?: EventBus, reloadOnSighup = false): Promise<{ bff: RunningBff; config: BffConfig; url: string }> {
   const config = loadMobileBffConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, MOBILE_BFF_PORT: '0', MOBILE_BFF_RATE_LIMIT_POINTS: '100000', ...mocks.env, ...env });
-  const bff = await start(config, { logger, bus });
+  const bff = await start(config, { logger, bus, reloadOnSighup });
   return { bff, config, url: `${bff.url}/graphql` };
 }
 
@@ -197,6 +206,159 @@ describe('mobile BFF, MOBILE_SAFELIST=off (local exploration)', () => {
     withWrongVariableType: () => ({ query: 'query($id: ID!) { product(id: $id) { id } }', variables: { id: [1, 2] } }),
     healthy: () => post(mobile.url, { query: '{ brands { id } }' }),
   }));
+});
+
+describe('mobile BFF serving two app versions at once', () => {
+  let mocks: MockSubgraphs;
+  let mobile: Awaited<ReturnType<typeof startMobile>>;
+  let folder: string;
+  let token: string;
+  const older = (name: string) => olderApp.operations.find((o) => o.name === name)!;
+  const ready = async () => (await (await fetch(`${mobile.bff.url}/health/ready`)).json()) as { status: string; checks: { trustedDocuments: { status: string; detail: { versions: string[]; lastReloadError?: { problems: string[] } } } } };
+
+  beforeAll(async () => {
+    mocks = await startMockSubgraphs();
+    // a deploy folder of its own: this app's version and the older one, changed by the tests below
+    folder = mkdtempSync(join(tmpdir(), 'mobile-manifests-'));
+    copyFileSync(ownApp.file, join(folder, `${ownApp.app}@${ownApp.version}.json`));
+    copyFileSync(OLDER_APP, join(folder, 'shop-mobile@0.9.0.json'));
+    // as its own process (src/index.ts) does: SIGHUP reloads
+    mobile = await startMobile(mocks, { MOBILE_BFF_TRUSTED_DOCUMENTS: folder, MOBILE_BFF_TRUSTED_DOCUMENTS_WATCH: 'off' }, undefined, true);
+    token = await auth.signToken({ sub: 'alice', roles: ['customer'] });
+  });
+  afterAll(async () => {
+    await mobile?.bff.stop();
+    await mocks?.stop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('/health/ready lists both versions', async () => {
+    const report = await ready();
+    expect(report.status).not.toBe('unavailable');
+    expect(report.checks.trustedDocuments).toMatchObject({ status: 'ok', detail: { versions: ['shop-mobile@0.9.0', `shop-mobile@${ownApp.version}`] } });
+  });
+
+  it("an operation only the older version has works, by hash and in full; each version's MobileHome works", async () => {
+    expect(trusted.some((t) => t.name === 'MobileNewArrivals')).toBe(false);
+    const arrivals = older('MobileNewArrivals');
+    const byHash = await post<{ products: { edges: { node: { createdAt: string; category: { name: string } } }[] } }>(mobile.url, { extensions: persisted(arrivals.id), variables: { first: 3 } }, { token });
+    expect(byHash.errors).toBeUndefined();
+    expect(byHash.data?.products.edges[0].node).toMatchObject({ createdAt: expect.any(String), category: { name: expect.any(String) } });
+    const inFull = await post(mobile.url, { query: arrivals.body, variables: { first: 3 } }, { token });
+    expect(inFull.errors).toBeUndefined();
+    for (const id of [older('MobileHome').id, byName('MobileHome').hash]) expect((await post(mobile.url, { extensions: persisted(id) }, { token })).errors).toBeUndefined();
+  });
+
+  it('a document in neither manifest → PERSISTED_QUERY_NOT_ALLOWED, nothing reaches a subgraph', async () => {
+    const before = mocks.requests();
+    const notInEither = 'query MobileNewArrivals($first: Int) {\n  products(first: $first, sort: NEWEST) {\n    edges {\n      node {\n        id\n        sku\n        __typename\n      }\n      __typename\n    }\n    __typename\n  }\n}';
+    for (const body of [{ query: notInEither }, { extensions: persisted(documentHashOf(notInEither)) }]) {
+      const res = await post(mobile.url, body, { token });
+      expect(res.status).toBe(400);
+      expect(res.errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
+    }
+    expect(mocks.requests()).toBe(before);
+  });
+
+  // anonymous MobileFacets: the first is executed, the rest are answered by the response cache, counted all the same
+  it('operations are counted per app version from the Apollo client headers, response-cache hits included; unknown versions share one label', async () => {
+    const send = (name: string | undefined, version: string | undefined) =>
+      fetch(mobile.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(name ? { 'apollographql-client-name': name } : {}), ...(version ? { 'apollographql-client-version': version } : {}) },
+        body: JSON.stringify({ extensions: persisted(byName('MobileFacets').hash) }),
+      }).then((r) => r.json());
+    await send('shop-mobile', '0.9.0');
+    await send('shop-mobile', ownApp.version);
+    for (let i = 0; i < 5; i += 1) await send('shop-mobile', `0.0.${i}`);
+    await send('made-up-app', '1');
+    const metrics = await (await fetch(`${mobile.bff.url}/metrics`)).text();
+    const count = (labels: string) => Number(new RegExp(`bff_client_operation_duration_seconds_count\\{service="mobile-bff",operation="MobileFacets",client_name="${labels}",outcome="ok"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    expect(count('shop-mobile",client_version="0.9.0')).toBe(1);
+    expect(count(`shop-mobile",client_version="${ownApp.version}`)).toBe(1);
+    expect(count('shop-mobile",client_version="other')).toBe(5);
+    expect(count('other",client_version="other')).toBe(1);
+    expect(metrics).not.toContain('0.0.1');
+    // a release whose manifest is not loaded: its documents are refused, counted under its app
+    await fetch(mobile.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'apollographql-client-name': 'shop-mobile', 'apollographql-client-version': '2.0.0' },
+      body: JSON.stringify({ extensions: persisted('b'.repeat(64)) }),
+    });
+    const after = await (await fetch(`${mobile.bff.url}/metrics`)).text();
+    expect(after).toMatch(/^bff_trusted_documents_refused_total\{[^}]*client_name="shop-mobile",client_version="other",code="PERSISTED_QUERY_NOT_ALLOWED"[^}]*\} 1$/m);
+    expect(metrics).toMatch(/^bff_trusted_documents\{[^}]*app="shop-mobile",version="0\.9\.0"[^}]*\} 6$/m);
+  });
+
+  it('SIGHUP reloads the folder: a dropped version stops working; a broken manifest keeps the set served and says why', async () => {
+    const arrivals = { extensions: persisted(older('MobileNewArrivals').id) };
+    rmSync(join(folder, 'shop-mobile@0.9.0.json'));
+    process.emit('SIGHUP', 'SIGHUP');
+    expect((await ready()).checks.trustedDocuments.detail.versions).toEqual([`shop-mobile@${ownApp.version}`]);
+    expect((await post(mobile.url, arrivals, { token })).errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
+
+    // the older version back, but with one id edited: the whole reload is refused
+    const raw = JSON.parse(readFileSync(OLDER_APP, 'utf8')) as { operations: { id: string; name: string }[] };
+    raw.operations.find((o) => o.name === 'MobileCart')!.id = 'a'.repeat(64);
+    writeFileSync(join(folder, 'shop-mobile@0.9.0.json'), JSON.stringify(raw));
+    expect(mobile.bff.trustedDocuments!.reload('test')).toBe(false);
+    const report = await ready();
+    expect(report.checks.trustedDocuments.detail.versions).toEqual([`shop-mobile@${ownApp.version}`]);
+    expect(report.checks.trustedDocuments.detail.lastReloadError?.problems).toEqual([expect.stringMatching(/shop-mobile@0\.9\.0\.json: operation MobileCart \(operations\[1\]\): id a{64} is not the sha256 of its body/)]);
+    expect((await post(mobile.url, { extensions: persisted(byName('MobileFacets').hash) }, { token })).errors).toBeUndefined();
+
+    copyFileSync(OLDER_APP, join(folder, 'shop-mobile@0.9.0.json'));
+    process.emit('SIGHUP', 'SIGHUP');
+    expect((await ready()).checks.trustedDocuments.detail).not.toHaveProperty('lastReloadError');
+    expect((await post(mobile.url, arrivals, { token })).errors).toBeUndefined();
+  });
+});
+
+describe('mobile BFF trusted documents at start', () => {
+  it('a manifest with a wrong id is a start-up error naming the file and the operation', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'mobile-manifests-'));
+    try {
+      const raw = JSON.parse(readFileSync(OLDER_APP, 'utf8')) as { operations: { id: string; name: string }[] };
+      raw.operations.find((o) => o.name === 'MobileNewArrivals')!.id = older0('MobileHome');
+      const file = join(folder, 'shop-mobile@0.9.0.json');
+      writeFileSync(file, JSON.stringify(raw));
+      let error: unknown;
+      try {
+        loadMobileBffConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, MOBILE_BFF_TRUSTED_DOCUMENTS: `${DEFAULT_TRUSTED_DOCUMENTS_PATH},${file}` });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([expect.stringContaining(`MOBILE_BFF_TRUSTED_DOCUMENTS: ${file}: operation MobileNewArrivals (operations[4]): id ${older0('MobileHome')} is not the sha256 of its body`)]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('a manifest named without its app version, or the old variable name, is refused', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'mobile-manifests-'));
+    try {
+      copyFileSync(OLDER_APP, join(folder, 'persisted-query-manifest.json'));
+      expect(() => loadMobileBffConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, MOBILE_BFF_TRUSTED_DOCUMENTS: folder })).toThrow(/persisted-query-manifest\.json: the file name must be <app>@<version>\.json/);
+      expect(() => loadMobileBffConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, MOBILE_BFF_TRUSTED_DOCUMENTS_PATH: 'x.json' })).toThrow(/renamed MOBILE_BFF_TRUSTED_DOCUMENTS/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("codegen's hash → text map of the same app version serves the same operations", async () => {
+    const mocks = await startMockSubgraphs();
+    const mobile = await startMobile(mocks, { MOBILE_BFF_TRUSTED_DOCUMENTS: join(DEFAULT_TRUSTED_DOCUMENTS_PATH, '..', 'persisted-documents') });
+    try {
+      const health = (await (await fetch(`${mobile.bff.url}/health/ready`)).json()) as { checks: { trustedDocuments: { detail: { manifests: { format: string }[] } } } };
+      expect(health.checks.trustedDocuments.detail.manifests).toEqual([expect.objectContaining({ format: 'hash-map', operations: trusted.length })]);
+      const res = await post(mobile.url, { extensions: persisted(byName('MobileFacets').hash) });
+      expect(res.errors).toBeUndefined();
+    } finally {
+      await mobile.bff.stop();
+      await mocks.stop();
+    }
+  });
 });
 
 describe('mobile BFF rate limiting', () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { parseOrigins } from './http/cors';
 import type { ContractFilter } from './supergraph/contract';
+import type { LoadedManifest } from './trusted-documents/manifest-files';
 
 /** The repository root (packages/bff/src → ../../..). */
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
@@ -67,8 +68,12 @@ export interface BffConfig {
   deduplicate?: boolean;
   /** hides parts of the supergraph (mobile: the admin fields) */
   contract?: ContractFilter;
-  /** trusted documents (sha256 → text); `enforce` refuses every other document */
-  trustedDocuments?: { manifest: Record<string, string>; enforce: boolean };
+  /**
+   * trusted documents: the manifests read from `sources` (files or folders, one manifest per app
+   * version), served as one set and read again on SIGHUP or, with `watch`, when they change;
+   * `enforce` refuses every other document
+   */
+  trustedDocuments?: { sources: string[]; manifests: LoadedManifest[]; enforce: boolean; watch: boolean };
   subscriptions: {
     maxPerConnection: number;
     maxPerInstance: number;

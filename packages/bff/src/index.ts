@@ -6,4 +6,7 @@ export { applyContract, type ContractFilter } from './supergraph/contract';
 export { apiSchemaOf, printApiSchema } from './supergraph/api-schema';
 export { servedSupergraphSdl } from './supergraph/served';
 export { withBffSubscriptions } from './supergraph/subscriptions';
-export { buildTrustedManifest, printManifest, documentHash, canonicalDocumentText, type TrustedManifest } from './trusted-documents/manifest';
+export { documentHash, canonicalDocumentText, canonicalOperationText, fragmentsOf } from './trusted-documents/manifest';
+export { readManifests, readManifestFile, manifestFilesOf, appVersionOfFile, TrustedDocumentsError, type LoadedManifest, type TrustedOperation, type ManifestFormat } from './trusted-documents/manifest-files';
+export { createTrustedDocumentStore, indexTrustedDocuments, indexFromMap, type TrustedDocumentIndex, type TrustedDocumentStore, type TrustedDocumentsStatus } from './trusted-documents/trusted-set';
+export { clientLabels, CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER } from './client-metrics';

@@ -40,7 +40,9 @@ import { startOrderFeed, type OrderFeed } from './subscriptions/order-feed';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/ws-server';
 import { subgraphsOf } from './supergraph/subgraphs';
 import { servedSupergraphSdl } from './supergraph/served';
+import { clientOperationMetrics, refusedDocumentsCounter } from './client-metrics';
 import { createSafelist } from './trusted-documents/safelist';
+import { createTrustedDocumentStore, type TrustedDocumentStore } from './trusted-documents/trusted-set';
 
 export interface BffDeps {
   logger?: Logger;
@@ -53,6 +55,11 @@ export interface BffDeps {
    * passed in is not closed by `stop`; one the BFF created is.
    */
   bus?: EventBus;
+  /**
+   * reload the trusted documents on SIGHUP: for a process that is this one BFF (its entry point);
+   * off where several services share a process (`npm start`), whose terminal's hangup must still end it
+   */
+  reloadOnSighup?: boolean;
 }
 
 export interface RunningBff extends RunningServer {
@@ -62,6 +69,8 @@ export interface RunningBff extends RunningServer {
   subgraphs: { name: string; url: string }[];
   /** live graphql-ws subscriptions and connections on this instance */
   subscriptions: { count(): number; connections(): number };
+  /** the served trusted documents (when configured): `reload(reason)`, `status()` */
+  trustedDocuments?: TrustedDocumentStore;
 }
 
 /** @apollo/gateway does not execute subscriptions; they are served over graphql-ws on the same path. */
@@ -116,6 +125,13 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     schema = apiSchema;
   });
 
+  // read from disk at config time already; a broken manifest never gets this far
+  const trustedDocuments = config.trustedDocuments
+    ? createTrustedDocumentStore({ sources: config.trustedDocuments.sources, initial: config.trustedDocuments.manifests, watch: config.trustedDocuments.watch, signal: deps.reloadOnSighup ?? false, logger, registry: metrics.registry })
+    : undefined;
+
+  const clientOperations = trustedDocuments ? clientOperationMetrics<BffContext>(metrics.registry, trustedDocuments) : undefined;
+
   const limits = queryLimitRules(config.limits, { hideSuggestions: !config.introspection });
   const apollo = new ApolloServer<BffContext>({
     gateway,
@@ -138,16 +154,27 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
       subscriptionsOverWebSocket(),
       errorReportingPlugin(logger, metrics),
       operationTelemetryPlugin<BffContext>(metrics),
+      ...(clientOperations ? [clientOperations.plugin] : []),
     ],
   });
-  await apollo.start();
+  // the store watches files and may listen for SIGHUP: nothing of it may outlive a failed start
+  await apollo.start().catch((e: unknown) => {
+    trustedDocuments?.stop();
+    throw e;
+  });
 
   const auth = createAuth(config.jwtSecret);
-  const safelist = config.trustedDocuments
-    ? createSafelist(config.trustedDocuments.manifest, { enforce: config.trustedDocuments.enforce, introspection: config.introspection, maxTokens: config.limits.maxTokens })
+  const safelist = config.trustedDocuments && trustedDocuments
+    ? createSafelist(() => trustedDocuments.current(), { enforce: config.trustedDocuments.enforce, introspection: config.introspection, maxTokens: config.limits.maxTokens })
     : undefined;
 
-  const owned = deps.bus ? undefined : await createDefaultBus(config, logger);
+  const owned = deps.bus
+    ? undefined
+    : await createDefaultBus(config, logger).catch(async (e: unknown) => {
+        trustedDocuments?.stop();
+        await apollo.stop();
+        throw e;
+      });
   const bus = deps.bus ?? owned!;
   let server: RunningServer | undefined;
   let feed: OrderFeed | undefined;
@@ -181,11 +208,24 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
         // without the broker only live order updates stop; without a subgraph only its fields
         events: degradable(() => bus.check()),
         subgraphs: degradable(subgraphStatesCheck(subgraphs)),
+        ...(trustedDocuments ? { trustedDocuments: async () => trustedDocuments.status() } : {}),
         // without it each instance limits on its own budget
         ...(rateLimitStore ? { rateLimitStore: degradable(async () => void (await rateLimitStore.ping())) } : {}),
       },
       routes: withCors(config.corsOrigins ?? [], {
-        '* /graphql': graphqlEndpoint({ apollo, auth, logger, rateLimiter: createRateLimiter({ ...config.rateLimit, store: rateLimitStore, keyPrefix: config.name }), safelist, tracing, responseCache, sharing, onShared: () => bffMetrics.sharedOperations.inc() }),
+        '* /graphql': graphqlEndpoint({
+          apollo,
+          auth,
+          logger,
+          rateLimiter: createRateLimiter({ ...config.rateLimit, store: rateLimitStore, keyPrefix: config.name }),
+          safelist,
+          onRefused: trustedDocuments ? refusedDocumentsCounter(metrics.registry, trustedDocuments) : undefined,
+          onCacheHit: clientOperations?.cacheHit,
+          tracing,
+          responseCache,
+          sharing,
+          onShared: () => bffMetrics.sharedOperations.inc(),
+        }),
         ...(config.explorer ? { 'GET /graphiql': explorerRoute({ title: config.title }) } : {}),
         ...(config.devTokens ? devTokenRoutes(auth) : {}),
       }),
@@ -215,6 +255,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     await owned?.close();
     rateLimitStore?.disconnect();
     await apollo.stop();
+    trustedDocuments?.stop();
     if (!deps.tracing) await tracing.shutdown();
     throw e;
   }
@@ -223,7 +264,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
   let stopping: Promise<void> | undefined;
   const orderFeed = feed;
   logger.info(
-    { url: `${http.url}/graphql`, subgraphs, introspection: config.introspection, explorer: config.explorer, safelist: config.trustedDocuments?.enforce ?? false, corsOrigins: config.corsOrigins, devTokens: config.devTokens },
+    { url: `${http.url}/graphql`, subgraphs, introspection: config.introspection, explorer: config.explorer, safelist: config.trustedDocuments?.enforce ?? false, trustedDocuments: trustedDocuments?.status().versions, corsOrigins: config.corsOrigins, devTokens: config.devTokens },
     `${config.name} ready`,
   );
   return {
@@ -231,9 +272,11 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     schema: schema!,
     subgraphs,
     subscriptions: { count: () => ws.count(), connections: () => ws.connections() },
+    trustedDocuments,
     stop() {
       // sockets first (1001 going away), then the feed, then in-flight HTTP requests, then the rest
       stopping ??= (async () => {
+        trustedDocuments?.stop();
         await ws.stop();
         await orderFeed.stop();
         await invalidation?.stop();

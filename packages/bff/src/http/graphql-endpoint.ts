@@ -15,6 +15,10 @@ export interface GraphQLEndpointOptions {
   rateLimiter: RateLimiter;
   /** trusted documents gate (mobile); absent: any document goes to the server */
   safelist?: Safelist;
+  /** told of every document the gate refuses, with the request's headers (counted by app version) */
+  onRefused?: (headers: IncomingMessage['headers'], code: string) => void;
+  /** told of every request answered from the response cache (Apollo's plugins never see it) */
+  onCacheHit?: (headers: IncomingMessage['headers'], params: GraphQLParams) => void;
   /** shared answers for anonymous public catalog queries; absent: off */
   responseCache?: ResponseCache;
   /** identical queries of the same viewer in flight share one execution; absent: each runs */
@@ -137,6 +141,7 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
       if (params) {
         const decision = safelist(params);
         if (!decision.allowed) {
+          options.onRefused?.(req.headers, String(decision.error.extensions.code ?? 'BAD_REQUEST'));
           const status = Number((decision.error.extensions.http as { status?: number } | undefined)?.status ?? 400);
           return sendGraphQLErrors(req, res, status, [fromGraphQLError(decision.error)]);
         }
@@ -152,6 +157,7 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
     const cacheable = options.responseCache && viewer === null && method === 'POST' && isObject(parsedBody);
     const cached = cacheable ? options.responseCache!.lookup(parsedBody as GraphQLParams, single(req.headers.accept)) : undefined;
     if (cached?.hit) {
+      options.onCacheHit?.(req.headers, parsedBody as GraphQLParams);
       for (const [key, value] of cached.hit.headers) res.setHeader(key, value);
       res.setHeader('x-response-cache', 'hit');
       res.statusCode = cached.hit.status;

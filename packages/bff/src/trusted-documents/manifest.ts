@@ -12,9 +12,6 @@ import {
 /** sha256 (hex) of a document's text: the id a client sends in extensions.persistedQuery.sha256Hash. */
 export const documentHash = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** Trusted documents: sha256 of the canonical text → the canonical text. */
-export type TrustedManifest = Record<string, string>;
-
 function fragmentsUsedBy(root: OperationDefinitionNode | FragmentDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): Set<string> {
   visit(root, {
     FragmentSpread(node) {
@@ -38,29 +35,8 @@ export function canonicalOperationText(operation: OperationDefinitionNode, fragm
   return [operation, ...used.map((name) => fragments.get(name)).filter((f): f is FragmentDefinitionNode => f !== undefined)].map((d) => print(d)).join('\n\n');
 }
 
-const fragmentsOf = (doc: DocumentNode) =>
+export const fragmentsOf = (doc: DocumentNode) =>
   new Map(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
-
-/** Builds the manifest of every operation in a source file (e.g. contract/mobile.graphql). */
-export function buildTrustedManifest(source: string): { manifest: TrustedManifest; operations: { name: string; hash: string }[] } {
-  const doc = parse(source);
-  const fragments = fragmentsOf(doc);
-  const manifest: TrustedManifest = {};
-  const operations: { name: string; hash: string }[] = [];
-  for (const def of doc.definitions) {
-    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
-    if (!def.name) throw new Error('every trusted operation needs a name');
-    const text = canonicalOperationText(def, fragments);
-    const hash = documentHash(text);
-    manifest[hash] = text;
-    operations.push({ name: def.name.value, hash });
-  }
-  return { manifest, operations };
-}
-
-/** Prints a manifest the way it is committed: hashes sorted, two-space JSON, final newline. */
-export const printManifest = (manifest: TrustedManifest): string =>
-  `${JSON.stringify(Object.fromEntries(Object.entries(manifest).sort(([a], [b]) => a.localeCompare(b))), null, 2)}\n`;
 
 /**
  * The canonical text of a whole document sent in full, when it is exactly one operation plus the
@@ -73,4 +49,24 @@ export function canonicalDocumentText(doc: DocumentNode): string | undefined {
   const used = fragmentsUsedBy(operations[0], fragments);
   if (doc.definitions.length !== 1 + used.size || [...used].some((name) => !fragments.has(name))) return undefined;
   return canonicalOperationText(operations[0], fragments);
+}
+
+/** The document with every `__typename` selection taken out (aliased or not). */
+export function withoutTypename(doc: DocumentNode): DocumentNode {
+  return visit(doc, {
+    Field(node) {
+      return node.name.value === '__typename' ? null : undefined;
+    },
+  });
+}
+
+/**
+ * The key a document sent in full is matched by: the hash of its canonical text with `__typename`
+ * left out. Clients differ in where they add `__typename` (Apollo Client adds it to every
+ * selection set, a hand-written document has none); it reaches no data and costs nothing, so a
+ * trusted document matches with or without it. Undefined when the document cannot be trusted.
+ */
+export function matchKey(doc: DocumentNode): string | undefined {
+  const canonical = canonicalDocumentText(withoutTypename(doc));
+  return canonical === undefined ? undefined : documentHash(canonical);
 }

@@ -1,6 +1,7 @@
 import { ErrorCode } from '@shop/service-kit';
 import { GraphQLError, Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
-import { canonicalDocumentText, documentHash, type TrustedManifest } from './manifest';
+import { canonicalDocumentText, matchKey } from './manifest';
+import type { TrustedDocumentIndex } from './trusted-set';
 
 /** The GraphQL-over-HTTP parameters a gate looks at (from the JSON body or the GET query string). */
 export interface GraphQLParams {
@@ -46,19 +47,21 @@ const withoutPersistedQuery = (extensions: GraphQLParams['extensions']) => {
 };
 
 /**
- * Trusted documents. A document sent by hash is looked up in the manifest (the hash is replaced by
- * its text); a document sent in full must be, once canonically printed, in the manifest. With
+ * Trusted documents. A document sent by hash is looked up in the loaded manifests (the hash is
+ * replaced by its text); a document sent in full must be, once canonically printed, one of theirs. With
  * `enforce` off any document passes (hashes are still resolved). Introspection passes while it is
  * enabled. Everything else → PERSISTED_QUERY_NOT_ALLOWED, before parsing by the server or planning.
  */
-export function createSafelist(manifest: TrustedManifest, options: { enforce: boolean; introspection: boolean; maxTokens: number }) {
+export function createSafelist(documents: () => TrustedDocumentIndex, options: { enforce: boolean; introspection: boolean; maxTokens: number }) {
   return function check(params: GraphQLParams): SafelistDecision {
+    // one index per request: a reload in the middle does not mix two sets
+    const trusted = documents();
     if (params.extensions !== undefined && params.extensions !== null && (typeof params.extensions !== 'object' || Array.isArray(params.extensions))) {
       return { allowed: false, error: new GraphQLError('extensions must be an object', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } }) };
     }
     const hash = persistedHash(params.extensions);
     if (hash !== undefined && (params.query === undefined || params.query === '')) {
-      const text = manifest[hash];
+      const text = trusted.byId.get(hash) ?? trusted.byId.get(hash.toLowerCase());
       if (text === undefined) {
         // without enforcement behave like automatic persisted queries: the client retries in full
         if (!options.enforce) return { allowed: false, error: new GraphQLError('PersistedQueryNotFound', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 200 } } }) };
@@ -77,9 +80,9 @@ export function createSafelist(manifest: TrustedManifest, options: { enforce: bo
       return { allowed: true, params: resolved };
     }
     const canonical = canonicalDocumentText(doc);
-    if (canonical !== undefined && manifest[documentHash(canonical)] !== undefined) {
-      return { allowed: true, params: { ...resolved, query: canonical } };
-    }
+    // executed as sent (canonically printed): it differs from a trusted one at most in __typename
+    const key = matchKey(doc);
+    if (canonical !== undefined && key !== undefined && trusted.byMatchKey.has(key)) return { allowed: true, params: { ...resolved, query: canonical } };
     if (options.introspection && isIntrospectionOnly(doc)) return { allowed: true, params: resolved };
     return { allowed: false, error: notAllowed('Only trusted documents are executed here; this document is not in the manifest') };
   };
