@@ -1,4 +1,5 @@
 import type { Envelope } from './envelope';
+import type { FaultKind } from './faults';
 
 /**
  * The transport between services: a topic exchange with at-least-once delivery, bounded retries
@@ -16,9 +17,12 @@ export interface EventBus {
   /**
    * Declares `options.queue`, binds it to `options.routingKeys` and delivers each message to
    * `handler` once it has parsed and validated (`parseEnvelope`). A message is settled when the
-   * handler resolves; when it throws, the message is retried after `retryDelayMs(attempt)` until
-   * `maxAttempts`, then dead-lettered. `PoisonMessageError` (thrown by validation or the handler)
-   * dead-letters at once. Resolves once the consumer is attached.
+   * handler resolves. When it throws an infrastructure fault (`classifyFault`: the database or
+   * broker unreachable, a deadlock…) the message is retried after `outageRetryDelayMs`, for as
+   * long as the fault lasts, without counting an attempt. When it throws anything else the message
+   * is retried after `retryDelayMs(attempt)` until `maxAttempts`, then dead-lettered.
+   * `PoisonMessageError` (thrown by validation or the handler) dead-letters at once. Resolves
+   * once the consumer is attached.
    */
   consume(options: ConsumeOptions, handler: (envelope: Envelope) => Promise<void>): Promise<Consumer>;
   /** The dead-letter queue of a (durable) consuming queue, by the name given to `consume`. */
@@ -36,10 +40,23 @@ export interface ConsumeOptions {
   routingKeys: readonly string[];
   /** Messages handled at once by this consumer (and held unacknowledged). Default 20. */
   prefetch?: number;
-  /** Deliveries before a failing message is dead-lettered, the first one included. Default 5. */
+  /**
+   * Deliveries ending in a handler fault before the message is dead-lettered, the first one
+   * included. Deliveries that end in an infrastructure fault do not count. Default 8.
+   */
   maxAttempts?: number;
-  /** Delay before retry number `attempt` (1 = the first retry). Default: 200 ms doubling, max 30 s. */
+  /**
+   * Delay before retry number `attempt` after a handler fault (1 = the first retry). Default: 1 s
+   * doubling, max 60 s — with 8 attempts a failing message is parked about 2 minutes after it
+   * first failed, long enough to ride out what is not an outage but still a passing condition.
+   */
   retryDelayMs?: (attempt: number) => number;
+  /**
+   * Delay before retry number `retry` (1 = the first) of a message whose handler hit an
+   * infrastructure fault; such retries never end in a dead letter. Default: 250 ms doubling,
+   * max 5 s — at most 5 s from the end of an outage to the message being applied.
+   */
+  outageRetryDelayMs?: (retry: number) => number;
   /**
    * One private queue per consumer instead of one shared per service: every instance sees every
    * event (BFF subscriptions). The queue is deleted when the consumer stops or its connection
@@ -58,8 +75,10 @@ export interface DeliverySettlement {
   result: 'processed' | 'retried' | 'dead-lettered';
   /** the envelope's type when the message had a readable one */
   type: string | null;
-  /** deliveries made so far, this one included */
+  /** deliveries that counted against the budget so far (ended in a handler fault), this one included when it did */
   attempt: number;
+  /** why a `retried` or `dead-lettered` delivery failed: its handler, or the infrastructure (never dead-lettered) */
+  fault?: FaultKind;
 }
 
 /** A running consumer. */
@@ -95,14 +114,21 @@ export interface DeadLetterQueue {
    * the one with `id`. Resolves to the number replayed.
    */
   replay(id?: string): Promise<number>;
+  /** How many messages are parked (the queue depth of `<queue>.dlq`); 0 for an unknown queue. */
+  count(): Promise<number>;
 }
 
 export const DEFAULT_PREFETCH = 20;
-export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_MAX_ATTEMPTS = 8;
 
-/** 200 ms, 400 ms, 800 ms … capped at 30 s. */
+/** After a handler fault: 1 s, 2 s, 4 s … capped at 60 s (8 attempts span about 2 minutes). */
 export function defaultRetryDelayMs(attempt: number): number {
-  return Math.min(200 * 2 ** Math.max(0, attempt - 1), 30_000);
+  return Math.min(1_000 * 2 ** Math.max(0, attempt - 1), 60_000);
+}
+
+/** After an infrastructure fault: 250 ms, 500 ms, 1 s, 2 s, 4 s, then every 5 s until it passes. */
+export function defaultOutageRetryDelayMs(retry: number): number {
+  return Math.min(250 * 2 ** Math.max(0, retry - 1), 5_000);
 }
 
 /** The options a transport applies, defaults filled in. */
@@ -117,6 +143,7 @@ export function resolveConsumeOptions(options: ConsumeOptions): Required<Consume
     prefetch: options.prefetch ?? DEFAULT_PREFETCH,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryDelayMs: options.retryDelayMs ?? defaultRetryDelayMs,
+    outageRetryDelayMs: options.outageRetryDelayMs ?? defaultOutageRetryDelayMs,
     exclusive: options.exclusive ?? false,
     onSettled: options.onSettled ?? (() => undefined),
   };

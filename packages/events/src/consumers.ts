@@ -88,8 +88,9 @@ export interface RunningConsumers {
  * Consumes the service's queue (named after the service, bound to the routing key of every
  * subscribed contract) and runs each event's handler in an inbox transaction: the inbox row, the
  * effect and any events it causes commit together, and a duplicate is skipped. Envelopes are
- * validated on receipt by the bus (poison → dead letter at once); a throwing handler is retried
- * with back-off, then dead-lettered.
+ * validated on receipt by the bus (poison → dead letter at once); a handler that meets an
+ * infrastructure fault (database unreachable, deadlock: `classifyFault`) is retried until the
+ * fault passes, one that throws anything else is retried with back-off, then dead-lettered.
  *
  * Throughput: a commit costs a disk flush, so events that queue up while transactions are busy
  * are applied several to a transaction (`batchSize`), each with its own inbox row, in delivery
@@ -160,6 +161,8 @@ export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOp
     },
   );
   logger.info({ queue: service, events: [...byType.keys()] }, 'consuming events');
+  // the operator's alarm: anything parked needs a look (infrastructure faults never park)
+  const removeDeadLetterGauge = metrics?.addDeadLetterSource(service, () => bus.deadLetters(service).count());
   const retentionMs = options.inboxRetentionMs ?? 7 * 24 * 60 * 60 * 1000;
   const prune = () =>
     void Promise.resolve(options.prisma.$transaction((tx) => pruneInbox(tx, retentionMs)))
@@ -171,6 +174,7 @@ export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOp
     async stop() {
       clearTimeout(firstPrune);
       clearInterval(pruning);
+      removeDeadLetterGauge?.();
       await consumer.stop();
     },
   };

@@ -12,13 +12,16 @@ import {
   type EventBus,
 } from './bus';
 import { parseEnvelope, PoisonMessageError, type Envelope } from './envelope';
+import { isInfrastructureFault, shouldLogOutageRetry, type FaultKind } from './faults';
 
 /** A message as a queue holds it: serialized, as on the wire, so consumers never share objects. */
 interface QueuedMessage {
   routingKey: string;
   body: string;
-  /** deliveries already made */
+  /** deliveries already made that ended in a handler fault (the dead-letter budget) */
   attempts: number;
+  /** retries in a row after infrastructure faults (their back-off; never dead-lettered) */
+  outageRetries: number;
 }
 
 interface ConsumerState {
@@ -99,22 +102,29 @@ export function createInMemoryBus(options: { logger?: Logger } = {}): EventBus {
       await consumer.handler(envelope);
       onSettled({ result: 'processed', type, attempt });
     } catch (error) {
-      const { maxAttempts, retryDelayMs } = consumer.options;
+      const { maxAttempts, retryDelayMs, outageRetryDelayMs } = consumer.options;
       type ??= peekEnvelope(message.body).type;
-      if (error instanceof PoisonMessageError || attempt >= maxAttempts) {
+      if (isInfrastructureFault(error)) {
+        // the database or broker is away: the message is fine and waits, whatever the outage's length
+        const retry = message.outageRetries + 1;
+        scheduleRetry(queue, { ...message, outageRetries: retry }, outageRetryDelayMs(retry), error, 'infrastructure');
+        onSettled({ result: 'retried', type, attempt: message.attempts, fault: 'infrastructure' });
+      } else if (error instanceof PoisonMessageError || attempt >= maxAttempts) {
         park(queue, message, attempt, error);
-        onSettled({ result: 'dead-lettered', type, attempt });
+        onSettled({ result: 'dead-lettered', type, attempt, fault: 'handler' });
       } else {
-        scheduleRetry(queue, { ...message, attempts: attempt }, retryDelayMs(attempt), error);
-        onSettled({ result: 'retried', type, attempt });
+        scheduleRetry(queue, { ...message, attempts: attempt, outageRetries: 0 }, retryDelayMs(attempt), error, 'handler');
+        onSettled({ result: 'retried', type, attempt, fault: 'handler' });
       }
     } finally {
       consumer.inFlight -= 1;
     }
   }
 
-  function scheduleRetry(queue: QueueState, message: QueuedMessage, delayMs: number, error: unknown): void {
-    logger.info({ queue: queue.name, routingKey: message.routingKey, attempt: message.attempts, delayMs, err: error }, 'handler failed; retrying later');
+  function scheduleRetry(queue: QueueState, message: QueuedMessage, delayMs: number, error: unknown, fault: FaultKind): void {
+    const fields = { queue: queue.name, routingKey: message.routingKey, attempt: message.attempts, outageRetries: message.outageRetries, delayMs, err: error };
+    if (fault === 'handler') logger.info(fields, 'handler failed; retrying later');
+    else if (shouldLogOutageRetry(message.outageRetries)) logger.warn(fields, 'infrastructure fault; the message waits and is retried until it passes');
     const timer = setTimeout(() => {
       retryTimers.delete(timer);
       if (!queues.has(queue.name)) return; // an exclusive queue that went away with its consumer
@@ -149,7 +159,7 @@ export function createInMemoryBus(options: { logger?: Logger } = {}): EventBus {
       assertOpen();
       const body = JSON.stringify(envelope);
       const targets = [...queues.values()].filter((q) => [...q.bindings].some((pattern) => matchesRoutingKey(pattern, routingKey)));
-      for (const queue of targets) queue.ready.push({ routingKey, body, attempts: 0 });
+      for (const queue of targets) queue.ready.push({ routingKey, body, attempts: 0, outageRetries: 0 });
       // delivered on a later tick, like a broker: the publisher never runs its consumers' handlers
       setImmediate(() => targets.forEach(pump));
     },
@@ -185,10 +195,13 @@ export function createInMemoryBus(options: { logger?: Logger } = {}): EventBus {
           if (!queue) return 0;
           const chosen = queue.dead.filter((d) => id === undefined || d.id === id);
           queue.dead = queue.dead.filter((d) => !chosen.includes(d));
-          for (const d of chosen) queue.ready.push({ routingKey: d.routingKey, body: d.body, attempts: 0 });
+          for (const d of chosen) queue.ready.push({ routingKey: d.routingKey, body: d.body, attempts: 0, outageRetries: 0 });
           if (chosen.length > 0) logger.info({ queue: name, count: chosen.length, eventId: id }, 'dead letters replayed');
           setImmediate(() => pump(queue));
           return chosen.length;
+        },
+        async count() {
+          return queues.get(name)?.dead.length ?? 0;
         },
       };
     },

@@ -6,6 +6,7 @@ export * from './consumers';
 export * from './contract';
 export * from './contracts';
 export * from './envelope';
+export * from './faults';
 export * from './in-memory-bus';
 export * from './inbox';
 export * from './metrics';

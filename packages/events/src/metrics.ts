@@ -19,8 +19,12 @@ export interface EventMetrics {
   processed: Counter<'queue' | 'type'>;
   /** of which: already in the inbox, skipped */
   duplicates: Counter<'queue' | 'type'>;
-  /** deliveries whose handler failed and that will come again after a delay */
+  /** deliveries whose handler failed (a handler fault, counted against the budget) and that will come again after a delay */
   retried: Counter<'queue' | 'type'>;
+  /** deliveries that met an infrastructure fault (database or broker away, deadlock): retried until it passes, never parked */
+  outageRetried: Counter<'queue' | 'type'>;
+  /** messages parked in each queue's dead letters now (the depth of `<queue>.dlq`, read when scraped) */
+  deadLetters: Gauge<'queue'>;
   /** messages parked in the queue's dead letters (handler failed too often, or poison) */
   deadLettered: Counter<'queue' | 'type'>;
   /**
@@ -28,6 +32,11 @@ export interface EventMetrics {
    * A source that fails (database down) leaves the gauge at its last value.
    */
   addBacklogSource(read: () => Promise<number>): () => void;
+  /**
+   * Adds the dead-letter count of `queue` to the `events_dead_letters` gauge; returns the function
+   * that removes it. A count that fails (broker down) leaves that queue's value as it was.
+   */
+  addDeadLetterSource(queue: string, count: () => Promise<number>): () => void;
 }
 
 const byRegistry = new WeakMap<Registry, EventMetrics>();
@@ -38,6 +47,7 @@ export function eventMetricsFor(registry: Registry): EventMetrics {
   const known = byRegistry.get(registry);
   if (known) return known;
   const sources = new Set<() => Promise<number>>();
+  const deadLetterSources = new Map<string, () => Promise<number>>();
   const consumer = (name: string, help: string) => new Counter({ name, help, labelNames: ['queue', 'type'] as const, registers: [registry] });
   const metrics: EventMetrics = {
     outboxBacklog: new Gauge({
@@ -70,11 +80,36 @@ export function eventMetricsFor(registry: Registry): EventMetrics {
     }),
     processed: consumer('events_processed_total', 'Events handled and acknowledged, by queue and type (duplicates included)'),
     duplicates: consumer('events_duplicates_total', 'Events already in the inbox, skipped, by queue and type'),
-    retried: consumer('events_retried_total', 'Deliveries whose handler failed and that are retried later, by queue and type'),
+    retried: consumer('events_retried_total', 'Deliveries whose handler failed (handler fault) and that are retried later, by queue and type'),
+    outageRetried: consumer(
+      'events_outage_retried_total',
+      'Deliveries that met an infrastructure fault (database or broker unreachable, deadlock) and wait for it to pass; never dead-lettered',
+    ),
+    deadLetters: new Gauge({
+      name: 'events_dead_letters',
+      help: 'Messages parked in the dead letters of each queue (alert on any: they need an operator)',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+      async collect() {
+        await Promise.all(
+          [...deadLetterSources].map(async ([queue, count]) => {
+            try {
+              this.set({ queue }, await count());
+            } catch {
+              // the broker is unreachable: readiness says so; keep the last value known
+            }
+          }),
+        );
+      },
+    }),
     deadLettered: consumer('events_dead_lettered_total', 'Messages parked in dead letters, by queue and type ("unknown" when unreadable)'),
     addBacklogSource(read) {
       sources.add(read);
       return () => void sources.delete(read);
+    },
+    addDeadLetterSource(queue, count) {
+      deadLetterSources.set(queue, count);
+      return () => void (deadLetterSources.get(queue) === count && deadLetterSources.delete(queue));
     },
   };
   byRegistry.set(registry, metrics);
@@ -83,12 +118,15 @@ export function eventMetricsFor(registry: Registry): EventMetrics {
 
 /**
  * The `onSettled` hook of a consumer of `queue` that counts each delivery into
- * `events_processed_total`, `events_retried_total` or `events_dead_lettered_total`.
+ * `events_processed_total`, `events_retried_total` (handler faults), `events_outage_retried_total`
+ * (infrastructure faults) or `events_dead_lettered_total`.
  */
 export function countSettlements(registry: Registry, queue: string): (settlement: DeliverySettlement) => void {
   const metrics = eventMetricsFor(registry);
-  return ({ result, type }) => {
+  return ({ result, type, fault }) => {
     const labels = { queue, type: type ?? 'unknown' };
-    (result === 'processed' ? metrics.processed : result === 'retried' ? metrics.retried : metrics.deadLettered).inc(labels);
+    if (result === 'processed') metrics.processed.inc(labels);
+    else if (result === 'dead-lettered') metrics.deadLettered.inc(labels);
+    else (fault === 'infrastructure' ? metrics.outageRetried : metrics.retried).inc(labels);
   };
 }

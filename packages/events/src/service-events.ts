@@ -25,6 +25,12 @@ export interface ServiceEventsOptions<Tx extends SqlTx> {
   metrics: Registry;
   tracer: Tracer;
   subscriptions: readonly Subscription<Tx>[];
+  /**
+   * Most events applied in one transaction (`startConsumers`' batchSize, default 50). A service
+   * whose handlers lock several rows each sets 1: within one event it locks in a stable order,
+   * but a transaction holding several events' locks could take them in any order (deadlocks).
+   */
+  batchSize?: number;
 }
 
 export interface ServiceEvents {
@@ -55,7 +61,16 @@ export async function startServiceEvents<Tx extends SqlTx>(options: ServiceEvent
   const closeBus = options.bus ? async () => {} : () => bus.close();
   const relay = startOutboxRelay({ prisma: options.relayPrisma ?? options.prisma, database: options.database, bus, logger, service, metrics });
   try {
-    const consumers = await startConsumers({ bus, service, prisma: options.prisma, logger, metrics, tracer: options.tracer, subscriptions: options.subscriptions });
+    const consumers = await startConsumers({
+      bus,
+      service,
+      prisma: options.prisma,
+      logger,
+      metrics,
+      tracer: options.tracer,
+      subscriptions: options.subscriptions,
+      batchSize: options.batchSize,
+    });
     return {
       bus,
       relay,

@@ -7,6 +7,7 @@ import {
   ProductPriceChanged,
   StockReserved,
   type ConsumeOptions,
+  type DeliverySettlement,
   type Envelope,
   type EventBus,
 } from '../src';
@@ -174,7 +175,7 @@ export function describeEventBusContract(name: string, fixture: BusFixture): voi
       let calls = 0;
       await bus.consume({ queue: name, routingKeys: [ProductPriceChanged.routingKey], maxAttempts: 3, ...fast }, async () => {
         calls += 1;
-        throw new Error(`database unavailable (call ${calls})`);
+        throw new Error(`price rule violated (call ${calls})`);
       });
       const sent = priceChanged('p-doomed', '6.00');
       await bus.publish(ProductPriceChanged.routingKey, sent);
@@ -186,10 +187,49 @@ export function describeEventBusContract(name: string, fixture: BusFixture): voi
         type: 'ProductPriceChanged',
         routingKey: ProductPriceChanged.routingKey,
         attempts: 3,
-        error: 'database unavailable (call 3)',
+        error: 'price rule violated (call 3)',
       });
       expect(JSON.parse(letter.body)).toEqual(sent);
       expect(Date.parse(letter.deadLetteredAt)).not.toBeNaN();
+    });
+
+    test('an infrastructure fault is retried past maxAttempts without counting, never dead-lettered; a handler fault after it still has its whole budget', async () => {
+      const bus = await open();
+      const name = queue('outage');
+      const settlements: DeliverySettlement[] = [];
+      let calls = 0;
+      const outage = 6; // more failed deliveries than maxAttempts allows handler faults
+      await bus.consume(
+        { queue: name, routingKeys: [ProductPriceChanged.routingKey], maxAttempts: 2, ...fast, outageRetryDelayMs: () => 20, onSettled: (s) => settlements.push(s) },
+        async () => {
+          calls += 1;
+          if (calls <= outage) throw Object.assign(new Error('the database system is starting up'), { code: '57P03' });
+          if (calls === outage + 1) throw new Error('price rule violated');
+        },
+      );
+      const sent = priceChanged('p-outage', '7.00');
+      await bus.publish(ProductPriceChanged.routingKey, sent);
+      await waitFor(() => settlements.some((s) => s.result === 'processed'), { what: 'the event applied after the outage' });
+      expect(calls).toBe(outage + 2);
+      expect(settlements.slice(0, outage)).toEqual(Array.from({ length: outage }, () => ({ result: 'retried', type: 'ProductPriceChanged', attempt: 0, fault: 'infrastructure' })));
+      expect(settlements.slice(outage)).toEqual([
+        { result: 'retried', type: 'ProductPriceChanged', attempt: 1, fault: 'handler' },
+        { result: 'processed', type: 'ProductPriceChanged', attempt: 2 },
+      ]);
+      expect(await bus.deadLetters(name).list()).toEqual([]);
+      expect(await bus.deadLetters(name).count()).toBe(0);
+    });
+
+    test('dead letters are counted per queue', async () => {
+      const bus = await open();
+      const name = queue('counted');
+      await bus.consume({ queue: name, routingKeys: [ProductPriceChanged.routingKey], maxAttempts: 1 }, async () => {
+        throw new Error('price rule violated');
+      });
+      const sent = [priceChanged('p-c1', '1.00'), priceChanged('p-c2', '1.00')];
+      for (const e of sent) await bus.publish(ProductPriceChanged.routingKey, e);
+      await waitFor(async () => (await bus.deadLetters(name).count()) === 2, { what: 'two dead letters counted' });
+      expect(await bus.deadLetters(queue('never-used')).count()).toBe(0);
     });
 
     test('a payload that fails its schema → dead-lettered at once, the handler never sees it, the rest keep flowing', async () => {

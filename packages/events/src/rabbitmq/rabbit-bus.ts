@@ -12,6 +12,7 @@ import {
   type EventBus,
 } from '../bus';
 import { parseEnvelope, PoisonMessageError, type Envelope } from '../envelope';
+import { isInfrastructureFault, shouldLogOutageRetry } from '../faults';
 import { SERVICE_QUEUES } from '../topology';
 
 export interface RabbitBusOptions {
@@ -42,6 +43,7 @@ export interface RabbitEventBus extends EventBus {
 /** AMQP headers the backbone reads and writes. */
 const HEADER = {
   attempts: 'x-attempts',
+  outageRetries: 'x-outage-retries',
   error: 'x-error',
   deadLetteredAt: 'x-dead-lettered-at',
   routingKey: 'x-original-routing-key',
@@ -222,7 +224,18 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
         } catch (error) {
           failure = error;
         }
-        if (failure instanceof PoisonMessageError || attempt >= opts.maxAttempts) {
+        const type = msg.type ?? peekEnvelope(bodyText(msg.body)).type;
+        if (isInfrastructureFault(failure)) {
+          // the database or broker is away: the message is fine; it waits (not counted) until the fault passes
+          const retry = Number(msg.headers?.[HEADER.outageRetries] ?? 0) + 1;
+          const delayMs = Math.max(1, Math.round(opts.outageRetryDelayMs(retry)));
+          const retryQueue = await declareRetryQueue(queue, delayMs);
+          await forward(msg, retryQueue, { [HEADER.attempts]: attempt - 1, [HEADER.outageRetries]: retry, [HEADER.error]: describeError(failure), [HEADER.routingKey]: routingKey });
+          if (shouldLogOutageRetry(retry)) {
+            queueLogger.warn({ eventId: msg.messageId, type, attempt: attempt - 1, outageRetries: retry, delayMs, err: failure }, 'infrastructure fault; the message waits and is retried until it passes');
+          }
+          opts.onSettled({ result: 'retried', type, attempt: attempt - 1, fault: 'infrastructure' });
+        } else if (failure instanceof PoisonMessageError || attempt >= opts.maxAttempts) {
           await declareDeadLetterQueue(queue, opts.exclusive);
           const id = msg.messageId ?? peekEnvelope(bodyText(msg.body)).id ?? randomUUID();
           await forward(msg, dlq, {
@@ -233,13 +246,13 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
             [HEADER.deadLetterId]: id,
           });
           queueLogger.warn({ eventId: id, type: msg.type, attempts: attempt, error: describeError(failure) }, 'message dead-lettered');
-          opts.onSettled({ result: 'dead-lettered', type: msg.type ?? peekEnvelope(bodyText(msg.body)).type, attempt });
+          opts.onSettled({ result: 'dead-lettered', type, attempt, fault: 'handler' });
         } else {
           const delayMs = Math.max(1, Math.round(opts.retryDelayMs(attempt)));
           const retryQueue = await declareRetryQueue(queue, delayMs);
-          await forward(msg, retryQueue, { [HEADER.attempts]: attempt, [HEADER.error]: describeError(failure), [HEADER.routingKey]: routingKey });
+          await forward(msg, retryQueue, { [HEADER.attempts]: attempt, [HEADER.outageRetries]: 0, [HEADER.error]: describeError(failure), [HEADER.routingKey]: routingKey });
           queueLogger.info({ eventId: msg.messageId, type: msg.type, attempt, delayMs, err: failure }, 'handler failed; retrying later');
-          opts.onSettled({ result: 'retried', type: msg.type ?? peekEnvelope(bodyText(msg.body)).type, attempt });
+          opts.onSettled({ result: 'retried', type, attempt, fault: 'handler' });
         }
         // the copy is confirmed: only now may the original go
         return ConsumerStatus.ACK;
@@ -284,6 +297,7 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
       return {
         list: () => listDeadLetters(connection, dlq, logicalQueue),
         replay: (id) => replayDeadLetters(connection, dlq, queue, id, logger),
+        count: () => messageCount(connection, dlq),
       };
     },
 
@@ -410,7 +424,7 @@ async function replayDeadLetters(connection: Connection, dlq: string, queue: str
       if (id !== undefined && letter.id !== id) continue;
       const { [HEADER.error]: _error, [HEADER.deadLetteredAt]: _at, [HEADER.deadLetterId]: _id, ...headers } = msg.headers ?? {};
       await channel.basicPublish(
-        { ...copyProperties(msg), exchange: '', routingKey: queue, headers: { ...headers, [HEADER.attempts]: 0, [HEADER.replayedAt]: new Date().toISOString() } },
+        { ...copyProperties(msg), exchange: '', routingKey: queue, headers: { ...headers, [HEADER.attempts]: 0, [HEADER.outageRetries]: 0, [HEADER.replayedAt]: new Date().toISOString() } },
         rawBody(msg.body),
       );
       channel.basicAck({ deliveryTag: msg.deliveryTag });

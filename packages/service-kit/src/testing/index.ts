@@ -136,3 +136,5 @@ export function metricValue(samples: readonly MetricSample[], name: string, labe
 export function hasMetric(samples: readonly MetricSample[], name: string, labels: Record<string, string> = {}): boolean {
   return samples.some((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
 }
+
+export { startTcpProxy, targetOf, type TcpProxy } from './tcp-proxy';
