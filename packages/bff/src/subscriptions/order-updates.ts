@@ -13,7 +13,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { Mailbox } from './mailbox';
-import type { OrderFeed } from './order-feed';
+import type { OrderFeed, OrderFeedUpdate } from './order-feed';
 
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'CANCELLED' | 'SHIPPED';
 
@@ -153,7 +153,7 @@ function announcementsFor(order: OrderData, lastRank: number, announced?: Announ
  * NOT_FOUND, exactly like for an order that does not exist.
  */
 export function orderUpdates(options: OrderUpdatesOptions): AsyncIterableIterator<ExecutionResult> {
-  const mailbox = new Mailbox<Envelope>(options.mailboxSize ?? 32);
+  const mailbox = new Mailbox<OrderFeedUpdate>(options.mailboxSize ?? 32);
   const updates = followOrder(options, mailbox);
   // An async generator only honours return() at a yield; one waiting for the next event would
   // never end. Closing the mailbox first wakes it, so an unsubscribe or a closed socket ends it now.
@@ -173,10 +173,10 @@ export function orderUpdates(options: OrderUpdatesOptions): AsyncIterableIterato
   };
 }
 
-async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Envelope>): AsyncGenerator<ExecutionResult> {
+async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<OrderFeedUpdate>): AsyncGenerator<ExecutionResult> {
   const { query, viewer, feed } = options;
   // watch before the first read, so nothing that happens in between is missed
-  const unwatch = feed.watch(query.orderId, (envelope) => mailbox.push(envelope));
+  const unwatch = feed.watch(query.orderId, (update) => mailbox.push(update));
   let lastRank = -1;
   let lastSequence = -1;
 
@@ -223,13 +223,31 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Envel
     }
     const deadline = Date.now() + options.pendingOrderGraceMs;
     for (;;) {
-      const envelope = await mailbox.next(authorized ? undefined : deadline - Date.now());
+      const update = await mailbox.next(authorized ? undefined : deadline - Date.now());
       if (mailbox.isClosed) return; // unsubscribed
       if (mailbox.overflowed) throw new GraphQLError('Subscriber too slow: updates were dropped; subscribe again', { extensions: { code: 'SUBSCRIBER_TOO_SLOW' } });
-      if (!envelope) {
+      if (!update) {
         if (!authorized) throw orderNotFound();
         return;
       }
+      if (update.kind === 'gap') {
+        // the feed may have missed events (broker outage): the order's state says what changed
+        const result = await options.resolve();
+        const order = orderIn(result);
+        if (!order) continue; // not visible (yet), or the read failed: later events or the grace decide
+        if (!authorized) {
+          authorized = true;
+          options.onAuthorized?.();
+        }
+        const announcements = announcementsFor(order, lastRank);
+        for (const announcement of announcements) {
+          yield present(result, announcement);
+          lastRank = RANK[announcement.status];
+        }
+        if (announcements.some((a) => FINAL.has(a.status))) return;
+        continue;
+      }
+      const { envelope } = update;
       if (!authorized) {
         const owner = (envelope.data as { customerId?: unknown }).customerId;
         if (owner !== viewer.sub && !isAdmin(viewer)) throw orderNotFound();
