@@ -3,7 +3,7 @@
  * started again, the database stopped in immediate mode (a crash) and started again, and every
  * connection to both cut by the TCP proxies the services go through.
  */
-import type { BrokerProxy } from '@shop/events/testing';
+import type { TcpProxy } from '@shop/service-kit/testing';
 import type { SoakPostgres, SoakRabbit } from './infrastructure';
 import type { PlannedFault } from './options';
 
@@ -17,7 +17,7 @@ export interface FaultRecord extends PlannedFault {
 export interface FaultTargets {
   postgres: SoakPostgres;
   rabbit: SoakRabbit;
-  proxies: BrokerProxy[];
+  proxies: TcpProxy[];
   log(line: string): void;
 }
 

@@ -13,8 +13,8 @@
  * stopped, the soak cluster stopped (kept on disk, its databases dropped by the next run), the
  * node killed and its folder removed; the services' logs are kept only when something failed.
  */
-import { startBrokerProxy, type BrokerProxy } from '@shop/events/testing';
 import { createAuth } from '@shop/service-kit';
+import { startTcpProxy, targetOf, type TcpProxy } from '@shop/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { contractOperations } from '../../e2e/support/contract-documents';
@@ -266,7 +266,7 @@ async function main(): Promise<number> {
     cleanups.push(() => postgres.stop());
     const rabbit = await startSoakRabbit({ node: 'soak@localhost', port: 5691, distPort: 25691 });
     cleanups.push(() => rabbit.destroy());
-    const proxies: BrokerProxy[] = [await startBrokerProxy(postgres.url), await startBrokerProxy(rabbit.url)];
+    const proxies: TcpProxy[] = [await startTcpProxy(targetOf(postgres.url)), await startTcpProxy(targetOf(rabbit.url))];
     cleanups.push(async () => {
       for (const proxy of proxies) await proxy.close();
     });
@@ -275,8 +275,8 @@ async function main(): Promise<number> {
       NODE_ENV: 'production',
       LOG_LEVEL: process.env.SOAK_LOG_LEVEL ?? 'warn',
       JWT_SECRET: jwtSecret,
-      DATABASE_URL: proxies[0].url,
-      AMQP_URL: proxies[1].url,
+      DATABASE_URL: proxies[0].proxiedUrl(postgres.url),
+      AMQP_URL: proxies[1].proxiedUrl(rabbit.url),
       EVENTS_EXCHANGE: `soak.${runId}`,
       WEB_BFF_RATE_LIMIT_POINTS: '10000000',
       ...(options.sagaTimeoutMs ? { ORDER_SAGA_TIMEOUT_MS: String(options.sagaTimeoutMs) } : {}),
