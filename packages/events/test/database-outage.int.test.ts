@@ -8,16 +8,18 @@ import {
   classifyFault,
   createInMemoryBus,
   EVENTS_MIGRATIONS_DIR,
+  appendToOutbox,
   on,
   ProductPriceChanged,
   startConsumers,
+  startOutboxRelay,
   type Envelope,
   type EventBus,
   type FaultKind,
   type RunningConsumers,
 } from '../src';
 import { createRabbitBus } from '../src/rabbitmq';
-import { rabbitTestNamespace } from '../src/testing';
+import { createPgSqlClient, rabbitTestNamespace } from '../src/testing';
 import { priceChanged } from './bus-contract';
 
 /**
@@ -43,6 +45,7 @@ describe.each([
   let direct: Database;
   let proxy: TcpProxy;
   let pool: Pool;
+  let directPool: Pool;
   let prisma: PrismaClient;
   let bus: EventBus;
   let consumers: RunningConsumers | undefined;
@@ -54,6 +57,7 @@ describe.each([
     pool = new Pool({ connectionString: proxy.proxiedUrl(serviceDatabaseUrl(server.url, 'cart').url), max: 5 });
     pool.on('error', () => undefined); // idle connections cut by the proxy
     prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    directPool = new Pool({ connectionString: serviceDatabaseUrl(server.url, 'cart').url, max: 2 });
     bus = await createBus();
   });
 
@@ -62,6 +66,7 @@ describe.each([
     await bus?.close();
     await prisma?.$disconnect();
     await proxy?.close();
+    await directPool?.end();
     await direct?.close();
     await server.drop();
   });
@@ -133,6 +138,30 @@ describe.each([
     const parked = (await metrics.getSingleMetric('events_dead_letters')?.get())?.values ?? [];
     expect(parked).toEqual([expect.objectContaining({ labels: { queue: 'cart' }, value: 0 })]);
   }, 90_000);
+
+  test('the outbox relay rides out the same outage: rows written meanwhile by another writer go out once, after it', async () => {
+    const published: string[] = [];
+    const observer = await bus.consume({ queue: 'outage-observer', routingKeys: [ProductPriceChanged.routingKey] }, async (e) => void published.push(e.id));
+    // the relay reads its outbox through the proxy; the rows are written straight to the database
+    const relay = startOutboxRelay({ prisma, bus, service: 'catalog' });
+    try {
+      proxy.cut();
+      const refusedAtCut = proxy.refused;
+      const rows = Array.from({ length: 5 }, (_, i) => priceChanged(`relay-${i}`, '3.00'));
+      const writer = createPgSqlClient(directPool);
+      await writer.$transaction((tx) => appendToOutbox(tx, rows));
+      // long enough for several failed polls (the relay backs off up to 5 s)
+      await waitFor(() => proxy.refused >= refusedAtCut + 3, { what: 'the relay failing to reach its database', timeoutMs: 30_000, intervalMs: 100 });
+      expect(published.filter((id) => rows.some((r) => r.id === id))).toEqual([]);
+      proxy.restore();
+      await waitFor(() => rows.every((r) => published.includes(r.id)), { what: 'every row published after the outage', timeoutMs: 30_000, intervalMs: 50 });
+      await waitFor(async () => (await relay.backlog()) === 0, { what: 'an empty backlog', timeoutMs: 10_000 });
+      expect(rows.map((r) => published.filter((id) => id === r.id).length)).toEqual(rows.map(() => 1));
+    } finally {
+      await relay.stop();
+      await observer.stop();
+    }
+  }, 90_000);
 });
 
-afterAll(() => ns.cleanup(['cart']));
+afterAll(() => ns.cleanup(['cart', 'outage-observer']));

@@ -1,5 +1,5 @@
 import { baseConfigSchema, loadConfig, portSetting, urlSetting } from '@shop/service-kit';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Order's settings: the shared ones plus its port and, optionally, a database of its own. */
 export const orderConfigSchema = baseConfigSchema.extend({
@@ -7,6 +7,15 @@ export const orderConfigSchema = baseConfigSchema.extend({
   ORDER_PORT: portSetting(4004),
   /** postgres://… of order's own database, used as is; overrides DATABASE_URL (which derives `<name>_order`). */
   ORDER_DATABASE_URL: urlSetting(['postgres://', 'postgresql://']),
+  /**
+   * The saga's deadline: an order still PENDING this long after it was placed (stock or coupon
+   * never answered) is REJECTED and what was taken is released. Default 10 minutes: far above a
+   * normal answer (milliseconds) and above the database and broker outages the services ride out
+   * without losing events, so an outage alone does not reject orders; short enough that a
+   * customer is not left waiting for an order that will never come. Alert on
+   * `order_saga_oldest_pending_seconds` well before it (say at a minute).
+   */
+  ORDER_SAGA_TIMEOUT_MS: z.coerce.number().int().min(1_000, 'must be at least 1000 (1 s)').default(600_000),
 });
 
 export type OrderConfig = z.infer<typeof orderConfigSchema>;

@@ -4,14 +4,16 @@ import { createLogger, createMetrics, createTracing, degradable, startInParts, s
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { embeddedDataDir, orderDatabaseUrl, type OrderConfig } from './config';
 import type { OrderContext } from './context';
+import { oldestPendingPlacedAt } from './data/order-history-repository';
 import { openOrderDatabase, type OrderDatabase } from './data/order-database';
 import { transactionRunner } from './data/prisma';
 import { orderSubscriptions } from './events/subscriptions';
 import { createOrderLoaders } from './loaders';
 import { resolvers } from './resolvers';
+import { startSagaDeadlineSweeper, type SagaDeadlineSweeper } from './use-cases/expire-overdue-orders';
 import type { OrderDeps } from './use-cases/order-deps';
 
 export const ORDER_SCHEMA_PATH = join(__dirname, '..', 'schema.graphql');
@@ -30,6 +32,8 @@ export interface RunningOrder {
   database: OrderDatabase;
   bus: EventBus;
   deps: OrderDeps;
+  /** rejects orders past ORDER_SAGA_TIMEOUT_MS (runs on its own timer; `sweep()` runs one now) */
+  sagaDeadline: SagaDeadlineSweeper;
   /** stops accepting requests, finishes in-flight requests and handlers, closes the broker and database */
   stop(): Promise<void>;
 }
@@ -57,6 +61,19 @@ export function start(config: OrderConfig, startDeps: OrderStartDeps = {}): Prom
       logger,
       onConflict: () => conflicts.inc(),
     };
+    new Gauge({
+      name: 'order_saga_oldest_pending_seconds',
+      help: 'Age of the oldest PENDING order (0 when none): alert well before ORDER_SAGA_TIMEOUT_MS, when such orders are rejected',
+      registers: [metrics.registry],
+      async collect() {
+        try {
+          const placedAt = await oldestPendingPlacedAt(database.prisma);
+          this.set(placedAt ? Math.max(0, (deps.clock().getTime() - placedAt.getTime()) / 1000) : 0);
+        } catch {
+          // the database is unreachable: readiness says so; keep the last value known
+        }
+      },
+    });
     const events = parts.add(
       await startServiceEvents({
         service: 'order',
@@ -72,6 +89,9 @@ export function start(config: OrderConfig, startDeps: OrderStartDeps = {}): Prom
       }),
       (e) => e.stop(),
     );
+
+    // started after the consumers: replies already waiting in the queue get their chance first
+    const sagaDeadline = parts.add(startSagaDeadlineSweeper(deps, { timeoutMs: config.ORDER_SAGA_TIMEOUT_MS }), (s) => s.stop());
 
     const server = await startSubgraph<OrderContext>({
       name: 'order',
@@ -95,6 +115,6 @@ export function start(config: OrderConfig, startDeps: OrderStartDeps = {}): Prom
     });
     parts.add(server, (s) => s.stop());
 
-    return { url: server.url, port: server.port, database, bus: events.bus, deps, stop: parts.stopAll };
+    return { url: server.url, port: server.port, database, bus: events.bus, deps, sagaDeadline, stop: parts.stopAll };
   });
 }

@@ -81,12 +81,12 @@ export interface TestOrder {
 }
 
 /** One order service on its own PostgreSQL database (or embedded PGlite) with an in-memory bus. */
-export async function startTestOrder({ embedded = false } = {}): Promise<TestOrder> {
+export async function startTestOrder({ embedded = false, env = {}, clock }: { embedded?: boolean; env?: Record<string, string>; clock?: () => Date } = {}): Promise<TestOrder> {
   const server = testDatabaseServer('order');
   const bus = countingBus();
   const published: Envelope[] = [];
   await bus.consume({ queue: 'observer', routingKeys: ['order.order.#'] }, async (e) => void published.push(e));
-  const order = await start(testConfig(embedded ? { DATA_DIR: 'memory://' } : { DATABASE_URL: server.url }), { bus });
+  const order = await start(testConfig({ ...(embedded ? { DATA_DIR: 'memory://' } : { DATABASE_URL: server.url }), ...env }), { bus, clock });
   return {
     order,
     bus,

@@ -134,3 +134,20 @@ export async function clearOrderHistory(tx: OrderTx): Promise<void> {
   // then apply their newer version over the rebuilt one (saveOrderHistory is version-checked)
   await tx.$executeRawUnsafe('TRUNCATE order_history');
 }
+
+/** PENDING orders placed before `placedBefore`, oldest first (the saga deadline's sweep; uses the status index). */
+export async function overduePendingOrderIds(db: OrderDb, placedBefore: Date, limit: number): Promise<string[]> {
+  const rows = await db.orderHistory.findMany({
+    where: { status: 'PENDING', placedAt: { lt: placedBefore } },
+    orderBy: [{ placedAt: 'asc' }, { orderId: 'asc' }],
+    take: limit,
+    select: { orderId: true },
+  });
+  return rows.map((r) => r.orderId);
+}
+
+/** When the oldest PENDING order was placed; null when none is pending. */
+export async function oldestPendingPlacedAt(db: OrderDb): Promise<Date | null> {
+  const row = await db.orderHistory.findFirst({ where: { status: 'PENDING' }, orderBy: [{ placedAt: 'asc' }], select: { placedAt: true } });
+  return row?.placedAt ?? null;
+}

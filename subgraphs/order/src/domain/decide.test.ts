@@ -325,3 +325,38 @@ describe('SHIPPED', () => {
   it('a duplicate reply → recorded, still SHIPPED', () =>
     given(...stream).when(command.couponRedeemed(null, 0)).thenRecordsLateReply({ kind: 'DUPLICATE', statusAtArrival: 'SHIPPED' }));
 });
+
+describe('the saga deadline (ExpireOrder)', () => {
+  // placed at 10:00:00; NOW is 10:00:05
+  const expire = (timeoutMs: number, now = NOW): OrderCommand => ({ type: 'ExpireOrder', data: { orderId: ORDER, timeoutMs }, metadata: { now } });
+
+  it('PENDING, no reply yet, deadline passed → REJECTED, the reason names both silent participants and says it timed out', () =>
+    given(placed).when(expire(5_000)).then(rejected('No answer about the stock (catalog) and coupon (discount) within 5 s of placing the order: the order timed out')));
+
+  it('PENDING, stock reserved but no coupon answer → REJECTED naming discount only', () =>
+    given(placed, stockReserved).when(expire(2_000)).then(rejected('No answer about the coupon (discount) within 2 s of placing the order: the order timed out')));
+
+  it('deadline not yet passed → nothing', () => given(placed).when(expire(5_001)).then());
+
+  it('minutes read as minutes', () =>
+    given(placed).when(expire(60_000, new Date('2026-03-01T10:01:00.000Z'))).then({
+      type: 'OrderRejected',
+      data: { reason: 'No answer about the stock (catalog) and coupon (discount) within 1 min of placing the order: the order timed out', at: '2026-03-01T10:01:00.000Z' },
+    }));
+
+  it('already CONFIRMED, REJECTED or CANCELLED → nothing (two sweepers asking at once change nothing twice)', () => {
+    given(placed, stockReserved, couponRedeemed(null, 0), confirmed(0, null)).when(expire(1)).then();
+    given(placed, stockFailed, rejected('Stock could not be reserved: Teapot: 1 requested, 0 available')).when(expire(1)).then();
+    given(placed, cancelled('PENDING')).when(expire(1)).then();
+  });
+
+  it('a reply after the order timed out is a late reply, compensated by the OrderRejected already published', () =>
+    given(placed, rejected('No answer … the order timed out')).when(command.stockReserved()).thenRecordsLateReply({
+      kind: 'AFTER_CLOSE',
+      statusAtArrival: 'REJECTED',
+      holds: true,
+      compensatedBy: 'OrderRejected',
+    }));
+
+  it('no order → ORDER_NOT_FOUND', () => given().when(expire(1)).thenFails('ORDER_NOT_FOUND'));
+});

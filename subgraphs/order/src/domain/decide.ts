@@ -6,7 +6,7 @@ import type { Cents } from '@shop/service-kit/money';
 import { canSeeOrder } from './access';
 import { OrderError, orderNotFound } from './errors';
 import type { OpenedOrder, Order, OrderEvent, OrderLine } from './order';
-import { recordCouponReply, recordRelease, recordStockReply, type CouponReplyInput, type ReleaseInput, type StockReplyInput } from './saga';
+import { expireOverdueOrder, recordCouponReply, recordRelease, recordStockReply, type CouponReplyInput, type ReleaseInput, type StockReplyInput } from './saga';
 import { guard } from './transitions';
 
 type Command<Type extends string, Data> = { type: Type; data: Data; metadata: { now: Date } };
@@ -29,8 +29,10 @@ export type RecordCouponReply = Command<'RecordCouponReply', { orderId: string; 
 export type RecordRelease = Command<'RecordRelease', { orderId: string; release: ReleaseInput }>;
 export type CancelOrder = Command<'CancelOrder', { orderId: string; by: string; isAdmin: boolean }>;
 export type ShipOrder = Command<'ShipOrder', { orderId: string; by: string }>;
+/** The saga's deadline may have passed (`timeoutMs` after placing): reject the order if it still waits. */
+export type ExpireOrder = Command<'ExpireOrder', { orderId: string; timeoutMs: number }>;
 
-export type OrderCommand = PlaceOrder | RecordStockReply | RecordCouponReply | RecordRelease | CancelOrder | ShipOrder;
+export type OrderCommand = PlaceOrder | RecordStockReply | RecordCouponReply | RecordRelease | CancelOrder | ShipOrder | ExpireOrder;
 
 export function decide(command: OrderCommand, state: Order): OrderEvent[] {
   const { now } = command.metadata;
@@ -47,6 +49,8 @@ export function decide(command: OrderCommand, state: Order): OrderEvent[] {
       return cancelOrder(state, command.data, now);
     case 'ShipOrder':
       return shipOrder(state, command.data, now);
+    case 'ExpireOrder':
+      return expireOverdueOrder(state, command.data.orderId, command.data.timeoutMs, now);
     default: {
       const unexpected: never = command;
       throw new Error(`unknown order command ${(unexpected as OrderCommand).type}`);

@@ -22,6 +22,12 @@
  * counts end up exact. The first answer of a participant counts; a contradicting later answer
  * is recorded and changes nothing.
  *
+ * Deadline. A participant that never answers (its service down for long, its reply lost to an
+ * operator's purge) must not leave the order PENDING forever: past the saga's deadline the order
+ * is REJECTED with a reason naming who did not answer (`expireOverdueOrder`). The rejection is an
+ * ordinary OrderRejected, so everything already taken is released by it, and a reply that comes
+ * after it is a late reply like any other.
+ *
  * When the participants have released, they say so (StockReleased, CouponRedemptionReleased): the
  * order records it, so its stream shows each compensation completed.
  *
@@ -94,6 +100,32 @@ export function recordRelease(state: Order, release: ReleaseInput, orderId: stri
   return release.type === 'StockReleased'
     ? [{ type: 'StockReleased', data: { at } }]
     : [{ type: 'CouponRedemptionReleased', data: { couponCode: release.couponCode, at } }];
+}
+
+/**
+ * The saga's deadline passed for the order (`timeoutMs` after it was placed): a PENDING order
+ * that still waits for a participant is REJECTED, the reason naming who did not answer. Anything
+ * else (not yet due, already settled) is left as it is, so a sweeper may ask as often as it likes
+ * and two replicas may ask at once.
+ */
+export function expireOverdueOrder(state: Order, orderId: string, timeoutMs: number, now: Date): OrderEvent[] {
+  const order = opened(state, orderId);
+  if (order.status !== 'PENDING') return [];
+  if (now.getTime() < sagaDeadline(order, timeoutMs).getTime()) return [];
+  const silent = [order.stock.status === 'AWAITING' && 'stock (catalog)', order.coupon.status === 'AWAITING' && 'coupon (discount)'].filter(Boolean);
+  const waitedFor = silent.length > 0 ? silent.join(' and ') : 'the saga';
+  return [reject(order, `No answer about the ${waitedFor} within ${formatDuration(timeoutMs)} of placing the order: the order timed out`, now.toISOString())];
+}
+
+/** When a PENDING order times out. */
+export function sagaDeadline(order: OpenedOrder, timeoutMs: number): Date {
+  return new Date(Date.parse(order.details.placedAt) + timeoutMs);
+}
+
+function formatDuration(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1_000 === 0) return `${ms / 1_000} s`;
+  return `${ms} ms`;
 }
 
 /** The saga as a workflow: replies in, order events out. */
