@@ -1,4 +1,4 @@
-import { startServiceEvents, type EventBus } from '@shop/events';
+import { isInfrastructureFault, startServiceEvents, type EventBus } from '@shop/events';
 import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startInParts, startSubgraph, type Logger } from '@shop/service-kit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
@@ -69,6 +69,7 @@ export function start(config: CartConfig, startDeps: CartStartDeps = {}): Promis
     );
 
     const server = await startSubgraph<CartContext>({
+      isUnavailable: isInfrastructureFault,
       name: 'cart',
       port: config.CART_PORT,
       typeDefs: parse(readFileSync(CART_SCHEMA_PATH, 'utf8')),

@@ -1,4 +1,4 @@
-import { startServiceEvents, type EventBus } from '@shop/events';
+import { isInfrastructureFault, startServiceEvents, type EventBus } from '@shop/events';
 import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startInParts, startSubgraph, type Database, type Logger } from '@shop/service-kit';
 import { parse } from 'graphql';
 import { randomUUID } from 'node:crypto';
@@ -77,6 +77,7 @@ export function start(config: CatalogConfig, startDeps: CatalogStartDeps = {}): 
     );
 
     const server = await startSubgraph<CatalogContext>({
+      isUnavailable: isInfrastructureFault,
       name: 'catalog',
       port: config.CATALOG_PORT,
       typeDefs: parse(readFileSync(CATALOG_SCHEMA_PATH, 'utf8')),

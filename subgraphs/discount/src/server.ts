@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { startServiceEvents, type EventBus } from '@shop/events';
+import { isInfrastructureFault, startServiceEvents, type EventBus } from '@shop/events';
 import { createLogger, createMetrics, createTracing, degradable, startInParts, startSubgraph, type Logger } from '@shop/service-kit';
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
@@ -72,6 +72,7 @@ export function start(config: DiscountConfig, startDeps: DiscountStartDeps = {})
     );
 
     const server = await startSubgraph<DiscountContext>({
+      isUnavailable: isInfrastructureFault,
       name: 'discount',
       port: config.DISCOUNT_PORT,
       typeDefs: parse(readFileSync(DISCOUNT_SCHEMA_PATH, 'utf8')),
