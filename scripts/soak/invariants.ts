@@ -72,7 +72,9 @@ export function checkInvariants(state: SoakState): InvariantResult[] {
       if (row.customerId !== o.plan.customer) problems.push(`order ${o.orderId} belongs to ${row.customerId}, not ${o.plan.customer}`);
       const lines = (l: { productId: string; quantity: number }[]) => JSON.stringify([...l].sort((a, b) => a.productId.localeCompare(b.productId)).map((x) => [x.productId, x.quantity]));
       if (lines(row.lines) !== lines(o.lines)) problems.push(`order ${o.orderId} has lines ${lines(row.lines)}, the cart held ${lines(o.lines)}`);
-      if ((row.couponCode ?? undefined) !== o.coupon) problems.push(`order ${o.orderId} has coupon ${row.couponCode}, the cart held ${o.coupon ?? 'none'}`);
+      // an order rejected before discount answered never learns its coupon (it was released): only
+      // a confirmed order's coupon is decided, and it must be the one the cart held
+      if (row.status === 'CONFIRMED' && (row.couponCode ?? undefined) !== o.coupon) problems.push(`order ${o.orderId} has coupon ${row.couponCode}, the cart held ${o.coupon ?? 'none'}`);
     }
     for (const row of state.orders) if (!expected.has(row.orderId)) problems.push(`order ${row.orderId} was never answered to a client`);
     for (const [stream, counts] of state.streamEvents) {

@@ -29,6 +29,10 @@ const STATUS_OF_EVENT: Record<string, OrderStatus> = {
 const RANK: Record<OrderStatus, number> = { PENDING: 0, CONFIRMED: 1, REJECTED: 2, CANCELLED: 2, SHIPPED: 2 };
 const FINAL = new Set<OrderStatus>(['REJECTED', 'CANCELLED', 'SHIPPED']);
 
+/** First and longest pause before an order that could not be read is read again. */
+const READ_AGAIN_FIRST_MS = 250;
+const READ_AGAIN_MAX_MS = 5_000;
+
 /** Internal aliases added to the resolving query, read and removed before the payload goes out. */
 const STATUS_PROBE = '__bffOrderStatus';
 const HISTORY_PROBE = '__bffOrderHistory';
@@ -179,6 +183,19 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Order
   const unwatch = feed.watch(query.orderId, (update) => mailbox.push(update));
   let lastRank = -1;
   let lastSequence = -1;
+  // An update whose order could not be read (the order subgraph or its database away) is not
+  // announced as seen: the order is read again later, with a growing pause, until it answers.
+  let retryDelayMs = READ_AGAIN_FIRST_MS;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const readAgainLater = () => {
+    if (retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      mailbox.push({ kind: 'gap' });
+    }, retryDelayMs);
+    retryTimer.unref();
+    retryDelayMs = Math.min(retryDelayMs * 2, READ_AGAIN_MAX_MS);
+  };
 
   const orderIn = (result: ExecutionResult): OrderData | null | undefined => (result.data?.[query.responseKey] as OrderData | null | undefined);
   const present = (result: ExecutionResult, announced?: Announcement): ExecutionResult => {
@@ -234,7 +251,12 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Order
         // the feed may have missed events (broker outage): the order's state says what changed
         const result = await options.resolve();
         const order = orderIn(result);
-        if (!order) continue; // not visible (yet), or the read failed: later events or the grace decide
+        if (!order) {
+          // failed: try again later; not visible (yet): later events or the grace decide
+          if (result.errors?.length) readAgainLater();
+          continue;
+        }
+        retryDelayMs = READ_AGAIN_FIRST_MS;
         if (!authorized) {
           authorized = true;
           options.onAuthorized?.();
@@ -261,8 +283,12 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Order
       const reason = (envelope.data as { reason?: unknown }).reason;
       const result = await resolveVisible();
       const order = orderIn(result);
-      if (!order && !result.errors?.length) continue;
-      const announcements = order ? announcementsFor(order, lastRank, { status, reason: typeof reason === 'string' ? reason : null }) : [{ status, reason: null }];
+      if (!order) {
+        if (result.errors?.length) readAgainLater();
+        continue;
+      }
+      retryDelayMs = READ_AGAIN_FIRST_MS;
+      const announcements = announcementsFor(order, lastRank, { status, reason: typeof reason === 'string' ? reason : null });
       for (const announcement of announcements) {
         yield present(result, announcement);
         lastRank = RANK[announcement.status];
@@ -271,6 +297,7 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Order
       if (FINAL.has(status)) return;
     }
   } finally {
+    clearTimeout(retryTimer);
     unwatch();
     mailbox.close();
   }
