@@ -1,7 +1,8 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, type DocumentNode, type OperationVariables } from '@apollo/client';
 import { rabbitTestNamespace } from '@shop/events/testing';
 import { createAuth } from '@shop/service-kit';
-import { TEST_AMQP_URL, TEST_JWT_SECRET, testDatabaseServer, uniqueRunId } from '@shop/service-kit/testing';
+import { TEST_AMQP_URL, TEST_JWT_SECRET, testDatabaseServer, uniqueRunId, type TcpProxy } from '@shop/service-kit/testing';
+import { serviceDatabaseUrl } from '@shop/service-kit';
 import { startStack, type RunningStack, type StackOptions } from '../../scripts/stack';
 
 export interface TestStack {
@@ -9,6 +10,8 @@ export interface TestStack {
   urls: RunningStack['urls'];
   /** the run's own RabbitMQ exchange (undefined with in-process events) */
   exchange?: string;
+  /** a service's database, reached directly (never through `databaseProxy`): for the test's own checks */
+  databaseUrl(service: string): string;
   /** a token for a customer (fresh sub per call unless given) or an admin */
   token(sub?: string, roles?: string[]): Promise<string>;
   /** an Apollo Client on the web BFF (or `url`), signed in with `token` if given */
@@ -23,7 +26,13 @@ const SERVICES = ['catalog', 'cart', 'discount', 'order'];
  * `events: 'in-process'`, the real RabbitMQ (own exchange and queues), on ephemeral ports.
  */
 export async function startTestStack(
-  options: { events?: 'rabbitmq' | 'in-process'; env?: Record<string, string>; logger?: StackOptions['logger'] } = {},
+  options: {
+    events?: 'rabbitmq' | 'in-process';
+    env?: Record<string, string>;
+    logger?: StackOptions['logger'];
+    /** the services reach PostgreSQL through this proxy (outage tests); the test's checks do not */
+    databaseProxy?: TcpProxy;
+  } = {},
 ): Promise<TestStack> {
   const databases = testDatabaseServer('e2e');
   const rabbit = options.events === 'in-process' ? undefined : rabbitTestNamespace(uniqueRunId('e2e'), TEST_AMQP_URL);
@@ -32,7 +41,7 @@ export async function startTestStack(
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
     JWT_SECRET: TEST_JWT_SECRET,
-    DATABASE_URL: databases.url,
+    DATABASE_URL: options.databaseProxy ? options.databaseProxy.proxiedUrl(databases.url) : databases.url,
     AMQP_URL: rabbit?.url,
     EVENTS_EXCHANGE: rabbit?.exchange ?? 'e2e',
     // the suite sends bursts from one client; the rate limit has a test of its own
@@ -54,6 +63,7 @@ export async function startTestStack(
     stack,
     urls: stack.urls,
     exchange: rabbit?.exchange,
+    databaseUrl: (service) => serviceDatabaseUrl(databases.url, service).url,
     token: (sub = uniqueRunId('shopper'), roles = ['customer']) => auth.signToken({ sub, roles, ttl: '1h' }),
     client(token, url = `${stack.urls.web}/graphql`) {
       const client = createClient(url, token);

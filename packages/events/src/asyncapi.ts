@@ -103,7 +103,8 @@ export function createAsyncApiDocument(contracts: readonly EventContract[], opti
           type: 'object',
           properties: {
             traceparent: { type: 'string', description: 'W3C trace context, copied from the envelope.' },
-            'x-attempts': { type: 'integer', description: 'Deliveries already made (retries and dead letters only).' },
+            'x-attempts': { type: 'integer', description: 'Deliveries that ended in a handler fault so far: the dead-letter budget (retries and dead letters only).' },
+            'x-outage-retries': { type: 'integer', description: 'Retries in a row after infrastructure faults (database or broker away, deadlock); never dead-lettered (retries only).' },
             'x-error': { type: 'string', description: 'Last handler error (retries and dead letters only).' },
             'x-original-routing-key': { type: 'string', description: 'Routing key the event was published with (retries and dead letters).' },
           },
