@@ -20,7 +20,7 @@ function consistent(): SoakState {
       { orderId: 'o-1', customerId: 'c-0', status: 'CONFIRMED', couponCode: 'SAVE', lines: [{ productId: P1, quantity: 2 }] },
       { orderId: 'o-2', customerId: 'c-1', status: 'REJECTED', couponCode: null, lines: [{ productId: P2, quantity: 1 }] },
     ],
-    streamEvents: new Map([
+    streamEvents: new Map<string, Record<string, number>>([
       ['o-1', { OrderPlaced: 1, OrderConfirmed: 1 }],
       ['o-2', { OrderPlaced: 1, OrderRejected: 1 }],
     ]),

@@ -41,7 +41,7 @@ export interface CheckoutOutcome {
   faults: Record<string, number>;
   checkoutStartedAt: number;
   checkoutAnsweredAt?: number;
-  subscription: { statuses: string[]; final?: SettledStatus; resubscriptions: number; errors: string[] };
+  subscription: { statuses: string[]; final?: SettledStatus; finalAt?: number; resubscriptions: number; errors: string[] };
 }
 
 export interface ShopperDocuments {
@@ -155,6 +155,7 @@ async function followOrder(client: ShopClient, orderId: string, outcome: Checkou
             sub.statuses.push(status);
             if (status === 'CONFIRMED' || status === 'REJECTED') {
               sub.final = status;
+              sub.finalAt = Date.now();
               clearTimeout(timer);
               unsubscribe();
               resolve('final');
