@@ -132,6 +132,11 @@ describe('order updates over RabbitMQ', () => {
     proxy.restore();
 
     await waitFor(() => sub.results.length === 2, { timeoutMs: 30_000, what: 'the missed CONFIRMED, read back from the order subgraph' });
+    // ready again by itself, no restart
+    await waitFor(
+      async () => ((await (await fetch(`${b.url}/health/ready`)).json()) as { checks: { events: { status: string } } }).checks.events.status === 'ok',
+      { timeoutMs: 20_000, what: 'instance B reporting the broker back' },
+    );
     expect(sub.results.map((r) => r.data?.orderUpdated.status)).toEqual(['PENDING', 'CONFIRMED']);
     // and the live feed carries on
     await publish(o, 'SHIPPED');
