@@ -1,10 +1,9 @@
 /**
  * Services as their own processes, started the way the container image starts them
- * (`tsx scripts/start-service.ts <service>`), for the e2e tests that need real processes.
+ * (`node --import tsx scripts/start-service.ts <service>`), for the e2e tests that need real processes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { waitFor } from '@shop/service-kit/testing';
 
 export const SERVICES = ['catalog', 'cart', 'discount', 'order', 'web-bff', 'mobile-bff'] as const;
@@ -54,8 +53,15 @@ export class ServiceProcesses {
    * Starts `service` from the checkout at `root` on `port` and resolves once its `/health/ready`
    * answers 200; rejects with the process's output if it exits first or is not ready in time.
    */
-  async start(root: string, service: ServiceName, port: number, env: Record<string, string>, readyTimeoutMs = 120_000): Promise<ServiceProcess> {
-    const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/start-service.ts', service], {
+  async start(
+    root: string,
+    service: ServiceName,
+    port: number,
+    env: Record<string, string>,
+    { readyTimeoutMs = 120_000, command = [process.execPath, '--import', 'tsx', 'scripts/start-service.ts', service] }: { readyTimeoutMs?: number; command?: string[] } = {},
+  ): Promise<ServiceProcess> {
+    // as the workspace start scripts and the image run it: node with tsx as its loader
+    const child = spawn(command[0], command.slice(1), {
       cwd: root,
       env: { PATH: process.env.PATH, ...env, [PORT_KEYS[service]]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -116,4 +116,32 @@ describe('order updates over RabbitMQ', () => {
     expect(sub.results.map((r) => r.data?.orderUpdated.status)).toEqual(['PENDING', 'CANCELLED']);
     expect(sub.errors).toEqual([]);
   });
+
+  it('a status change published while the instance had no queue still reaches a subscriber connected through the outage', async () => {
+    const o = order('r-3', 'carol');
+    subgraphs.orders.set(o.id, o);
+    const sub = await follow(b, 'carol', o.id);
+
+    proxy.cut();
+    await waitFor(
+      async () => ((await (await fetch(`${b.url}/health/ready`)).json()) as { checks: { events: { status: string } } }).checks.events.status === 'degraded',
+      { what: 'instance B to report the broker gone' },
+    );
+    // B's exclusive queue went with its connection: this event reaches instance A only
+    await publish(o, 'CONFIRMED');
+    proxy.restore();
+
+    await waitFor(() => sub.results.length === 2, { timeoutMs: 30_000, what: 'the missed CONFIRMED, read back from the order subgraph' });
+    // ready again by itself, no restart
+    await waitFor(
+      async () => ((await (await fetch(`${b.url}/health/ready`)).json()) as { checks: { events: { status: string } } }).checks.events.status === 'ok',
+      { timeoutMs: 20_000, what: 'instance B reporting the broker back' },
+    );
+    expect(sub.results.map((r) => r.data?.orderUpdated.status)).toEqual(['PENDING', 'CONFIRMED']);
+    // and the live feed carries on
+    await publish(o, 'SHIPPED');
+    await sub.ended;
+    expect(sub.results.map((r) => r.data?.orderUpdated.status)).toEqual(['PENDING', 'CONFIRMED', 'SHIPPED']);
+    expect(sub.errors).toEqual([]);
+  });
 });

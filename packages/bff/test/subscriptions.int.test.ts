@@ -117,6 +117,24 @@ describe('orderUpdated over graphql-ws', () => {
     expect(sub.errors).toEqual([]);
   });
 
+  it('a status change whose order cannot be read yet (its database away) is delivered once it can be, not dropped', async () => {
+    const order = newOrder('o-unreadable', 'uma');
+    subgraphs.orders.set(order.id, order);
+    const ws = connect(await auth.signToken({ sub: 'uma', roles: ['customer'] }));
+    const sub = collect<Update>(ws.client, { query: ORDER_UPDATED, variables: { orderId: order.id } });
+    await waitFor(() => sub.results.length === 1, { what: 'the current order' });
+
+    order.unavailable = true;
+    const readsBefore = subgraphs.order.requests();
+    await changeStatus(bus, subgraphs, order, 'CONFIRMED');
+    await waitFor(() => subgraphs.order.requests() > readsBefore, { what: 'the BFF reading the order and failing' });
+    order.unavailable = false;
+
+    await waitFor(() => sub.results.some((r) => r.data?.orderUpdated?.status === 'CONFIRMED'), { timeoutMs: 20_000, what: 'CONFIRMED once the order can be read' });
+    expect(sub.results.filter((r) => r.data?.orderUpdated).map((r) => r.data?.orderUpdated.status)).toEqual(['PENDING', 'CONFIRMED']);
+    expect(sub.errors).toEqual([]);
+  });
+
   it('a late subscriber first gets the status changes it missed, oldest first, then the new ones', async () => {
     const order: TestOrder = {
       ...newOrder('o-late-sub', 'alice'),

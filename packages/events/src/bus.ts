@@ -68,6 +68,14 @@ export interface ConsumeOptions {
    * it failed and the message comes again later, `dead-lettered` when it was parked. Must not throw.
    */
   onSettled?: (settlement: DeliverySettlement) => void;
+  /**
+   * Called each time the consumer is attached again after its connection or channel dropped (a
+   * broker restart, a cut connection). An exclusive queue was declared anew, empty: whatever was
+   * published while it was gone never reached it, so a consumer that must not miss a change
+   * catches up from the source of truth here. Never called by the in-process bus (nothing drops).
+   * Must not throw.
+   */
+  onReattached?: () => void;
 }
 
 /** How one delivery ended, for `ConsumeOptions.onSettled`. */
@@ -146,6 +154,7 @@ export function resolveConsumeOptions(options: ConsumeOptions): Required<Consume
     outageRetryDelayMs: options.outageRetryDelayMs ?? defaultOutageRetryDelayMs,
     exclusive: options.exclusive ?? false,
     onSettled: options.onSettled ?? (() => undefined),
+    onReattached: options.onReattached ?? (() => undefined),
   };
   if (!Number.isInteger(resolved.prefetch) || resolved.prefetch < 1) throw new Error('prefetch must be a positive integer');
   if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) throw new Error('maxAttempts must be a positive integer');

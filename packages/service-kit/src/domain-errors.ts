@@ -15,6 +15,8 @@ export enum ErrorCode {
   QueryTooComplex = 'QUERY_TOO_COMPLEX',
   /** a BFF could not reach a subgraph in time; the fields it serves are null */
   SubgraphUnavailable = 'SUBGRAPH_UNAVAILABLE',
+  /** a subgraph's own dependency (its database) is not answering: nothing was done, retry shortly */
+  ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   /** a BFF refused a subscription over its per-connection or per-instance cap */
   TooManySubscriptions = 'TOO_MANY_SUBSCRIPTIONS',
   // userErrors: what the shopper or admin did wrong

@@ -31,6 +31,13 @@ export interface SubgraphOptions<Ctx extends RequestContext> {
   routes?: Record<string, RouteHandler>;
   production?: boolean;
   shutdownTimeoutMs?: number;
+  /**
+   * Tells a fault of the service's infrastructure (its database unreachable, restarting, a
+   * deadlock) from a bug: such an error is answered as SERVICE_UNAVAILABLE, which a client may
+   * retry, instead of a masked INTERNAL_SERVER_ERROR, and logged as a warning. The subgraphs pass
+   * `isInfrastructureFault` of @shop/events (the one classification the event consumers use too).
+   */
+  isUnavailable?: (error: unknown) => boolean;
 }
 
 /** Codes whose message is meant for the client; anything else is masked. */
@@ -45,16 +52,17 @@ CLIENT_CODES.add('OPERATION_RESOLUTION_FAILURE');
  * Masks unexpected errors: the client gets a generic message and the request id; the operator
  * finds the cause in the logs under that id.
  */
-export function maskingPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
+export function maskingPlugin(logger: Logger, isUnavailable: (error: unknown) => boolean = () => false): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart({ contextValue }) {
       return {
         async didEncounterErrors({ errors }) {
           for (const error of errors) {
             const code = String(error.extensions?.code ?? ErrorCode.InternalServerError);
-            if (!CLIENT_CODES.has(code)) {
-              (contextValue?.logger ?? logger).error({ err: error.originalError ?? error, path: error.path }, 'resolver failed');
-            }
+            if (CLIENT_CODES.has(code)) continue;
+            const log = contextValue?.logger ?? logger;
+            if (isUnavailable(error.originalError ?? error)) log.warn({ err: error.originalError ?? error, path: error.path }, 'dependency unavailable: answered SERVICE_UNAVAILABLE');
+            else log.error({ err: error.originalError ?? error, path: error.path }, 'resolver failed');
           }
         },
       };
@@ -62,8 +70,18 @@ export function maskingPlugin(logger: Logger): ApolloServerPlugin<RequestContext
   };
 }
 
-export function formatErrorFor(production: boolean) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+/** The answer for a request that met an infrastructure fault: nothing was done, try again. */
+const unavailable = (formatted: GraphQLFormattedError): GraphQLFormattedError => ({
+  message: 'The service is temporarily unavailable (its database is not answering); nothing was changed, try again shortly.',
+  path: formatted.path,
+  locations: formatted.locations,
+  extensions: { code: ErrorCode.ServiceUnavailable },
+});
+
+export function formatErrorFor(production: boolean, isUnavailable: (error: unknown) => boolean = () => false) {
+  return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
+    const original = (error as { originalError?: unknown } | undefined)?.originalError ?? error;
+    if (original !== undefined && isUnavailable(original)) return unavailable(formatted);
     const code = String(formatted.extensions?.code ?? ErrorCode.InternalServerError);
     if (CLIENT_CODES.has(code)) {
       if (!production) return formatted;
@@ -89,10 +107,15 @@ export async function startSubgraph<Ctx extends RequestContext>(options: Subgrap
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
     introspection: true,
     includeStacktraceInErrorResponses: !production,
-    formatError: formatErrorFor(production),
+    formatError: formatErrorFor(production, options.isUnavailable),
     // no @cacheControl hints anywhere: Apollo's cache-control plugin would only wrap every field
     // resolution in a hook (~3 % of the catalog's CPU under `browse`, bench/README.md)
-    plugins: [maskingPlugin(logger) as ApolloServerPlugin<Ctx>, operationTelemetryPlugin<Ctx>(metrics), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [
+      maskingPlugin(logger, options.isUnavailable) as ApolloServerPlugin<Ctx>,
+      operationTelemetryPlugin<Ctx>(metrics),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+    ],
     // subgraphs sit behind the BFFs, which enforce CSRF prevention themselves
     csrfPrevention: false,
     // shutdown is ours (stopOnSignals: server, consumers, relay, broker, database in order);

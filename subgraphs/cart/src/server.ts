@@ -1,4 +1,4 @@
-import { startServiceEvents, type EventBus } from '@shop/events';
+import { isInfrastructureFault, startServiceEvents, type EventBus } from '@shop/events';
 import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startInParts, startSubgraph, type Logger } from '@shop/service-kit';
 import { serviceDataDir } from '@shop/service-kit/database';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -67,6 +67,7 @@ export function start(config: CartConfig, startDeps: CartStartDeps = {}): Promis
     );
 
     const server = await startSubgraph<CartContext>({
+      isUnavailable: isInfrastructureFault,
       name: 'cart',
       port: config.CART_PORT,
       typeDefs: parse(readFileSync(CART_SCHEMA_PATH, 'utf8')),

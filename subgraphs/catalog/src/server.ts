@@ -1,7 +1,6 @@
-import { startServiceEvents, type EventBus } from '@shop/events';
+import { isInfrastructureFault, startServiceEvents, type EventBus } from '@shop/events';
 import { createLogger, createMetrics, createTracing, CURRENCY, degradable, startInParts, startSubgraph, type Logger } from '@shop/service-kit';
-import { serviceDataDir } from '@shop/service-kit/database';
-import { type Database } from '@shop/service-kit/database';
+import { serviceDataDir, type Database } from '@shop/service-kit/database';
 import { parse } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -75,6 +74,7 @@ export function start(config: CatalogConfig, startDeps: CatalogStartDeps = {}): 
     );
 
     const server = await startSubgraph<CatalogContext>({
+      isUnavailable: isInfrastructureFault,
       name: 'catalog',
       port: config.CATALOG_PORT,
       typeDefs: parse(readFileSync(CATALOG_SCHEMA_PATH, 'utf8')),

@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { startServiceEvents, type EventBus } from '@shop/events';
+import { isInfrastructureFault, startServiceEvents, type EventBus } from '@shop/events';
 import { createLogger, createMetrics, createTracing, degradable, startInParts, startSubgraph, type Logger } from '@shop/service-kit';
 import { serviceDataDir } from '@shop/service-kit/database';
 import { parse } from 'graphql';
@@ -69,6 +69,7 @@ export function start(config: DiscountConfig, startDeps: DiscountStartDeps = {})
     );
 
     const server = await startSubgraph<DiscountContext>({
+      isUnavailable: isInfrastructureFault,
       name: 'discount',
       port: config.DISCOUNT_PORT,
       typeDefs: parse(readFileSync(DISCOUNT_SCHEMA_PATH, 'utf8')),

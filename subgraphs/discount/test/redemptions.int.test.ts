@@ -99,6 +99,18 @@ describe('redeeming for a placed order', () => {
     expect(await appliedCode('s-buyer')).toBeNull();
   });
 
+  it("a coupon applied to the shopper's next cart after the order was placed stays for that cart: the late OrderPlaced redeems without it", async () => {
+    // the order was placed a second ago and rejected at once (out of stock); the shopper's next
+    // cart got a coupon before discount handled that order's OrderPlaced
+    const placedAt = new Date(Date.now() - 1_000);
+    await apply('next-cart-buyer', 'WELCOME10');
+    const orderId = randomUUID();
+    await publish(bus, orderPlaced('next-cart-buyer', 40_00, orderId, placedAt));
+    const [answer] = await answersFor(orderId);
+    expect(answer).toMatchObject({ type: 'CouponRedeemed', data: { orderId, couponCode: null, discount: '0.00' } });
+    expect(await appliedCode('next-cart-buyer')).toBe('WELCOME10');
+  });
+
   it('an expired coupon at placedAt → CouponRedemptionFailed', async () => {
     await createCoupon({ code: 'BRIEF', description: 'short-lived', kind: 'FIXED_AMOUNT', value: '1.00', validUntil: new Date(Date.now() + 60_000).toISOString() });
     await apply('e-buyer', 'BRIEF');

@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { startServiceEvents, type EventBus } from '@shop/events';
+import { isInfrastructureFault, startServiceEvents, type EventBus } from '@shop/events';
 import { createLogger, createMetrics, createTracing, degradable, startInParts, startSubgraph, type Logger } from '@shop/service-kit';
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
@@ -94,6 +94,7 @@ export function start(config: OrderConfig, startDeps: OrderStartDeps = {}): Prom
     const sagaDeadline = parts.add(startSagaDeadlineSweeper(deps, { timeoutMs: config.ORDER_SAGA_TIMEOUT_MS }), (s) => s.stop());
 
     const server = await startSubgraph<OrderContext>({
+      isUnavailable: isInfrastructureFault,
       name: 'order',
       port: config.ORDER_PORT,
       typeDefs: parse(readFileSync(ORDER_SCHEMA_PATH, 'utf8')),

@@ -28,7 +28,8 @@ export interface CatalogInvalidationOptions {
  * entries it touches (a new product: everything; a price or stock change: every list and that
  * product's own entries). Events may be missed while the broker is unreachable (the exclusive
  * queue goes with the connection), so then the cache is off, and it comes back empty a grace
- * period after the broker does. Returns `stop()`.
+ * period after the broker does; and whenever the queue is reattached, the cache is emptied.
+ * Returns `stop()`.
  */
 export async function startCatalogInvalidation(bus: EventBus, cache: ResponseCache, options: CatalogInvalidationOptions): Promise<{ stop(): Promise<void> }> {
   const { name, logger } = options;
@@ -43,6 +44,12 @@ export async function startCatalogInvalidation(bus: EventBus, cache: ResponseCac
       prefetch: 500,
       maxAttempts: 1,
       onSettled: options.registry && countSettlements(options.registry, queue),
+      // the queue is back, declared anew and empty: a change published while it was gone never
+      // arrived, however short the drop was (the health poll below can miss a sub-second one)
+      onReattached: () => {
+        logger.warn('response cache queue reattached: cache emptied (changes may have been missed)');
+        cache.clear();
+      },
     },
     async (envelope) => {
       if (!types.has(envelope.type)) return;

@@ -6,6 +6,9 @@ import { DEFAULT_SUPERGRAPH_PATH, loadBffSettings, REPO_ROOT, toBffConfig, type 
 import { apiSchemaOf } from '../supergraph/api-schema';
 import { planCaching, PUBLIC_CATALOG } from './cacheable-operation';
 import { createResponseCache, type CachedResponse } from './response-cache';
+import { startCatalogInvalidation } from './catalog-invalidation';
+import type { ConsumeOptions, EventBus } from '@shop/events';
+import { createLogger } from '@shop/service-kit';
 
 const schema = buildSchema(`
   type Query {
@@ -204,5 +207,29 @@ describe('response cache and subgraph pool configuration', () => {
 
   it('a bad value is named by its variable', () => {
     expect(() => configFrom({ T_BFF_RESPONSE_CACHE: 'sometimes', T_BFF_RESPONSE_CACHE_MAX_ENTRIES: '0' })).toThrow(/T_BFF_RESPONSE_CACHE: must be on or off[\s\S]*T_BFF_RESPONSE_CACHE_MAX_ENTRIES/);
+  });
+});
+
+describe('invalidation by catalog events', () => {
+  it('its queue reattached after a dropped connection → the cache is emptied (a change may have been missed meanwhile)', async () => {
+    const { cache } = cacheWith();
+    let reattached: (() => void) | undefined;
+    // a bus whose only consumer is the invalidation queue: we play its reconnection
+    const bus = {
+      consume: async (options: ConsumeOptions) => {
+        reattached = options.onReattached;
+        return { stop: async () => undefined };
+      },
+      check: async () => undefined,
+    } as unknown as EventBus;
+    const invalidation = await startCatalogInvalidation(bus, cache, { name: 'bff-test', logger: createLogger('cache-test', 'silent') });
+    try {
+      fill(cache, PAGE, { first: 5 }, { data: { products: { totalCount: 5 } } });
+      expect(cache.size()).toBe(1);
+      reattached?.();
+      expect(cache.size()).toBe(0);
+    } finally {
+      await invalidation.stop();
+    }
   });
 });

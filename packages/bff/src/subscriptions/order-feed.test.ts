@@ -27,8 +27,8 @@ describe('order feed', () => {
     const feed = await startOrderFeed(bus, { name: 'web-bff-test', logger, registry });
     const seenA: string[] = [];
     const seenB: string[] = [];
-    const stopA = feed.watch('order-a', (e) => seenA.push(e.type));
-    feed.watch('order-b', (e) => seenB.push(e.type));
+    const stopA = feed.watch('order-a', (u) => u.kind === 'event' && seenA.push(u.envelope.type));
+    feed.watch('order-b', (u) => u.kind === 'event' && seenB.push(u.envelope.type));
     try {
       await bus.publish(OrderConfirmed.routingKey, confirmed('order-a'));
       await waitFor(async () => (await processed(registry, 'web-bff-test.order-updates')) === 1, { what: 'the event counted' });

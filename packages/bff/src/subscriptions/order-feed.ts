@@ -5,10 +5,18 @@ import type { Logger } from '@shop/service-kit';
 /** Every order event (placed, confirmed, rejected, cancelled, shipped, and any later fact). */
 export const ORDER_EVENT_KEYS = ['order.order.*.v1'];
 
-export type OrderEventListener = (envelope: Envelope) => void;
+/**
+ * What a watcher is told: an event about its order, or that events may have been missed (the
+ * feed's queue was gone during a broker outage and is back): read the order again to catch up.
+ */
+export type OrderFeedUpdate = { kind: 'event'; envelope: Envelope } | { kind: 'gap' };
+export type OrderEventListener = (update: OrderFeedUpdate) => void;
 
 export interface OrderFeed {
-  /** Calls `listener` with each event about `orderId` until the returned function is called. */
+  /**
+   * Calls `listener` with each event about `orderId`, and with a gap after the feed reconnected,
+   * until the returned function is called.
+   */
   watch(orderId: string, listener: OrderEventListener): () => void;
   /** orders watched right now */
   watchedOrders(): number;
@@ -27,19 +35,28 @@ export async function startOrderFeed(
 ): Promise<OrderFeed> {
   const listeners = new Map<string, Set<OrderEventListener>>();
   const queue = `${name}.order-updates`;
+  const tell = (orderId: string, watching: Set<OrderEventListener>, update: OrderFeedUpdate) => {
+    for (const listener of [...watching]) {
+      try {
+        listener(update);
+      } catch (err) {
+        logger.error({ err, orderId, eventId: update.kind === 'event' ? update.envelope.id : undefined }, 'order update listener failed');
+      }
+    }
+  };
+  // The exclusive queue goes with the connection: after a broker restart or a cut connection it is
+  // declared anew, empty, and an order event published in between reached no one. Every watcher
+  // then re-reads its order, so a subscriber connected through the outage still sees each change.
+  const onReattached = () => {
+    logger.warn({ watchedOrders: listeners.size }, 'order updates feed reattached: watchers catch up from the order subgraph');
+    for (const [orderId, watching] of listeners) tell(orderId, watching, { kind: 'gap' });
+  };
   const consumer = await bus.consume(
     // a lost live update is not retried later (the subscriber may be gone); one attempt
-    { queue, routingKeys: ORDER_EVENT_KEYS, exclusive: true, prefetch: 500, maxAttempts: 1, onSettled: registry && countSettlements(registry, queue) },
+    { queue, routingKeys: ORDER_EVENT_KEYS, exclusive: true, prefetch: 500, maxAttempts: 1, onSettled: registry && countSettlements(registry, queue), onReattached },
     async (envelope) => {
       const watching = listeners.get(envelope.subject);
-      if (!watching) return;
-      for (const listener of [...watching]) {
-        try {
-          listener(envelope);
-        } catch (err) {
-          logger.error({ err, orderId: envelope.subject, eventId: envelope.id }, 'order update listener failed');
-        }
-      }
+      if (watching) tell(envelope.subject, watching, { kind: 'event', envelope });
     },
   );
   logger.info({ routingKeys: ORDER_EVENT_KEYS }, 'order updates feed consuming');

@@ -13,7 +13,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { Mailbox } from './mailbox';
-import type { OrderFeed } from './order-feed';
+import type { OrderFeed, OrderFeedUpdate } from './order-feed';
 
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'CANCELLED' | 'SHIPPED';
 
@@ -28,6 +28,10 @@ const STATUS_OF_EVENT: Record<string, OrderStatus> = {
 /** Statuses only move forward; a lower rank arriving late is history, not news. */
 const RANK: Record<OrderStatus, number> = { PENDING: 0, CONFIRMED: 1, REJECTED: 2, CANCELLED: 2, SHIPPED: 2 };
 const FINAL = new Set<OrderStatus>(['REJECTED', 'CANCELLED', 'SHIPPED']);
+
+/** First and longest pause before an order that could not be read is read again. */
+const READ_AGAIN_FIRST_MS = 250;
+const READ_AGAIN_MAX_MS = 5_000;
 
 /** Internal aliases added to the resolving query, read and removed before the payload goes out. */
 const STATUS_PROBE = '__bffOrderStatus';
@@ -153,7 +157,7 @@ function announcementsFor(order: OrderData, lastRank: number, announced?: Announ
  * NOT_FOUND, exactly like for an order that does not exist.
  */
 export function orderUpdates(options: OrderUpdatesOptions): AsyncIterableIterator<ExecutionResult> {
-  const mailbox = new Mailbox<Envelope>(options.mailboxSize ?? 32);
+  const mailbox = new Mailbox<OrderFeedUpdate>(options.mailboxSize ?? 32);
   const updates = followOrder(options, mailbox);
   // An async generator only honours return() at a yield; one waiting for the next event would
   // never end. Closing the mailbox first wakes it, so an unsubscribe or a closed socket ends it now.
@@ -173,12 +177,25 @@ export function orderUpdates(options: OrderUpdatesOptions): AsyncIterableIterato
   };
 }
 
-async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Envelope>): AsyncGenerator<ExecutionResult> {
+async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<OrderFeedUpdate>): AsyncGenerator<ExecutionResult> {
   const { query, viewer, feed } = options;
   // watch before the first read, so nothing that happens in between is missed
-  const unwatch = feed.watch(query.orderId, (envelope) => mailbox.push(envelope));
+  const unwatch = feed.watch(query.orderId, (update) => mailbox.push(update));
   let lastRank = -1;
   let lastSequence = -1;
+  // An update whose order could not be read (the order subgraph or its database away) is not
+  // announced as seen: the order is read again later, with a growing pause, until it answers.
+  let retryDelayMs = READ_AGAIN_FIRST_MS;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const readAgainLater = () => {
+    if (retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      mailbox.push({ kind: 'gap' });
+    }, retryDelayMs);
+    retryTimer.unref();
+    retryDelayMs = Math.min(retryDelayMs * 2, READ_AGAIN_MAX_MS);
+  };
 
   const orderIn = (result: ExecutionResult): OrderData | null | undefined => (result.data?.[query.responseKey] as OrderData | null | undefined);
   const present = (result: ExecutionResult, announced?: Announcement): ExecutionResult => {
@@ -223,13 +240,36 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Envel
     }
     const deadline = Date.now() + options.pendingOrderGraceMs;
     for (;;) {
-      const envelope = await mailbox.next(authorized ? undefined : deadline - Date.now());
+      const update = await mailbox.next(authorized ? undefined : deadline - Date.now());
       if (mailbox.isClosed) return; // unsubscribed
       if (mailbox.overflowed) throw new GraphQLError('Subscriber too slow: updates were dropped; subscribe again', { extensions: { code: 'SUBSCRIBER_TOO_SLOW' } });
-      if (!envelope) {
+      if (!update) {
         if (!authorized) throw orderNotFound();
         return;
       }
+      if (update.kind === 'gap') {
+        // the feed may have missed events (broker outage): the order's state says what changed
+        const result = await options.resolve();
+        const order = orderIn(result);
+        if (!order) {
+          // failed: try again later; not visible (yet): later events or the grace decide
+          if (result.errors?.length) readAgainLater();
+          continue;
+        }
+        retryDelayMs = READ_AGAIN_FIRST_MS;
+        if (!authorized) {
+          authorized = true;
+          options.onAuthorized?.();
+        }
+        const announcements = announcementsFor(order, lastRank);
+        for (const announcement of announcements) {
+          yield present(result, announcement);
+          lastRank = RANK[announcement.status];
+        }
+        if (announcements.some((a) => FINAL.has(a.status))) return;
+        continue;
+      }
+      const { envelope } = update;
       if (!authorized) {
         const owner = (envelope.data as { customerId?: unknown }).customerId;
         if (owner !== viewer.sub && !isAdmin(viewer)) throw orderNotFound();
@@ -243,8 +283,12 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Envel
       const reason = (envelope.data as { reason?: unknown }).reason;
       const result = await resolveVisible();
       const order = orderIn(result);
-      if (!order && !result.errors?.length) continue;
-      const announcements = order ? announcementsFor(order, lastRank, { status, reason: typeof reason === 'string' ? reason : null }) : [{ status, reason: null }];
+      if (!order) {
+        if (result.errors?.length) readAgainLater();
+        continue;
+      }
+      retryDelayMs = READ_AGAIN_FIRST_MS;
+      const announcements = announcementsFor(order, lastRank, { status, reason: typeof reason === 'string' ? reason : null });
       for (const announcement of announcements) {
         yield present(result, announcement);
         lastRank = RANK[announcement.status];
@@ -253,6 +297,7 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Envel
       if (FINAL.has(status)) return;
     }
   } finally {
+    clearTimeout(retryTimer);
     unwatch();
     mailbox.close();
   }

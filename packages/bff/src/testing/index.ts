@@ -5,7 +5,7 @@
  */
 import { createLogger, requireAdmin, startSubgraph, type RequestContext, type RunningServer } from '@shop/service-kit';
 import { TEST_JWT_SECRET } from '@shop/service-kit/testing';
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { composeSupergraph } from '@shop/schema-tools';
 
 const catalogTypeDefs = parse(/* GraphQL */ `
@@ -118,6 +118,8 @@ export interface TestOrder {
   lines: { product: { id: string }; quantity: number }[];
   /** the timeline; when absent, a single entry with the current status */
   history?: { status: TestOrder['status']; reason: string | null }[];
+  /** reading it fails with SERVICE_UNAVAILABLE, as the order subgraph answers while its database is away */
+  unavailable?: boolean;
 }
 
 const PRODUCTS = Array.from({ length: 120 }, (_, i) => ({ id: `p${i + 1}`, name: `Product ${i + 1}`, price: 100 + i, cost: 50 + i }));
@@ -234,6 +236,7 @@ export async function startTestSubgraphs(): Promise<TestSubgraphs> {
     Query: {
       order: (_: unknown, { id }: { id: string }, ctx: RequestContext) => {
         const found = orders.get(id);
+        if (found?.unavailable) throw new GraphQLError('The service is temporarily unavailable', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
         return found && ctx.viewer && (found.customerId === ctx.viewer.sub || ctx.viewer.roles.includes('admin')) ? found : null;
       },
     },

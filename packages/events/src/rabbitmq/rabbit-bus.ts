@@ -283,6 +283,15 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
         throw error;
       }
       queueLogger.info({ routingKeys: opts.routingKeys, prefetch: opts.prefetch }, 'consuming');
+      // every later 'ready' is a re-attachment: the consumer set its queue up again after a drop
+      consumer.on('ready', () => {
+        queueLogger.info('consuming again after the connection dropped');
+        try {
+          opts.onReattached();
+        } catch (err) {
+          queueLogger.error({ err }, 'onReattached failed');
+        }
+      });
       return {
         async stop() {
           consumers.delete(consumer);

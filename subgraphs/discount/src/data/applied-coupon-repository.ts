@@ -18,11 +18,18 @@ export async function removeAppliedCoupon(db: DiscountDb, cartId: string): Promi
   return count === 1;
 }
 
-/** Removes the cart's coupon and says which it was (null: none), in one statement. */
-export async function takeAppliedCoupon(tx: DiscountTx, cartId: string): Promise<string | null> {
+/**
+ * Removes the coupon the cart held when it was checked out at `placedAt` and says which it was
+ * (null: none), in one statement. A coupon applied after `placedAt` belongs to the shopper's next
+ * cart (same cart id): an order rejected at once lets its shopper go on shopping before discount
+ * has handled its OrderPlaced, and that late event must not take the next cart's coupon. (placedAt
+ * is the cart's clock, applied_at discount's: their skew is far below a shopper's next click.)
+ */
+export async function takeAppliedCoupon(tx: DiscountTx, cartId: string, placedAt: Date): Promise<string | null> {
   const rows = await tx.$queryRawUnsafe<{ coupon_code: string }[]>(
-    'DELETE FROM applied_coupons WHERE cart_id = $1 RETURNING coupon_code',
+    'DELETE FROM applied_coupons WHERE cart_id = $1 AND applied_at <= $2 RETURNING coupon_code',
     cartId,
+    placedAt,
   );
   return rows[0]?.coupon_code ?? null;
 }
