@@ -1,13 +1,10 @@
+import type { CompleteAnswer } from '@shop/service-kit';
 import { Kind, OperationTypeNode, parse } from 'graphql';
 import { canonicalJson } from '../cache/response-cache';
 import { createInFlight, type InFlight } from './in-flight';
 
 /** A finished answer to one incoming operation, as Apollo Server produced it. */
-export interface FinishedAnswer {
-  status: number;
-  headers: [string, string][];
-  body: string;
-}
+export type FinishedAnswer = CompleteAnswer;
 
 export interface OperationRequest {
   method: string;

@@ -1,9 +1,9 @@
-import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { ErrorCode, requestIds, SpanKind, type ActiveSpan, type Auth, type Logger, type RouteHandler, type Tracing, type Viewer } from '@shop/service-kit';
+import type { ApolloServer } from '@apollo/server';
+import { ErrorCode, requestIds, SpanKind, type ActiveSpan, type Auth, type Logger, type RouteHandler, type Tracing, type Viewer , completeAnswerOf, graphqlBodyOf, headerMapOf, sendAnswer, sendApolloResponse, type CompleteAnswer } from '@shop/service-kit';
 import { GraphQLError } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResponseCache } from '../cache/response-cache';
-import type { FinishedAnswer, OperationSharing } from '../dedup/operations';
+import type { OperationSharing } from '../dedup/operations';
 import type { BffContext } from '../context';
 import type { RateLimiter } from '../limits/rate-limit';
 import type { GraphQLParams, Safelist } from '../trusted-documents/safelist';
@@ -127,14 +127,9 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://bff.invalid');
     let search = url.search;
-    let parsedBody: unknown = body.length > 0 ? body.toString('utf8') : undefined;
-    if (body.length > 0 && /json/i.test(single(req.headers['content-type']) ?? '')) {
-      try {
-        parsedBody = JSON.parse(body.toString('utf8'));
-      } catch {
-        return sendGraphQLErrors(req, res, 400, [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }]);
-      }
-    }
+    const parsed = graphqlBodyOf(req, body);
+    if (!parsed) return sendGraphQLErrors(req, res, 400, [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }]);
+    let parsedBody = parsed.body;
 
     if (safelist) {
       const params = method === 'GET' ? paramsFromSearch(url.searchParams) : isObject(parsedBody) ? (parsedBody as GraphQLParams) : undefined;
@@ -167,10 +162,6 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
     if (cached) res.setHeader('x-response-cache', 'miss');
 
     const execute = async () => {
-      const headers = new HeaderMap();
-      for (const [key, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      }
       const context: BffContext = {
         ...ids,
         traceparent: span?.traceparent ?? ids.traceparent,
@@ -180,15 +171,13 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
         logger: options.logger.child({ requestId: ids.requestId, correlationId: ids.correlationId, ...(span ? { traceId: span.traceId } : {}) }),
       };
       return apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method, headers, search, body: parsedBody },
+        httpGraphQLRequest: { method, headers: headerMapOf(req.headers), search, body: parsedBody },
         context: async () => context,
       });
     };
-    const finish = (answer: FinishedAnswer) => {
-      for (const [key, value] of answer.headers) res.setHeader(key, value);
-      res.statusCode = answer.status;
+    const finish = (answer: CompleteAnswer) => {
       cached?.store(answer);
-      res.end(answer.body);
+      sendAnswer(res, answer);
     };
 
     const shareKey = options.sharing?.keyOf({ method, authorization: single(req.headers.authorization), accept: single(req.headers.accept), body: parsedBody });
@@ -197,7 +186,7 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
       // the first caller executes; identical queries of the same viewer arriving meanwhile get its answer
       const { value, shared } = options.sharing!.inFlight.run(shareKey, async () => {
         response = await execute();
-        return response.body.kind === 'complete' ? { status: response.status ?? 200, headers: [...response.headers], body: response.body.string } : undefined;
+        return completeAnswerOf(response);
       });
       if (shared) options.onShared?.();
       const answer = await value;
@@ -205,11 +194,9 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
       // an incremental answer cannot be replayed: a caller that joined one executes its own
     }
     response ??= await execute();
-    if (response.body.kind === 'complete') return finish({ status: response.status ?? 200, headers: [...response.headers], body: response.body.string });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+    const complete = completeAnswerOf(response);
+    if (complete) return finish(complete);
+    await sendApolloResponse(res, response);
   };
   if (!tracing) return answer;
   return (req, res, body) =>
