@@ -12,6 +12,7 @@ import {
   type Metrics,
   type RunningServer,
   startHttpServer,
+  startInParts,
   type Tracing,
 } from '@shop/service-kit';
 import { createServiceBus, type EventBus } from '@shop/events';
@@ -36,8 +37,8 @@ import { createOperationSharing } from './dedup/operations';
 import { createBffMetrics } from './metrics';
 import { SubgraphDataSource } from './subgraph-data-source';
 import type { ReceivedAnswer } from './subgraph-http';
-import { startOrderFeed, type OrderFeed } from './subscriptions/order-feed';
-import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/ws-server';
+import { startOrderFeed } from './subscriptions/order-feed';
+import { startSubscriptionServer } from './subscriptions/ws-server';
 import { subgraphsOf } from './supergraph/subgraphs';
 import { servedSupergraphSdl } from './supergraph/served';
 import { clientOperationMetrics, refusedDocumentsCounter } from './client-metrics';
@@ -105,190 +106,167 @@ export function resolveSubgraphs(config: Pick<BffConfig, 'supergraphSdl' | 'subg
  */
 export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<RunningBff> {
   const logger = deps.logger ?? createLogger(config.name);
-  const metrics = deps.metrics ?? createMetrics(config.name);
-  const bffMetrics = createBffMetrics(metrics.registry);
-  const tracing = deps.tracing ?? createTracing(config.name, { otlpEndpoint: config.otlpEndpoint, logger });
-  const subgraphs = resolveSubgraphs(config, logger);
-  const urlOf = new Map(subgraphs.map((s) => [s.name, s.url]));
-  const deduplicate = config.deduplicate ?? true;
-  const subgraphInFlight = deduplicate ? createInFlight<ReceivedAnswer>() : undefined;
-  const sharing = deduplicate ? createOperationSharing({ maxTokens: config.limits.maxTokens }) : undefined;
+  // each part is recorded as it starts: a failed start stops what had started, and `stop` stops
+  // everything last first — sockets (1001 going away), in-flight HTTP, the feeds, then the rest
+  return startInParts(config.name, logger, async (parts) => {
+    const metrics = deps.metrics ?? createMetrics(config.name);
+    const bffMetrics = createBffMetrics(metrics.registry);
+    const tracing = deps.tracing ?? parts.add(createTracing(config.name, { otlpEndpoint: config.otlpEndpoint, logger }), (t) => t.shutdown());
+    const subgraphs = resolveSubgraphs(config, logger);
+    const urlOf = new Map(subgraphs.map((s) => [s.name, s.url]));
+    const deduplicate = config.deduplicate ?? true;
+    const subgraphInFlight = deduplicate ? createInFlight<ReceivedAnswer>() : undefined;
+    const sharing = deduplicate ? createOperationSharing({ maxTokens: config.limits.maxTokens }) : undefined;
 
-  const gateway = new ApolloGateway({
-    supergraphSdl: servedSupergraphSdl(config.supergraphSdl, config.contract),
-    logger,
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, logger, metrics: bffMetrics, tracing, inFlight: subgraphInFlight }),
-  });
-  let schema: GraphQLSchema | undefined;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
-    schema = apiSchema;
-  });
+    const gateway = new ApolloGateway({
+      supergraphSdl: servedSupergraphSdl(config.supergraphSdl, config.contract),
+      logger,
+      buildService: ({ name, url }) =>
+        new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, logger, metrics: bffMetrics, tracing, inFlight: subgraphInFlight }),
+    });
+    let schema: GraphQLSchema | undefined;
+    gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+      schema = apiSchema;
+    });
 
-  // read from disk at config time already; a broken manifest never gets this far
-  const trustedDocuments = config.trustedDocuments
-    ? createTrustedDocumentStore({ sources: config.trustedDocuments.sources, initial: config.trustedDocuments.manifests, watch: config.trustedDocuments.watch, signal: deps.reloadOnSighup ?? false, logger, registry: metrics.registry })
-    : undefined;
+    // read from disk at config time already; a broken manifest never gets this far. The store
+    // watches files and may listen for SIGHUP: nothing of it may outlive a failed start
+    const trustedDocuments = config.trustedDocuments
+      ? parts.add(
+          createTrustedDocumentStore({ sources: config.trustedDocuments.sources, initial: config.trustedDocuments.manifests, watch: config.trustedDocuments.watch, signal: deps.reloadOnSighup ?? false, logger, registry: metrics.registry }),
+          async (store) => store.stop(),
+        )
+      : undefined;
 
-  const clientOperations = trustedDocuments ? clientOperationMetrics<BffContext>(metrics.registry, trustedDocuments) : undefined;
+    const clientOperations = trustedDocuments ? clientOperationMetrics<BffContext>(metrics.registry, trustedDocuments) : undefined;
 
-  const limits = queryLimitRules(config.limits, { hideSuggestions: !config.introspection });
-  const apollo = new ApolloServer<BffContext>({
-    gateway,
-    logger,
-    introspection: config.introspection,
-    csrfPrevention: true,
-    // the process entry point owns signals (stopOnSignals); Apollo's own handler would race it
-    stopOnTerminationSignals: false,
-    allowBatchedHttpRequests: false,
-    includeStacktraceInErrorResponses: false,
-    formatError,
-    validationRules: limits.validationRules,
-    parseOptions: limits.parseOptions,
-    // trusted documents are resolved by the safelist gate; Apollo's own APQ would register anything
-    persistedQueries: config.trustedDocuments ? false : undefined,
-    plugins: [
-      config.explorer ? explorerLandingPage<BffContext>() : ApolloServerPluginLandingPageDisabled(),
-      ...(limits.plugins as ApolloServerPlugin<BffContext>[]),
-      pageSizePlugin<BffContext>(config.limits),
-      subscriptionsOverWebSocket(),
-      errorReportingPlugin(logger, metrics),
-      operationTelemetryPlugin<BffContext>(metrics),
-      ...(clientOperations ? [clientOperations.plugin] : []),
-    ],
-  });
-  // the store watches files and may listen for SIGHUP: nothing of it may outlive a failed start
-  await apollo.start().catch((e: unknown) => {
-    trustedDocuments?.stop();
-    throw e;
-  });
+    const limits = queryLimitRules(config.limits, { hideSuggestions: !config.introspection });
+    const apollo = new ApolloServer<BffContext>({
+      gateway,
+      logger,
+      introspection: config.introspection,
+      csrfPrevention: true,
+      // the process entry point owns signals (stopOnSignals); Apollo's own handler would race it
+      stopOnTerminationSignals: false,
+      allowBatchedHttpRequests: false,
+      includeStacktraceInErrorResponses: false,
+      formatError,
+      validationRules: limits.validationRules,
+      parseOptions: limits.parseOptions,
+      // trusted documents are resolved by the safelist gate; Apollo's own APQ would register anything
+      persistedQueries: config.trustedDocuments ? false : undefined,
+      plugins: [
+        config.explorer ? explorerLandingPage<BffContext>() : ApolloServerPluginLandingPageDisabled(),
+        ...(limits.plugins as ApolloServerPlugin<BffContext>[]),
+        pageSizePlugin<BffContext>(config.limits),
+        subscriptionsOverWebSocket(),
+        errorReportingPlugin(logger, metrics),
+        operationTelemetryPlugin<BffContext>(metrics),
+        ...(clientOperations ? [clientOperations.plugin] : []),
+      ],
+    });
+    await apollo.start();
+    parts.add(apollo, (a) => a.stop());
 
-  const auth = createAuth(config.jwtSecret);
-  const safelist = config.trustedDocuments && trustedDocuments
-    ? createSafelist(() => trustedDocuments.current(), { enforce: config.trustedDocuments.enforce, introspection: config.introspection, maxTokens: config.limits.maxTokens })
-    : undefined;
+    const auth = createAuth(config.jwtSecret);
+    const safelist = config.trustedDocuments && trustedDocuments
+      ? createSafelist(() => trustedDocuments.current(), { enforce: config.trustedDocuments.enforce, introspection: config.introspection, maxTokens: config.limits.maxTokens })
+      : undefined;
 
-  const owned = deps.bus
-    ? undefined
-    : await createDefaultBus(config, logger).catch(async (e: unknown) => {
-        trustedDocuments?.stop();
-        await apollo.stop();
-        throw e;
-      });
-  const bus = deps.bus ?? owned!;
-  let server: RunningServer | undefined;
-  let feed: OrderFeed | undefined;
-  let invalidation: { stop(): Promise<void> } | undefined;
-  const responseCache: ResponseCache | undefined = config.responseCache
-    ? createResponseCache({ ...config.responseCache, schema: () => schema, maxTokens: config.limits.maxTokens, registry: metrics.registry })
-    : undefined;
-  let subscriptions: SubscriptionServer | undefined;
-  const rateLimitStore = config.rateLimit.redisUrl ? connectRateLimitStore(config.rateLimit.redisUrl, logger) : undefined;
-  try {
+    const bus = deps.bus ?? parts.add(await createDefaultBus(config, logger), (b) => b.close());
+    const responseCache: ResponseCache | undefined = config.responseCache
+      ? createResponseCache({ ...config.responseCache, schema: () => schema, maxTokens: config.limits.maxTokens, registry: metrics.registry })
+      : undefined;
+    const rateLimitStore = config.rateLimit.redisUrl
+      ? parts.add(connectRateLimitStore(config.rateLimit.redisUrl, logger), (store) => store.quit().then(() => undefined, () => store.disconnect()))
+      : undefined;
     if (rateLimitStore) await rateLimitStoreConnected(rateLimitStore, 2_000);
-    feed = await startOrderFeed(bus, { name: config.name, logger, registry: metrics.registry });
-    if (responseCache) invalidation = await startCatalogInvalidation(bus, responseCache, {
+    const feed = parts.add(await startOrderFeed(bus, { name: config.name, logger, registry: metrics.registry }), (f) => f.stop());
+    if (responseCache) {
+      const invalidation = await startCatalogInvalidation(bus, responseCache, {
         name: config.name,
         logger,
         registry: metrics.registry,
         inFlight: [subgraphInFlight, sharing?.inFlight].filter((t) => t !== undefined),
       });
-    server = await startHttpServer({
-      port: config.port,
-      host: config.host,
-      logger,
-      metrics,
-      maxBodyBytes: config.limits.maxBodyBytes,
-      shutdownTimeoutMs: config.shutdownTimeoutMs,
-      readiness: {
-        supergraph: async () => {
-          if (!schema) throw new Error('supergraph not loaded');
-          return { subgraphs: subgraphs.length };
+      parts.add(invalidation, (i) => i.stop());
+    }
+    const http = parts.add(
+      await startHttpServer({
+        port: config.port,
+        host: config.host,
+        logger,
+        metrics,
+        maxBodyBytes: config.limits.maxBodyBytes,
+        shutdownTimeoutMs: config.shutdownTimeoutMs,
+        readiness: {
+          supergraph: async () => {
+            if (!schema) throw new Error('supergraph not loaded');
+            return { subgraphs: subgraphs.length };
+          },
+          // without the broker only live order updates stop; without a subgraph only its fields
+          events: degradable(() => bus.check()),
+          subgraphs: degradable(subgraphStatesCheck(subgraphs)),
+          ...(trustedDocuments ? { trustedDocuments: async () => trustedDocuments.status() } : {}),
+          // without it each instance limits on its own budget
+          ...(rateLimitStore ? { rateLimitStore: degradable(async () => void (await rateLimitStore.ping())) } : {}),
         },
-        // without the broker only live order updates stop; without a subgraph only its fields
-        events: degradable(() => bus.check()),
-        subgraphs: degradable(subgraphStatesCheck(subgraphs)),
-        ...(trustedDocuments ? { trustedDocuments: async () => trustedDocuments.status() } : {}),
-        // without it each instance limits on its own budget
-        ...(rateLimitStore ? { rateLimitStore: degradable(async () => void (await rateLimitStore.ping())) } : {}),
-      },
-      routes: withCors(config.corsOrigins ?? [], {
-        '* /graphql': graphqlEndpoint({
-          apollo,
-          auth,
-          logger,
-          rateLimiter: createRateLimiter({ ...config.rateLimit, store: rateLimitStore, keyPrefix: config.name }),
-          safelist,
-          onRefused: trustedDocuments ? refusedDocumentsCounter(metrics.registry, trustedDocuments) : undefined,
-          onCacheHit: clientOperations?.cacheHit,
-          tracing,
-          responseCache,
-          sharing,
-          onShared: () => bffMetrics.sharedOperations.inc(),
+        routes: withCors(config.corsOrigins ?? [], {
+          '* /graphql': graphqlEndpoint({
+            apollo,
+            auth,
+            logger,
+            rateLimiter: createRateLimiter({ ...config.rateLimit, store: rateLimitStore, keyPrefix: config.name }),
+            safelist,
+            onRefused: trustedDocuments ? refusedDocumentsCounter(metrics.registry, trustedDocuments) : undefined,
+            onCacheHit: clientOperations?.cacheHit,
+            tracing,
+            responseCache,
+            sharing,
+            onShared: () => bffMetrics.sharedOperations.inc(),
+          }),
+          ...(config.explorer ? { 'GET /graphiql': explorerRoute({ title: config.title }) } : {}),
+          ...(config.devTokens ? devTokenRoutes(auth) : {}),
         }),
-        ...(config.explorer ? { 'GET /graphiql': explorerRoute({ title: config.title }) } : {}),
-        ...(config.devTokens ? devTokenRoutes(auth) : {}),
       }),
-    });
+      (server) => server.stop(),
+    );
     const gauge = new Gauge({ name: 'bff_subscriptions', help: 'Live graphql-ws subscriptions', registers: [metrics.registry] });
-    subscriptions = startSubscriptionServer({
-      httpServer: server.httpServer,
-      path: '/graphql',
+    const ws = parts.add(
+      startSubscriptionServer({
+        httpServer: http.httpServer,
+        path: '/graphql',
+        schema: schema!,
+        apollo,
+        auth,
+        logger,
+        feed,
+        validationRules: limits.validationRules,
+        maxTokens: config.limits.maxTokens,
+        maxMessageBytes: config.limits.maxBodyBytes,
+        maxPerConnection: config.subscriptions.maxPerConnection,
+        maxPerInstance: config.subscriptions.maxPerInstance,
+        pendingOrderGraceMs: config.subscriptions.pendingOrderGraceMs,
+        safelist,
+        onCount: (n) => gauge.set(n),
+      }),
+      (server) => server.stop(),
+    );
+    logger.info(
+      { url: `${http.url}/graphql`, subgraphs, introspection: config.introspection, explorer: config.explorer, safelist: config.trustedDocuments?.enforce ?? false, trustedDocuments: trustedDocuments?.status().versions, corsOrigins: config.corsOrigins, devTokens: config.devTokens },
+      `${config.name} ready`,
+    );
+    let stopping: Promise<void> | undefined;
+    return {
+      ...http,
       schema: schema!,
-      apollo,
-      auth,
-      logger,
-      feed,
-      validationRules: limits.validationRules,
-      maxTokens: config.limits.maxTokens,
-      maxMessageBytes: config.limits.maxBodyBytes,
-      maxPerConnection: config.subscriptions.maxPerConnection,
-      maxPerInstance: config.subscriptions.maxPerInstance,
-      pendingOrderGraceMs: config.subscriptions.pendingOrderGraceMs,
-      safelist,
-      onCount: (n) => gauge.set(n),
-    });
-  } catch (e) {
-    await server?.stop();
-    await feed?.stop();
-    await invalidation?.stop();
-    await owned?.close();
-    rateLimitStore?.disconnect();
-    await apollo.stop();
-    trustedDocuments?.stop();
-    if (!deps.tracing) await tracing.shutdown();
-    throw e;
-  }
-  const http = server;
-  const ws = subscriptions;
-  let stopping: Promise<void> | undefined;
-  const orderFeed = feed;
-  logger.info(
-    { url: `${http.url}/graphql`, subgraphs, introspection: config.introspection, explorer: config.explorer, safelist: config.trustedDocuments?.enforce ?? false, trustedDocuments: trustedDocuments?.status().versions, corsOrigins: config.corsOrigins, devTokens: config.devTokens },
-    `${config.name} ready`,
-  );
-  return {
-    ...http,
-    schema: schema!,
-    subgraphs,
-    subscriptions: { count: () => ws.count(), connections: () => ws.connections() },
-    trustedDocuments,
-    stop() {
-      // sockets first (1001 going away), then the feed, then in-flight HTTP requests, then the rest
-      stopping ??= (async () => {
-        trustedDocuments?.stop();
-        await ws.stop();
-        await orderFeed.stop();
-        await invalidation?.stop();
-        await http.stop();
-        await apollo.stop();
-        await owned?.close();
-        await rateLimitStore?.quit().catch(() => rateLimitStore.disconnect());
-        if (!deps.tracing) await tracing.shutdown();
-      })();
-      return stopping;
-    },
-  };
+      subgraphs,
+      subscriptions: { count: () => ws.count(), connections: () => ws.connections() },
+      trustedDocuments,
+      // once: a second call waits for the first
+      stop: () => (stopping ??= parts.stopAll()),
+    };
+  });
 }
 
 function createDefaultBus(config: BffConfig, logger: Logger): Promise<EventBus> {
