@@ -14,7 +14,7 @@ import { checkManifests, describeReport, diffSnapshots, printServedSchema } from
 import { buildSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { DEFAULT_TRUSTED_DOCUMENTS_PATH, MOBILE_CONTRACT } from '../gateways/mobile-bff/src/config';
+import { DEFAULT_TRUSTED_DOCUMENTS_PATH, MOBILE_SCHEMA_FILTER } from '../gateways/mobile-bff/src/config';
 
 const SNAPSHOT = join(REPO_ROOT, 'gateways', 'mobile-bff', 'schema.snapshot.graphql');
 
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     .flatMap((p) => p.split(delimiter))
     .filter((p) => p !== '');
   const schemaFile = option('--schema');
-  const nextSdl = schemaFile ? readFileSync(schemaFile, 'utf8') : await printServedSchema(readFileSync(join(REPO_ROOT, 'gateways', 'supergraph.graphql'), 'utf8'), MOBILE_CONTRACT);
+  const nextSdl = schemaFile ? readFileSync(schemaFile, 'utf8') : await printServedSchema(readFileSync(join(REPO_ROOT, 'gateways', 'supergraph.graphql'), 'utf8'), MOBILE_SCHEMA_FILTER);
   const snapshot = readFileSync(SNAPSHOT, 'utf8');
   let manifests;
   try {

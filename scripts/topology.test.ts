@@ -21,6 +21,6 @@ const consumed: Record<keyof typeof SERVICE_QUEUES, Subscription<unknown>[]> = {
 describe('declared queue topology', () => {
   it.each(Object.keys(SERVICE_QUEUES) as (keyof typeof SERVICE_QUEUES)[])('%s consumes exactly the events its queue is bound to', (service) => {
     const bound = SERVICE_QUEUES[service].map((c) => c.routingKey).sort();
-    expect(consumed[service].map((s) => s.contract.routingKey).sort()).toEqual(bound);
+    expect(consumed[service].map((s) => s.definition.routingKey).sort()).toEqual(bound);
   });
 });

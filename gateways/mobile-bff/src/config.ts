@@ -1,4 +1,4 @@
-import { loadBffSettings, readManifests, REPO_ROOT, TrustedDocumentsError, type LoadedManifest, toBffConfig, type BffConfig, type BffProfile, type ContractFilter } from '@shop/bff';
+import { loadBffSettings, readManifests, REPO_ROOT, TrustedDocumentsError, type LoadedManifest, toBffConfig, type BffConfig, type BffProfile, type SchemaFilter } from '@shop/bff';
 import { ConfigError } from '@shop/service-kit';
 import { readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -20,10 +20,10 @@ export const MOBILE_BFF: BffProfile = {
 
 /**
  * What the mobile schema leaves out of the supergraph: every element tagged `@tag(name: "admin")`
- * in a subgraph schema, and these fields by name (so the contract holds even before a tag is added).
+ * in a subgraph schema, and these fields by name (so the filter holds even before a tag is added).
  * Types only they reach (CreateProductInput, Coupon, …) disappear with them.
  */
-export const MOBILE_CONTRACT: ContractFilter = {
+export const MOBILE_SCHEMA_FILTER: SchemaFilter = {
   excludeTags: ['admin'],
   excludeFields: [
     'Mutation.createProduct',
@@ -88,7 +88,7 @@ export function loadMobileBffConfig(env: Record<string, string | undefined> = pr
     name: 'mobile-bff',
     title: 'Shop — mobile BFF',
     supergraphSdl,
-    contract: MOBILE_CONTRACT,
+    schemaFilter: MOBILE_SCHEMA_FILTER,
     trustedDocuments: {
       sources: own.data.MOBILE_BFF_TRUSTED_DOCUMENTS,
       manifests,

@@ -13,7 +13,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { DEFAULT_TRUSTED_DOCUMENTS_PATH, loadMobileBffConfig, MOBILE_CONTRACT } from '../src/config';
+import { DEFAULT_TRUSTED_DOCUMENTS_PATH, loadMobileBffConfig, MOBILE_SCHEMA_FILTER } from '../src/config';
 import { start } from '../src/server';
 
 const auth = createAuth(TEST_JWT_SECRET);
@@ -133,7 +133,7 @@ describe('mobile BFF, safelist on (default)', () => {
     expect(queries).not.toContain('coupon');
     expect(queries).not.toContain('orders');
     for (const type of ['CreateProductInput', 'CreateCouponInput', 'Coupon', 'CouponPayload']) expect(types).not.toContain(type);
-    expect(MOBILE_CONTRACT.excludeFields).toContain('Mutation.createProduct');
+    expect(MOBILE_SCHEMA_FILTER.excludeFields).toContain('Mutation.createProduct');
   });
 
   it('MobileHome without first → the catalog is asked for 10; MobileOrders likewise', async () => {

@@ -2,7 +2,7 @@ import { baseConfigSchema, ConfigError, loadConfig, portSetting } from '@shop/se
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseOrigins } from './http/cors';
-import type { ContractFilter } from './supergraph/contract';
+import type { SchemaFilter } from './supergraph/schema-filter';
 import type { LoadedManifest } from './trusted-documents/manifest-files';
 
 /** The repository root (packages/bff/src → ../../..). */
@@ -67,7 +67,7 @@ export interface BffConfig {
    */
   deduplicate?: boolean;
   /** hides parts of the supergraph (mobile: the admin fields) */
-  contract?: ContractFilter;
+  schemaFilter?: SchemaFilter;
   /**
    * trusted documents: the manifests read from `sources` (files or folders, one manifest per app
    * version), served as one set and read again on SIGHUP or, with `watch`, when they change;
@@ -215,7 +215,7 @@ export function loadBffSettings(profile: BffProfile, env: Record<string, string 
 /** Turns validated settings into a BffConfig; `extra` carries what is not an environment value. */
 export function toBffConfig(
   settings: BffSettings & { subgraphUrls: Record<string, string> },
-  extra: { name: string; title: string; supergraphSdl: string } & Pick<BffConfig, 'contract' | 'trustedDocuments'> & Pick<BffProfile, 'developmentCorsOrigins' | 'devTokens'>,
+  extra: { name: string; title: string; supergraphSdl: string } & Pick<BffConfig, 'schemaFilter' | 'trustedDocuments'> & Pick<BffProfile, 'developmentCorsOrigins' | 'devTokens'>,
 ): BffConfig {
   const production = settings.NODE_ENV === 'production';
   return {
@@ -245,7 +245,7 @@ export function toBffConfig(
     rateLimit: { points: settings.RATE_LIMIT_POINTS, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS, redisUrl: settings.RATE_LIMIT_REDIS_URL },
     responseCache: (settings.RESPONSE_CACHE ?? true) ? { maxEntries: settings.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: settings.RESPONSE_CACHE_MAX_MB * 1024 * 1024 } : undefined,
     deduplicate: settings.DEDUPLICATE ?? true,
-    contract: extra.contract,
+    schemaFilter: extra.schemaFilter,
     trustedDocuments: extra.trustedDocuments,
     subscriptions: {
       maxPerConnection: settings.MAX_SUBSCRIPTIONS_PER_CONNECTION,

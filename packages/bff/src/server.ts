@@ -119,7 +119,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     const sharing = deduplicate ? createOperationSharing({ maxTokens: config.limits.maxTokens }) : undefined;
 
     const gateway = new ApolloGateway({
-      supergraphSdl: servedSupergraphSdl(config.supergraphSdl, config.contract),
+      supergraphSdl: servedSupergraphSdl(config.supergraphSdl, config.schemaFilter),
       logger,
       buildService: ({ name, url }) =>
         new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, logger, metrics: bffMetrics, tracing, inFlight: subgraphInFlight }),

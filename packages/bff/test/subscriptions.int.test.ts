@@ -1,4 +1,4 @@
-import { createEnvelope, createInMemoryBus, OrderCancelled, OrderConfirmed, OrderPlaced, OrderRejected, OrderShipped, type EventBus, type EventContract } from '@shop/events';
+import { createEnvelope, createInMemoryBus, OrderCancelled, OrderConfirmed, OrderPlaced, OrderRejected, OrderShipped, type EventBus, type EventDefinition } from '@shop/events';
 import { createAuth, createLogger } from '@shop/service-kit';
 import { TEST_JWT_SECRET, waitFor } from '@shop/service-kit/testing';
 import WebSocket from 'ws';
@@ -22,7 +22,7 @@ const ORDER_UPDATED = /* GraphQL */ `
   }
 `;
 
-const FINAL_EVENTS: Record<string, EventContract> = { CONFIRMED: OrderConfirmed, REJECTED: OrderRejected, CANCELLED: OrderCancelled, SHIPPED: OrderShipped };
+const FINAL_EVENTS: Record<string, EventDefinition> = { CONFIRMED: OrderConfirmed, REJECTED: OrderRejected, CANCELLED: OrderCancelled, SHIPPED: OrderShipped };
 
 let sequence = 100;
 /** Changes the stored order, then publishes the event announcing it (what the order subgraph does). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EventContract } from './contract';
+import type { EventDefinition } from './event-definition';
 import { envelopeSchema } from './envelope';
 
 /** JSON-compatible values: what the document is made of. */
@@ -15,25 +15,25 @@ export interface AsyncApiOptions {
 const AMQP_BINDING_VERSION = '0.3.0';
 
 /**
- * The AsyncAPI 3.0 document of `contracts`: one channel per routing key on the topic exchange,
+ * The AsyncAPI 3.0 document of `definitions`: one channel per routing key on the topic exchange,
  * one `send` operation per producer, and one message per event whose payload is the envelope
- * with `data` described by the contract's zod schema (via `z.toJSONSchema`). Deterministic:
- * the same contracts always give the same document, so a stale committed copy is detectable.
+ * with `data` described by the definition's zod schema (via `z.toJSONSchema`). Deterministic:
+ * the same definitions always give the same document, so a stale committed copy is detectable.
  */
-export function createAsyncApiDocument(contracts: readonly EventContract[], options: AsyncApiOptions = {}): Record<string, Json> {
+export function createAsyncApiDocument(definitions: readonly EventDefinition[], options: AsyncApiOptions = {}): Record<string, Json> {
   const exchange = options.exchange ?? 'shop.events';
-  const sorted = [...contracts].sort((a, b) => a.routingKey.localeCompare(b.routingKey));
+  const sorted = [...definitions].sort((a, b) => a.routingKey.localeCompare(b.routingKey));
   const channels: Record<string, Json> = {};
   const operations: Record<string, Json> = {};
   const messages: Record<string, Json> = {};
 
-  for (const contract of sorted) {
-    const channelId = contract.type;
+  for (const definition of sorted) {
+    const channelId = definition.type;
     channels[channelId] = {
-      address: contract.routingKey,
-      title: contract.type,
-      description: contract.description,
-      messages: { [contract.type]: { $ref: `#/components/messages/${contract.type}` } },
+      address: definition.routingKey,
+      title: definition.type,
+      description: definition.description,
+      messages: { [definition.type]: { $ref: `#/components/messages/${definition.type}` } },
       bindings: {
         amqp: {
           is: 'routingKey',
@@ -42,30 +42,30 @@ export function createAsyncApiDocument(contracts: readonly EventContract[], opti
         },
       },
     };
-    operations[`${contract.source}Sends${contract.type}`] = {
+    operations[`${definition.source}Sends${definition.type}`] = {
       action: 'send',
-      title: `${contract.source} publishes ${contract.type}`,
-      summary: `Published by the ${contract.source} service through its outbox (publisher confirms, persistent).`,
+      title: `${definition.source} publishes ${definition.type}`,
+      summary: `Published by the ${definition.source} service through its outbox (publisher confirms, persistent).`,
       channel: { $ref: `#/channels/${channelId}` },
-      messages: [{ $ref: `#/channels/${channelId}/messages/${contract.type}` }],
+      messages: [{ $ref: `#/channels/${channelId}/messages/${definition.type}` }],
       bindings: { amqp: { deliveryMode: 2, mandatory: false, bindingVersion: AMQP_BINDING_VERSION } },
     };
-    messages[contract.type] = {
-      name: contract.type,
-      title: `${contract.type} v${contract.version}`,
-      summary: contract.description,
+    messages[definition.type] = {
+      name: definition.type,
+      title: `${definition.type} v${definition.version}`,
+      summary: definition.description,
       contentType: 'application/json',
       correlationId: { description: 'The flow this event belongs to.', location: '$message.payload#/correlationId' },
       headers: { $ref: '#/components/schemas/AmqpHeaders' },
       payload: toJsonSchema(
         envelopeSchema.extend({
-          type: z.literal(contract.type),
-          version: z.literal(contract.version),
-          source: z.literal(contract.source),
-          data: contract.schema,
+          type: z.literal(definition.type),
+          version: z.literal(definition.version),
+          source: z.literal(definition.source),
+          data: definition.schema,
         }),
       ),
-      bindings: { amqp: { messageType: contract.type, bindingVersion: AMQP_BINDING_VERSION } },
+      bindings: { amqp: { messageType: definition.type, bindingVersion: AMQP_BINDING_VERSION } },
     };
   }
 
@@ -75,7 +75,7 @@ export function createAsyncApiDocument(contracts: readonly EventContract[], opti
       title: 'Shop events',
       version: options.version ?? '1.0.0',
       description: [
-        'Every fact the shop services publish. Generated from the zod contracts in packages/events/src/contracts',
+        'Every fact the shop services publish. Generated from the zod event definitions in packages/events/src/definitions',
         'by `npm run asyncapi`; do not edit by hand (a test fails when this file is stale).',
         '',
         'One durable topic exchange; routing keys `<producer>.<entity>.<fact>.v<major>`. Each message is an',

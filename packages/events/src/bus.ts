@@ -4,7 +4,7 @@ import type { FaultKind } from './faults';
 /**
  * The transport between services: a topic exchange with at-least-once delivery, bounded retries
  * with back-off, and a dead-letter queue per consuming queue. Two implementations share this
- * contract (and one test suite): `createInMemoryBus` (embedded mode, fast tests) and
+ * definition (and one test suite): `createInMemoryBus` (embedded mode, fast tests) and
  * `createRabbitBus` from `@shop/events/rabbitmq`.
  */
 export interface EventBus {

@@ -2,7 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentele
 import pino, { type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ConsumeOptions, EventBus } from './bus';
-import type { EventContract, EventData } from './contract';
+import type { EventDefinition, EventData } from './event-definition';
 import { createEnvelope, type Envelope, type EnvelopeMeta, type EnvelopeOf } from './envelope';
 import { advanceVersion, pruneInbox, recordAllInInbox, recordInInbox } from './inbox';
 import { countSettlements, eventMetricsFor } from './metrics';
@@ -25,7 +25,7 @@ export interface HandlerContext {
    * Builds an event caused by this one and appends it to the outbox in the handler's transaction.
    * Resolves to the envelope written.
    */
-  publish<C extends EventContract>(contract: C, data: EventData<C>, meta: { subject: string; sequence?: number | null }): Promise<EnvelopeOf<C>>;
+  publish<C extends EventDefinition>(definition: C, data: EventData<C>, meta: { subject: string; sequence?: number | null }): Promise<EnvelopeOf<C>>;
   /**
    * `advanceVersion` for this event's subject and sequence: false when a newer fact about the same
    * aggregate was already applied (skip the effect). Always true for events without a sequence.
@@ -33,18 +33,18 @@ export interface HandlerContext {
   advanceVersion(): Promise<boolean>;
 }
 
-export type EventHandler<C extends EventContract, Tx> = (event: EnvelopeOf<C>, tx: Tx, ctx: HandlerContext) => Promise<void>;
+export type EventHandler<C extends EventDefinition, Tx> = (event: EnvelopeOf<C>, tx: Tx, ctx: HandlerContext) => Promise<void>;
 
 /** One line of a service's `events/subscriptions.ts`: this event → this handler. */
 export interface Subscription<Tx> {
-  readonly contract: EventContract;
-  readonly handler: EventHandler<EventContract, Tx>;
+  readonly definition: EventDefinition;
+  readonly handler: EventHandler<EventDefinition, Tx>;
 }
 
-/** Subscribes `handler` to `contract`; the handler sees `data` typed by the contract's schema. */
-export function on<C extends EventContract, Tx>(contract: C, handler: EventHandler<C, Tx>): Subscription<Tx> {
-  // the bus only hands a handler envelopes of its own contract, validated against its schema
-  return { contract, handler: handler as unknown as EventHandler<EventContract, Tx> };
+/** Subscribes `handler` to `definition`; the handler sees `data` typed by the definition's schema. */
+export function on<C extends EventDefinition, Tx>(definition: C, handler: EventHandler<C, Tx>): Subscription<Tx> {
+  // the bus only hands a handler envelopes of its own definition, validated against its schema
+  return { definition, handler: handler as unknown as EventHandler<EventDefinition, Tx> };
 }
 
 export interface StartConsumersOptions<Tx extends SqlTx> {
@@ -86,7 +86,7 @@ export interface RunningConsumers {
 
 /**
  * Consumes the service's queue (named after the service, bound to the routing key of every
- * subscribed contract) and runs each event's handler in an inbox transaction: the inbox row, the
+ * subscribed definition) and runs each event's handler in an inbox transaction: the inbox row, the
  * effect and any events it causes commit together, and a duplicate is skipped. Envelopes are
  * validated on receipt by the bus (poison → dead letter at once); a handler that meets an
  * infrastructure fault (database unreachable, deadlock: `classifyFault`) is retried until the
@@ -103,10 +103,10 @@ export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOp
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'consumers' });
   const byType = new Map<string, Subscription<Tx>>();
   for (const subscription of subscriptions) {
-    if (byType.has(subscription.contract.type)) {
-      throw new Error(`${service} subscribes to ${subscription.contract.type} twice; one handler per event`);
+    if (byType.has(subscription.definition.type)) {
+      throw new Error(`${service} subscribes to ${subscription.definition.type} twice; one handler per event`);
     }
-    byType.set(subscription.contract.type, subscription);
+    byType.set(subscription.definition.type, subscription);
   }
   const apply = startInboxWriter(options.prisma, service, options.batchSize ?? 50, options.parallelTransactions ?? 4);
   const metrics = options.metrics ? eventMetricsFor(options.metrics) : undefined;
@@ -116,7 +116,7 @@ export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOp
     {
       ...options.consume,
       queue: service,
-      routingKeys: [...new Set(subscriptions.map((s) => s.contract.routingKey))],
+      routingKeys: [...new Set(subscriptions.map((s) => s.definition.routingKey))],
       onSettled: options.metrics ? countSettlements(options.metrics, service) : undefined,
     },
     async (envelope) => {
@@ -263,8 +263,8 @@ function handlerContext(consumer: string, { envelope, logger, traceparent }: Pic
     logger,
     consumer,
     causation,
-    async publish(contract, data, meta) {
-      const event = createEnvelope(contract, data, { ...causation, ...meta });
+    async publish(definition, data, meta) {
+      const event = createEnvelope(definition, data, { ...causation, ...meta });
       await appendToOutbox(tx, [event]);
       return event;
     },

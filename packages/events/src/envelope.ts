@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { EventContract, EventData } from './contract';
-import { contractByType } from './contracts';
+import type { EventDefinition, EventData } from './event-definition';
+import { contractByType } from './definitions';
 import { traceparentIn } from './trace-context';
 
 /** What travels on the wire for every event. `id` is stable across redeliveries. */
@@ -26,9 +26,9 @@ export interface Envelope<TData = unknown, TType extends string = string> {
   data: TData;
 }
 
-export type EnvelopeOf<C extends EventContract> = Envelope<EventData<C>, C['type']>;
+export type EnvelopeOf<C extends EventDefinition> = Envelope<EventData<C>, C['type']>;
 
-/** The envelope's own fields, `data` left open (each contract's schema checks it). */
+/** The envelope's own fields, `data` left open (each definition's schema checks it). */
 export const envelopeSchema = z.object({
   id: z.uuid().describe('Event id, stable across redeliveries (consumers deduplicate on it).'),
   type: z.string().min(1).describe('Event type: a past-tense fact, subject first.'),
@@ -79,17 +79,17 @@ export const causedByRequest = (request: {
   traceparent: request.traceparent ?? null,
 });
 
-/** Builds an envelope, validating `data` against the contract's schema (producers never write bad events). */
-export function createEnvelope<C extends EventContract>(contract: C, data: EventData<C>, meta: EnvelopeMeta): EnvelopeOf<C> {
-  const parsed = contract.schema.safeParse(data);
+/** Builds an envelope, validating `data` against the definition's schema (producers never write bad events). */
+export function createEnvelope<C extends EventDefinition>(definition: C, data: EventData<C>, meta: EnvelopeMeta): EnvelopeOf<C> {
+  const parsed = definition.schema.safeParse(data);
   if (!parsed.success) {
-    throw new Error(`${contract.type} does not match its schema: ${z.prettifyError(parsed.error)}`);
+    throw new Error(`${definition.type} does not match its schema: ${z.prettifyError(parsed.error)}`);
   }
   return {
     id: meta.id ?? randomUUID(),
-    type: contract.type,
-    version: contract.version,
-    source: contract.source,
+    type: definition.type,
+    version: definition.version,
+    source: definition.source,
     time: (meta.time ?? new Date()).toISOString(),
     correlationId: meta.correlationId,
     causationId: meta.causationId ?? null,
@@ -116,17 +116,17 @@ export function parseEnvelope(raw: unknown): Envelope {
   }
   const envelope = envelopeSchema.safeParse(value);
   if (!envelope.success) throw new PoisonMessageError(`bad envelope: ${z.prettifyError(envelope.error)}`);
-  const contract = contractByType.get(envelope.data.type);
-  if (!contract) throw new PoisonMessageError(`unknown event type ${envelope.data.type}`);
-  if (contract.version !== envelope.data.version) {
-    throw new PoisonMessageError(`${envelope.data.type} v${envelope.data.version} is not supported (expected v${contract.version})`);
+  const definition = contractByType.get(envelope.data.type);
+  if (!definition) throw new PoisonMessageError(`unknown event type ${envelope.data.type}`);
+  if (definition.version !== envelope.data.version) {
+    throw new PoisonMessageError(`${envelope.data.type} v${envelope.data.version} is not supported (expected v${definition.version})`);
   }
-  const data = contract.schema.safeParse(envelope.data.data);
-  if (!data.success) throw new PoisonMessageError(`${contract.type} data does not match its schema: ${z.prettifyError(data.error)}`);
+  const data = definition.schema.safeParse(envelope.data.data);
+  if (!data.success) throw new PoisonMessageError(`${definition.type} data does not match its schema: ${z.prettifyError(data.error)}`);
   return { ...envelope.data, data: data.data } as Envelope;
 }
 
-/** Narrows a parsed envelope to one contract's type. */
-export function isEvent<C extends EventContract>(envelope: Envelope, contract: C): envelope is EnvelopeOf<C> {
-  return envelope.type === contract.type;
+/** Narrows a parsed envelope to one definition's type. */
+export function isEvent<C extends EventDefinition>(envelope: Envelope, definition: C): envelope is EnvelopeOf<C> {
+  return envelope.type === definition.type;
 }

@@ -73,7 +73,7 @@ describe('classifyFault: handler faults', () => {
   test.each([
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['a rule violated', Object.assign(new Error('ORDER_NOT_FOUND: no order 42'), { code: 'ORDER_NOT_FOUND' })],
-    ['a poison message', new PoisonMessageError('data does not match the contract')],
+    ['a poison message', new PoisonMessageError('data does not match the definition')],
     ['23505 unique violation', pgError('23505', 'duplicate key value violates unique constraint')],
     ['23514 check violation', pgError('23514', 'new row violates check constraint')],
     ['22P02 invalid input', pgError('22P02', 'invalid input syntax for type uuid')],

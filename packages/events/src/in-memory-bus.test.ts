@@ -1,4 +1,4 @@
-import { describeEnvelopeTypes, describeEventBusContract } from '../test/bus-contract';
+import { describeEnvelopeTypes, describeEventBusContract } from '../test/bus-behaviour';
 import { createInMemoryBus } from './in-memory-bus';
 import { matchesRoutingKey } from './bus';
 

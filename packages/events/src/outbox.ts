@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { describeError, type EventBus } from './bus';
-import { contractByType } from './contracts';
+import { contractByType } from './definitions';
 import { parseEnvelope, type Envelope } from './envelope';
 import { eventMetricsFor, type EventMetrics } from './metrics';
 import { onOutboxAppended, signalOutboxAppended } from './outbox-signal';
@@ -10,22 +10,22 @@ import type { SqlClient, SqlTx } from './sql';
 /**
  * Writes `envelopes` to the outbox inside the caller's transaction, next to the state change that
  * caused them: both commit or neither does. Each envelope is validated again against its
- * contract (a bad event must fail the producer's transaction, not its consumers). Appending the
+ * definition (a bad event must fail the producer's transaction, not its consumers). Appending the
  * same envelope id twice fails on the primary key.
  */
 export async function appendToOutbox(tx: SqlTx, envelopes: readonly Envelope[]): Promise<void> {
   if (envelopes.length === 0) return;
   const values: unknown[] = [];
   const rows = envelopes.map((envelope, i) => {
-    const contract = contractByType.get(envelope.type);
-    if (!contract) throw new Error(`cannot append ${envelope.type} to the outbox: no contract defines it`);
+    const definition = contractByType.get(envelope.type);
+    if (!definition) throw new Error(`cannot append ${envelope.type} to the outbox: no definition defines it`);
     const json = JSON.stringify(envelope);
     try {
       parseEnvelope(json);
     } catch (e) {
       throw new Error(`cannot append ${envelope.type} ${envelope.id} to the outbox: ${(e as Error).message}`);
     }
-    values.push(envelope.id, contract.routingKey, json);
+    values.push(envelope.id, definition.routingKey, json);
     return `($${i * 3 + 1}::uuid, $${i * 3 + 2}, $${i * 3 + 3}::jsonb)`;
   });
   await tx.$executeRawUnsafe(`INSERT INTO outbox (id, routing_key, envelope) VALUES ${rows.join(', ')}`, ...values);

@@ -1,8 +1,8 @@
-import type { EventContract } from './contract';
-import { CartChanged, CartCheckedOut } from './contracts/cart';
-import { ProductCreated, ProductPriceChanged, StockReleased, StockReservationFailed, StockReserved } from './contracts/catalog';
-import { CouponRedeemed, CouponRedemptionFailed, CouponRedemptionReleased } from './contracts/discount';
-import { OrderCancelled, OrderPlaced, OrderRejected } from './contracts/order';
+import type { EventDefinition } from './event-definition';
+import { CartChanged, CartCheckedOut } from './definitions/cart';
+import { ProductCreated, ProductPriceChanged, StockReleased, StockReservationFailed, StockReserved } from './definitions/catalog';
+import { CouponRedeemed, CouponRedemptionFailed, CouponRedemptionReleased } from './definitions/discount';
+import { OrderCancelled, OrderPlaced, OrderRejected } from './definitions/order';
 
 /**
  * Which events each service's durable queue receives. A queue only receives what is published
@@ -24,6 +24,6 @@ export const SERVICE_QUEUES = {
     CouponRedemptionFailed,
     CouponRedemptionReleased,
   ],
-} as const satisfies Record<string, readonly EventContract[]>;
+} as const satisfies Record<string, readonly EventDefinition[]>;
 
 export type ServiceWithQueue = keyof typeof SERVICE_QUEUES;

@@ -20,7 +20,7 @@ import {
 } from '../src';
 import { createRabbitBus } from '../src/rabbitmq';
 import { createPgSqlClient, rabbitTestNamespace } from '../src/testing';
-import { priceChanged } from './bus-contract';
+import { priceChanged } from './bus-behaviour';
 
 /**
  * Issue #13: a consumer whose database goes away for longer than the old retry horizon (five

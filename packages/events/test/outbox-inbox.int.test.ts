@@ -20,7 +20,7 @@ import {
 } from '../src';
 import { createPoisonEnvelope, waitForDeadLetter } from '../src/testing';
 import { pgliteWithPrisma, postgresWithPg, postgresWithPrisma, type Backend, type BackendKind } from './backends';
-import { priceChanged } from './bus-contract';
+import { priceChanged } from './bus-behaviour';
 
 /** A bus that records what was published and can be switched "down" (publish rejects). */
 function recordingBus(inner: EventBus = createInMemoryBus()) {

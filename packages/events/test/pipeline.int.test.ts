@@ -13,7 +13,7 @@ import type { Prisma } from '../../../prisma/catalog/generated/client';
 import { createRabbitBus, type RabbitEventBus } from '../src/rabbitmq';
 import { createPoisonEnvelope, rabbitTestNamespace, startBrokerProxy, waitForDeadLetter, type BrokerProxy } from '../src/testing';
 import { postgresWithPrisma, type Backend } from './backends';
-import { priceChanged } from './bus-contract';
+import { priceChanged } from './bus-behaviour';
 
 /**
  * The whole path on real infrastructure: catalog's outbox (PostgreSQL through Prisma) → relay →

@@ -3,7 +3,7 @@ import { Connection } from 'rabbitmq-client';
 import { ProductPriceChanged, SERVICE_QUEUES, type Envelope } from '../src';
 import { createRabbitBus, type RabbitEventBus } from '../src/rabbitmq';
 import { rabbitTestNamespace, startBrokerProxy, waitForDeadLetter, type BrokerProxy } from '../src/testing';
-import { describeEventBusContract, priceChanged } from './bus-contract';
+import { describeEventBusContract, priceChanged } from './bus-behaviour';
 
 const contractNamespace = rabbitTestNamespace('contract');
 describeEventBusContract('RabbitMQ', {

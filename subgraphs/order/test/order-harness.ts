@@ -12,7 +12,7 @@ import {
   StockReserved,
   type Envelope,
   type EventBus,
-  type EventContract,
+  type EventDefinition,
   type EventData,
 } from '@shop/events';
 import { createAuth, loadConfig } from '@shop/service-kit';
@@ -134,7 +134,7 @@ export function checkedOut(customerId: string, lines: CheckoutLine[], { orderId 
   );
 }
 
-const reply = <C extends EventContract>(contract: C, data: EventData<C>, orderPlaced?: Envelope) =>
+const reply = <C extends EventDefinition>(contract: C, data: EventData<C>, orderPlaced?: Envelope) =>
   createEnvelope(contract, data, {
     subject: (data as { orderId: string }).orderId,
     correlationId: orderPlaced?.correlationId ?? randomUUID(),

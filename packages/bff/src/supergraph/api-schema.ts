@@ -4,7 +4,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
- * The API schema a gateway serves for this supergraph SDL (contract applied beforehand): exactly
+ * The API schema a gateway serves for this supergraph SDL (schema filter applied beforehand): exactly
  * what clients see in introspection and what documents are validated against. Throws when the
  * SDL is not a valid supergraph.
  */

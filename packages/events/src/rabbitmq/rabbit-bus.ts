@@ -120,11 +120,11 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
   const declareServiceQueues = (): Promise<void> => {
     topology ??= (async () => {
       await connection.exchangeDeclare(exchangeDeclaration);
-      for (const [service, contracts] of Object.entries(SERVICE_QUEUES)) {
+      for (const [service, definitions] of Object.entries(SERVICE_QUEUES)) {
         const queue = queueName(service);
         await connection.queueDeclare({ queue, durable: true });
         declared.add(queue);
-        for (const { routingKey } of contracts) await connection.queueBind({ exchange, queue, routingKey });
+        for (const { routingKey } of definitions) await connection.queueBind({ exchange, queue, routingKey });
       }
     })().catch((error: unknown) => {
       topology = undefined; // try again with the next publish

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 import type { Pool, PoolClient } from 'pg';
 import type { DeadLetter, EventBus } from '../bus';
-import type { EventContract } from '../contract';
+import type { EventDefinition } from '../event-definition';
 import type { Envelope, EnvelopeMeta } from '../envelope';
 import { deleteRabbitQueues } from '../rabbitmq/admin';
 import type { RabbitEventBus } from '../rabbitmq/rabbit-bus';
@@ -173,15 +173,15 @@ export async function startBrokerProxy(brokerUrl = TEST_AMQP_URL): Promise<Broke
 // ---------------------------------------------------------------------------------------------
 
 /**
- * An envelope whose `data` breaks its contract (what a buggy or foreign producer might send):
+ * An envelope whose `data` breaks its definition (what a buggy or foreign producer might send):
  * the metadata is valid, so it is routed like a real event, and consumers must dead-letter it.
  */
-export function createPoisonEnvelope(contract: EventContract, badData: unknown, meta: Partial<EnvelopeMeta> = {}): Envelope {
+export function createPoisonEnvelope(definition: EventDefinition, badData: unknown, meta: Partial<EnvelopeMeta> = {}): Envelope {
   return {
     id: meta.id ?? randomUUID(),
-    type: contract.type,
-    version: contract.version,
-    source: contract.source,
+    type: definition.type,
+    version: definition.version,
+    source: definition.source,
     time: (meta.time ?? new Date()).toISOString(),
     correlationId: meta.correlationId ?? randomUUID(),
     causationId: meta.causationId ?? null,

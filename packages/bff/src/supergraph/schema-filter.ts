@@ -16,7 +16,7 @@ import {
  * supergraph: the gateway drops it from the API schema (introspection, validation) while the query
  * planner can still use it internally. Types then unreachable from the root types are hidden too.
  */
-export interface ContractFilter {
+export interface SchemaFilter {
   /** elements tagged `@tag(name: …)` with one of these names in a subgraph schema */
   excludeTags?: string[];
   /** `Type.field` coordinates, e.g. `Mutation.createProduct` */
@@ -81,7 +81,7 @@ function linkInaccessible(doc: DocumentNode): { doc: DocumentNode; name: string 
  * Returns supergraph SDL in which the filtered elements, and every type only they reach, are
  * `@inaccessible`. The result is still a valid supergraph for @apollo/gateway.
  */
-export function applyContract(supergraphSdl: string, filter: ContractFilter): string {
+export function applySchemaFilter(supergraphSdl: string, filter: SchemaFilter): string {
   const excludeTags = new Set(filter.excludeTags ?? []);
   const excludeFields = new Set(filter.excludeFields ?? []);
   const linked = linkInaccessible(parse(supergraphSdl));

@@ -1,4 +1,4 @@
-import type { EventContract } from '../contract';
+import type { EventDefinition } from '../event-definition';
 import * as cart from './cart';
 import * as catalog from './catalog';
 import * as discount from './discount';
@@ -10,12 +10,12 @@ export * from './discount';
 export * from './order';
 
 /** Every event of the platform, by type name. The AsyncAPI document is generated from this list. */
-export const allEvents: readonly EventContract[] = [
+export const allEvents: readonly EventDefinition[] = [
   ...Object.values(catalog),
   ...Object.values(cart),
   ...Object.values(discount),
   ...Object.values(order),
-].filter((c) => typeof c === 'object') as EventContract[];
+].filter((c) => typeof c === 'object') as EventDefinition[];
 
 export const contractByType = new Map(allEvents.map((c) => [c.type, c]));
 export const contractByRoutingKey = new Map(allEvents.map((c) => [c.routingKey, c]));

@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { apiSchemaOf } from './api-schema';
 import { composeSupergraph } from '@shop/schema-tools';
-import { applyContract } from './contract';
+import { applySchemaFilter } from './schema-filter';
 
 const catalog = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@tag"])
@@ -14,9 +14,9 @@ const catalog = parse(`
 `);
 const supergraph = composeSupergraph([{ name: 'catalog', url: 'http://localhost:4001/graphql', typeDefs: catalog }]);
 
-describe('applyContract', () => {
+describe('applySchemaFilter', () => {
   it('hides listed fields, tagged fields, and the types only they reached; keeps the rest', async () => {
-    const schema = await apiSchemaOf(applyContract(supergraph, { excludeTags: ['admin'], excludeFields: ['Mutation.createProduct'] }));
+    const schema = await apiSchemaOf(applySchemaFilter(supergraph, { excludeTags: ['admin'], excludeFields: ['Mutation.createProduct'] }));
     expect(Object.keys(schema.getMutationType()!.getFields())).toEqual(['renameProduct']);
     expect(Object.keys(schema.getQueryType()!.getFields())).toEqual(['products']);
     expect(Object.keys((schema.getType('Product') as { getFields(): object }).getFields())).toEqual(['id', 'name']);
@@ -24,7 +24,7 @@ describe('applyContract', () => {
   });
 
   it('an empty filter changes nothing the API shows', async () => {
-    const schema = await apiSchemaOf(applyContract(supergraph, {}));
+    const schema = await apiSchemaOf(applySchemaFilter(supergraph, {}));
     expect(Object.keys(schema.getMutationType()!.getFields())).toEqual(['createProduct', 'renameProduct']);
     expect(schema.getType('Report')).toBeDefined();
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from '../contract';
+import { defineEvent } from '../event-definition';
 import { amount, id, isoTime, quantity } from './shared';
 
 export const ProductCreated = defineEvent({

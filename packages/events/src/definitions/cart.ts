@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { defineEvent } from '../contract';
+import { defineEvent } from '../event-definition';
 import { amount, id, isoTime, quantity } from './shared';
 
 export const CartCheckedOut = defineEvent({
