@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EventDefinition, EventData } from './event-definition';
-import { contractByType } from './definitions';
+import { definitionByType } from './definitions';
 import { traceparentIn } from './trace-context';
 
 /** What travels on the wire for every event. `id` is stable across redeliveries. */
@@ -116,7 +116,7 @@ export function parseEnvelope(raw: unknown): Envelope {
   }
   const envelope = envelopeSchema.safeParse(value);
   if (!envelope.success) throw new PoisonMessageError(`bad envelope: ${z.prettifyError(envelope.error)}`);
-  const definition = contractByType.get(envelope.data.type);
+  const definition = definitionByType.get(envelope.data.type);
   if (!definition) throw new PoisonMessageError(`unknown event type ${envelope.data.type}`);
   if (definition.version !== envelope.data.version) {
     throw new PoisonMessageError(`${envelope.data.type} v${envelope.data.version} is not supported (expected v${definition.version})`);

@@ -1,8 +1,8 @@
-import { describeEnvelopeTypes, describeEventBusContract } from '../test/bus-behaviour';
+import { describeEnvelopeTypes, describeEventBusBehaviour } from '../test/bus-behaviour';
 import { createInMemoryBus } from './in-memory-bus';
 import { matchesRoutingKey } from './bus';
 
-describeEventBusContract('in-memory', { createBus: async () => createInMemoryBus() });
+describeEventBusBehaviour('in-memory', { createBus: async () => createInMemoryBus() });
 
 describe('topic matching', () => {
   test.each([

@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { describeError, type EventBus } from './bus';
-import { contractByType } from './definitions';
+import { definitionByType } from './definitions';
 import { parseEnvelope, type Envelope } from './envelope';
 import { eventMetricsFor, type EventMetrics } from './metrics';
 import { onOutboxAppended, signalOutboxAppended } from './outbox-signal';
@@ -17,8 +17,8 @@ export async function appendToOutbox(tx: SqlTx, envelopes: readonly Envelope[]):
   if (envelopes.length === 0) return;
   const values: unknown[] = [];
   const rows = envelopes.map((envelope, i) => {
-    const definition = contractByType.get(envelope.type);
-    if (!definition) throw new Error(`cannot append ${envelope.type} to the outbox: no definition defines it`);
+    const definition = definitionByType.get(envelope.type);
+    if (!definition) throw new Error(`cannot append ${envelope.type} to the outbox: no event is defined with that type`);
     const json = JSON.stringify(envelope);
     try {
       parseEnvelope(json);

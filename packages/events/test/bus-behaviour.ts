@@ -53,7 +53,7 @@ function recorder() {
   return { seen, handler: async (e: Envelope) => void seen.push(e), ids: () => seen.map((e) => e.id) };
 }
 
-export function describeEventBusContract(name: string, fixture: BusFixture): void {
+export function describeEventBusBehaviour(name: string, fixture: BusFixture): void {
   describe(`EventBus contract: ${name}`, () => {
     const buses: EventBus[] = [];
     let queueCounter = 0;

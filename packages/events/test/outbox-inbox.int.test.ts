@@ -90,13 +90,13 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       expect(rows).toEqual([{ id: kept.id, routing_key: ProductPriceChanged.routingKey, envelope: kept, published_at: null }]);
     });
 
-    test('an envelope that breaks its contract or has no contract is refused, nothing is written', async () => {
+    test('an envelope that breaks its definition or has none is refused, nothing is written', async () => {
       const { sql } = await open();
       const poison = createPoisonEnvelope(ProductPriceChanged, { price: 12 });
       await expect(sql.$transaction((tx) => appendToOutbox(tx, [priceChanged('p-ok', '1.00'), poison]))).rejects.toThrow(
         /cannot append ProductPriceChanged .* data does not match its schema/,
       );
-      await expect(appendToOutbox(sql, [{ ...priceChanged('p', '1.00'), type: 'Nope' }])).rejects.toThrow(/no contract defines it/);
+      await expect(appendToOutbox(sql, [{ ...priceChanged('p', '1.00'), type: 'Nope' }])).rejects.toThrow(/no event is defined with that type/);
       expect(await countRows(sql)).toBe(0);
     });
 

@@ -3,10 +3,10 @@ import { Connection } from 'rabbitmq-client';
 import { ProductPriceChanged, SERVICE_QUEUES, type Envelope } from '../src';
 import { createRabbitBus, type RabbitEventBus } from '../src/rabbitmq';
 import { rabbitTestNamespace, startBrokerProxy, waitForDeadLetter, type BrokerProxy } from '../src/testing';
-import { describeEventBusContract, priceChanged } from './bus-behaviour';
+import { describeEventBusBehaviour, priceChanged } from './bus-behaviour';
 
 const contractNamespace = rabbitTestNamespace('contract');
-describeEventBusContract('RabbitMQ', {
+describeEventBusBehaviour('RabbitMQ', {
   createBus: async () =>
     contractNamespace.track(createRabbitBus({ url: contractNamespace.url, exchange: contractNamespace.exchange, serviceName: 'contract-test' })),
   cleanup: () => contractNamespace.cleanup(),

@@ -17,5 +17,5 @@ export const allEvents: readonly EventDefinition[] = [
   ...Object.values(order),
 ].filter((c) => typeof c === 'object') as EventDefinition[];
 
-export const contractByType = new Map(allEvents.map((c) => [c.type, c]));
+export const definitionByType = new Map(allEvents.map((c) => [c.type, c]));
 export const contractByRoutingKey = new Map(allEvents.map((c) => [c.routingKey, c]));
