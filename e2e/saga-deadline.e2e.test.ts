@@ -9,7 +9,6 @@
 import { StockReserved, type Envelope } from '@shop/events';
 import { postGraphQL, TEST_AMQP_URL, waitFor } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
 import { Connection } from 'rabbitmq-client';
 import { contractOperations, documentText } from './support/contract-documents';
 import { startTestStack, type TestStack } from './support/stack';
@@ -19,15 +18,7 @@ const TIMEOUT_MS = 4_000;
 
 let t: TestStack;
 let amqp: Connection;
-const pools = new Map<string, Pool>();
-const sql = async <T>(service: string, text: string, params: unknown[] = []): Promise<T[]> => {
-  let pool = pools.get(service);
-  if (!pool) {
-    pool = new Pool({ connectionString: t.databaseUrl(service), max: 2 });
-    pools.set(service, pool);
-  }
-  return (await pool.query(text, params)).rows as T[];
-};
+const sql = <T>(service: string, text: string, params: unknown[] = []): Promise<T[]> => t.sql<T>(service, text, params);
 
 beforeAll(async () => {
   t = await startTestStack({ env: { ORDER_SAGA_TIMEOUT_MS: String(TIMEOUT_MS) } });
@@ -35,7 +26,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await amqp?.close();
-  await Promise.all([...pools.values()].map((p) => p.end()));
   await t?.stop();
 });
 

@@ -9,7 +9,6 @@
 import { createRabbitBus } from '@shop/events/rabbitmq';
 import { postGraphQL, startTcpProxy, targetOf, TEST_AMQP_URL, TEST_POSTGRES_URL, waitFor, type TcpProxy } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
 import { persist } from './support/persistent-client';
 import { contractOperations, documentText } from './support/contract-documents';
 import { startTestStack, type TestStack } from './support/stack';
@@ -26,15 +25,7 @@ const COUPON_SHOPPERS = 30;
 let database: TcpProxy;
 let broker: TcpProxy;
 let t: TestStack;
-const pools = new Map<string, Pool>();
-const sql = async <T>(service: string, text: string, params: unknown[] = []): Promise<T[]> => {
-  let pool = pools.get(service);
-  if (!pool) {
-    pool = new Pool({ connectionString: t.databaseUrl(service), max: 2 });
-    pools.set(service, pool);
-  }
-  return (await pool.query(text, params)).rows as T[];
-};
+const sql = <T>(service: string, text: string, params: unknown[] = []): Promise<T[]> => t.sql<T>(service, text, params);
 
 beforeAll(async () => {
   database = await startTcpProxy(targetOf(TEST_POSTGRES_URL));
@@ -44,7 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   database?.restore();
   broker?.restore();
-  await Promise.all([...pools.values()].map((p) => p.end()));
   await t?.stop();
   await database?.close();
   await broker?.close();

@@ -3,6 +3,7 @@ import { rabbitTestNamespace } from '@shop/events/testing';
 import { createAuth } from '@shop/service-kit';
 import { TEST_AMQP_URL, TEST_JWT_SECRET, testDatabaseServer, uniqueRunId, type TcpProxy } from '@shop/service-kit/testing';
 import { serviceDatabaseUrl } from '@shop/service-kit/database';
+import { Pool } from 'pg';
 import { startStack, type RunningStack, type StackOptions } from '../../scripts/stack';
 
 export interface TestStack {
@@ -12,6 +13,8 @@ export interface TestStack {
   exchange?: string;
   /** a service's database, reached directly (never through `databaseProxy`): for the test's own checks */
   databaseUrl(service: string): string;
+  /** runs SQL on a service's database, directly (a small pool per service, closed by `stop`) */
+  sql<T = Record<string, unknown>>(service: string, text: string, params?: unknown[]): Promise<T[]>;
   /** a token for a customer (fresh sub per call unless given) or an admin */
   token(sub?: string, roles?: string[]): Promise<string>;
   /** an Apollo Client on the web BFF (or `url`), signed in with `token` if given */
@@ -59,11 +62,21 @@ export async function startTestStack(
   }
   const auth = createAuth(TEST_JWT_SECRET);
   const clients: ApolloClient[] = [];
+  const pools = new Map<string, Pool>();
+  const databaseUrl = (service: string) => serviceDatabaseUrl(databases.url, service).url;
   return {
     stack,
     urls: stack.urls,
     exchange: rabbit?.exchange,
-    databaseUrl: (service) => serviceDatabaseUrl(databases.url, service).url,
+    databaseUrl,
+    async sql<T>(service: string, text: string, params: unknown[] = []) {
+      let pool = pools.get(service);
+      if (!pool) {
+        pool = new Pool({ connectionString: databaseUrl(service), max: 2 });
+        pools.set(service, pool);
+      }
+      return (await pool.query(text, params)).rows as T[];
+    },
     token: (sub = uniqueRunId('shopper'), roles = ['customer']) => auth.signToken({ sub, roles, ttl: '1h' }),
     client(token, url = `${stack.urls.web}/graphql`) {
       const client = createClient(url, token);
@@ -72,6 +85,7 @@ export async function startTestStack(
     },
     async stop() {
       for (const c of clients) c.stop();
+      await Promise.all([...pools.values()].map((p) => p.end()));
       await stack.stop();
       await databases.drop();
       await rabbit?.cleanup(SERVICES);

@@ -4,9 +4,9 @@
  * INTERNAL_SERVER_ERROR; once the database is back the same request answers as usual, no restart.
  * The database goes away through a TCP proxy (the shared PostgreSQL is never touched).
  */
-import { postGraphQL, startTcpProxy, targetOf, waitFor, type TcpProxy } from '@shop/service-kit/testing';
-import { start, type RunningOrder } from '../src/server';
-import { placeOrder, startTestOrder, testConfig, tokenFor, newCustomer, type TestOrder } from './order-harness';
+import { postGraphQL, waitFor, type TcpProxy } from '@shop/service-kit/testing';
+import type { RunningOrder } from '../src/server';
+import { placeOrder, startReplicaBehindProxy, startTestOrder, tokenFor, newCustomer, type TestOrder } from './order-harness';
 
 const ORDER = 'query Order($id: ID!) { order(id: $id) { id status } }';
 const MY_ORDERS = 'query { myOrders(first: 5) { totalCount } }';
@@ -15,15 +15,14 @@ const CANCEL = 'mutation Cancel($orderId: ID!) { cancelOrder(orderId: $orderId) 
 let t: TestOrder;
 let proxy: TcpProxy;
 let replica: RunningOrder;
+let behindProxy: Awaited<ReturnType<typeof startReplicaBehindProxy>> | undefined;
 beforeAll(async () => {
   t = await startTestOrder();
-  proxy = await startTcpProxy(targetOf(t.databaseUrl!));
-  replica = await start(testConfig({ ORDER_DATABASE_URL: proxy.proxiedUrl(t.databaseUrl!) }), { bus: t.bus });
+  behindProxy = await startReplicaBehindProxy(t);
+  ({ replica, proxy } = behindProxy);
 });
 afterAll(async () => {
-  proxy?.restore();
-  await replica?.stop();
-  await proxy?.close();
+  await behindProxy?.stop();
   await t?.stop();
 });
 

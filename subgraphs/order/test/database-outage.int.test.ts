@@ -3,21 +3,21 @@
  * TCP proxy: cut → not ready (the database check fails within its bound, HTTP 503), restored →
  * ready again, with no restart. The other replica keeps the order service serving meanwhile.
  */
-import { startTcpProxy, targetOf, waitFor, type TcpProxy } from '@shop/service-kit/testing';
-import { start, type RunningOrder } from '../src/server';
-import { startTestOrder, testConfig, type TestOrder } from './order-harness';
+import { waitFor, type TcpProxy } from '@shop/service-kit/testing';
+import type { RunningOrder } from '../src/server';
+import { startReplicaBehindProxy, startTestOrder, type TestOrder } from './order-harness';
 
 let t: TestOrder;
 let proxy: TcpProxy;
 let replica: RunningOrder;
+let behindProxy: Awaited<ReturnType<typeof startReplicaBehindProxy>> | undefined;
 beforeAll(async () => {
   t = await startTestOrder();
-  proxy = await startTcpProxy(targetOf(t.databaseUrl!));
-  replica = await start(testConfig({ ORDER_DATABASE_URL: proxy.proxiedUrl(t.databaseUrl!) }), { bus: t.bus });
+  behindProxy = await startReplicaBehindProxy(t);
+  ({ replica, proxy } = behindProxy);
 });
 afterAll(async () => {
-  await replica?.stop();
-  await proxy?.close();
+  await behindProxy?.stop();
   await t?.stop();
 });
 

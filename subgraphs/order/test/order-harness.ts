@@ -17,7 +17,7 @@ import {
 } from '@shop/events';
 import { createAuth, loadConfig } from '@shop/service-kit';
 import { serviceDatabaseUrl } from '@shop/service-kit/database';
-import { postGraphQL, TEST_JWT_SECRET, testDatabaseServer, waitFor } from '@shop/service-kit/testing';
+import { postGraphQL, startTcpProxy, targetOf, TEST_JWT_SECRET, testDatabaseServer, waitFor, type TcpProxy } from '@shop/service-kit/testing';
 import {
   Kind,
   parse,
@@ -103,6 +103,24 @@ export async function startTestOrder({ embedded = false, env = {}, clock }: { em
 }
 
 // ---- the participants, as far as the order sees them: envelopes on the bus ----
+
+/**
+ * A second order replica on the same database and bus as `t`, whose database connections go
+ * through a TCP proxy the test can cut (the shared PostgreSQL is never touched).
+ */
+export async function startReplicaBehindProxy(t: TestOrder): Promise<{ replica: RunningOrder; proxy: TcpProxy; stop(): Promise<void> }> {
+  const proxy = await startTcpProxy(targetOf(t.databaseUrl!));
+  const replica = await start(testConfig({ ORDER_DATABASE_URL: proxy.proxiedUrl(t.databaseUrl!) }), { bus: t.bus });
+  return {
+    replica,
+    proxy,
+    async stop() {
+      proxy.restore();
+      await replica.stop();
+      await proxy.close();
+    },
+  };
+}
 
 export interface CheckoutLine {
   productId: string;
