@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { ConsumeOptions, EventBus } from './bus';
 import type { EventDefinition, EventData } from './event-definition';
 import { createEnvelope, type Envelope, type EnvelopeMeta, type EnvelopeOf } from './envelope';
+import { isInfrastructureFault } from './faults';
 import { advanceVersion, pruneInbox, recordAllInInbox, recordInInbox } from './inbox';
 import { countSettlements, eventMetricsFor } from './metrics';
 import { appendToOutbox } from './outbox';
@@ -39,12 +40,26 @@ export type EventHandler<C extends EventDefinition, Tx> = (event: EnvelopeOf<C>,
 export interface Subscription<Tx> {
   readonly definition: EventDefinition;
   readonly handler: EventHandler<EventDefinition, Tx>;
+  /** see `SubscriptionOptions.ownTransaction` */
+  readonly ownTransaction: boolean;
+}
+
+export interface SubscriptionOptions {
+  /**
+   * The handler locks rows that events of other subjects lock too (a coupon every order may
+   * redeem, a product every order may reserve). Its event then never shares a transaction with
+   * others: a transaction holding two such rows, taken in delivery order, could deadlock with one
+   * taking them the other way round. Rows of the event's own subject need no flag (a subject's
+   * events never run in two transactions of one consumer at once, and batches take subjects in
+   * one order). Default false.
+   */
+  ownTransaction?: boolean;
 }
 
 /** Subscribes `handler` to `definition`; the handler sees `data` typed by the definition's schema. */
-export function on<C extends EventDefinition, Tx>(definition: C, handler: EventHandler<C, Tx>): Subscription<Tx> {
+export function on<C extends EventDefinition, Tx>(definition: C, handler: EventHandler<C, Tx>, options: SubscriptionOptions = {}): Subscription<Tx> {
   // the bus only hands a handler envelopes of its own definition, validated against its schema
-  return { definition, handler: handler as unknown as EventHandler<EventDefinition, Tx> };
+  return { definition, handler: handler as unknown as EventHandler<EventDefinition, Tx>, ownTransaction: options.ownTransaction ?? false };
 }
 
 export interface StartConsumersOptions<Tx extends SqlTx> {
@@ -93,10 +108,18 @@ export interface RunningConsumers {
  * fault passes, one that throws anything else is retried with back-off, then dead-lettered.
  *
  * Throughput: a commit costs a disk flush, so events that queue up while transactions are busy
- * are applied several to a transaction (`batchSize`), each with its own inbox row, in delivery
- * order. If any of them fails, the whole transaction rolls back and each event of it runs again
- * alone, so only the failing event fails. A handler may therefore run more than once for one
- * event (as at-least-once delivery already implies): only the effects of its transaction count.
+ * are applied several to a transaction (`batchSize`), each with its own inbox row. If a handler
+ * fails, the whole transaction rolls back and each event of it runs again alone, so only the
+ * failing event fails; if the database failed, they all go back to the bus to wait for it. A
+ * handler may therefore run more than once for one event (as at-least-once delivery already
+ * implies): only the effects of its transaction count.
+ *
+ * No deadlocks between the consumer's own transactions (issue #13): each subject (an order, a
+ * cart, a product) belongs to one of the `parallelTransactions` lanes, so two transactions of one
+ * consumer never touch the same subject's rows; within a batch the events go in subject order
+ * (delivery order per subject) and the inbox rows in id order, so batches of two replicas take
+ * their locks in one order too; and events whose handlers lock rows shared across subjects run in
+ * transactions of their own (`ownTransaction`).
  */
 export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOptions<Tx>): Promise<RunningConsumers> {
   const { bus, service, subscriptions } = options;
@@ -189,16 +212,17 @@ interface Delivery<Tx> {
 }
 
 /**
- * Applies deliveries in inbox transactions, at most `lanes` at once; deliveries that wait for a
- * lane share the next transaction (up to `maxBatch`). Resolves each to true (applied) or false
+ * Applies deliveries in inbox transactions, one transaction per lane at a time; a subject always
+ * goes to the same lane, and deliveries that wait for their lane share its next transaction (up
+ * to `maxBatch`, never with an `ownTransaction` event). Resolves each to true (applied) or false
  * (duplicate), or rejects with its own handler's error.
  */
-function startInboxWriter<Tx extends SqlTx>(prisma: TransactionRunner<Tx>, consumer: string, maxBatch: number, lanes: number) {
+function startInboxWriter<Tx extends SqlTx>(prisma: TransactionRunner<Tx>, consumer: string, maxBatch: number, laneCount: number) {
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error('batchSize must be a positive integer');
-  if (!Number.isInteger(lanes) || lanes < 1) throw new Error('parallelTransactions must be a positive integer');
+  if (!Number.isInteger(laneCount) || laneCount < 1) throw new Error('parallelTransactions must be a positive integer');
   type Waiting = Delivery<Tx> & { resolve(applied: boolean): void; reject(error: unknown): void };
-  const waiting: Waiting[] = [];
-  let running = 0;
+  const lanes = Array.from({ length: laneCount }, () => ({ waiting: [] as Waiting[], busy: false }));
+  type Lane = (typeof lanes)[number];
 
   const applyIn = async (tx: Tx, d: Delivery<Tx>): Promise<boolean> => {
     if (!(await recordInInbox(tx, consumer, d.envelope))) return false;
@@ -219,7 +243,7 @@ function startInboxWriter<Tx extends SqlTx>(prisma: TransactionRunner<Tx>, consu
     try {
       results = await prisma.$transaction(
         async (tx) => {
-          // one inbox statement for the batch, then the handlers of the new events in delivery order
+          // one inbox statement for the batch, then the handlers of the new events
           const fresh = await recordAllInInbox(tx, consumer, batch.map((d) => d.envelope));
           const applied: boolean[] = [];
           for (const d of batch) {
@@ -231,30 +255,53 @@ function startInboxWriter<Tx extends SqlTx>(prisma: TransactionRunner<Tx>, consu
         },
         { timeout: 30_000, maxWait: 10_000 },
       );
-    } catch {
-      // one event (or the commit) failed and took the others with it: each goes again on its own
-      await Promise.all(batch.map(alone));
+    } catch (error) {
+      if (isInfrastructureFault(error)) {
+        // the database, not an event: every one of them waits on the bus for it to answer again
+        batch.forEach((d) => d.reject(error));
+        return;
+      }
+      // one event failed and took the others with it: each goes again on its own, in lane order
+      for (const d of batch) await alone(d);
       return;
     }
     batch.forEach((d, i) => d.resolve(results[i]));
   };
 
-  const drain = (): void => {
-    while (running < lanes && waiting.length > 0) {
-      const batch = waiting.splice(0, maxBatch);
-      running += 1;
-      void (batch.length === 1 ? alone(batch[0]) : together(batch)).finally(() => {
-        running -= 1;
-        drain();
-      });
-    }
+  /** The lane's next transaction: the first waiting delivery and those after it that may join it. */
+  const nextBatch = (lane: Lane): Waiting[] => {
+    if (lane.waiting[0].subscription.ownTransaction) return lane.waiting.splice(0, 1);
+    const joining = lane.waiting.findIndex((d, i) => i >= maxBatch || d.subscription.ownTransaction);
+    const batch = lane.waiting.splice(0, joining === -1 ? lane.waiting.length : joining);
+    // subject order (stable: delivery order within a subject), so that concurrent batches lock alike
+    return batch.sort((a, b) => compareText(a.envelope.subject, b.envelope.subject));
+  };
+
+  const drain = (lane: Lane): void => {
+    if (lane.busy || lane.waiting.length === 0) return;
+    const batch = nextBatch(lane);
+    lane.busy = true;
+    void (batch.length === 1 ? alone(batch[0]) : together(batch)).finally(() => {
+      lane.busy = false;
+      drain(lane);
+    });
   };
 
   return (delivery: Delivery<Tx>): Promise<boolean> =>
     new Promise<boolean>((resolve, reject) => {
-      waiting.push({ ...delivery, resolve, reject });
-      drain();
+      const lane = lanes[laneOf(delivery.envelope.subject, laneCount)];
+      lane.waiting.push({ ...delivery, resolve, reject });
+      drain(lane);
     });
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The lane of a subject: the same one for every event about it (FNV-1a over its UTF-16 code units). */
+function laneOf(subject: string, laneCount: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < subject.length; i++) hash = Math.imul(hash ^ subject.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % laneCount;
 }
 
 function handlerContext(consumer: string, { envelope, logger, traceparent }: Pick<Delivery<unknown>, 'envelope' | 'logger' | 'traceparent'>, tx: SqlTx): HandlerContext {

@@ -46,7 +46,9 @@ export async function recordAllInInbox(tx: SqlTx, consumer: string, envelopes: r
      SELECT $1, e.id::uuid, e.type FROM jsonb_to_recordset($2::jsonb) AS e(id text, type text)
      ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
     consumer,
-    JSON.stringify(envelopes.map(({ id, type }) => ({ id, type }))),
+    // in id order: two transactions inserting overlapping ids (a redelivery in two batches) then
+    // wait for one another in one direction only, never in a cycle
+    JSON.stringify(envelopes.map(({ id, type }) => ({ id: id.toLowerCase(), type })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))),
   );
   return new Set(rows.map((r) => r.event_id));
 }

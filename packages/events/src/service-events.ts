@@ -24,9 +24,8 @@ export interface ServiceEventsOptions<Tx extends SqlTx> {
   tracer: Tracer;
   subscriptions: readonly Subscription<Tx>[];
   /**
-   * Most events applied in one transaction (`startConsumers`' batchSize, default 50). A service
-   * whose handlers lock several rows each sets 1: within one event it locks in a stable order,
-   * but a transaction holding several events' locks could take them in any order (deadlocks).
+   * Most events applied in one transaction (`startConsumers`' batchSize, default 50). Handlers that
+   * lock rows shared across subjects say so on their subscription (`ownTransaction`) instead.
    */
   batchSize?: number;
 }

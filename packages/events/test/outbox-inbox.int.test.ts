@@ -447,6 +447,62 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       await bus.close();
     });
 
+    test('concurrent batches over the same subjects never deadlock: a subject stays in one lane, an ownTransaction event alone', async () => {
+      const backend = await open();
+      const SUBJECTS = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
+      await backend.sql.$executeRawUnsafe('CREATE TABLE effects (subject text PRIMARY KEY, n int NOT NULL DEFAULT 0, txids text[] NOT NULL DEFAULT \'{}\')');
+      await backend.sql.$executeRawUnsafe(`INSERT INTO effects (subject) SELECT unnest($1::text[])`, SUBJECTS);
+      const bus = createInMemoryBus();
+      const failures: string[] = [];
+      const transactionsOfShared: string[] = [];
+      // each event locks its subject's row, then a row every StockReserved locks (like a coupon)
+      const apply = async (subject: string, tx: SqlTx) => {
+        try {
+          await tx.$executeRawUnsafe('UPDATE effects SET n = n + 1, txids = txids || txid_current()::text WHERE subject = $1', subject);
+          await tx.$queryRawUnsafe("SELECT pg_sleep(0.002)::text AS slept"); // the lock held a moment, as real work holds it
+        } catch (error) {
+          failures.push((error as Error).message);
+          throw error;
+        }
+      };
+      await startConsumers({
+        bus,
+        service: 'cart',
+        prisma: backend.sql,
+        batchSize: 10,
+        parallelTransactions: 4,
+        consume: { prefetch: 400, retryDelayMs: () => 10 },
+        subscriptions: [
+          on(ProductPriceChanged, async (event, tx: SqlTx) => apply(event.subject, tx)),
+          on(
+            StockReserved,
+            async (event, tx: SqlTx) => {
+              await apply(event.subject, tx);
+              transactionsOfShared.push((await tx.$queryRawUnsafe<{ id: string }[]>('SELECT txid_current()::text AS id'))[0].id);
+              await apply('p1', tx);
+            },
+            { ownTransaction: true },
+          ),
+        ],
+      });
+      // 300 events, subjects shuffled so that every batch would take them in another order
+      const events = Array.from({ length: 300 }, (_, i) =>
+        i % 15 === 0
+          ? createEnvelope(StockReserved, { orderId: `o${i}`, lines: [{ productId: 'p1', quantity: 1 }] }, { subject: SUBJECTS[(i * 7) % 6], correlationId: 'c' })
+          : priceChanged(SUBJECTS[(i * 7 + (i >> 3)) % 6], '1.00'),
+      );
+      for (const event of events) await bus.publish(event.type === 'StockReserved' ? StockReserved.routingKey : ProductPriceChanged.routingKey, event);
+      const total = async () => Number((await backend.sql.$queryRawUnsafe<{ n: number }[]>('SELECT sum(n)::int AS n FROM effects'))[0].n);
+      await waitFor(async () => (await total()) === 300 + 20, { what: 'every event applied', timeoutMs: 30_000 });
+      expect(failures).toEqual([]);
+      // the StockReserved events each had a transaction to themselves
+      const rows = await backend.sql.$queryRawUnsafe<{ txids: string[] }[]>('SELECT txids FROM effects');
+      const eventsPerTransaction = new Map<string, number>();
+      for (const id of rows.flatMap((r) => r.txids)) eventsPerTransaction.set(id, (eventsPerTransaction.get(id) ?? 0) + 1);
+      expect(transactionsOfShared.map((id) => eventsPerTransaction.get(id))).toEqual(transactionsOfShared.map(() => 2));
+      await bus.close();
+    });
+
     test('with batchSize 1 every event gets its own transaction', async () => {
       const backend = await open();
       const bus = createInMemoryBus();

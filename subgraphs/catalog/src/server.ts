@@ -66,9 +66,6 @@ export function start(config: CatalogConfig, startDeps: CatalogStartDeps = {}): 
         metrics: metrics.registry,
         tracer: tracing.tracer,
         subscriptions,
-        // a reservation locks its products in id order; two events in one transaction would hold
-        // two orders' products in whatever order the events came, and deadlock (issue #13)
-        batchSize: 1,
       }),
       (e) => e.stop(),
     );

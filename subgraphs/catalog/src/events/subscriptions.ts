@@ -4,9 +4,13 @@ import { onOrderCancelled } from './handlers/order-cancelled';
 import { onOrderPlaced } from './handlers/order-placed';
 import { onOrderRejected } from './handlers/order-rejected';
 
+// each of them locks the order's products, which other orders lock too: two orders' products in
+// one transaction would be held in whatever order the events came, and deadlock (issue #13)
+const ownTransaction = { ownTransaction: true };
+
 /** Every event the catalog consumes, and its handler; the catalog queue's bindings derive from this list. */
 export const subscriptions: Subscription<CatalogTx>[] = [
-  on(OrderPlaced, onOrderPlaced),
-  on(OrderRejected, onOrderRejected),
-  on(OrderCancelled, onOrderCancelled),
+  on(OrderPlaced, onOrderPlaced, ownTransaction),
+  on(OrderRejected, onOrderRejected, ownTransaction),
+  on(OrderCancelled, onOrderCancelled, ownTransaction),
 ];
