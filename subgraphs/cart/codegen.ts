@@ -22,7 +22,7 @@ export const resolverTypes: Types.ConfiguredOutput = {
       CartLine: '../domain/cart#PricedLine',
       Product: '{ id: string }',
     },
-    scalars: { ID: 'string', Decimal: 'string' },
+    scalars: { ID: 'string', Decimal: 'string', DateTime: 'Date' },
     avoidOptionals: { field: true },
   },
 };

@@ -58,6 +58,9 @@ describe.each([
     pool.on('error', () => undefined); // idle connections cut by the proxy
     prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     directPool = new Pool({ connectionString: serviceDatabaseUrl(server.url, 'cart').url, max: 2 });
+    // pool.end() resolves before its sockets close: the database dropped in afterAll may still
+    // terminate one (57P01), which an unlistened pool would throw as an unhandled error
+    directPool.on('error', () => undefined);
     bus = await createBus();
   });
 

@@ -19,6 +19,7 @@ const ADD = contractOperation('AddToCart');
 const UPDATE = contractOperation('UpdateCartLine');
 const REMOVE = contractOperation('RemoveFromCart');
 const CHECKOUT = contractOperation('Checkout');
+const LAST_CHECKOUT = '{ cart { lastCheckedOutAt } }';
 
 const product = (name: string, price: string): CatalogProduct => ({ productId: randomUUID(), name, price });
 const mug = product('Mug', '12.99');
@@ -308,10 +309,20 @@ describe('checkout', () => {
       subtotal: '35.97',
       currencyCode: 'EUR',
       checkedOutAt: expect.any(String),
+      previousCheckoutAt: null, // the cart's first checkout
     });
+    const { checkedOutAt } = event.data as { checkedOutAt: string };
     expect((await gql(env.url, token, CART)).data!.cart).toMatchObject({ lines: [], totalQuantity: 0, subtotal: { amount: '0.00' } });
+    expect((await gql(env.url, token, LAST_CHECKOUT)).data!.cart.lastCheckedOutAt).toBe(checkedOutAt);
     const emptied = (await outboxEvents<{ subtotal: string }>(env.cart, 'CartChanged')).filter((e) => e.subject === cartIdOf(sub)).at(-1)!;
     expect([emptied.sequence, emptied.data.subtotal]).toEqual([3, '0.00']);
+
+    // the next session's checkout says when this one was: discount takes the coupon applied in between
+    await add(token, mug.productId, 1);
+    await gql(env.url, token, CHECKOUT, { idempotencyKey: randomUUID() });
+    const second = (await outboxEvents<{ checkedOutAt: string; previousCheckoutAt: string | null }>(env.cart, 'CartCheckedOut')).filter((e) => e.subject === cartIdOf(sub)).at(-1)!;
+    expect(second.data.previousCheckoutAt).toBe(checkedOutAt);
+    expect((await gql(env.url, token, LAST_CHECKOUT)).data!.cart.lastCheckedOutAt).toBe(second.data.checkedOutAt);
   });
 
   it('the same key sent 5 times at once → one order id, one CartCheckedOut, one checkout record', async () => {

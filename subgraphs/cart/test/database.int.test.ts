@@ -26,7 +26,7 @@ describe.each([
     const tables = rows.map((r) => r.table_name);
     expect(tables).toEqual(expect.arrayContaining([...CART_TABLES, ...BACKBONE_TABLES]));
     const applied = await database.db.query<{ name: string }>('SELECT name FROM _migrations ORDER BY applied_at, name');
-    expect(applied.map((r) => r.name)).toEqual(['events/0001_backbone', 'events/0002_outbox_without_notify', 'cart/0001_init']);
+    expect(applied.map((r) => r.name)).toEqual(['events/0001_backbone', 'events/0002_outbox_without_notify', 'cart/0001_init', 'cart/0002_last_checked_out_at']);
   });
 
   it('every Prisma model can be written and read (schema.prisma agrees with the SQL)', async () => {

@@ -1,15 +1,18 @@
 import DataLoader from 'dataloader';
-import { findCartCouponViews, type CartCouponView } from './data/applied-coupon-repository';
+import { findCartCouponViews, type CartCouponView, type CartSession } from './data/applied-coupon-repository';
 import type { DiscountPrisma } from './data/discount-database';
 
 export interface DiscountLoaders {
-  /** cart id → its coupon and replica subtotal; every cart of a request in one SQL statement */
-  cartCoupon: DataLoader<string, CartCouponView>;
+  /** a cart (and its last checkout) → its coupon and replica subtotal; every cart of a request in one SQL statement */
+  cartCoupon: DataLoader<CartSession, CartCouponView, string>;
 }
 
 /** One set per request: batches and caches within the request only. */
 export function createLoaders(prisma: DiscountPrisma): DiscountLoaders {
   return {
-    cartCoupon: new DataLoader((ids) => findCartCouponViews(prisma, ids), { maxBatchSize: 500 }),
+    cartCoupon: new DataLoader((carts) => findCartCouponViews(prisma, carts), {
+      maxBatchSize: 500,
+      cacheKeyFn: (cart) => `${cart.cartId} ${cart.lastCheckedOutAt?.toISOString() ?? ''}`,
+    }),
   };
 }

@@ -1,7 +1,7 @@
 import { testDatabaseServer } from '@shop/service-kit/testing';
 import { openDiscountDatabase, type DiscountDatabase } from '../src/data/discount-database';
 
-const TABLES = ['coupons', 'applied_coupons', 'cart_subtotals', 'redemptions', 'outbox', 'inbox', 'consumer_versions'];
+const TABLES = ['coupons', 'coupon_applications', 'cart_subtotals', 'redemptions', 'outbox', 'inbox', 'consumer_versions'];
 
 describe.each([
   ['PostgreSQL', true],
@@ -28,7 +28,7 @@ describe.each([
   it('every Prisma model can be queried (schema.prisma and the SQL agree)', async () => {
     const { prisma } = database;
     await expect(prisma.coupon.findMany()).resolves.toEqual([]);
-    await expect(prisma.appliedCoupon.findMany({ include: { coupon: true } })).resolves.toEqual([]);
+    await expect(prisma.couponApplication.findMany({ include: { coupon: true } })).resolves.toEqual([]);
     await expect(prisma.cartSubtotal.findMany()).resolves.toEqual([]);
     await expect(prisma.redemption.findMany()).resolves.toEqual([]);
   });
@@ -39,11 +39,11 @@ describe.each([
     await prisma.coupon.create({
       data: { code: 'RT10', description: 'd', kind: 'PERCENTAGE', value: '12.50', minSubtotal: '5.00', validUntil, maxRedemptions: 3 },
     });
-    await prisma.appliedCoupon.create({ data: { cartId: 'cart-1', couponCode: 'RT10' } });
+    await prisma.couponApplication.create({ data: { cartId: 'cart-1', couponCode: 'RT10' } });
     await prisma.cartSubtotal.create({ data: { cartId: 'cart-1', customerId: 'c', subtotal: '10.00', currencyCode: 'EUR', version: 1 } });
     await prisma.redemption.create({ data: { orderId: 'o-1', couponCode: 'RT10', discount: '1.25', status: 'REDEEMED' } });
-    const coupon = await prisma.coupon.findUniqueOrThrow({ where: { code: 'RT10' }, include: { appliedTo: true } });
-    expect(coupon).toMatchObject({ kind: 'PERCENTAGE', maxRedemptions: 3, redemptions: 0, validUntil, appliedTo: [{ cartId: 'cart-1' }] });
+    const coupon = await prisma.coupon.findUniqueOrThrow({ where: { code: 'RT10' }, include: { applications: true } });
+    expect(coupon).toMatchObject({ kind: 'PERCENTAGE', maxRedemptions: 3, redemptions: 0, validUntil, applications: [{ cartId: 'cart-1' }] });
     expect(coupon.value.toFixed(2)).toBe('12.50');
     expect((await prisma.redemption.findUniqueOrThrow({ where: { orderId: 'o-1' } })).status).toBe('REDEEMED');
   });

@@ -43,8 +43,9 @@ async function setSubtotal(customer: string, cents: number) {
   await waitFor(async () => (await findCartSubtotal(discount.database.prisma, cartIdOf(customer)))?.subtotal === cents, { what: 'subtotal replica' });
 }
 
+/** The cart's coupon as its log's last entry has it (null: none, or removed). */
 const appliedCode = async (customer: string) => {
-  const row = await discount.database.prisma.appliedCoupon.findUnique({ where: { cartId: cartIdOf(customer) } });
+  const row = await discount.database.prisma.couponApplication.findFirst({ where: { cartId: cartIdOf(customer) }, orderBy: [{ appliedAt: 'desc' }, { id: 'desc' }] });
   return row?.couponCode ?? null;
 };
 
@@ -286,6 +287,27 @@ describe('Cart entity (_entities with the required subtotal)', () => {
     // back above the minimum, the same coupon gives its discount again
     const back = await entities(await tokenFor('save-shopper'), [cartRepresentation('save-shopper', '100.00')]);
     expect(back.data?._entities[0]).toMatchObject({ appliedCoupon: { active: true }, discount: { amount: '20.00' } });
+  });
+
+  it("the cart shows the coupon applied since its last checkout: one applied before went with that order, even while discount has not settled it (issue #13)", async () => {
+    const customer = 'two-sessions';
+    const token = await tokenFor(customer);
+    await gql(discount, APPLY, { code: 'WELCOME10' }, token);
+    const checkedOutAt = clock.now();
+    const first = await entities(token, [cartRepresentation(customer, '50.00', null)]);
+    expect(first.data?._entities[0].appliedCoupon).toMatchObject({ code: 'WELCOME10' });
+    // checked out: the next session's cart starts without a coupon, though the order has not taken it yet
+    clock.advance(1_000);
+    const next = await entities(token, [cartRepresentation(customer, '50.00', checkedOutAt)]);
+    expect(next.data?._entities[0]).toMatchObject({ appliedCoupon: null, discount: { amount: '0.00' } });
+    await gql(discount, APPLY, { code: 'WELCOME10' }, token);
+    const applied = await entities(token, [cartRepresentation(customer, '50.00', checkedOutAt)]);
+    expect(applied.data?._entities[0]).toMatchObject({ appliedCoupon: { code: 'WELCOME10' }, discount: { amount: '5.00' } });
+  });
+
+  it('a representation with a malformed lastCheckedOutAt → BAD_USER_INPUT', async () => {
+    const res = await entities(await tokenFor('plain'), [{ ...cartRepresentation('plain', '1.00'), lastCheckedOutAt: 'yesterday' }]);
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('no coupon → appliedCoupon null, discount 0.00, total = subtotal', async () => {

@@ -56,8 +56,9 @@ const apply = async (customer: string, code: string) => {
   const res = await gql(discount, APPLY, { code }, await tokenFor(customer));
   expect(res.data?.applyCoupon.userErrors).toEqual([]);
 };
+/** The cart's coupon as its log's last entry has it (null: none, or removed, or taken by an order). */
 const appliedCode = async (customer: string) =>
-  (await discount.database.prisma.appliedCoupon.findUnique({ where: { cartId: cartIdOf(customer) } }))?.couponCode ?? null;
+  (await discount.database.prisma.couponApplication.findFirst({ where: { cartId: cartIdOf(customer) }, orderBy: [{ appliedAt: 'desc' }, { id: 'desc' }] }))?.couponCode ?? null;
 /** How many of these events discount's inbox has recorded as handled. */
 const handled = async (eventIds: string[]) =>
   (await discount.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1::uuid[])', [eventIds]))[0].n;
@@ -111,6 +112,26 @@ describe('redeeming for a placed order', () => {
     expect(await appliedCode('next-cart-buyer')).toBe('WELCOME10');
   });
 
+  it("an OrderPlaced handled after the shopper applied another coupon in the cart's next session still takes the coupon its checkout showed (issue #13)", async () => {
+    // WELCOME10 applied, checkout; discount is down, the shopper goes on: SAVE20 on the next cart, second checkout
+    const customer = 'late-session-buyer';
+    await apply(customer, 'WELCOME10');
+    const firstCheckout = new Date();
+    await waitFor(() => Date.now() > firstCheckout.getTime(), { what: 'the clock to pass the first checkout', intervalMs: 1 });
+    await publish(bus, cartChanged(customer, 150_00));
+    await waitFor(async () => (await findCartSubtotal(discount.database.prisma, cartIdOf(customer)))?.subtotal === 150_00);
+    await apply(customer, 'SAVE20');
+    const secondCheckout = new Date();
+    // discount back: the second order's event happens to come first, then the first order's
+    const second = randomUUID();
+    const first = randomUUID();
+    await publish(bus, orderPlaced(customer, 150_00, second, secondCheckout, firstCheckout));
+    expect((await answersFor(second))[0]).toMatchObject({ type: 'CouponRedeemed', data: { couponCode: 'SAVE20', discount: '20.00' } });
+    await publish(bus, orderPlaced(customer, 40_00, first, firstCheckout, null));
+    expect((await answersFor(first))[0]).toMatchObject({ type: 'CouponRedeemed', data: { couponCode: 'WELCOME10', discount: '4.00' } });
+    expect(await appliedCode(customer)).toBeNull(); // both sessions' coupons went with their orders
+  });
+
   it('an expired coupon at placedAt → CouponRedemptionFailed', async () => {
     await createCoupon({ code: 'BRIEF', description: 'short-lived', kind: 'FIXED_AMOUNT', value: '1.00', validUntil: new Date(Date.now() + 60_000).toISOString() });
     await apply('e-buyer', 'BRIEF');
@@ -146,7 +167,7 @@ describe('racing for the last redemptions', () => {
     expect(refused.every((a) => /fully redeemed/.test((a.data as { reason: string }).reason))).toBe(true);
     expect(await redemptionsOf('RACE5')).toBe(5);
     // every cart was checked out: none keeps the coupon
-    expect(await discount.database.prisma.appliedCoupon.count({ where: { couponCode: 'RACE5' } })).toBe(0);
+    expect(await discount.database.prisma.couponApplication.count({ where: { couponCode: 'RACE5' } })).toBe(0);
     const redeemedOrders = redeemed.map((a) => a.subject);
 
     // ---- compensation: two winners cancelled → their redemptions come back, once
@@ -181,7 +202,7 @@ describe('racing for the last redemptions', () => {
     const { prisma } = discount.database;
     const outcomes = await Promise.all(
       customers.map((customer) =>
-        prisma.$transaction((tx) => redeemCoupon(tx, { orderId: randomUUID(), cartId: cartIdOf(customer), subtotal: 20_00, placedAt: new Date() }, new Date()), {
+        prisma.$transaction((tx) => redeemCoupon(tx, { orderId: randomUUID(), cartId: cartIdOf(customer), subtotal: 20_00, placedAt: new Date(), previousCheckoutAt: null }, new Date()), {
           maxWait: 20_000,
           timeout: 20_000,
         }),
@@ -238,7 +259,7 @@ describe('exactly once', () => {
     await apply('rel-buyer', 'WELCOME10');
     const orderId = randomUUID();
     const { prisma } = discount.database;
-    await prisma.$transaction((tx) => redeemCoupon(tx, { orderId, cartId: cartIdOf('rel-buyer'), subtotal: 10_00, placedAt: new Date() }, new Date()));
+    await prisma.$transaction((tx) => redeemCoupon(tx, { orderId, cartId: cartIdOf('rel-buyer'), subtotal: 10_00, placedAt: new Date(), previousCheckoutAt: null }, new Date()));
     const count = await redemptionsOf('WELCOME10');
     const first = await prisma.$transaction((tx) => releaseRedemption(tx, orderId, 'cancelled', new Date()));
     const second = await prisma.$transaction((tx) => releaseRedemption(tx, orderId, 'cancelled', new Date()));

@@ -65,7 +65,13 @@ export function cartChanged(customerId: string, subtotal: Cents, version = ++car
   );
 }
 
-export function orderPlaced(customerId: string, subtotal: Cents, orderId: string = randomUUID(), placedAt = new Date()): Envelope {
+export function orderPlaced(
+  customerId: string,
+  subtotal: Cents,
+  orderId: string = randomUUID(),
+  placedAt = new Date(),
+  previousCheckoutAt: Date | null = null,
+): Envelope {
   return createEnvelope(
     OrderPlaced,
     {
@@ -77,6 +83,7 @@ export function orderPlaced(customerId: string, subtotal: Cents, orderId: string
       subtotal: formatCents(subtotal),
       currencyCode: 'EUR',
       placedAt: placedAt.toISOString(),
+      previousCheckoutAt: previousCheckoutAt?.toISOString() ?? null,
     },
     { subject: orderId, sequence: 1, correlationId: randomUUID() },
   );
@@ -138,8 +145,9 @@ export const ENTITIES = /* GraphQL */ `
   }
 `;
 
-export const cartRepresentation = (customerId: string, subtotal: string) => ({
+export const cartRepresentation = (customerId: string, subtotal: string, lastCheckedOutAt: Date | null = null) => ({
   __typename: 'Cart',
   id: cartIdOf(customerId),
   subtotal: { amount: subtotal, currencyCode: 'EUR' },
+  lastCheckedOutAt: lastCheckedOutAt?.toISOString() ?? null,
 });

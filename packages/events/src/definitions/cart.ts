@@ -10,7 +10,8 @@ export const CartCheckedOut = defineEvent({
   source: 'cart',
   description:
     "A customer checked out: the cart's lines and prices, frozen, and the order id it was given. " +
-    'The applied coupon is not part of it: discount owns it and settles it for the order (see OrderPlaced). Subject: cartId.',
+    'The applied coupon is not part of it: discount owns it and settles it for the order (see OrderPlaced): the coupon applied ' +
+    'last between previousCheckoutAt and checkedOutAt. Subject: cartId.',
   schema: z.object({
     orderId: id,
     cartId: id,
@@ -22,6 +23,11 @@ export const CartCheckedOut = defineEvent({
     subtotal: amount,
     currencyCode: z.string().length(3),
     checkedOutAt: isoTime,
+    /**
+     * The cart's checkout before this one (null: its first): what was sold was put in the cart
+     * after it. Absent from events written before the field existed.
+     */
+    previousCheckoutAt: isoTime.nullable().optional(),
   }),
 });
 

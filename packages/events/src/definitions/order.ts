@@ -21,6 +21,11 @@ export const OrderPlaced = defineEvent({
     subtotal: amount,
     currencyCode: z.string().length(3),
     placedAt: isoTime,
+    /**
+     * The cart's checkout before this order's (CartCheckedOut.previousCheckoutAt): the order's
+     * coupon is the one applied last after it and up to placedAt. Absent from older events.
+     */
+    previousCheckoutAt: isoTime.nullable().optional(),
   }),
 });
 

@@ -7,6 +7,8 @@ export interface CartSnapshot {
   id: string;
   customerId: string;
   version: number;
+  /** the cart's last checkout (null: never checked out) */
+  lastCheckedOutAt: Date | null;
   /** in the order they were first added */
   lines: CartLine[];
   products: Map<string, KnownProduct>;
@@ -18,6 +20,7 @@ interface CartRow {
   id: string;
   customerId: string;
   version: number;
+  lastCheckedOutAt: Date | null;
   productId: string | null;
   quantity: number | null;
   name: string | null;
@@ -33,7 +36,7 @@ interface CartRow {
 export async function findCarts(client: Reader, ids: readonly string[]): Promise<CartSnapshot[]> {
   if (ids.length === 0) return [];
   const rows = await client.$queryRaw<CartRow[]>`
-    SELECT c.id, c.customer_id AS "customerId", c.version,
+    SELECT c.id, c.customer_id AS "customerId", c.version, c.last_checked_out_at AS "lastCheckedOutAt",
            l.product_id AS "productId", l.quantity, p.name, p.price::text AS price, p.currency AS "currencyCode"
     FROM carts c
     LEFT JOIN cart_lines l ON l.cart_id = c.id
@@ -44,7 +47,7 @@ export async function findCarts(client: Reader, ids: readonly string[]): Promise
   for (const row of rows) {
     let cart = carts.get(row.id);
     if (!cart) {
-      cart = { id: row.id, customerId: row.customerId, version: row.version, lines: [], products: new Map() };
+      cart = { id: row.id, customerId: row.customerId, version: row.version, lastCheckedOutAt: row.lastCheckedOutAt, lines: [], products: new Map() };
       carts.set(row.id, cart);
     }
     if (row.productId === null) continue;
@@ -81,17 +84,23 @@ export async function lockCartPrices(tx: CartTx, cartId: string, alsoProductId: 
  * Locks the customer's cart (FOR UPDATE), creating it on first use, and reads its lines. Every
  * change to one cart goes through this lock, so cart versions never fork.
  */
-export async function lockCart(tx: CartTx, cartId: string, customerId: string): Promise<{ version: number; lines: CartLine[] }> {
+export async function lockCart(
+  tx: CartTx,
+  cartId: string,
+  customerId: string,
+): Promise<{ version: number; lastCheckedOutAt: Date | null; lines: CartLine[] }> {
   await tx.$executeRaw`INSERT INTO carts (id, customer_id) VALUES (${cartId}, ${customerId}) ON CONFLICT DO NOTHING`;
-  const rows = await tx.$queryRaw<{ version: number; customerId: string; productId: string | null; quantity: number | null }[]>`
-    SELECT c.version, c.customer_id AS "customerId", l.product_id AS "productId", l.quantity
+  const rows = await tx.$queryRaw<
+    { version: number; lastCheckedOutAt: Date | null; customerId: string; productId: string | null; quantity: number | null }[]
+  >`
+    SELECT c.version, c.last_checked_out_at AS "lastCheckedOutAt", c.customer_id AS "customerId", l.product_id AS "productId", l.quantity
     FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
     WHERE c.id = ${cartId}
     ORDER BY l.added_at, l.product_id
     FOR UPDATE OF c`;
   if (rows.length === 0 || rows[0].customerId !== customerId) throw new Error(`cart ${cartId} does not belong to its customer`);
   const lines = rows.filter((r) => r.productId !== null).map((r) => ({ productId: r.productId!, quantity: r.quantity! }));
-  return { version: rows[0].version, lines };
+  return { version: rows[0].version, lastCheckedOutAt: rows[0].lastCheckedOutAt, lines };
 }
 
 /** Writes one decided change to a cart's lines. */
@@ -118,7 +127,11 @@ export async function removeAllLines(tx: CartTx, cartId: string): Promise<void> 
 }
 
 /** Bumps a locked cart's version; resolves to the new version (CartChanged's sequence). */
-export async function bumpCartVersion(tx: CartTx, cartId: string, now: Date): Promise<number> {
-  const cart = await tx.cart.update({ where: { id: cartId }, data: { version: { increment: 1 }, updatedAt: now }, select: { version: true } });
+export async function bumpCartVersion(tx: CartTx, cartId: string, now: Date, checkedOut = false): Promise<number> {
+  const cart = await tx.cart.update({
+    where: { id: cartId },
+    data: { version: { increment: 1 }, updatedAt: now, ...(checkedOut ? { lastCheckedOutAt: now } : {}) },
+    select: { version: true },
+  });
   return cart.version;
 }

@@ -19,6 +19,8 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** An ISO-8601 date-time in UTC, e.g. "2026-11-24T10:00:00.000Z". */
+  DateTime: { input: Date; output: Date; }
   /** An exact decimal amount, serialized as a string with two fraction digits, e.g. "19.99". */
   Decimal: { input: string; output: string; }
   _FieldSet: { input: any; output: any; }
@@ -32,6 +34,11 @@ export type Cart = {
   __typename?: 'Cart';
   /** The cart's id, derived from its customer's id. */
   id: Scalars['ID']['output'];
+  /**
+   * When the cart was last checked out; null before its first checkout. What the cart holds now,
+   * coupon included, was put in it after that instant.
+   */
+  lastCheckedOutAt: Maybe<Scalars['DateTime']['output']>;
   /** The cart's lines, in the order they were first added. */
   lines: Array<CartLine>;
   /** The sum of every line total, before any discount. */
@@ -251,6 +258,7 @@ export type ResolversTypes = {
   CartLine: ResolverTypeWrapper<PricedLine>;
   CartPayload: ResolverTypeWrapper<Omit<CartPayload, 'cart'> & { cart?: Maybe<ResolversTypes['Cart']> }>;
   CheckoutPayload: ResolverTypeWrapper<CheckoutPayload>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Money: ResolverTypeWrapper<Money>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -269,6 +277,7 @@ export type ResolversParentTypes = {
   CartLine: PricedLine;
   CartPayload: Omit<CartPayload, 'cart'> & { cart?: Maybe<ResolversParentTypes['Cart']> };
   CheckoutPayload: CheckoutPayload;
+  DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
   Money: Money;
   String: Scalars['String']['output'];
@@ -282,6 +291,7 @@ export type ResolversParentTypes = {
 export type CartResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Cart'] = ResolversParentTypes['Cart'], FederationReferenceType extends FederationReferenceTypes['Cart'] = FederationReferenceTypes['Cart']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Cart']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastCheckedOutAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['CartLine']>, ParentType, ContextType>;
   subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   totalQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -303,6 +313,10 @@ export type CheckoutPayloadResolvers<ContextType = CartContext, ParentType exten
   orderId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
@@ -339,6 +353,7 @@ export type Resolvers<ContextType = CartContext> = {
   CartLine?: CartLineResolvers<ContextType>;
   CartPayload?: CartPayloadResolvers<ContextType>;
   CheckoutPayload?: CheckoutPayloadResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

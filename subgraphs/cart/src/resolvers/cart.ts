@@ -9,6 +9,7 @@ export const Cart: CartResolvers = {
   totalQuantity: (cart) => cart.priced.totalQuantity,
   lines: (cart) => cart.priced.lines,
   subtotal: (cart) => money(cart.priced.subtotal, cart.priced.currencyCode),
+  lastCheckedOutAt: (cart) => cart.lastCheckedOutAt,
 };
 
 export const CartLine: CartLineResolvers = {

@@ -26,7 +26,7 @@ export function cartChangedEvent(
 
 /** CartCheckedOut: the cart's lines, prices and subtotal as sold, and the order id they became. */
 export function cartCheckedOutEvent(
-  cart: { id: string; customerId: string; version: number },
+  cart: { id: string; customerId: string; version: number; previousCheckoutAt: Date | null },
   idempotencyKey: string,
   order: FrozenOrder,
   origin: ChangeOrigin,
@@ -48,6 +48,7 @@ export function cartCheckedOutEvent(
       subtotal: formatCents(order.subtotal),
       currencyCode: order.currencyCode,
       checkedOutAt: order.checkedOutAt.toISOString(),
+      previousCheckoutAt: cart.previousCheckoutAt?.toISOString() ?? null,
     },
     { ...origin, subject: cart.id, sequence: cart.version, time: order.checkedOutAt },
   );

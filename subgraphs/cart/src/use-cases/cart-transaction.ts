@@ -19,6 +19,8 @@ export interface LockedCart {
   id: string;
   customerId: string;
   version: number;
+  /** the cart's last checkout before this transaction (null: never checked out) */
+  lastCheckedOutAt: Date | null;
   lines: CartLine[];
   /** the replica's prices of every product on the lines and of `alsoPrice`, held until commit */
   known: Map<string, KnownProduct>;
@@ -43,11 +45,11 @@ export async function withLockedCart<T>(
     try {
       return await deps.prisma.$transaction(async (tx) => {
         const known = await lockCartPrices(tx, cart.id, alsoPrice);
-        const { version, lines } = await lockCart(tx, cart.id, cart.customerId);
+        const { version, lastCheckedOutAt, lines } = await lockCart(tx, cart.id, cart.customerId);
         // a line's product is always in the replica (foreign key), so a line without a locked
         // price was added after the prices were locked
         if (lines.some((l) => !known.has(l.productId))) throw new CartMovedOn();
-        return work(tx, { ...cart, version, lines, known });
+        return work(tx, { ...cart, version, lastCheckedOutAt, lines, known });
       }, TRANSACTION_OPTIONS);
     } catch (e) {
       if (!(e instanceof CartMovedOn) || attempt >= MAX_ATTEMPTS) throw e;

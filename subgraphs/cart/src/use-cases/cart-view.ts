@@ -7,12 +7,13 @@ export interface CartView {
   id: string;
   customerId: string;
   version: number;
+  lastCheckedOutAt: Date | null;
   priced: PricedCart;
 }
 
 /** A customer's cart before anything was ever added to it: a valid, empty cart. */
 export function emptyCartView(customerId: string, currency: string): CartView {
-  return { id: cartIdOf(customerId), customerId, version: 0, priced: priceCart([], new Map(), currency) };
+  return { id: cartIdOf(customerId), customerId, version: 0, lastCheckedOutAt: null, priced: priceCart([], new Map(), currency) };
 }
 
 export function viewOfSnapshot(snapshot: CartSnapshot, currency: string): CartView {
@@ -20,6 +21,7 @@ export function viewOfSnapshot(snapshot: CartSnapshot, currency: string): CartVi
     id: snapshot.id,
     customerId: snapshot.customerId,
     version: snapshot.version,
+    lastCheckedOutAt: snapshot.lastCheckedOutAt,
     priced: priceCart(snapshot.lines, snapshot.products, currency),
   };
 }

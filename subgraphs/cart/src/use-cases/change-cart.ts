@@ -16,12 +16,12 @@ export async function changeCart(deps: CartDeps, customerId: string, command: Ca
   return withLockedCart(deps, cart, command.productId, async (tx, locked) => {
     const change = decideLineChange(locked, command, locked.known);
     const priced = priceCart(applyLineChange(locked.lines, change), locked.known, deps.currency);
-    if (change.kind === 'none') return { ...cart, version: locked.version, priced };
+    if (change.kind === 'none') return { ...cart, version: locked.version, lastCheckedOutAt: locked.lastCheckedOutAt, priced };
     const now = deps.clock();
     await saveLineChange(tx, cart.id, change, now);
     const version = await bumpCartVersion(tx, cart.id, now);
     await appendToOutbox(tx, [cartChangedEvent({ ...cart, version }, priced, origin, now)]);
     deps.logger.debug({ cartId: cart.id, version, command: command.type }, 'cart changed');
-    return { ...cart, version, priced };
+    return { ...cart, version, lastCheckedOutAt: locked.lastCheckedOutAt, priced };
   });
 }

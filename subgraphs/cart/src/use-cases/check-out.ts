@@ -10,8 +10,10 @@ import { withLockedCart } from './cart-transaction';
 /**
  * Checks the customer's cart out, in one transaction holding the cart: the same key answered
  * before → that order id, nothing new; an empty cart → CART_EMPTY; otherwise the lines, prices
- * and subtotal are frozen into CartCheckedOut, the cart is emptied (CartChanged) and the key is
- * recorded with the new order id, which is answered at once — the order settles through events.
+ * and subtotal are frozen into CartCheckedOut, the cart is emptied (CartChanged), its
+ * lastCheckedOutAt moves to now (the coupon applied before it is this order's, any applied after
+ * it the next one's) and the key is recorded with the new order id, which is answered at once —
+ * the order settles through events.
  *
  * Concurrent requests with one key queue on the cart lock, and the later ones find the first's
  * record; the (customer, key) primary key would refuse a second record even without the lock.
@@ -29,10 +31,10 @@ export async function checkOut(deps: CartDeps, customerId: string, idempotencyKe
     if (decision.kind === 'replay') return { orderId: decision.orderId };
     const { order } = decision;
     await removeAllLines(tx, cart.id);
-    const version = await bumpCartVersion(tx, cart.id, now);
+    const version = await bumpCartVersion(tx, cart.id, now, true);
     await recordCheckout(tx, { customerId, idempotencyKey, orderId: order.orderId, cartId: cart.id, createdAt: now });
     await appendToOutbox(tx, [
-      cartCheckedOutEvent({ ...cart, version }, idempotencyKey, order, origin),
+      cartCheckedOutEvent({ ...cart, version, previousCheckoutAt: locked.lastCheckedOutAt }, idempotencyKey, order, origin),
       cartChangedEvent({ ...cart, version }, priceCart([], locked.known, order.currencyCode), origin, now),
     ]);
     deps.logger.info({ cartId: cart.id, orderId: order.orderId, subtotal: order.subtotal }, 'cart checked out');

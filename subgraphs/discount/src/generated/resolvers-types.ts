@@ -47,7 +47,8 @@ export type AppliedCoupon = {
 
 /**
  * A customer's cart, owned by the cart subgraph. Discount contributes the coupon applied to it and
- * the totals after discount, computed from the cart's subtotal (`@requires`).
+ * the totals after discount, computed from the cart's subtotal (`@requires`), for the coupon applied
+ * since its last checkout (`@requires` too).
  */
 export type Cart = {
   __typename?: 'Cart';
@@ -64,6 +65,11 @@ export type Cart = {
   discount: Money;
   /** The cart's id, derived from its customer's id. */
   id: Scalars['ID']['output'];
+  /**
+   * When the cart was last checked out (resolved by the cart subgraph): the coupon applied before
+   * it went with that order, the cart shows the one applied since.
+   */
+  lastCheckedOutAt: Maybe<Scalars['DateTime']['output']>;
   /** The sum of every line total, before any discount (resolved by the cart subgraph). */
   subtotal: Money;
   /** subtotal − discount, never below zero. */
@@ -286,13 +292,13 @@ export type FederationReferenceTypes = {
     ( { __typename: 'Cart' }
     & GraphQLRecursivePick<FederationTypes['Cart'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Cart'], {"subtotal":{"amount":true,"currencyCode":true}}>
-        | GraphQLRecursivePick<FederationTypes['Cart'], {"subtotal":{"amount":true,"currencyCode":true}}>
-        | GraphQLRecursivePick<FederationTypes['Cart'], {"subtotal":{"amount":true,"currencyCode":true}}>
-        | GraphQLRecursivePick<FederationTypes['Cart'], {"subtotal":{"amount":true,"currencyCode":true}}>
-        | GraphQLRecursivePick<FederationTypes['Cart'], {"subtotal":{"amount":true,"currencyCode":true}}>
-        | GraphQLRecursivePick<FederationTypes['Cart'], {"subtotal":{"amount":true,"currencyCode":true}}>
-        | GraphQLRecursivePick<FederationTypes['Cart'], {"subtotal":{"amount":true,"currencyCode":true}}> ) );
+        | GraphQLRecursivePick<FederationTypes['Cart'], {"subtotal":{"amount":true,"currencyCode":true},"lastCheckedOutAt":true}>
+        | GraphQLRecursivePick<FederationTypes['Cart'], {"subtotal":{"amount":true,"currencyCode":true},"lastCheckedOutAt":true}>
+        | GraphQLRecursivePick<FederationTypes['Cart'], {"subtotal":{"amount":true,"currencyCode":true},"lastCheckedOutAt":true}>
+        | GraphQLRecursivePick<FederationTypes['Cart'], {"subtotal":{"amount":true,"currencyCode":true},"lastCheckedOutAt":true}>
+        | GraphQLRecursivePick<FederationTypes['Cart'], {"subtotal":{"amount":true,"currencyCode":true},"lastCheckedOutAt":true}>
+        | GraphQLRecursivePick<FederationTypes['Cart'], {"subtotal":{"amount":true,"currencyCode":true},"lastCheckedOutAt":true}>
+        | GraphQLRecursivePick<FederationTypes['Cart'], {"subtotal":{"amount":true,"currencyCode":true},"lastCheckedOutAt":true}> ) );
 };
 
 

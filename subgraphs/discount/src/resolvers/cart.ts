@@ -23,6 +23,15 @@ function subtotalCents(amount: unknown): number {
   throw badUserInput(`Cart.subtotal.amount must be a non-negative decimal like "19.99"; got ${JSON.stringify(amount)}`);
 }
 
+/** The representation's lastCheckedOutAt: an ISO date-time string, or null (never checked out). */
+function lastCheckedOutAtOf(reference: object): Date | null {
+  const value = 'lastCheckedOutAt' in reference ? reference.lastCheckedOutAt : null;
+  if (value === null || value === undefined) return null;
+  const at = typeof value === 'string' ? new Date(value) : null;
+  if (at === null || Number.isNaN(at.getTime())) throw badUserInput(`Cart.lastCheckedOutAt must be an ISO-8601 date-time; got ${JSON.stringify(value)}`);
+  return at;
+}
+
 interface PricedCart {
   applied: AppliedCouponParent | null;
   totals: Totals;
@@ -32,10 +41,12 @@ interface PricedCart {
 /**
  * The cart's coupon judged against its subtotal. The subtotal is the one the gateway passed
  * (`@requires`, the cart subgraph's own); queried directly, without it, the replica's stands in.
+ * The coupon is the one applied since the cart's last checkout (also `@requires`): one applied
+ * before belongs to the order that checkout opened, even while discount has not settled it yet.
  */
 async function priceCart(cart: CartParent, ctx: DiscountContext): Promise<PricedCart> {
   assertCanSeeCart(ctx.viewer, cart.id);
-  const view = await ctx.loaders.cartCoupon.load(cart.id);
+  const view = await ctx.loaders.cartCoupon.load({ cartId: cart.id, lastCheckedOutAt: cart.lastCheckedOutAt ?? null });
   const subtotal = cart.subtotal
     ? { cents: subtotalCents(cart.subtotal.amount), currencyCode: cart.subtotal.currencyCode }
     : (view.replicaSubtotal ?? { cents: 0, currencyCode: CURRENCY });
@@ -50,7 +61,11 @@ async function priceCart(cart: CartParent, ctx: DiscountContext): Promise<Priced
 
 export const Cart: CartResolvers<DiscountContext> = {
   // the loader batches every cart of the request into one SQL statement when its fields resolve
-  __resolveReference: (reference) => ({ id: reference.id, subtotal: 'subtotal' in reference ? reference.subtotal : null }),
+  __resolveReference: (reference) => ({
+    id: reference.id,
+    subtotal: 'subtotal' in reference ? reference.subtotal : null,
+    lastCheckedOutAt: lastCheckedOutAtOf(reference),
+  }),
   appliedCoupon: async (cart, _args, ctx) => (await priceCart(cart, ctx)).applied,
   discount: async (cart, _args, ctx) => {
     const { totals, currencyCode } = await priceCart(cart, ctx);

@@ -12,13 +12,16 @@ export interface OrderToRedeem {
   /** the order's subtotal, frozen at checkout: the discount is computed on it */
   subtotal: Cents;
   placedAt: Date;
+  /** the cart's checkout before this order's (null: its first, or not said by an older event) */
+  previousCheckoutAt: Date | null;
 }
 
 /**
  * Settles the coupon of a placed order, exactly once per order, inside the caller's transaction
  * (the caller publishes the outcome through the outbox in that same transaction):
- * - first time: takes the coupon applied to the order's cart before it was placed (the cart was
- *   checked out, so it goes in every case; one applied later is the next cart's and stays) and redeems it, or refuses (expired, exhausted, order below minimum);
+ * - first time: takes the coupon the order's cart showed at checkout — the last applied after the
+ *   cart's previous checkout and up to this one (one applied later is the next session's and
+ *   stays) — and redeems it, or refuses (expired, exhausted, order below minimum);
  *   no coupon → "redeemed" with no coupon and 0.00;
  * - the order seen before → the recorded answer again, nothing redeemed twice;
  * - the order closed before it was placed here (tombstone) → nothing redeemed, "order already closed".
@@ -31,7 +34,7 @@ export async function redeemCoupon(tx: DiscountTx, order: OrderToRedeem, now: Da
   if (existing !== null && existing.status !== 'CLOSED') {
     return decideRedemption(existing, null, order).outcome;
   }
-  const code = await takeAppliedCoupon(tx, order.cartId, order.placedAt);
+  const code = await takeAppliedCoupon(tx, order.cartId, { previousCheckoutAt: order.previousCheckoutAt, checkedOutAt: order.placedAt });
   const applied = code === null ? null : { code, coupon: await lockCoupon(tx, code) };
   const decision = decideRedemption(existing, applied, order);
   if (decision.kind === 'answer-again') return decision.outcome;

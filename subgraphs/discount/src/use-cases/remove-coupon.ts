@@ -8,5 +8,5 @@ import type { DiscountDeps } from './deps';
  */
 export async function removeCoupon(deps: DiscountDeps, customerId: string): Promise<{ cartId: string; removed: boolean }> {
   const cartId = cartIdOf(customerId);
-  return { cartId, removed: await removeAppliedCoupon(deps.prisma, cartId) };
+  return { cartId, removed: await removeAppliedCoupon(deps.prisma, cartId, deps.clock()) };
 }

@@ -25,11 +25,12 @@ const checkout: PlaceOrderData = {
   subtotal: 6499,
   currencyCode: 'EUR',
   placedAt: new Date('2026-03-01T10:00:00.000Z'),
+  previousCheckoutAt: null,
 };
 
 const placed: OrderEvent = {
   type: 'OrderPlaced',
-  data: { ...checkout, placedAt: '2026-03-01T10:00:00.000Z' },
+  data: { ...checkout, placedAt: '2026-03-01T10:00:00.000Z', previousCheckoutAt: null },
 };
 const stockReserved: OrderEvent = { type: 'StockReserved', data: { at } };
 const stockFailed: OrderEvent = { type: 'StockReservationFailed', data: { reason: 'Teapot: 1 requested, 0 available', at } };

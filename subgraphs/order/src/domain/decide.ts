@@ -21,6 +21,8 @@ export interface PlaceOrderData {
   subtotal: Cents;
   currencyCode: string;
   placedAt: Date;
+  /** the cart's checkout before this one (null: its first): discount settles the coupon applied since */
+  previousCheckoutAt: Date | null;
 }
 
 export type PlaceOrder = Command<'PlaceOrder', PlaceOrderData>;
@@ -65,11 +67,21 @@ export function decide(command: OrderCommand, state: Order): OrderEvent[] {
 export function placeOrder(state: Order, data: PlaceOrderData): OrderEvent[] {
   if (state.status !== 'NONE') return [];
   assertTotalsAddUp(data);
-  const { orderId, customerId, cartId, number, lines, subtotal, currencyCode, placedAt } = data;
+  const { orderId, customerId, cartId, number, lines, subtotal, currencyCode, placedAt, previousCheckoutAt } = data;
   return [
     {
       type: 'OrderPlaced',
-      data: { orderId, customerId, cartId, number, lines, subtotal, currencyCode, placedAt: placedAt.toISOString() },
+      data: {
+        orderId,
+        customerId,
+        cartId,
+        number,
+        lines,
+        subtotal,
+        currencyCode,
+        placedAt: placedAt.toISOString(),
+        previousCheckoutAt: previousCheckoutAt?.toISOString() ?? null,
+      },
     },
   ];
 }

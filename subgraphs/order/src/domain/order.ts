@@ -37,6 +37,8 @@ export type OrderPlaced = Event<
     subtotal: Cents;
     currencyCode: string;
     placedAt: string;
+    /** absent from streams written before it was recorded */
+    previousCheckoutAt?: string | null;
   }
 >;
 export type StockReserved = Event<'StockReserved', { at: string }>;

@@ -29,6 +29,7 @@ export async function placeOrder(deps: OrderDeps, tx: OrderTx, checkout: Checkou
     subtotal: toCents(checkout.subtotal),
     currencyCode: checkout.currencyCode,
     placedAt: new Date(checkout.checkedOutAt),
+    previousCheckoutAt: checkout.previousCheckoutAt ? new Date(checkout.previousCheckoutAt) : null,
   };
   // an order that exists already decides nothing (and takes no number); a racing duplicate that
   // appends version 1 first makes this one decide again, and find the order

@@ -17,11 +17,11 @@ export function publicEnvelopes(order: Pick<OrderDetails, 'orderId' | 'customerI
     const fact = { orderId: order.orderId, customerId: order.customerId };
     switch (event.type) {
       case 'OrderPlaced': {
-        const { number, cartId, lines, subtotal, currencyCode, placedAt } = event.data;
+        const { number, cartId, lines, subtotal, currencyCode, placedAt, previousCheckoutAt } = event.data;
         const wireLines = lines.map((l) => ({ ...l, unitPrice: formatCents(l.unitPrice), lineTotal: formatCents(l.lineTotal) }));
-        envelopes.push(
-          createEnvelope(OrderPlaced, { ...fact, number, cartId, lines: wireLines, subtotal: formatCents(subtotal), currencyCode, placedAt }, meta),
-        );
+        const placed = { ...fact, number, cartId, lines: wireLines, subtotal: formatCents(subtotal), currencyCode, placedAt };
+        // an order placed before the field existed says nothing rather than "first checkout"
+        envelopes.push(createEnvelope(OrderPlaced, previousCheckoutAt === undefined ? placed : { ...placed, previousCheckoutAt }, meta));
         break;
       }
       case 'OrderConfirmed': {

@@ -10,7 +10,13 @@ export const onOrderPlaced =
     const { orderId, cartId } = event.data;
     const outcome = await redeemCoupon(
       tx,
-      { orderId, cartId, subtotal: toCents(event.data.subtotal), placedAt: new Date(event.data.placedAt) },
+      {
+        orderId,
+        cartId,
+        subtotal: toCents(event.data.subtotal),
+        placedAt: new Date(event.data.placedAt),
+        previousCheckoutAt: event.data.previousCheckoutAt ? new Date(event.data.previousCheckoutAt) : null,
+      },
       clock(),
     );
     if (outcome.kind === 'redeemed') {
