@@ -129,10 +129,15 @@ export interface DeadLetterQueue {
 export const DEFAULT_PREFETCH = 20;
 export const DEFAULT_MAX_ATTEMPTS = 8;
 
-/** After a handler fault: 1 s, 2 s, 4 s … capped at 60 s (8 attempts span about 2 minutes). */
-export function defaultRetryDelayMs(attempt: number): number {
-  return Math.min(1_000 * 2 ** Math.max(0, attempt - 1), 60_000);
+/** After a handler fault: 1 s, 2 s, 4 s … capped at `maxDelayMs`. */
+export function handlerRetryDelayMs(maxDelayMs: number): (attempt: number) => number {
+  return (attempt) => Math.min(1_000 * 2 ** Math.max(0, attempt - 1), maxDelayMs);
 }
+
+export const DEFAULT_MAX_RETRY_DELAY_MS = 60_000;
+
+/** 1 s, 2 s, 4 s … capped at 60 s: the default 8 attempts span about 2 minutes. */
+export const defaultRetryDelayMs = handlerRetryDelayMs(DEFAULT_MAX_RETRY_DELAY_MS);
 
 /** After an infrastructure fault: 250 ms, 500 ms, 1 s, 2 s, 4 s, then every 5 s until it passes. */
 export function defaultOutageRetryDelayMs(retry: number): number {

@@ -1,7 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { EventBus } from './bus';
+import { handlerRetryDelayMs, type EventBus } from './bus';
 import { startConsumers, type Subscription } from './consumers';
 import { createInMemoryBus } from './in-memory-bus';
 import { startOutboxRelay, type OutboxRelay } from './outbox';
@@ -23,6 +23,14 @@ export interface ServiceEventsOptions<Tx extends SqlTx> {
   metrics: Registry;
   tracer: Tracer;
   subscriptions: readonly Subscription<Tx>[];
+  /**
+   * A handler that fails on its own (a bug, bad data; never an infrastructure fault) runs at most
+   * this many times before its event is parked in `<service>.dlq` (EVENTS_HANDLER_ATTEMPTS).
+   * Default 8.
+   */
+  handlerAttempts?: number;
+  /** The longest wait between two such attempts, doubling from 1 s (EVENTS_HANDLER_MAX_RETRY_DELAY_MS). Default 60 s. */
+  handlerMaxRetryDelayMs?: number;
   /**
    * Most events applied in one transaction (`startConsumers`' batchSize, default 50). Handlers that
    * lock rows shared across subjects say so on their subscription (`ownTransaction`) instead.
@@ -67,6 +75,10 @@ export async function startServiceEvents<Tx extends SqlTx>(options: ServiceEvent
       tracer: options.tracer,
       subscriptions: options.subscriptions,
       batchSize: options.batchSize,
+      consume: {
+        maxAttempts: options.handlerAttempts,
+        retryDelayMs: options.handlerMaxRetryDelayMs === undefined ? undefined : handlerRetryDelayMs(options.handlerMaxRetryDelayMs),
+      },
     });
     return {
       bus,

@@ -25,6 +25,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it("the handler budget: 8 attempts up to 60 s apart unless set; no attempt at all is refused", () => {
+    expect(loadConfig(schema, {})).toMatchObject({ EVENTS_HANDLER_ATTEMPTS: 8, EVENTS_HANDLER_MAX_RETRY_DELAY_MS: 60_000 });
+    expect(loadConfig(schema, { EVENTS_HANDLER_ATTEMPTS: '20', EVENTS_HANDLER_MAX_RETRY_DELAY_MS: '300000' })).toMatchObject({
+      EVENTS_HANDLER_ATTEMPTS: 20,
+      EVENTS_HANDLER_MAX_RETRY_DELAY_MS: 300_000,
+    });
+    expect(() => loadConfig(schema, { EVENTS_HANDLER_ATTEMPTS: '0' })).toThrow(/EVENTS_HANDLER_ATTEMPTS/);
+  });
+
   it('production refuses the development JWT secret', () => {
     expect(() => loadConfig(schema, { NODE_ENV: 'production' })).toThrow(/JWT_SECRET: production refuses/);
   });

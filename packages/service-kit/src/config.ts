@@ -35,6 +35,14 @@ export const baseConfigSchema = z.object({
   AMQP_URL: optionalUrl(['amqp://', 'amqps://']),
   /** Topic exchange every service publishes to; tests use their own. */
   EVENTS_EXCHANGE: z.string().min(1).default('shop.events'),
+  /**
+   * Attempts of an event handler that fails on its own (a bug, bad data) before the event is
+   * parked in the service's dead-letter queue. Infrastructure faults (database or broker away,
+   * deadlocks) never count: they are retried for as long as they last.
+   */
+  EVENTS_HANDLER_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** The longest wait between two of those attempts (they double from 1 s); the default 8 × up to 60 s span about 2 minutes. */
+  EVENTS_HANDLER_MAX_RETRY_DELAY_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   /** Folder for embedded PostgreSQL data when DATABASE_URL is not set. */
   DATA_DIR: z.string().min(1).default('.data'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),

@@ -56,6 +56,8 @@ export function start(config: CartConfig, startDeps: CartStartDeps = {}): Promis
         bus: startDeps.bus,
         amqpUrl: config.AMQP_URL,
         exchange: config.EVENTS_EXCHANGE,
+        handlerAttempts: config.EVENTS_HANDLER_ATTEMPTS,
+        handlerMaxRetryDelayMs: config.EVENTS_HANDLER_MAX_RETRY_DELAY_MS,
         prisma: database.prisma,
         relayPrisma: database.relayPrisma,
         logger,

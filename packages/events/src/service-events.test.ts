@@ -1,0 +1,54 @@
+import { trace } from '@opentelemetry/api';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { priceChanged } from '../test/bus-behaviour';
+import { defaultRetryDelayMs, handlerRetryDelayMs } from './bus';
+import { on } from './consumers';
+import { ProductPriceChanged } from './definitions';
+import { createInMemoryBus } from './in-memory-bus';
+import { startServiceEvents } from './service-events';
+import type { SqlTx, TransactionRunner } from './sql';
+import { waitForDeadLetter } from './testing';
+
+// a database that runs every transaction and has nothing to relay
+const tx = { $executeRawUnsafe: async () => 1, $queryRawUnsafe: async () => [] } as unknown as SqlTx;
+const prisma = { $transaction: async <R>(fn: (t: SqlTx) => Promise<R>) => fn(tx), ...tx } as TransactionRunner<SqlTx> & SqlTx;
+
+describe('startServiceEvents', () => {
+  it('the waits between attempts double from 1 s up to EVENTS_HANDLER_MAX_RETRY_DELAY_MS', () => {
+    expect([1, 2, 3, 4, 8].map(handlerRetryDelayMs(5_000))).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
+    expect([1, 7, 8].map(defaultRetryDelayMs)).toEqual([1_000, 60_000, 60_000]);
+  });
+
+  it('a handler failing on its own runs EVENTS_HANDLER_ATTEMPTS times, then its event is parked', async () => {
+    const bus = createInMemoryBus();
+    const runs: number[] = [];
+    const events = await startServiceEvents({
+      service: 'cart',
+      bus,
+      exchange: 'x',
+      prisma,
+      logger: pino({ level: 'silent' }),
+      metrics: new Registry(),
+      tracer: trace.getTracer('test'),
+      handlerAttempts: 2,
+      handlerMaxRetryDelayMs: 1_000,
+      subscriptions: [
+        on(ProductPriceChanged, async () => {
+          runs.push(Date.now());
+          throw new Error('a bug');
+        }),
+      ],
+    });
+    try {
+      const event = priceChanged('p', '1.00');
+      await bus.publish(ProductPriceChanged.routingKey, event);
+      const letter = await waitForDeadLetter(bus, 'cart', (d) => d.id === event.id);
+      expect(letter).toMatchObject({ attempts: 2, error: 'a bug' });
+      expect(runs).toHaveLength(2); // not the default 8
+    } finally {
+      await events.stop();
+      await bus.close();
+    }
+  });
+});
