@@ -26,7 +26,12 @@ async function main(): Promise<void> {
   });
   const prisma = new PrismaClient({ adapter: db.adapter });
   await prisma.$executeRawUnsafe('CREATE TABLE IF NOT EXISTS prices (product_id text PRIMARY KEY, price text NOT NULL)');
-  const bus = createRabbitBus({ url: env.BENCH_AMQP_URL, exchange: env.BENCH_EXCHANGE, serviceName: 'bench-cart' });
+  const bus = createRabbitBus({
+    url: env.BENCH_AMQP_URL,
+    exchange: env.BENCH_EXCHANGE,
+    serviceName: 'bench-cart',
+    queueType: env.EVENTS_QUEUE_TYPE === 'quorum' ? 'quorum' : 'classic',
+  });
   let received = 0;
   let applied = 0;
   // latency from the event's creation to its delivery to this process, and to its commit here

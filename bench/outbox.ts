@@ -1,7 +1,10 @@
 /**
  * Outbox → relay → RabbitMQ → consumer (inbox) benchmark, on the real PostgreSQL and RabbitMQ:
  *
- *   npm run bench:outbox [-- --events 20000 --rate 500 --seconds 5 --batch 500 --prefetch 100 --relays 1 --runs 3]
+ *   npm run bench:outbox [-- --events 20000 --rate 500 --seconds 5 --batch 500 --prefetch 100 --relays 1 --runs 3 --queue-type classic]
+ *
+ * `--queue-type classic|quorum|both` (default EVENTS_QUEUE_TYPE, else classic): the type of the
+ * consumer's queues; `both` runs each type `--runs` times, alternating, and prints the two medians.
  *
  * catalog (this process: Prisma, outbox, relay) publishes ProductPriceChanged; cart (a child
  * process, as in production) applies each one in its inbox transaction with a version check.
@@ -17,7 +20,7 @@
 import { dropDatabase, openDatabase, serviceDatabaseUrl, type Database } from '@shop/service-kit/database';
 import { TEST_AMQP_URL, TEST_POSTGRES_URL, testDatabaseServer } from '@shop/service-kit/testing';
 import { appendToOutbox, createEnvelope, EVENTS_MIGRATIONS_DIR, ProductPriceChanged, startOutboxRelay } from '@shop/events';
-import { createRabbitBus, deleteRabbitQueues } from '@shop/events/rabbitmq';
+import { createRabbitBus, deleteRabbitQueues, type QueueType } from '@shop/events/rabbitmq';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -34,6 +37,7 @@ interface Settings {
   prefetch: number;
   relays: number;
   runs: number;
+  queueTypes: QueueType[];
 }
 
 interface RunResult {
@@ -62,6 +66,7 @@ function settingsFrom(argv: string[]): Settings {
       prefetch: { type: 'string', default: '100' },
       relays: { type: 'string', default: '1' },
       runs: { type: 'string', default: '3' },
+      'queue-type': { type: 'string', default: process.env.EVENTS_QUEUE_TYPE ?? 'classic' },
     },
     strict: true,
   });
@@ -70,7 +75,10 @@ function settingsFrom(argv: string[]): Settings {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${key} must be a positive integer (got ${values[key]})`);
     return value;
   };
-  return { events: n('events'), rate: n('rate'), seconds: n('seconds'), batch: n('batch'), prefetch: n('prefetch'), relays: n('relays'), runs: n('runs') };
+  const queueType = values['queue-type'];
+  const queueTypes: QueueType[] = queueType === 'both' ? ['classic', 'quorum'] : queueType === 'classic' || queueType === 'quorum' ? [queueType] : [];
+  if (queueTypes.length === 0) throw new Error(`--queue-type must be classic, quorum or both (got ${queueType})`);
+  return { events: n('events'), rate: n('rate'), seconds: n('seconds'), batch: n('batch'), prefetch: n('prefetch'), relays: n('relays'), runs: n('runs'), queueTypes };
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -133,7 +141,7 @@ async function startConsumerProcess(env: Record<string, string>): Promise<{
   };
 }
 
-async function run(settings: Settings): Promise<RunResult> {
+async function run(settings: Settings, queueType: QueueType): Promise<RunResult> {
   // a namespace of its own on the test server, or two throwaway databases on DATABASE_URL's server
   const server = process.env.DATABASE_URL ? undefined : testDatabaseServer('bench');
   const url = process.env.DATABASE_URL ?? server!.url;
@@ -144,11 +152,12 @@ async function run(settings: Settings): Promise<RunResult> {
     openDatabase({ service, url: { value: url, exact: false }, migrationsDirs: [EVENTS_MIGRATIONS_DIR], poolSize: 20 });
   const [catalogDb, cartDb] = await Promise.all([open(`bench_catalog_${id}`), open(`bench_cart_${id}`)]);
   const catalog = new PrismaClient({ adapter: catalogDb.adapter });
-  const publisherBus = createRabbitBus({ url: amqpUrl, exchange, serviceName: 'bench-catalog' });
+  const publisherBus = createRabbitBus({ url: amqpUrl, exchange, serviceName: 'bench-catalog', queueType });
   const cart = await startConsumerProcess({
     BENCH_CART_DATABASE_URL: serviceDatabaseUrl(url, `bench_cart_${id}`).url,
     BENCH_AMQP_URL: amqpUrl,
     BENCH_EXCHANGE: exchange,
+    EVENTS_QUEUE_TYPE: queueType,
     BENCH_PREFETCH: String(settings.prefetch),
   });
   const running: { stop(): Promise<void> }[] = [];
@@ -236,24 +245,29 @@ async function main(): Promise<void> {
       `${settings.relays} relay(s), consumer prefetch ${settings.prefetch}; PostgreSQL ${process.env.DATABASE_URL ? '(DATABASE_URL)' : TEST_POSTGRES_URL}, ` +
       `RabbitMQ ${process.env.AMQP_URL ? '(AMQP_URL)' : TEST_AMQP_URL.replace(/\/\/.*@/, '//')}`,
   );
-  const results: RunResult[] = [];
+  const results = new Map<QueueType, RunResult[]>(settings.queueTypes.map((type) => [type, []]));
   for (let i = 1; i <= settings.runs; i++) {
-    console.log(`run ${i}/${settings.runs} (machine load ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`);
-    const result = await run(settings);
-    results.push(result);
-    console.log(
-      `  relayed ${result.relayedPerSecond.toFixed(0)} events/s, applied by cart ${result.appliedPerSecond.toFixed(0)} events/s; ` +
-        `at ${settings.rate}/s (n=${result.paced}) publish latency p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms; ` +
-        `applied p50 ${result.appliedP50} ms, p99 ${result.appliedP99} ms`,
-    );
+    // the types alternate within each round, so that both see the same machine
+    for (const queueType of settings.queueTypes) {
+      console.log(`run ${i}/${settings.runs}, ${queueType} queues (machine load ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`);
+      const result = await run(settings, queueType);
+      results.get(queueType)!.push(result);
+      console.log(
+        `  relayed ${result.relayedPerSecond.toFixed(0)} events/s, applied by cart ${result.appliedPerSecond.toFixed(0)} events/s; ` +
+          `at ${settings.rate}/s (n=${result.paced}) publish latency p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms; ` +
+          `applied p50 ${result.appliedP50} ms, p99 ${result.appliedP99} ms`,
+      );
+    }
   }
-  const m = (key: keyof RunResult) => median(results.map((r) => r[key]));
-  console.log(
-    `\nmedian of ${results.length} run(s): relayed ${m('relayedPerSecond').toFixed(0)} events/s, applied by cart ${m('appliedPerSecond').toFixed(0)} events/s, ` +
-      `publish latency at ${settings.rate}/s p50 ${m('p50')} ms, p95 ${m('p95')} ms, p99 ${m('p99')} ms ` +
-      `(applied p50 ${m('appliedP50')} ms, p99 ${m('appliedP99')} ms)`,
-  );
-  console.log(`targets: relayed ≥ 5000 events/s ${m('relayedPerSecond') >= 5000 ? 'met' : 'MISSED'}; p50 < 20 ms ${m('p50') < 20 ? 'met' : 'MISSED'}`);
+  for (const [queueType, runs] of results) {
+    const m = (key: keyof RunResult) => median(runs.map((r) => r[key]));
+    console.log(
+      `\n${queueType} queues, median of ${runs.length} run(s): relayed ${m('relayedPerSecond').toFixed(0)} events/s, applied by cart ${m('appliedPerSecond').toFixed(0)} events/s, ` +
+        `publish latency at ${settings.rate}/s p50 ${m('p50')} ms, p95 ${m('p95')} ms, p99 ${m('p99')} ms ` +
+        `(applied p50 ${m('appliedP50')} ms, p99 ${m('appliedP99')} ms)`,
+    );
+    console.log(`targets: relayed ≥ 5000 events/s ${m('relayedPerSecond') >= 5000 ? 'met' : 'MISSED'}; p50 < 20 ms ${m('p50') < 20 ? 'met' : 'MISSED'}`);
+  }
 }
 
 main().catch((error) => {

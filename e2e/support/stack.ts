@@ -35,10 +35,12 @@ export async function startTestStack(
     logger?: StackOptions['logger'];
     /** the services reach PostgreSQL through this proxy (outage tests); the test's checks do not */
     databaseProxy?: TcpProxy;
+    /** the broker (default: the shared node), e.g. a cluster of the test's own */
+    amqpUrl?: string;
   } = {},
 ): Promise<TestStack> {
   const databases = testDatabaseServer('e2e');
-  const rabbit = options.events === 'in-process' ? undefined : rabbitTestNamespace(uniqueRunId('e2e'), TEST_AMQP_URL);
+  const rabbit = options.events === 'in-process' ? undefined : rabbitTestNamespace(uniqueRunId('e2e'), options.amqpUrl ?? TEST_AMQP_URL);
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     NODE_ENV: 'test',

@@ -4,7 +4,8 @@
  * connection to both cut by the TCP proxies the services go through.
  */
 import type { TcpProxy } from '@shop/service-kit/testing';
-import type { SoakPostgres, SoakRabbit } from './infrastructure';
+import type { RabbitNode } from '../rabbitmq/node';
+import type { SoakPostgres } from './infrastructure';
 import type { PlannedFault } from './options';
 
 export interface FaultRecord extends PlannedFault {
@@ -16,7 +17,7 @@ export interface FaultRecord extends PlannedFault {
 
 export interface FaultTargets {
   postgres: SoakPostgres;
-  rabbit: SoakRabbit;
+  rabbit: RabbitNode;
   proxies: TcpProxy[];
   log(line: string): void;
 }

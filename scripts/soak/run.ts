@@ -20,7 +20,8 @@ import { rmSync } from 'node:fs';
 import { contractOperations } from '../../e2e/support/contract-documents';
 import { createShopClient, type OperationResult, type ShopClient } from './clients';
 import { runFaultTimeline, type FaultRecord } from './faults';
-import { createRunFolder, query, startSoakPostgres, startSoakRabbit, type SoakPostgres, type SoakRabbit } from './infrastructure';
+import { startRabbitNode, type RabbitNode } from '../rabbitmq/node';
+import { createRunFolder, query, startSoakPostgres, type SoakPostgres } from './infrastructure';
 import { checkInvariants, type OrderRow, type SoakState } from './invariants';
 import { parseSoakOptions, USAGE, type SoakOptions } from './options';
 import { startServices, type RunningServices } from './services';
@@ -152,7 +153,7 @@ async function drive(plans: CheckoutPlan[], clientFor: (customer: string) => Pro
   return { outcomes, following };
 }
 
-async function readState(postgres: SoakPostgres, rabbit: SoakRabbit, catalog: Catalog, outcomes: CheckoutOutcome[], clientFor: (customer: string) => Promise<ShopClient>): Promise<SoakState> {
+async function readState(postgres: SoakPostgres, rabbit: RabbitNode, catalog: Catalog, outcomes: CheckoutOutcome[], clientFor: (customer: string) => Promise<ShopClient>): Promise<SoakState> {
   const db = (service: string) => postgres.databaseUrl(`${PREFIX}_${service}`);
   const ids = catalog.products.map((p) => p.id);
   const orders = (
@@ -271,7 +272,7 @@ async function main(): Promise<number> {
     log(`run ${runId}: ${options.checkouts} checkouts, ${options.customers} customers, concurrency ${options.concurrency}, faults ${options.faults.map((f) => `${f.kind}@${f.atMs / 1000}s/${f.forMs / 1000}s`).join(' ') || 'none'}`);
     const postgres = await startSoakPostgres({ version: '15', cluster: 'soak', port: 5491, prefix: PREFIX });
     cleanups.push(() => postgres.stop());
-    const rabbit = await startSoakRabbit({ node: 'soak@localhost', port: 5691, distPort: 25691 });
+    const rabbit = await startRabbitNode({ node: 'soak@localhost', port: 5691, distPort: 25691 });
     cleanups.push(() => rabbit.destroy());
     const proxies: TcpProxy[] = [await startTcpProxy(targetOf(postgres.url)), await startTcpProxy(targetOf(rabbit.url))];
     cleanups.push(async () => {

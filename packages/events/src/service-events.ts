@@ -14,6 +14,8 @@ export interface ServiceEventsOptions<Tx extends SqlTx> {
   bus?: EventBus;
   /** RabbitMQ when set (and no `bus` given), else an in-process bus */
   amqpUrl?: string;
+  /** the type of the service's durable queues on RabbitMQ (EVENTS_QUEUE_TYPE); default classic */
+  queueType?: 'classic' | 'quorum';
   exchange: string;
   /** runs each consumed event's effects in a transaction; publishes the outbox unless `relayPrisma` */
   prisma: TransactionRunner<Tx> & SqlClient;
@@ -45,14 +47,14 @@ export interface ServiceEvents {
   stop(): Promise<void>;
 }
 
-type BusChoice = Pick<ServiceEventsOptions<SqlTx>, 'amqpUrl' | 'exchange' | 'logger' | 'service'>;
+type BusChoice = Pick<ServiceEventsOptions<SqlTx>, 'amqpUrl' | 'exchange' | 'logger' | 'service' | 'queueType'>;
 
 /** A service's bus: RabbitMQ at `amqpUrl`, else an in-process bus (the embedded mode). */
-export async function createServiceBus({ amqpUrl, exchange, logger, service }: BusChoice): Promise<EventBus> {
+export async function createServiceBus({ amqpUrl, exchange, logger, service, queueType }: BusChoice): Promise<EventBus> {
   if (!amqpUrl) return createInMemoryBus({ logger });
   // loaded only with a broker configured, so the embedded mode never touches AMQP code
   const { createRabbitBus } = await import('./rabbitmq');
-  return createRabbitBus({ url: amqpUrl, exchange, logger, serviceName: service });
+  return createRabbitBus({ url: amqpUrl, exchange, logger, serviceName: service, queueType });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { waitFor } from '@shop/service-kit/testing';
 import { Connection } from 'rabbitmq-client';
 import { ProductPriceChanged, SERVICE_QUEUES, type Envelope } from '../src';
-import { createRabbitBus, type RabbitEventBus } from '../src/rabbitmq';
+import { createRabbitBus, QueueTypeMismatchError, type QueueType, type RabbitEventBus } from '../src/rabbitmq';
 import { rabbitTestNamespace, startBrokerProxy, waitForDeadLetter, type BrokerProxy } from '../src/testing';
 import { describeEventBusBehaviour, priceChanged } from './bus-behaviour';
 
@@ -10,6 +10,45 @@ describeEventBusBehaviour('RabbitMQ', {
   createBus: async () =>
     contractNamespace.track(createRabbitBus({ url: contractNamespace.url, exchange: contractNamespace.exchange, serviceName: 'contract-test' })),
   cleanup: () => contractNamespace.cleanup(),
+});
+
+// the same contract on quorum queues (EVENTS_QUEUE_TYPE=quorum): retries through TTL queues that
+// dead-letter at least once, dead letters, redelivery, outages
+const quorumNamespace = rabbitTestNamespace('quorum');
+describeEventBusBehaviour('RabbitMQ with quorum queues', {
+  createBus: async () =>
+    quorumNamespace.track(createRabbitBus({ url: quorumNamespace.url, exchange: quorumNamespace.exchange, serviceName: 'quorum-test', queueType: 'quorum' })),
+  cleanup: () => quorumNamespace.cleanup(),
+});
+
+describe('queue types', () => {
+  const ns = rabbitTestNamespace('qtype');
+  const buses: RabbitEventBus[] = [];
+  const open = (queueType: QueueType) => {
+    const bus = ns.track(createRabbitBus({ url: ns.url, exchange: ns.exchange, serviceName: `qtype-${queueType}`, queueType }));
+    buses.push(bus);
+    return bus;
+  };
+  afterAll(async () => {
+    await Promise.all(buses.map((b) => b.close()));
+    await ns.cleanup();
+  });
+
+  test('a service configured for quorum queues that finds classic ones (and the other way round) is refused once, with what to do', async () => {
+    await (await open('classic').consume({ queue: 'typed', routingKeys: ['typed.v1'] }, async () => {})).stop();
+    const refusal = open('quorum').consume({ queue: 'typed', routingKeys: ['typed.v1'] }, async () => {});
+    await expect(refusal).rejects.toBeInstanceOf(QueueTypeMismatchError);
+    await expect(refusal).rejects.toThrow(/exists with another type.*EVENTS_QUEUE_TYPE=quorum.*cannot change type in place/);
+
+    await (await open('quorum').consume({ queue: 'quorum-typed', routingKeys: ['quorum.typed.v1'] }, async () => {})).stop();
+    await expect(open('classic').consume({ queue: 'quorum-typed', routingKeys: ['quorum.typed.v1'] }, async () => {})).rejects.toThrow(/EVENTS_QUEUE_TYPE=classic/);
+  });
+
+  test('a publisher declares the service queues with its type: one of the other type refuses its publish with the same error', async () => {
+    const quorum = open('quorum');
+    await quorum.publish(ProductPriceChanged.routingKey, priceChanged('p-q', '1.00'));
+    await expect(open('classic').publish(ProductPriceChanged.routingKey, priceChanged('p-c', '1.00'))).rejects.toBeInstanceOf(QueueTypeMismatchError);
+  });
 });
 
 describe('RabbitMQ transport specifics', () => {

@@ -31,10 +31,20 @@ export const baseConfigSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
   /** postgres://… of the server; each service uses its own database `<name>_<service>` on it. */
   DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
-  /** amqp://… of RabbitMQ; without it events travel over the in-process bus. */
+  /**
+   * amqp://… of RabbitMQ; a cluster's nodes comma-separated (`amqp://u:p@h1:5672,h2:5672,h3:5672/vhost`,
+   * tried in turn, the next on every reconnection). Without it events travel over the in-process bus.
+   */
   AMQP_URL: optionalUrl(['amqp://', 'amqps://']),
   /** Topic exchange every service publishes to; tests use their own. */
   EVENTS_EXCHANGE: z.string().min(1).default('shop.events'),
+  /**
+   * The type of the services' durable queues on RabbitMQ: `quorum` (replicated: use it on a
+   * cluster) or `classic` (one node). Default classic, because a queue cannot change type in place:
+   * existing deployments keep working, and a single node gains nothing from quorum queues.
+   * Every publishing service of one exchange must agree (packages/events/README.md, "Queue types").
+   */
+  EVENTS_QUEUE_TYPE: z.enum(['classic', 'quorum']).default('classic'),
   /**
    * Attempts of an event handler that fails on its own (a bug, bad data) before the event is
    * parked in the service's dead-letter queue. Infrastructure faults (database or broker away,

@@ -56,6 +56,7 @@ export function start(config: CartConfig, startDeps: CartStartDeps = {}): Promis
         bus: startDeps.bus,
         amqpUrl: config.AMQP_URL,
         exchange: config.EVENTS_EXCHANGE,
+        queueType: config.EVENTS_QUEUE_TYPE,
         handlerAttempts: config.EVENTS_HANDLER_ATTEMPTS,
         handlerMaxRetryDelayMs: config.EVENTS_HANDLER_MAX_RETRY_DELAY_MS,
         prisma: database.prisma,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino, { type Logger } from 'pino';
-import { Connection, ConsumerStatus, type AsyncMessage, type Consumer as AmqpConsumer, type Envelope as AmqpEnvelope, type SyncMessage } from 'rabbitmq-client';
+import { Connection, ConsumerStatus, type Publisher, type AsyncMessage, type Consumer as AmqpConsumer, type Envelope as AmqpEnvelope, type SyncMessage } from 'rabbitmq-client';
+import { parseAmqpNodes } from './amqp-nodes';
 import {
   describeError,
   peekEnvelope,
@@ -16,7 +17,7 @@ import { isInfrastructureFault, shouldLogOutageRetry } from '../faults';
 import { SERVICE_QUEUES } from '../topology';
 
 export interface RabbitBusOptions {
-  /** `amqp://user:pass@host:5672/vhost` */
+  /** `amqp://user:pass@host:5672/vhost`; a cluster's nodes comma-separated: `amqp://user:pass@h1:5672,h2:5672,h3:5672/vhost` */
   url: string;
   /** The durable topic exchange every service publishes to; test runs use their own. */
   exchange: string;
@@ -29,6 +30,76 @@ export interface RabbitBusOptions {
   publishTimeoutMs?: number;
   /** How long `consume` waits for the queue to be declared, bound and consumed. Default 15 s. */
   consumerReadyTimeoutMs?: number;
+  /**
+   * The type of every durable queue this bus declares — service queues, their retry and
+   * dead-letter queues (EVENTS_QUEUE_TYPE). `quorum`: replicated on a cluster, survives losing a
+   * node and its disk; `classic`: one node's queue. Per-instance (exclusive) queues are always
+   * classic. A queue's type cannot change in place; see the README's "Queue types". Default classic.
+   */
+  queueType?: QueueType;
+}
+
+export type QueueType = 'classic' | 'quorum';
+
+/** A durable queue exists with the other type: a queue cannot change type in place. */
+export class QueueTypeMismatchError extends Error {
+  constructor(
+    readonly queue: string,
+    readonly wanted: QueueType,
+    cause: unknown,
+  ) {
+    super(
+      `queue ${queue} exists with another type than the ${wanted} queue this service is configured for (EVENTS_QUEUE_TYPE=${wanted}); ` +
+        'a queue cannot change type in place: set EVENTS_QUEUE_TYPE to the type the queues have, or move the deployment to new queues ' +
+        '(packages/events/README.md, "Queue types")',
+      { cause },
+    );
+    this.name = 'QueueTypeMismatchError';
+  }
+}
+
+/**
+ * A confirmed publisher that moves to a new channel after the broker refused a message (nack). A
+ * nack means the broker could not enqueue it; after a quorum queue's leader moved to another node
+ * (a node lost), RabbitMQ 3.10 can keep refusing on the channel that had messages in flight to the
+ * old leader — every retry nacked, for as long as the channel lives, while a new channel publishes
+ * at once (seen in e2e/rabbitmq-cluster). The caller retries as it does for any failed publish.
+ */
+function renewedOnNack(create: () => Publisher): Pick<Publisher, 'send' | 'close'> {
+  let current = create();
+  return {
+    async send(...args: Parameters<Publisher['send']>) {
+      const used = current;
+      try {
+        return await used.send(...args);
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'NACK' && current === used) {
+          current = create();
+          void used.close().catch(() => undefined);
+        }
+        throw error;
+      }
+    },
+    close: () => current.close(),
+  };
+}
+
+/** RabbitMQ refuses a declaration whose x-queue-type differs from the existing queue's. */
+function isQueueTypeMismatch(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  return e?.code === 'PRECONDITION_FAILED' && typeof e.message === 'string' && e.message.includes('x-queue-type');
+}
+
+/**
+ * The arguments that make a durable queue of `type`. A quorum queue dead-letters at least once
+ * (the retry queues' expired messages go back to their queue even if a node fails meanwhile),
+ * which RabbitMQ allows only with overflow reject-publish.
+ */
+function durableQueueArguments(type: QueueType, deadLettering: boolean): Record<string, unknown> {
+  if (type === 'classic') return {};
+  return deadLettering
+    ? { 'x-queue-type': 'quorum', 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' }
+    : { 'x-queue-type': 'quorum' };
 }
 
 /** The RabbitMQ bus, plus what tools and tests need to find its queues. */
@@ -81,9 +152,13 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'rabbitmq', exchange });
   const publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
   const exchangeDeclaration = { exchange, type: 'topic', durable: true } as const;
+  const queueType = options.queueType ?? 'classic';
 
+  const nodes = parseAmqpNodes(options.url);
   const connection = new Connection({
-    url: options.url,
+    url: nodes.url,
+    // a node lost: the connection moves on to the next one (round robin), consumers and publishers with it
+    hosts: nodes.hosts,
     connectionName: `${serviceName} (${exchange})`,
     retryLow: 200,
     retryHigh: options.reconnectMaxDelayMs ?? 5_000,
@@ -105,8 +180,8 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
 
   // events go out on one confirmed channel, in call order; retries and dead letters on another,
   // so a slow dead-letter write never delays the outbox relay
-  const publisher = connection.createPublisher({ confirm: true, maxAttempts: 2, exchanges: [exchangeDeclaration] });
-  const sideline = connection.createPublisher({ confirm: true, maxAttempts: 2 });
+  const publisher = renewedOnNack(() => connection.createPublisher({ confirm: true, maxAttempts: 2, exchanges: [exchangeDeclaration] }));
+  const sideline = renewedOnNack(() => connection.createPublisher({ confirm: true, maxAttempts: 2 }));
   const declared = new Set<string>();
   /** dead-letter queues of exclusive (per-instance) consumers, removed on close when empty */
   const instanceDeadLetterQueues = new Set<string>();
@@ -122,8 +197,7 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
       await connection.exchangeDeclare(exchangeDeclaration);
       for (const [service, definitions] of Object.entries(SERVICE_QUEUES)) {
         const queue = queueName(service);
-        await connection.queueDeclare({ queue, durable: true });
-        declared.add(queue);
+        await declareQueue(queue);
         for (const { routingKey } of definitions) await connection.queueBind({ exchange, queue, routingKey });
       }
     })().catch((error: unknown) => {
@@ -133,8 +207,15 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
     return topology;
   };
 
-  async function declareQueue(queue: string, args: Record<string, unknown> = {}): Promise<void> {
-    await connection.queueDeclare({ queue, durable: true, arguments: args });
+  /** Declares a durable queue of the bus's type (classic for `perInstance` ones), with `args`. */
+  async function declareQueue(queue: string, args: Record<string, unknown> = {}, perInstance = false): Promise<void> {
+    const typed = perInstance ? {} : durableQueueArguments(queueType, 'x-dead-letter-exchange' in args);
+    try {
+      await connection.queueDeclare({ queue, durable: true, arguments: { ...args, ...typed } });
+    } catch (error) {
+      if (isQueueTypeMismatch(error)) throw new QueueTypeMismatchError(queue, queueType, error);
+      throw error;
+    }
     declared.add(queue);
   }
 
@@ -143,20 +224,24 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
   }
 
   /** Re-declared before every use: it also resets the queue's idle expiry. */
-  async function declareRetryQueue(queue: string, delayMs: number): Promise<string> {
+  async function declareRetryQueue(queue: string, delayMs: number, perInstance: boolean): Promise<string> {
     const name = retryQueueName(queue, delayMs);
-    await declareQueue(name, {
-      'x-message-ttl': delayMs,
-      'x-dead-letter-exchange': '',
-      'x-dead-letter-routing-key': queue,
-      'x-expires': delayMs + RETRY_QUEUE_IDLE_MS,
-    });
+    await declareQueue(
+      name,
+      {
+        'x-message-ttl': delayMs,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': queue,
+        'x-expires': delayMs + RETRY_QUEUE_IDLE_MS,
+      },
+      perInstance,
+    );
     return name;
   }
 
   async function declareDeadLetterQueue(queue: string, exclusive: boolean): Promise<string> {
     const name = `${queue}.dlq`;
-    await declareQueue(name, exclusive ? { 'x-expires': EXCLUSIVE_DLQ_EXPIRES_MS } : {});
+    await declareQueue(name, exclusive ? { 'x-expires': EXCLUSIVE_DLQ_EXPIRES_MS } : {}, exclusive);
     if (exclusive) instanceDeadLetterQueues.add(name);
     return name;
   }
@@ -206,6 +291,9 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
       const opts = resolveConsumeOptions(consumeOptions);
       const queue = opts.exclusive ? `${queueName(opts.queue)}.${randomUUID().slice(0, 8)}` : queueName(opts.queue);
       const dlq = await declareDeadLetterQueue(queue, opts.exclusive);
+      // declared here first, so that a queue of the other type is refused with a clear error rather
+      // than by a consumer that retries its declaration for ever
+      if (!opts.exclusive) await declareQueue(queue);
       const queueLogger = logger.child({ queue });
 
       /** Publishes a copy of `msg` to `target` (default exchange) with extra headers, confirmed. */
@@ -229,7 +317,7 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
           // the database or broker is away: the message is fine; it waits (not counted) until the fault passes
           const retry = Number(msg.headers?.[HEADER.outageRetries] ?? 0) + 1;
           const delayMs = Math.max(1, Math.round(opts.outageRetryDelayMs(retry)));
-          const retryQueue = await declareRetryQueue(queue, delayMs);
+          const retryQueue = await declareRetryQueue(queue, delayMs, opts.exclusive);
           await forward(msg, retryQueue, { [HEADER.attempts]: attempt - 1, [HEADER.outageRetries]: retry, [HEADER.error]: describeError(failure), [HEADER.routingKey]: routingKey });
           if (shouldLogOutageRetry(retry)) {
             queueLogger.warn({ eventId: msg.messageId, type, attempt: attempt - 1, outageRetries: retry, delayMs, err: failure }, 'infrastructure fault; the message waits and is retried until it passes');
@@ -249,7 +337,7 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
           opts.onSettled({ result: 'dead-lettered', type, attempt, fault: 'handler' });
         } else {
           const delayMs = Math.max(1, Math.round(opts.retryDelayMs(attempt)));
-          const retryQueue = await declareRetryQueue(queue, delayMs);
+          const retryQueue = await declareRetryQueue(queue, delayMs, opts.exclusive);
           await forward(msg, retryQueue, { [HEADER.attempts]: attempt, [HEADER.outageRetries]: 0, [HEADER.error]: describeError(failure), [HEADER.routingKey]: routingKey });
           queueLogger.info({ eventId: msg.messageId, type: msg.type, attempt, delayMs, err: failure }, 'handler failed; retrying later');
           opts.onSettled({ result: 'retried', type, attempt, fault: 'handler' });
@@ -261,7 +349,9 @@ export function createRabbitBus(options: RabbitBusOptions): RabbitEventBus {
       const consumer = connection.createConsumer(
         {
           queue,
-          queueOptions: opts.exclusive ? { exclusive: true, autoDelete: true, durable: false } : { durable: true },
+          queueOptions: opts.exclusive
+            ? { exclusive: true, autoDelete: true, durable: false }
+            : { durable: true, arguments: durableQueueArguments(queueType, false) },
           exclusive: opts.exclusive,
           qos: { prefetchCount: opts.prefetch },
           concurrency: opts.prefetch,
@@ -411,7 +501,18 @@ async function listDeadLetters(connection: Connection, dlq: string, logicalQueue
     return letters;
   } finally {
     await channel.close();
+    await untilReadyAgain(connection, dlq, count);
   }
+}
+
+/**
+ * Closing the channel puts the letters it fetched back — on a quorum queue through its log, a
+ * moment after the close. Waits (briefly, bounded) until `expected` are ready again, so that a
+ * list or replay right after this one sees them all.
+ */
+async function untilReadyAgain(connection: Connection, queue: string, expected: number): Promise<void> {
+  const deadline = Date.now() + 2_000;
+  while ((await messageCount(connection, queue)) < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }
 
 /**
@@ -441,6 +542,7 @@ async function replayDeadLetters(connection: Connection, dlq: string, queue: str
     }
   } finally {
     await channel.close();
+    await untilReadyAgain(connection, dlq, count - replayed);
   }
   if (replayed > 0) logger.info({ queue, count: replayed, eventId: id }, 'dead letters replayed');
   return replayed;
