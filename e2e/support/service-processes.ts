@@ -58,7 +58,11 @@ export class ServiceProcesses {
     service: ServiceName,
     port: number,
     env: Record<string, string>,
-    { readyTimeoutMs = 120_000, command = [process.execPath, '--import', 'tsx', 'scripts/start-service.ts', service] }: { readyTimeoutMs?: number; command?: string[] } = {},
+    {
+      readyTimeoutMs = 120_000,
+      command = [process.execPath, '--import', 'tsx', 'scripts/start-service.ts', service],
+      host = 'localhost',
+    }: { readyTimeoutMs?: number; command?: string[]; /** where this host reaches it (another network host's address) */ host?: string } = {},
   ): Promise<ServiceProcess> {
     // as the workspace start scripts and the image run it: node with tsx as its loader
     const child = spawn(command[0], command.slice(1), {
@@ -69,7 +73,7 @@ export class ServiceProcesses {
     let output = '';
     child.stdout!.on('data', (c) => (output += c));
     child.stderr!.on('data', (c) => (output += c));
-    const started: ServiceProcess = { name: `${service}:${port}`, url: `http://localhost:${port}`, child, output: () => output };
+    const started: ServiceProcess = { name: `${service}:${port}`, url: `http://${host}:${port}`, child, output: () => output };
     this.started.push(started);
     const exited = () => child.exitCode !== null || child.signalCode !== null;
     await waitFor(async () => exited() || (await fetch(`${started.url}/health/ready`).catch(() => undefined))?.ok, {

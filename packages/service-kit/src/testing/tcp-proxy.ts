@@ -2,7 +2,7 @@ import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 
 /** A dependency (database, broker) that tests can take away and give back. */
 export interface TcpProxy {
-  /** 127.0.0.1 */
+  /** the address it listens on: 127.0.0.1 unless told otherwise */
   readonly host: string;
   /** the port the proxy listens on */
   readonly port: number;
@@ -27,9 +27,10 @@ export interface TcpProxy {
 /**
  * A TCP proxy in front of a shared service (PostgreSQL, RabbitMQ), to make outages in tests
  * without touching the service itself (other runs use it): `cut()` drops every connection and
- * refuses new ones, `restore()` lets them through again. Listens on a random port.
+ * refuses new ones, `restore()` lets them through again. Listens on a random port of `listenHost`
+ * (127.0.0.1; another address makes it the services' way in from another network host).
  */
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export async function startTcpProxy(target: { host: string; port: number }, { listenHost = '127.0.0.1' }: { listenHost?: string } = {}): Promise<TcpProxy> {
   const pairs = new Set<{ client: Socket; upstream: Socket }>();
   let up = true;
   let refused = 0;
@@ -58,7 +59,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     });
   });
   server.on('error', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, listenHost, resolve));
   const port = (server.address() as AddressInfo).port;
   const cut = () => {
     up = false;
@@ -71,11 +72,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     pairs.clear();
   };
   return {
-    host: '127.0.0.1',
+    host: listenHost,
     port,
     proxiedUrl(url) {
       const proxied = new URL(url);
-      proxied.hostname = '127.0.0.1';
+      proxied.hostname = listenHost;
       proxied.port = String(port);
       return proxied.toString();
     },
