@@ -19,7 +19,11 @@ export interface RabbitCluster {
 
 export interface RabbitClusterOptions {
   size?: number;
-  /** AMQP port of the first node; the others follow (default 5781); dist ports are 20000 above */
+  /**
+   * AMQP port of the first node; the others follow (default 5781). Erlang distribution ports are
+   * 1000 above: below the range e2e/support/service-processes.ts picks service ports from
+   * (20000–29999) and below the kernel's ephemeral ports, so nothing else running takes them.
+   */
   basePort?: number;
   /** node name prefix (default "cluster") */
   name?: string;
@@ -47,7 +51,7 @@ export async function startRabbitCluster(options: RabbitClusterOptions = {}): Pr
         startRabbitNode({
           node: `${name}-${i + 1}@localhost`,
           port: basePort + i,
-          distPort: basePort + i + 20_000,
+          distPort: basePort + i + 1_000,
           base: options.base ? join(options.base, `${name}-${i + 1}`) : undefined,
         }),
       ),
