@@ -87,11 +87,9 @@ function build(dir: string): K8sObject[] {
   return objects;
 }
 
-/** The kubernetes-models class of an object, e.g. apps/v1 Deployment → kubernetes-models/apps/v1/Deployment. */
+/** Validates with the object's kubernetes-models class: apps/v1 Deployment → kubernetes-models/apps/v1/Deployment (core: v1/ConfigMap). */
 function validate(o: K8sObject): void {
-  const group = o.apiVersion.includes('/') ? o.apiVersion : o.apiVersion; // core "v1" is the folder v1
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const model = require(`kubernetes-models/${group}/${o.kind}`)[o.kind] as new (data: unknown) => { validate(): void };
+  const model = require(`kubernetes-models/${o.apiVersion}/${o.kind}`)[o.kind] as new (data: unknown) => { validate(): void };
   new model(o).validate();
 }
 
