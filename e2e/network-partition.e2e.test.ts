@@ -17,7 +17,7 @@ import { createRabbitBus } from '@shop/events/rabbitmq';
 import { contractOperations, documentText } from './support/contract-documents';
 import { canMakeNetworkHosts, createNetworkHost, type NetworkHost } from './support/network-host';
 import { persist } from './support/persistent-client';
-import { freePort, ServiceProcesses, type ServiceName } from './support/service-processes';
+import { freePort, serviceProcessEnv, ServiceProcesses, type ServiceName } from './support/service-processes';
 
 const ROOT = join(__dirname, '..');
 const store = contractOperations('storefront');
@@ -45,15 +45,7 @@ beforeAll(async () => {
     startTcpProxy(targetOf(TEST_AMQP_URL), { listenHost: host.gateway }),
   ]);
   forwarders.push(database, broker);
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET: TEST_JWT_SECRET,
-    DATABASE_URL: databases.url,
-    AMQP_URL: rabbit.url,
-    EVENTS_EXCHANGE: rabbit.exchange,
-    WEB_BFF_RATE_LIMIT_POINTS: '100000',
-  };
+  const env = serviceProcessEnv(databases.url, rabbit);
   const start = (service: ServiceName, extra: Record<string, string> = {}) => freePort().then((port) => processes.start(ROOT, service, port, { ...env, ...extra }));
   const orderPort = await freePort();
   const [order, cart, discount] = await Promise.all([

@@ -9,7 +9,7 @@ import { postGraphQL, TEST_AMQP_URL, TEST_JWT_SECRET, testDatabaseServer, unique
 import { Client } from 'pg';
 import { contractOperations, documentText } from './support/contract-documents';
 import { persist } from './support/persistent-client';
-import { freePort, ServiceProcesses, type ServiceName } from './support/service-processes';
+import { freePort, serviceProcessEnv, ServiceProcesses, type ServiceName } from './support/service-processes';
 
 const ROOT = join(__dirname, '..');
 const store = contractOperations('storefront');
@@ -25,15 +25,7 @@ async function startService(service: ServiceName, port: number, env: Record<stri
 let bffs: string[] = [];
 
 beforeAll(async () => {
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET: TEST_JWT_SECRET,
-    DATABASE_URL: databases.url,
-    AMQP_URL: rabbit.url,
-    EVENTS_EXCHANGE: rabbit.exchange,
-    WEB_BFF_RATE_LIMIT_POINTS: '100000',
-  };
+  const env = serviceProcessEnv(databases.url, rabbit);
   const ports = { catalog: await freePort(), cart: await freePort(), discount: await freePort(), orders: [await freePort(), await freePort()] };
   // consumers before the catalog, whose first start publishes the demo catalog
   await Promise.all([

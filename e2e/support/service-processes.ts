@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { waitFor } from '@shop/service-kit/testing';
+import { TEST_JWT_SECRET, waitFor } from '@shop/service-kit/testing';
 
 export const SERVICES = ['catalog', 'cart', 'discount', 'order', 'web-bff', 'mobile-bff'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -36,6 +36,20 @@ export async function freePort(): Promise<number> {
       return port;
     }
   }
+}
+
+/** What every service process of a test is started with: the run's databases and exchange, the test secret, quiet logs. */
+export function serviceProcessEnv(databaseUrl: string, rabbit: { url: string; exchange: string }): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATABASE_URL: databaseUrl,
+    AMQP_URL: rabbit.url,
+    EVENTS_EXCHANGE: rabbit.exchange,
+    // one load generator sends bursts; the rate limit has a test of its own
+    WEB_BFF_RATE_LIMIT_POINTS: '100000',
+  };
 }
 
 export interface ServiceProcess {

@@ -10,17 +10,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { waitFor } from '@shop/service-kit/testing';
 
 const run = promisify(execFile);
 
-async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+/** waits for `probe` (errors count as "not yet"), polling every 250 ms */
+const waitUntil = (what: string, timeoutMs: number, probe: () => Promise<boolean>) => waitFor(probe, { what, timeoutMs, intervalMs: 250 });
 
 export interface RabbitNode {
   url: string;

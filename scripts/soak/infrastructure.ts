@@ -8,18 +8,13 @@ import { chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { waitFor } from '@shop/service-kit/testing';
 import { Client } from 'pg';
 
 const run = promisify(execFile);
 
-async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+/** waits for `probe` (errors count as "not yet"), polling every 250 ms */
+const waitUntil = (what: string, timeoutMs: number, probe: () => Promise<boolean>) => waitFor(probe, { what, timeoutMs, intervalMs: 250 });
 
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL: a cluster of the soak's own (`pg_createcluster 15 soak -p 5491`)
