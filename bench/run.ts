@@ -34,6 +34,8 @@ import { startGatewayProcess, startSubgraphs, type SubgraphsChild } from './lib/
 import { summarizeProfile } from './lib/profile';
 import { checkTargets, matrixTable, summarize, workloadTables, type Measurement } from './lib/report';
 import { SUBGRAPHS } from './lib/subgraphs-process';
+import { productCountStatement, productPageStatement, productsByIdsStatement, type SqlStatement } from '../subgraphs/catalog/src/data/product-repository';
+import { encodeCursor, normalizeProductQuery, type ProductQueryInput } from '../subgraphs/catalog/src/domain/product-query';
 import { createWorkload, DOCUMENTS, WORKLOADS, type WorkloadData, type WorkloadName } from './lib/workloads';
 
 interface Settings {
@@ -255,8 +257,8 @@ async function pageSizeProbe(url: string, subgraphs: SubgraphsChild, idleRate: n
 }
 
 /**
- * The plans PostgreSQL picks for the browse queries at this catalog's size: the catalog's own SQL
- * shapes (subgraphs/catalog/src/data/product-repository.ts), after VACUUM ANALYZE (what autovacuum
+ * The plans PostgreSQL picks for the browse queries at this catalog's size: the very statements the
+ * catalog sends (subgraphs/catalog/src/data/product-repository.ts builds them), after VACUUM ANALYZE (what autovacuum
  * does on its own in a deployment), one line per plan node.
  */
 async function explainBrowse(databaseUrl: string): Promise<string> {
@@ -264,25 +266,28 @@ async function explainBrowse(databaseUrl: string): Promise<string> {
   await client.connect();
   try {
     await client.query('VACUUM ANALYZE products');
-    const cols = 'p.id, p.sku, p.name, p.description, p.brand_id, p.category_id, p.price::text AS price, p.currency, p.image_url, p.available_quantity, p.version, p.created_at';
-    const brand = "'b0000000-0000-4000-8000-000000000003'::uuid";
-    const shapes: [string, string][] = [
-      ['NAME_ASC, first 20', `SELECT ${cols} FROM products p ORDER BY lower(p.name) COLLATE "C" ASC, p.id ASC LIMIT 21`],
-      ['NAME_ASC, after a cursor', `SELECT ${cols} FROM products p WHERE (lower(p.name) COLLATE "C", p.id) > ('m'::text COLLATE "C", '00000000-0000-4000-8000-000000000000'::uuid) ORDER BY lower(p.name) COLLATE "C" ASC, p.id ASC LIMIT 21`],
-      ['PRICE_DESC', `SELECT ${cols} FROM products p ORDER BY p.price DESC, p.id DESC LIMIT 21`],
-      ['NEWEST, in stock only', `SELECT ${cols} FROM products p WHERE p.available_quantity > 0 ORDER BY p.created_at DESC, p.id DESC LIMIT 21`],
-      ['brand filter, NAME_ASC', `SELECT ${cols} FROM products p WHERE p.brand_id IN (${brand}) ORDER BY lower(p.name) COLLATE "C" ASC, p.id ASC LIMIT 21`],
-      ['search "travel mug", PRICE_ASC', `SELECT ${cols} FROM products p WHERE to_tsvector('simple', p.name || ' ' || p.sku) @@ to_tsquery('simple', 'travel:* & mug:*') ORDER BY p.price ASC, p.id ASC LIMIT 21`],
-      ['price range, PRICE_ASC', `SELECT ${cols} FROM products p WHERE p.price >= 40.00 AND p.price <= 60.00 ORDER BY p.price ASC, p.id ASC LIMIT 21`],
-      ['totalCount, no filter', 'SELECT count(*)::int FROM products p'],
-      ['totalCount, brand filter', `SELECT count(*)::int FROM products p WHERE p.brand_id IN (${brand})`],
-      ['totalCount, search', "SELECT count(*)::int FROM products p WHERE to_tsvector('simple', p.name || ' ' || p.sku) @@ to_tsquery('simple', 'travel:* & mug:*')"],
+    const brand = 'b0000000-0000-4000-8000-000000000003';
+    const page = (input: ProductQueryInput) => productPageStatement(normalizeProductQuery({ first: 20, ...input }));
+    const count = (input: ProductQueryInput) => productCountStatement(normalizeProductQuery(input).filter);
+    const afterM = encodeCursor({ sort: 'NAME_ASC', key: 'm', id: '00000000-0000-4000-8000-000000000000' });
+    const shapes: [string, SqlStatement][] = [
+      ['NAME_ASC, first 20', page({ sort: 'NAME_ASC' })],
+      ['NAME_ASC, after a cursor', page({ sort: 'NAME_ASC', after: afterM })],
+      ['PRICE_DESC', page({ sort: 'PRICE_DESC' })],
+      ['NEWEST, in stock only', page({ sort: 'NEWEST', filter: { inStockOnly: true } })],
+      ['brand filter, NAME_ASC', page({ sort: 'NAME_ASC', filter: { brandIds: [brand] } })],
+      ['search "travel mug", PRICE_ASC', page({ sort: 'PRICE_ASC', filter: { search: 'travel mug' } })],
+      ['price range, PRICE_ASC', page({ sort: 'PRICE_ASC', filter: { minPrice: '40.00', maxPrice: '60.00' } })],
+      ['totalCount, no filter', count({})],
+      ['totalCount, brand filter', count({ filter: { brandIds: [brand] } })],
+      ['totalCount, search', count({ filter: { search: 'travel mug' } })],
+      ['Product references (50)', productsByIdsStatement((await client.query<{ id: string }>('SELECT id FROM products ORDER BY random() LIMIT 50')).rows.map((r) => r.id))],
     ];
     const out: string[] = [];
-    for (const [label, sql] of shapes) {
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON) ${sql}`);
+    for (const [label, statement] of shapes) {
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON) ${statement.text}`, statement.values);
       const lines = rows.map((r) => r['QUERY PLAN']);
-      const nodes = lines.filter((l) => !/^\s*(Planning|Execution) Time|^\s*(Sort Key|Sort Method|Buffers|Heap Fetches|Rows Removed|Index Cond|Filter|Recheck Cond)/.test(l)).map((l) => l.trim().replace(/ \(actual time=[^)]*\)/, ''));
+      const nodes = lines.filter((l) => !/^\s*(Planning|Execution) Time|^\s*(Sort Key|Sort Method|Buffers|Heap Fetches|Rows Removed|Index Cond|Filter|Recheck Cond|Cache Key|Cache Mode|Hits:)/.test(l)).map((l) => l.trim().replace(/ \(actual time=[^)]*\)/, ''));
       const time = lines.find((l) => l.startsWith('Execution Time'))?.replace('Execution Time: ', '') ?? '';
       out.push(`${label.padEnd(32)} ${nodes.join(' → ')}  [${time}]`);
     }

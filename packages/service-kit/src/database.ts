@@ -301,6 +301,12 @@ export interface ServiceDatabase<P> {
   prisma: P;
   /** the outbox relay's own client on the same pool, not counted: its idle polls would blur per-request counts */
   relayPrisma: P;
+  /**
+   * Raw statements on the same pool, outside any transaction, counted in `db.statements` like the
+   * Prisma client's: for hot read paths where Prisma's per-statement cost (its query compiler,
+   * result mapping, query events) is most of what a request costs (the catalog's browse path).
+   */
+  sql: QueryFn;
   close(): Promise<void>;
 }
 
@@ -328,10 +334,15 @@ export async function openServiceDatabase<P extends { $disconnect(): Promise<voi
   const prisma = options.createPrisma({ adapter: db.adapter, log: [{ emit: 'event', level: 'query' }] });
   countStatements(prisma as unknown as Parameters<typeof countStatements>[0], db);
   const relayPrisma = options.createPrisma({ adapter: db.adapter });
+  const sql: QueryFn = (text, params) => {
+    db.statements.count += 1;
+    return db.query(text, params);
+  };
   return {
     db,
     prisma,
     relayPrisma,
+    sql,
     async close() {
       await Promise.all([prisma.$disconnect(), relayPrisma.$disconnect()]);
       await db.close();

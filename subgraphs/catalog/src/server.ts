@@ -53,7 +53,7 @@ export function start(config: CatalogConfig, startDeps: CatalogStartDeps = {}): 
     const tracing = parts.add(createTracing('catalog', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger }), (t) => t.shutdown());
     const { db, prisma } = database;
     if (config.CATALOG_DEMO_DATA && (await countAllProducts(prisma)) === 0) await seedDemoCatalog(prisma, { logger });
-    const deps: CatalogDeps = { prisma, currency: CURRENCY, now: startDeps.now ?? (() => new Date()), newId: randomUUID };
+    const deps: CatalogDeps = { prisma, sql: database.sql, currency: CURRENCY, now: startDeps.now ?? (() => new Date()), newId: randomUUID };
     const events = parts.add(
       await startServiceEvents({
         service: 'catalog',
@@ -83,7 +83,7 @@ export function start(config: CatalogConfig, startDeps: CatalogStartDeps = {}): 
       metrics,
       tracing,
       jwtSecret: config.JWT_SECRET,
-      context: (base) => ({ ...base, loaders: createLoaders(prisma), deps }),
+      context: (base) => ({ ...base, loaders: createLoaders(prisma, database.sql), deps }),
       readiness: {
         database: async () => void (await db.query('SELECT 1')),
         // reads never need the broker and writes' events wait in the outbox: down → degraded, still ready

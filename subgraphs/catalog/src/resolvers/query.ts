@@ -1,5 +1,6 @@
 import { badUserInput } from '@shop/service-kit';
 import { InvalidQueryError } from '../domain/product-query';
+import { rememberBrandsAndCategories } from '../loaders';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { browseProducts } from '../use-cases/browse-products';
 import { listBrands, listCategories } from '../use-cases/list-facets';
@@ -7,7 +8,9 @@ import { listBrands, listCategories } from '../use-cases/list-facets';
 export const Query: QueryResolvers = {
   async products(_parent, args, ctx) {
     try {
-      return await browseProducts(ctx.deps, args);
+      const page = await browseProducts(ctx.deps, args);
+      rememberBrandsAndCategories(ctx.loaders, page.edges.map((edge) => edge.node));
+      return page;
     } catch (e) {
       if (e instanceof InvalidQueryError) throw badUserInput(e.message, e.argument);
       throw e;

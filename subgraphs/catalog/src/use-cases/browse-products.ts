@@ -1,10 +1,10 @@
-import { countProducts, findProductPage, type ProductRecord } from '../data/product-repository';
+import { countProducts, findProductPage, type ProductView } from '../data/product-repository';
 import { encodeCursor, normalizeProductQuery, type ProductFilter, type ProductQueryInput } from '../domain/product-query';
 import type { CatalogDeps } from './deps';
 
 /** One page of the products list, as the ProductConnection resolvers read it. */
 export interface ProductPage {
-  edges: { cursor: string; node: ProductRecord }[];
+  edges: { cursor: string; node: ProductView }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   /** the normalised filter, for totalCount (counted only when a client asks for it) */
   filter: ProductFilter;
@@ -16,7 +16,7 @@ export interface ProductPage {
  */
 export async function browseProducts(deps: CatalogDeps, input: ProductQueryInput): Promise<ProductPage> {
   const query = normalizeProductQuery(input);
-  const { rows, hasNextPage } = await findProductPage(deps.prisma, query);
+  const { rows, hasNextPage } = await findProductPage(deps.sql, query);
   const edges = rows.map(({ sortKey, ...node }) => ({ cursor: encodeCursor({ sort: query.sort, key: sortKey, id: node.id }), node }));
   return {
     edges,
@@ -32,5 +32,5 @@ export async function browseProducts(deps: CatalogDeps, input: ProductQueryInput
 
 /** How many products the filter matches, on all pages together. */
 export async function countMatchingProducts(deps: CatalogDeps, filter: ProductFilter): Promise<number> {
-  return countProducts(deps.prisma, filter);
+  return countProducts(deps.sql, filter);
 }
