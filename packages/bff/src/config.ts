@@ -61,6 +61,8 @@ export interface BffConfig {
    * (packages/bff/src/cache); absent: off
    */
   responseCache?: { maxEntries: number; maxBytes: number };
+  /** Product entities of the catalog shared across callers (absent: off) */
+  entityCache?: { maxEntries: number };
   /**
    * in-flight de-duplication (default on): identical query fetches to a subgraph of the same caller
    * share one request, identical incoming queries of the same viewer share one execution
@@ -147,6 +149,10 @@ export function bffSettingsSchema(profile: BffProfile) {
     RESPONSE_CACHE_MAX_ENTRIES: positiveInt(10_000),
     /** most megabytes of answers the response cache keeps */
     RESPONSE_CACHE_MAX_MB: positiveInt(64),
+    /** the catalog's Product entities in carts and orders kept across callers, invalidated by catalog events (default on) */
+    ENTITY_CACHE: onOff,
+    /** most Product entities the entity cache keeps (one per product and fetch document) */
+    ENTITY_CACHE_MAX_ENTRIES: positiveInt(50_000),
     MAX_DEPTH: positiveInt(profile.limits.maxDepth),
     MAX_ALIASES: positiveInt(profile.limits.maxAliases),
     MAX_DIRECTIVES: positiveInt(profile.limits.maxDirectives),
@@ -245,6 +251,7 @@ export function toBffConfig(
     rateLimit: { points: settings.RATE_LIMIT_POINTS, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS, redisUrl: settings.RATE_LIMIT_REDIS_URL },
     responseCache: (settings.RESPONSE_CACHE ?? true) ? { maxEntries: settings.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: settings.RESPONSE_CACHE_MAX_MB * 1024 * 1024 } : undefined,
     deduplicate: settings.DEDUPLICATE ?? true,
+    entityCache: (settings.ENTITY_CACHE ?? true) ? { maxEntries: settings.ENTITY_CACHE_MAX_ENTRIES } : undefined,
     schemaFilter: extra.schemaFilter,
     trustedDocuments: extra.trustedDocuments,
     subscriptions: {

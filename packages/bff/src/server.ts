@@ -31,6 +31,7 @@ import { pageSizePlugin } from './limits/page-size';
 import { queryLimitRules } from './limits/query-limits';
 import { connectRateLimitStore, createRateLimiter, rateLimitStoreConnected } from './limits/rate-limit';
 import { startCatalogInvalidation } from './cache/catalog-invalidation';
+import { createEntityCache } from './cache/entity-cache';
 import { createResponseCache, type ResponseCache } from './cache/response-cache';
 import { createInFlight } from './dedup/in-flight';
 import { createOperationSharing } from './dedup/operations';
@@ -117,12 +118,13 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     const deduplicate = config.deduplicate ?? true;
     const subgraphInFlight = deduplicate ? createInFlight<ReceivedAnswer>() : undefined;
     const sharing = deduplicate ? createOperationSharing({ maxTokens: config.limits.maxTokens }) : undefined;
+    const entityCache = config.entityCache ? createEntityCache({ ...config.entityCache, registry: metrics.registry }) : undefined;
 
     const gateway = new ApolloGateway({
       supergraphSdl: servedSupergraphSdl(config.supergraphSdl, config.schemaFilter),
       logger,
       buildService: ({ name, url }) =>
-        new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, logger, metrics: bffMetrics, tracing, inFlight: subgraphInFlight }),
+        new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, logger, metrics: bffMetrics, tracing, inFlight: subgraphInFlight, entityCache }),
     });
     let schema: GraphQLSchema | undefined;
     gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
@@ -182,8 +184,8 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
       : undefined;
     if (rateLimitStore) await rateLimitStoreConnected(rateLimitStore, 2_000);
     const feed = parts.add(await startOrderFeed(bus, { name: config.name, logger, registry: metrics.registry }), (f) => f.stop());
-    if (responseCache) {
-      const invalidation = await startCatalogInvalidation(bus, responseCache, {
+    if (responseCache || entityCache) {
+      const invalidation = await startCatalogInvalidation(bus, { responseCache, entityCache }, {
         name: config.name,
         logger,
         registry: metrics.registry,

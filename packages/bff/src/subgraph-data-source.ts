@@ -6,6 +6,7 @@ import { ErrorCode, SpanKind, type ActiveSpan, type Logger, type Tracing } from 
 import { GraphQLError, Kind, parse, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import type { BffContext } from './context';
 import type { BffMetrics } from './metrics';
+import type { EntityCache } from './cache/entity-cache';
 import type { InFlight } from './dedup/in-flight';
 import { createSubgraphFetcher, type ReceivedAnswer } from './subgraph-http';
 
@@ -22,6 +23,8 @@ export interface SubgraphDataSourceOptions {
   tracing?: Tracing;
   /** identical query fetches in flight (same subgraph, document, variables, Authorization) share one request; absent: off */
   inFlight?: InFlight<ReceivedAnswer>;
+  /** Product entities answered before (any caller), so an entity fetch asks only for the others; absent: off */
+  entityCache?: EntityCache;
 }
 
 /**
@@ -62,6 +65,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<BffContext> {
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<BffContext>): Promise<GatewayGraphQLResponse> {
+    const plan = this.subgraph.entityCache?.plan(this.subgraph.name, options.request);
+    if (!plan) return this.fetchTraced(options);
+    if (plan.kind === 'cached') return plan.response;
+    return plan.complete(await this.fetchTraced({ ...options, request: { ...options.request, variables: plan.variables } }));
+  }
+
+  private async fetchTraced(options: GraphQLDataSourceProcessOptions<BffContext>): Promise<GatewayGraphQLResponse> {
     const { tracing, metrics } = this.subgraph;
     const stop = metrics?.subgraphFetches.startTimer({ subgraph: this.subgraph.name });
     const fetchOnce = async (span?: ActiveSpan) => {

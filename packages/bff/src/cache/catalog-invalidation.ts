@@ -1,6 +1,7 @@
 import { countSettlements, ProductCreated, ProductPriceChanged, ProductStockChanged, type EventBus } from '@shop/events';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@shop/service-kit';
+import type { EntityCache } from './entity-cache';
 import type { ResponseCache } from './response-cache';
 
 /** The catalog's announcements of a change to public catalog data. */
@@ -22,17 +23,26 @@ export interface CatalogInvalidationOptions {
   inFlight?: { forget(): void }[];
 }
 
+/** The caches of catalog data one BFF instance keeps; either may be off. */
+export interface CatalogCaches {
+  responseCache?: ResponseCache;
+  entityCache?: EntityCache;
+}
+
 /**
- * Keeps the response cache no staler than event delivery: this BFF instance's own exclusive,
+ * Keeps the response cache and the entity cache no staler than event delivery: this BFF instance's own exclusive,
  * auto-deleted queue receives every catalog change (each instance sees every event) and drops the
- * entries it touches (a new product: everything; a price or stock change: every list and that
- * product's own entries). Events may be missed while the broker is unreachable (the exclusive
+ * entries it touches (a new product: every answer, no entity; a price or stock change: every list,
+ * that product's own answers and its entities). Events may be missed while the broker is unreachable (the exclusive
  * queue goes with the connection), so then the cache is off, and it comes back empty a grace
  * period after the broker does; and whenever the queue is reattached, the cache is emptied.
  * Returns `stop()`.
  */
-export async function startCatalogInvalidation(bus: EventBus, cache: ResponseCache, options: CatalogInvalidationOptions): Promise<{ stop(): Promise<void> }> {
+export async function startCatalogInvalidation(bus: EventBus, caches: CatalogCaches, options: CatalogInvalidationOptions): Promise<{ stop(): Promise<void> }> {
   const { name, logger } = options;
+  const all = [caches.responseCache, caches.entityCache].filter((c) => c !== undefined);
+  const clearAll = () => all.forEach((c) => c.clear());
+  const setActive = (active: boolean) => all.forEach((c) => c.setActive(active));
   const types = new Set<string>(CATALOG_CHANGE_EVENTS.map((c) => c.type));
   const queue = `${name}.response-cache`;
   const consumer = await bus.consume(
@@ -47,19 +57,24 @@ export async function startCatalogInvalidation(bus: EventBus, cache: ResponseCac
       // the queue is back, declared anew and empty: a change published while it was gone never
       // arrived, however short the drop was (the health poll below can miss a sub-second one)
       onReattached: () => {
-        logger.warn('response cache queue reattached: cache emptied (changes may have been missed)');
-        cache.clear();
+        logger.warn('response cache queue reattached: caches emptied (changes may have been missed)');
+        clearAll();
       },
     },
     async (envelope) => {
       if (!types.has(envelope.type)) return;
       for (const table of options.inFlight ?? []) table.forget();
-      if (envelope.type === ProductCreated.type) cache.clear();
-      else cache.invalidateProduct(envelope.subject);
+      if (envelope.type === ProductCreated.type) {
+        // a new product can join any list; no entity of another product changes
+        caches.responseCache?.clear();
+      } else {
+        caches.responseCache?.invalidateProduct(envelope.subject);
+        caches.entityCache?.invalidateProduct(envelope.subject);
+      }
     },
   );
   // anything stored before the queue existed may have missed an event
-  cache.clear();
+  clearAll();
 
   let stopped = false;
   let downSince: number | undefined;
@@ -70,17 +85,17 @@ export async function startCatalogInvalidation(bus: EventBus, cache: ResponseCac
       if (downSince !== undefined) {
         upSince ??= Date.now();
         if (Date.now() - upSince >= (options.recoveryGraceMs ?? 2_000)) {
-          logger.info({ offMs: Date.now() - downSince }, 'event broker back: response cache on again (empty)');
+          logger.info({ offMs: Date.now() - downSince }, 'event broker back: catalog caches on again (empty)');
           downSince = upSince = undefined;
-          cache.setActive(true);
+          setActive(true);
         }
       }
     } catch (err) {
       upSince = undefined;
       if (downSince === undefined) {
         downSince = Date.now();
-        cache.setActive(false);
-        logger.warn({ err }, 'event broker unreachable: response cache off until it is back');
+        setActive(false);
+        logger.warn({ err }, 'event broker unreachable: catalog caches off until it is back');
       }
     }
   };
@@ -92,7 +107,7 @@ export async function startCatalogInvalidation(bus: EventBus, cache: ResponseCac
   };
   schedule();
 
-  logger.info({ routingKeys: CATALOG_CHANGE_EVENTS.map((c) => c.routingKey) }, 'response cache invalidated by catalog events');
+  logger.info({ routingKeys: CATALOG_CHANGE_EVENTS.map((c) => c.routingKey), responseCache: !!caches.responseCache, entityCache: !!caches.entityCache }, 'catalog caches invalidated by catalog events');
   return {
     async stop() {
       stopped = true;

@@ -222,7 +222,7 @@ describe('invalidation by catalog events', () => {
       },
       check: async () => undefined,
     } as unknown as EventBus;
-    const invalidation = await startCatalogInvalidation(bus, cache, { name: 'bff-test', logger: createLogger('cache-test', 'silent') });
+    const invalidation = await startCatalogInvalidation(bus, { responseCache: cache }, { name: 'bff-test', logger: createLogger('cache-test', 'silent') });
     try {
       fill(cache, PAGE, { first: 5 }, { data: { products: { totalCount: 5 } } });
       expect(cache.size()).toBe(1);

@@ -1,0 +1,176 @@
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GraphQLFormattedError } from 'graphql';
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+// A cart of three lines costs three subgraph fetches: the cart, the catalog's `_entities` for its
+// products, the discount. The second answers the same public data for every shopper whose cart
+// holds those products (the catalog's Product fields depend on no caller), so this BFF instance
+// keeps each Product entity the catalog answered, per fetch document, until the catalog announces
+// a change of it — the response cache's guarantee (no staler than event delivery), for the parts
+// of private answers that are public.
+
+/** Which fetches are Product entity fetches the cache may answer. */
+export interface EntityCachePolicy {
+  /** the subgraph that owns the entity */
+  subgraph: string;
+  typename: string;
+  /** the key field of a representation (the product id) */
+  keyField: string;
+}
+
+export const CATALOG_PRODUCTS: EntityCachePolicy = { subgraph: 'catalog', typename: 'Product', keyField: 'id' };
+
+export interface EntityCacheOptions {
+  /** most entities kept; the least recently used goes first */
+  maxEntries: number;
+  policy?: EntityCachePolicy;
+  registry?: Registry;
+}
+
+/** One subgraph fetch as the gateway hands it to a data source. */
+export interface EntityFetchRequest {
+  query?: string;
+  variables?: Record<string, unknown>;
+}
+
+/** How one entity fetch is served: from the cache whole, or by fetching only what is missing. */
+export type EntityFetchPlan =
+  | { kind: 'cached'; response: GatewayGraphQLResponse }
+  | {
+      kind: 'partial';
+      /** the fetch's variables with only the representations the cache lacks */
+      variables: Record<string, unknown>;
+      /** the answer to the original fetch: cached entities and the fetched ones in their places; stores the fetched ones */
+      complete(fetched: GatewayGraphQLResponse): GatewayGraphQLResponse;
+    };
+
+export interface EntityCache {
+  /** how to serve this fetch, or undefined when it is not a Product entity fetch of the catalog (then fetch as usual) */
+  plan(subgraph: string, request: EntityFetchRequest): EntityFetchPlan | undefined;
+  /** drops every entity of this product */
+  invalidateProduct(productId: string): void;
+  clear(): void;
+  /** off: every fetch goes to the subgraph and nothing is stored; switching either way drops everything */
+  setActive(active: boolean): void;
+  active(): boolean;
+  size(): number;
+}
+
+type Representation = Record<string, unknown>;
+
+export function createEntityCache(options: EntityCacheOptions): EntityCache {
+  const policy = options.policy ?? CATALOG_PRODUCTS;
+  // insertion order is recency order: a hit moves its entry to the end, eviction takes the first
+  const entries = new Map<string, { productId: string; json: string }>();
+  const keysOfProduct = new Map<string, Set<string>>();
+  let on = true;
+  // any change bumps it: an answer fetched while a change arrived is passed on but not kept
+  let generation = 0;
+
+  const registers = options.registry ? [options.registry] : [];
+  const lookups = new Counter({ name: 'bff_entity_cache_lookups_total', help: 'Product entities looked up in the entity cache', labelNames: ['result'], registers });
+  const invalidations = new Counter({ name: 'bff_entity_cache_invalidations_total', help: 'Entity cache entries dropped by catalog changes', registers });
+  new Gauge({ name: 'bff_entity_cache_entries', help: 'Product entities in the entity cache', registers, collect() { this.set(entries.size); } });
+
+  const forget = (key: string) => {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    const keys = keysOfProduct.get(entry.productId);
+    keys?.delete(key);
+    if (keys?.size === 0) keysOfProduct.delete(entry.productId);
+  };
+
+  const keep = (key: string, productId: string, entity: unknown) => {
+    forget(key);
+    entries.set(key, { productId, json: JSON.stringify(entity) });
+    let keys = keysOfProduct.get(productId);
+    if (!keys) keysOfProduct.set(productId, (keys = new Set()));
+    keys.add(key);
+    while (entries.size > options.maxEntries) forget(entries.keys().next().value!);
+  };
+
+  // a fresh object per hit: the gateway merges later fetches into the objects it receives
+  const cached = (key: string): unknown => {
+    const entry = entries.get(key);
+    if (!entry) return undefined;
+    entries.delete(key);
+    entries.set(key, entry);
+    return JSON.parse(entry.json) as unknown;
+  };
+
+  const productIdOf = (representation: unknown): string | undefined => {
+    if (representation === null || typeof representation !== 'object' || Array.isArray(representation)) return undefined;
+    const fields = Object.keys(representation);
+    const id = (representation as Representation)[policy.keyField];
+    const typename = (representation as Representation).__typename;
+    return fields.length === 2 && typename === policy.typename && typeof id === 'string' ? id : undefined;
+  };
+
+  return {
+    plan(subgraph, request) {
+      if (!on || subgraph !== policy.subgraph) return undefined;
+      const { query, variables } = request;
+      // entity fetches are queries with the representations as their only variable
+      if (!query || !variables || !/^\s*query\b/.test(query) || !query.includes('_entities(')) return undefined;
+      const representations = variables.representations;
+      if (!Array.isArray(representations) || representations.length === 0 || Object.keys(variables).length !== 1) return undefined;
+      const ids = representations.map(productIdOf);
+      if (ids.some((id) => id === undefined)) return undefined;
+      const keys = (ids as string[]).map((id) => `${query}\n${id}`);
+
+      const entities: unknown[] = keys.map(cached);
+      const missing = entities.flatMap((entity, i) => (entity === undefined ? [i] : []));
+      lookups.inc({ result: 'hit' }, entities.length - missing.length);
+      lookups.inc({ result: 'miss' }, missing.length);
+      if (missing.length === 0) return { kind: 'cached', response: { data: { _entities: entities } } };
+
+      const startedAt = generation;
+      return {
+        kind: 'partial',
+        variables: { ...variables, representations: missing.map((i) => representations[i]) },
+        complete(fetched) {
+          const received = (fetched.data as { _entities?: unknown } | null | undefined)?._entities;
+          const answered = Array.isArray(received) && received.length === missing.length;
+          const storable = answered && !fetched.errors?.length && startedAt === generation && on;
+          missing.forEach((original, j) => {
+            const entity = answered ? received[j] : null;
+            entities[original] = entity ?? null;
+            if (storable && entity !== null && entity !== undefined) keep(keys[original], (ids[original] as string).toLowerCase(), entity);
+          });
+          if (missing.length === entities.length) return fetched;
+          const whole: GatewayGraphQLResponse = { ...fetched, data: { ...(fetched.data ?? {}), _entities: entities } };
+          if (fetched.errors) whole.errors = fetched.errors.map((e) => inOriginalPlaces(e, missing));
+          return whole;
+        },
+      };
+    },
+    invalidateProduct(productId) {
+      generation += 1;
+      const keys = keysOfProduct.get(productId.toLowerCase());
+      if (!keys) return;
+      invalidations.inc(keys.size);
+      for (const key of [...keys]) forget(key);
+    },
+    clear() {
+      generation += 1;
+      invalidations.inc(entries.size);
+      entries.clear();
+      keysOfProduct.clear();
+    },
+    setActive(active) {
+      if (active === on) return;
+      on = active;
+      this.clear();
+    },
+    active: () => on,
+    size: () => entries.size,
+  };
+}
+
+/** An error of the fetch of the missing entities, its `_entities` index moved to that entity's place in the whole fetch. */
+function inOriginalPlaces(error: GraphQLFormattedError, missing: number[]): GraphQLFormattedError {
+  const path = error.path;
+  if (!path || path[0] !== '_entities' || typeof path[1] !== 'number') return error;
+  return { ...error, path: ['_entities', missing[path[1]] ?? path[1], ...path.slice(2)] };
+}
