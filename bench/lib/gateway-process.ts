@@ -29,7 +29,7 @@ const supergraphPath = () => {
 
 /**
  * The web BFF exactly as deployed: auth, limits, rate limit, metrics, logging, and the response
- * cache and in-flight de-duplication as shipped (on) unless `off` names them.
+ * and entity caches and in-flight de-duplication as shipped (on) unless `off` names them.
  */
 async function startWebBff(off: { cache?: boolean; dedup?: boolean } = {}, maxSockets?: string): Promise<Started> {
   const { loadWebBffConfig, start } = await import('../../gateways/web-bff/src/server');
@@ -37,7 +37,7 @@ async function startWebBff(off: { cache?: boolean; dedup?: boolean } = {}, maxSo
     ...process.env,
     WEB_BFF_PORT: '0',
     WEB_BFF_SUPERGRAPH_PATH: supergraphPath(),
-    ...(off.cache ? { WEB_BFF_RESPONSE_CACHE: 'off' } : {}),
+    ...(off.cache ? { WEB_BFF_RESPONSE_CACHE: 'off', WEB_BFF_ENTITY_CACHE: 'off' } : {}),
     ...(off.dedup ? { WEB_BFF_DEDUPLICATE: 'off' } : {}),
     ...(maxSockets ? { WEB_BFF_SUBGRAPH_MAX_SOCKETS: maxSockets } : {}),
   });
@@ -109,7 +109,7 @@ function startGateway(kind: GatewayKind): Promise<Started> {
     case 'web-bff-nocache':
       return startWebBff({ cache: true });
     case 'web-bff-plain':
-      // as shipped before issue 16: neither the response cache nor de-duplication
+      // as shipped before issue 16: no response cache, no entity cache, no de-duplication
       return startWebBff({ cache: true, dedup: true });
     case 'web-bff-256':
       // the socket pool before it was bounded, for comparison (cache and dedup off, as then)

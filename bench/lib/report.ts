@@ -39,9 +39,9 @@ export interface Summary {
 }
 
 export const LABELS: Record<GatewayKind, string> = {
-  'web-bff': 'web BFF as shipped (cache + dedup on)',
-  'web-bff-nocache': 'web BFF, response cache off (dedup on)',
-  'web-bff-plain': 'web BFF, cache and dedup off',
+  'web-bff': 'web BFF as shipped (caches + dedup on)',
+  'web-bff-nocache': 'web BFF, caches off (dedup on)',
+  'web-bff-plain': 'web BFF, caches and dedup off',
   'web-bff-256': 'web BFF, 256 sockets per subgraph (before)',
   apollo: 'bare Apollo Gateway',
   'hive-js': 'Hive Gateway JS planner, dedup off',

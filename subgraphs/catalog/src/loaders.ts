@@ -3,15 +3,15 @@ import { countProductsByBrand, findBrandsByIds, type BrandRecord } from './data/
 import { countProductsByCategory, findCategoriesByIds, type CategoryRecord } from './data/category-repository';
 import type { QueryFn } from '@shop/service-kit/database';
 import type { CatalogTx } from './data/prisma';
-import { findProductsByIds, type ProductRecord, type ProductView } from './data/product-repository';
+import { findProductsByIds, type ProductRecord } from './data/product-repository';
 import { isUuid } from './domain/product';
 
 /**
  * Per-request batching: every by-id lookup of a request (entity references from the gateway,
  * Product.brand, Product.category, productCount) is collected within a tick and answered by one
  * query per kind, so a page of N products costs the same number of statements as a page of 1.
- * Products come with their brand and category, which then answer Product.brand and
- * Product.category without a statement of their own (`rememberBrandsAndCategories`).
+ * Products come with their brand and category (Product.brand and Product.category then need no
+ * statement of their own).
  * New loaders per request, so nothing is cached across requests (or viewers).
  */
 export interface CatalogLoaders {
@@ -23,24 +23,15 @@ export interface CatalogLoaders {
 }
 
 export function createLoaders(client: CatalogTx, sql: QueryFn): CatalogLoaders {
-  const loaders: CatalogLoaders = {
-    product: byId(async (ids) => rememberBrandsAndCategories(loaders, await findProductsByIds(sql, ids))),
+  return {
+    product: byId((ids) => findProductsByIds(sql, ids)),
     brand: byId((ids) => findBrandsByIds(client, ids)),
     category: byId((ids) => findCategoriesByIds(client, ids)),
     brandProductCount: counts((ids) => countProductsByBrand(client, ids)),
     categoryProductCount: counts((ids) => countProductsByCategory(client, ids)),
   };
-  return loaders;
 }
 
-/** The brands and categories read with these products answer this request's later lookups of them. */
-export function rememberBrandsAndCategories<P extends ProductView>(loaders: CatalogLoaders, products: readonly P[]): readonly P[] {
-  for (const product of products) {
-    if (product.brand) loaders.brand.prime(product.brand.id, product.brand);
-    if (product.category) loaders.category.prime(product.category.id, product.category);
-  }
-  return products;
-}
 
 /**
  * Ids are UUIDs (any case); anything else — including a non-string id in an entity

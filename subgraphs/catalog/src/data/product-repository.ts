@@ -66,6 +66,9 @@ export interface ProductView extends ProductRecord {
   category: CategoryRecord | null;
 }
 
+/** A product read with its brand and category (a view), not one a write returned. */
+export const hasBrandAndCategory = (product: ProductRecord): product is ProductView => 'brand' in product;
+
 /** A product on a page, with the sort key its cursor stores. */
 export interface ProductPageRow extends ProductView {
   sortKey: string;

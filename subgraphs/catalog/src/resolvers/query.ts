@@ -1,6 +1,5 @@
 import { badUserInput } from '@shop/service-kit';
 import { InvalidQueryError } from '../domain/product-query';
-import { rememberBrandsAndCategories } from '../loaders';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { browseProducts } from '../use-cases/browse-products';
 import { listBrands, listCategories } from '../use-cases/list-facets';
@@ -8,9 +7,7 @@ import { listBrands, listCategories } from '../use-cases/list-facets';
 export const Query: QueryResolvers = {
   async products(_parent, args, ctx) {
     try {
-      const page = await browseProducts(ctx.deps, args);
-      rememberBrandsAndCategories(ctx.loaders, page.edges.map((edge) => edge.node));
-      return page;
+      return await browseProducts(ctx.deps, args);
     } catch (e) {
       if (e instanceof InvalidQueryError) throw badUserInput(e.message, e.argument);
       throw e;
