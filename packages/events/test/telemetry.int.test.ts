@@ -150,7 +150,10 @@ describe('backbone telemetry (PostgreSQL, in-memory bus)', () => {
     await waitFor(async () => (await metric('events_processed_total', labels)) - before.processed === 2, { what: 'both deliveries of the good order counted' });
     expect((await metric('events_duplicates_total', labels)) - before.duplicates).toBe(1);
     expect((await metric('events_retried_total', labels)) - before.retried).toBe(1);
-    expect(failing.get(doomed.data.orderId)).toBe(2);
+    // two deliveries (maxAttempts 2); when the first arrived in one batch with the good order, the
+    // handler also ran once inside that batch (rolled back) before the event was retried alone
+    expect(failing.get(doomed.data.orderId)).toBeGreaterThanOrEqual(2);
+    expect(failing.get(doomed.data.orderId)).toBeLessThanOrEqual(3);
     expect((await bus.deadLetters('stock').list()).map((d) => d.error)).toEqual(expect.arrayContaining(['warehouse unreachable', expect.stringMatching(/does not match its schema/)]));
   });
 });
