@@ -268,6 +268,14 @@ export async function dropDatabase(serverUrl: string, database: string): Promise
   }
 }
 
+/**
+ * A Prisma client or interactive transaction as a QueryFn: the read path's SQL text and $n values,
+ * run inside that transaction (a use-case that reads what it has just written).
+ */
+export function queryThrough(client: { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): PromiseLike<T> }): QueryFn {
+  return async <T>(sql: string, params: unknown[] = []) => client.$queryRawUnsafe<T[]>(sql, ...params);
+}
+
 /** Wires a Prisma client's query events into `db.statements` (for the N+1 tests and the bench). */
 export function countStatements(client: { $on(event: 'query', cb: () => void): void }, db: Database): void {
   client.$on('query', () => {

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { CartPrisma } from './data/cart-database';
+import type { QueryFn } from '@shop/service-kit/database';
 import { findCarts, type CartSnapshot } from './data/cart-repository';
 
 export interface CartLoaders {
@@ -8,10 +8,10 @@ export interface CartLoaders {
 }
 
 /** Per-request loaders: a page of N cart references costs the same few queries as one. */
-export function createLoaders(prisma: CartPrisma): CartLoaders {
+export function createLoaders(sql: QueryFn): CartLoaders {
   return {
     cartById: new DataLoader(async (ids) => {
-      const byId = new Map((await findCarts(prisma, ids)).map((c) => [c.id, c]));
+      const byId = new Map((await findCarts(sql, ids)).map((c) => [c.id, c]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
   };

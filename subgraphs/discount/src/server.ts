@@ -82,7 +82,7 @@ export function start(config: DiscountConfig, startDeps: DiscountStartDeps = {})
       metrics,
       tracing,
       jwtSecret: config.JWT_SECRET,
-      context: (base) => ({ ...base, loaders: createLoaders(database.prisma), deps }),
+      context: (base) => ({ ...base, loaders: createLoaders(database.sql), deps }),
       readiness: {
         database: async () => void (await database.db.query('SELECT 1')),
         // reads never need the broker and writes' events wait in the outbox: down → degraded, still ready

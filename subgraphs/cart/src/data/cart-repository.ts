@@ -1,6 +1,7 @@
+import type { QueryFn } from '@shop/service-kit/database';
 import { toCents } from '@shop/service-kit/domain';
 import type { CartLine, KnownProduct, LineChange } from '../domain/cart';
-import type { CartPrisma, CartTx } from './cart-database';
+import type { CartTx } from './cart-database';
 
 /** A cart as stored, with the replica's view of every product on its lines. */
 export interface CartSnapshot {
@@ -13,8 +14,6 @@ export interface CartSnapshot {
   lines: CartLine[];
   products: Map<string, KnownProduct>;
 }
-
-type Reader = CartPrisma | CartTx;
 
 interface CartRow {
   id: string;
@@ -30,19 +29,22 @@ interface CartRow {
 
 /**
  * Carts by id with their lines and replica prices, in one statement whatever the number of carts.
- * Raw SQL on purpose: this is the read path of every cart query and reference batch, and Prisma's
- * nested include costs three round trips and several times the time of this join.
+ * SQL on the driver on purpose: this is the read path of every cart query and reference batch;
+ * Prisma's nested include costs three round trips and several times the time of this join, and
+ * even its raw queries add their own work per statement (`queryThrough(tx)` runs it in a transaction).
  */
-export async function findCarts(client: Reader, ids: readonly string[]): Promise<CartSnapshot[]> {
+export async function findCarts(sql: QueryFn, ids: readonly string[]): Promise<CartSnapshot[]> {
   if (ids.length === 0) return [];
-  const rows = await client.$queryRaw<CartRow[]>`
-    SELECT c.id, c.customer_id AS "customerId", c.version, c.last_checked_out_at AS "lastCheckedOutAt",
-           l.product_id AS "productId", l.quantity, p.name, p.price::text AS price, p.currency AS "currencyCode"
-    FROM carts c
-    LEFT JOIN cart_lines l ON l.cart_id = c.id
-    LEFT JOIN product_prices p ON p.product_id = l.product_id
-    WHERE c.id = ANY(${[...ids]}::text[])
-    ORDER BY c.id, l.added_at, l.product_id`;
+  const rows = await sql<CartRow>(
+    `SELECT c.id, c.customer_id AS "customerId", c.version, c.last_checked_out_at AS "lastCheckedOutAt",
+            l.product_id AS "productId", l.quantity, p.name, p.price::text AS price, p.currency AS "currencyCode"
+     FROM carts c
+     LEFT JOIN cart_lines l ON l.cart_id = c.id
+     LEFT JOIN product_prices p ON p.product_id = l.product_id
+     WHERE c.id = ANY($1::text[])
+     ORDER BY c.id, l.added_at, l.product_id`,
+    [[...ids]],
+  );
   const carts = new Map<string, CartSnapshot>();
   for (const row of rows) {
     let cart = carts.get(row.id);

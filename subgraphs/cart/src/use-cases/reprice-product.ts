@@ -1,4 +1,5 @@
 import { appendToOutbox } from '@shop/events';
+import { queryThrough } from '@shop/service-kit/database';
 import type { CartTx } from '../data/cart-database';
 import { findCarts } from '../data/cart-repository';
 import { bumpCartsHolding, lockReplicaPrice, saveReplicaPrice } from '../data/price-replica-repository';
@@ -26,7 +27,7 @@ export async function repriceProduct(tx: CartTx, deps: CartDeps, fact: ReplicaPr
   if (!decision.repriceCarts) return { kind: 'applied', repricedCarts: 0 };
 
   const carts = await bumpCartsHolding(tx, fact.productId, now);
-  const snapshots = await findCarts(tx, carts.map((c) => c.id));
+  const snapshots = await findCarts(queryThrough(tx), carts.map((c) => c.id));
   await appendToOutbox(
     tx,
     snapshots.map((cart) => cartChangedEvent(cart, priceCart(cart.lines, cart.products, deps.currency), origin, now)),

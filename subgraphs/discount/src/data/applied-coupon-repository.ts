@@ -1,6 +1,7 @@
 import { toCents, type Cents } from '@shop/service-kit/domain';
 import type { CouponKind } from '../domain/coupon';
 import type { CouponRecord } from './coupon-repository';
+import type { QueryFn } from '@shop/service-kit/database';
 import type { DiscountDb, DiscountTx } from './discount-database';
 
 /*
@@ -92,12 +93,13 @@ export interface CartSession {
 /**
  * The coupon views of many carts in ONE statement (entity resolution batches every cart of a
  * request into this call), in the order of `carts`. Raw SQL because the lateral join over an id
- * list is one round trip here and several through the query builder.
+ * list is one round trip here and several through the query builder; on the driver
+ * (`ServiceDatabase.sql`, given to the loaders) because it is on the path of every cart query.
  */
-export async function findCartCouponViews(db: DiscountDb, carts: readonly CartSession[]): Promise<CartCouponView[]> {
+export async function findCartCouponViews(sql: QueryFn, carts: readonly CartSession[]): Promise<CartCouponView[]> {
   if (carts.length === 0) return [];
   const since = (cart: CartSession) => cart.lastCheckedOutAt?.toISOString() ?? null;
-  const rows = await db.$queryRawUnsafe<(ViewRow & { since: string | null })[]>(
+  const rows = await sql<ViewRow & { since: string | null }>(
     `SELECT ids.cart_id, ids.since, c.code, c.description, c.kind::text AS kind, c.value::text AS value,
             c.min_subtotal::text AS min_subtotal, c.valid_until, c.max_redemptions, c.redemptions, c.created_at,
             s.subtotal::text AS subtotal, s.currency_code
@@ -108,8 +110,7 @@ export async function findCartCouponViews(db: DiscountDb, carts: readonly CartSe
          ORDER BY a.applied_at DESC, a.id DESC LIMIT 1) a ON true
        LEFT JOIN coupons c ON c.code = a.coupon_code
        LEFT JOIN cart_subtotals s ON s.cart_id = ids.cart_id`,
-    carts.map((cart) => cart.cartId),
-    carts.map(since),
+    [carts.map((cart) => cart.cartId), carts.map(since)],
   );
   const byKey = new Map(rows.map((row) => [`${row.cart_id} ${row.since ?? ''}`, viewOf(row)]));
   return carts.map((cart) => byKey.get(`${cart.cartId} ${since(cart) ?? ''}`) ?? { cartId: cart.cartId, coupon: null, replicaSubtotal: null });
