@@ -34,6 +34,8 @@ export interface LoadResult {
   transportErrors: number;
   /** a few error bodies, to say what went wrong */
   samples: string[];
+  /** latency by request kind (a workload of several kinds, e.g. `mix`): count, p50, p95, ms */
+  byKind: Partial<Record<BenchRequest['kind'], { count: number; p50: number; p95: number }>>;
 }
 
 export const percentile = (sorted: number[], p: number): number =>
@@ -44,6 +46,8 @@ const USER_ERRORS = /"userErrors":\[\{/;
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const target = new URL(options.url);
   const latencies: number[] = [];
+  // one request at a time per connection: its context holds the kind and start of the one in flight
+  const kindLatencies = new Map<BenchRequest['kind'], number[]>();
   let graphqlErrors = 0;
   let non2xx = 0;
   let sent = 0;
@@ -62,14 +66,20 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       {
         method: 'POST',
         path: target.pathname,
-        setupRequest(request: Record<string, unknown>) {
+        setupRequest(request: Record<string, unknown>, context: Record<string, unknown>) {
           sent += 1;
           const next = options.next();
+          context.kind = next.kind;
+          context.startedAt = performance.now();
           const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
           if (next.token) headers.authorization = `Bearer ${next.token}`;
           return { ...request, headers, body: next.body };
         },
-        onResponse(status: number, body: string) {
+        onResponse(status: number, body: string, context: Record<string, unknown>) {
+          const kind = context.kind as BenchRequest['kind'];
+          let ofKind = kindLatencies.get(kind);
+          if (!ofKind) kindLatencies.set(kind, (ofKind = []));
+          ofKind.push(performance.now() - (context.startedAt as number));
           if (status < 200 || status > 299) {
             non2xx += 1;
             note(`HTTP ${status}: ${body}`);
@@ -100,5 +110,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     graphqlErrors,
     transportErrors: result.errors + result.timeouts,
     samples,
+    byKind: Object.fromEntries(
+      [...kindLatencies].map(([kind, values]) => {
+        values.sort((a, b) => a - b);
+        return [kind, { count: values.length, p50: percentile(values, 50), p95: percentile(values, 95) }];
+      }),
+    ),
   };
 }

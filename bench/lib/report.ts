@@ -36,6 +36,8 @@ export interface Summary {
   subgraphsCpuMs: number;
   /** min and max RPS over the rounds, to show the noise */
   rpsRange: [number, number];
+  /** latency by request kind (mixed workloads) */
+  byKind: LoadResult['byKind'];
 }
 
 export const LABELS: Record<GatewayKind, string> = {
@@ -78,8 +80,16 @@ export function summarize(measurements: Measurement[]): Summary[] {
     gatewayCpuMs: median(ms.map((m) => m.gatewayCpuMs)),
     subgraphsCpuMs: median(ms.map((m) => m.subgraphsCpuMs)),
     rpsRange: [Math.min(...ms.map((m) => m.rps)), Math.max(...ms.map((m) => m.rps))],
+    byKind: Object.fromEntries(
+      KINDS.flatMap((kind) => {
+        const of = ms.flatMap((m) => (m.byKind?.[kind] ? [m.byKind[kind]] : []));
+        return of.length === 0 ? [] : [[kind, { count: of.reduce((n, k) => n + k.count, 0), p50: median(of.map((k) => k.p50)), p95: median(of.map((k) => k.p95)) }]];
+      }),
+    ),
   }));
 }
+
+const KINDS = ['products', 'product', 'cart', 'addToCart'] as const;
 
 const fixed = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–');
@@ -100,8 +110,24 @@ export function workloadTables(summaries: Summary[], workloads: readonly Workloa
       );
     }
     out.push('');
+    if (workload === 'mix') out.push(...latencyByKind(rows), '');
   }
   return out.join('\n');
+}
+
+/** Where a mixed workload's tail is: each gateway's p50 / p95 per request kind (medians over rounds). */
+function latencyByKind(rows: Summary[]): string[] {
+  const kinds = KINDS.filter((k) => rows.some((s) => s.byKind[k]));
+  const out = [`| gateway | ${kinds.map((k) => `${k}: share / p50 / p95 ms`).join(' | ')} |`, `|---|${kinds.map(() => '--:').join('|')}|`];
+  for (const s of rows) {
+    const total = Object.values(s.byKind).reduce((n, k) => n + (k?.count ?? 0), 0);
+    const cells = kinds.map((k) => {
+      const of = s.byKind[k];
+      return of ? `${((100 * of.count) / total).toFixed(0)} % / ${fixed(of.p50, 1)} / ${fixed(of.p95, 1)}` : '–';
+    });
+    out.push(`| ${LABELS[s.gateway]} | ${cells.join(' | ')} |`);
+  }
+  return out;
 }
 
 /** RPS and p95 per gateway (rows) per workload (columns), plus the web BFF's RPS ratio to each. */
