@@ -37,6 +37,28 @@ describe('auth', () => {
     expect(await codeOf(auth.viewerFromHeader(`Bearer ${token}`))).toBe('UNAUTHENTICATED');
   });
 
+  it('a token that verified is remembered until it expires, then refused like any expired token', async () => {
+    let clock = Date.now();
+    const timed = createAuth(secret, { now: () => clock });
+    const token = await timed.signToken({ sub: 'alice', roles: ['customer'], ttl: 60 });
+    const first = await timed.verifyToken(token);
+    expect(await timed.verifyToken(token)).toBe(first);
+    clock += 61_000;
+    expect(await codeOf(timed.verifyToken(token))).toBe('UNAUTHENTICATED');
+    // the remembered token with one character of its signature changed is not the remembered token
+    const fresh = createAuth(secret);
+    const again = await fresh.signToken({ sub: 'alice', roles: ['customer'] });
+    await fresh.verifyToken(again);
+    const forged = again.slice(0, -2) + (again.at(-2) === 'A' ? 'B' : 'A') + again.at(-1);
+    expect(await codeOf(fresh.verifyToken(forged))).toBe('UNAUTHENTICATED');
+  });
+
+  it('remembers at most maxRemembered tokens, and every one of them still verifies', async () => {
+    const small = createAuth(secret, { maxRemembered: 2 });
+    const tokens = await Promise.all(['a', 'b', 'c'].map((sub) => small.signToken({ sub, roles: [] })));
+    for (const token of [...tokens, ...tokens]) expect((await small.verifyToken(token)).token).toBe(token);
+  });
+
   it('alg none → UNAUTHENTICATED', async () => {
     const token = new UnsecuredJWT({ roles: ['admin'] }).setSubject('mallory').encode();
     expect(await codeOf(auth.viewerFromHeader(`Bearer ${token}`))).toBe('UNAUTHENTICATED');
