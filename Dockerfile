@@ -21,7 +21,7 @@ USER node
 ARG SERVICE=web-bff
 ENV SERVICE=${SERVICE}
 # the V8 flags every service ships with (scripts/node-options.ts says why)
-ENV NODE_OPTIONS="--max-semi-space-size=32"
+ENV NODE_OPTIONS="--max-semi-space-size=64"
 EXPOSE 3000 4000 4001 4002 4003 4004 4100
 # node itself is the container's process, tsx only its loader: SIGTERM (graceful shutdown) and
 # SIGHUP (the mobile BFF's trusted-document reload) reach the service, with no relay in between

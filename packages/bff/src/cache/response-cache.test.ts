@@ -116,7 +116,13 @@ describe('response cache', () => {
 
   it('answers with errors, or not 200, are never stored', () => {
     const { cache } = cacheWith();
-    cache.lookup({ query: PAGE, variables: {} }, undefined)!.store(answer({ data: null, errors: [{ message: 'boom' }] }));
+    cache.lookup({ query: PAGE, variables: {} }, undefined)!.store(answer({ errors: [{ message: 'boom' }], data: null }));
+    // in whatever order the fields come
+    cache.lookup({ query: PAGE, variables: {} }, undefined)!.store(answer({ data: { products: null }, errors: [{ message: 'boom' }] }));
+    // a product whose name mentions errors is not one
+    cache.lookup({ query: DETAIL, variables: { id: 'a' } }, undefined)!.store(answer({ data: { product: { name: 'The "errors":[ mug' } } }));
+    expect(cache.size()).toBe(1);
+    cache.clear();
     cache.lookup({ query: PAGE, variables: {} }, undefined)!.store({ ...answer({ data: {} }), status: 400 });
     expect(cache.size()).toBe(0);
   });
