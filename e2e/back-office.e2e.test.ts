@@ -6,7 +6,7 @@
 import { SignJWT } from 'jose';
 import { TEST_JWT_SECRET, waitFor } from '@shop/service-kit/testing';
 import type { ApolloClient } from '@apollo/client';
-import { contractOperations } from './support/contract-documents';
+import { contractOperations } from '@shop/test-support';
 import { run, startTestStack, type TestStack } from './support/stack';
 
 const store = contractOperations('storefront');

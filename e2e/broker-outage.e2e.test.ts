@@ -7,7 +7,7 @@
 import { startBrokerProxy, type BrokerProxy } from '@shop/events/testing';
 import { metricValue, postGraphQL, scrapeMetrics, TEST_AMQP_URL, waitFor } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
-import { contractOperations, documentText } from './support/contract-documents';
+import { contractOperations, documentText } from '@shop/test-support';
 import { startTestStack, type TestStack } from './support/stack';
 
 const store = contractOperations('storefront');

@@ -2,7 +2,7 @@
  * A shopper browses the catalog through the web BFF with the storefront's own documents:
  * facets, every filter and sort, paging through everything, one product.
  */
-import { contractOperations } from './support/contract-documents';
+import { contractOperations } from '@shop/test-support';
 import { run, startTestStack, type OperationResult, type TestStack } from './support/stack';
 
 const ops = contractOperations('storefront');

@@ -5,7 +5,7 @@
  */
 import { waitFor } from '@shop/service-kit/testing';
 import { gql, type ApolloClient } from '@apollo/client';
-import { contractOperations } from './support/contract-documents';
+import { contractOperations } from '@shop/test-support';
 import { run, startTestStack, type TestStack } from './support/stack';
 
 const store = contractOperations('storefront');

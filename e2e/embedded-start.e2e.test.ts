@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postGraphQL, waitFor } from '@shop/service-kit/testing';
-import { contractOperations, documentText } from './support/contract-documents';
+import { contractOperations, documentText } from '@shop/test-support';
 import { freePort } from './support/service-processes';
 
 const ROOT = join(__dirname, '..');

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TRUSTED_DOCUMENTS_PATH } from '../gateways/mobile-bff/src/config';
-import { contractOperations, documentText } from './support/contract-documents';
+import { contractOperations, documentText } from '@shop/test-support';
 import { startTestStack, type TestStack } from './support/stack';
 
 const FIXTURES = join(REPO_ROOT, 'gateways', 'mobile-bff', 'test', 'fixtures');

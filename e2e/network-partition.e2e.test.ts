@@ -14,7 +14,7 @@ import { postGraphQL, startTcpProxy, targetOf, TEST_AMQP_URL, TEST_JWT_SECRET, T
 import { Pool } from 'pg';
 import { serviceDatabaseUrl } from '@shop/service-kit/database';
 import { createRabbitBus } from '@shop/events/rabbitmq';
-import { contractOperations, documentText } from './support/contract-documents';
+import { contractOperations, documentText } from '@shop/test-support';
 import { canMakeNetworkHosts, createNetworkHost, type NetworkHost } from './support/network-host';
 import { persist } from './support/persistent-client';
 import { freePort, serviceProcessEnv, ServiceProcesses, type ServiceName } from './support/service-processes';

@@ -15,7 +15,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Connection, type Consumer } from 'rabbitmq-client';
 import WebSocket from 'ws';
-import { contractOperations, documentText } from './support/contract-documents';
+import { contractOperations, documentText } from '@shop/test-support';
 import { startTestStack, type TestStack } from './support/stack';
 
 const store = contractOperations('storefront');

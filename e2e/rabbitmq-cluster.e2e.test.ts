@@ -9,7 +9,7 @@ import { createRabbitBus } from '@shop/events/rabbitmq';
 import { postGraphQL, waitFor } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
 import { startRabbitCluster, type RabbitCluster } from '../scripts/rabbitmq/cluster';
-import { contractOperations, documentText } from './support/contract-documents';
+import { contractOperations, documentText } from '@shop/test-support';
 import { persist } from './support/persistent-client';
 import { startTestStack, type TestStack } from './support/stack';
 

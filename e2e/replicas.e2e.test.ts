@@ -7,7 +7,7 @@ import { rabbitTestNamespace } from '@shop/events/testing';
 import { createAuth } from '@shop/service-kit';
 import { postGraphQL, TEST_AMQP_URL, TEST_JWT_SECRET, testDatabaseServer, uniqueRunId, waitFor } from '@shop/service-kit/testing';
 import { Client } from 'pg';
-import { contractOperations, documentText } from './support/contract-documents';
+import { contractOperations, documentText } from '@shop/test-support';
 import { persist } from './support/persistent-client';
 import { freePort, serviceProcessEnv, ServiceProcesses, type ServiceName } from './support/service-processes';
 

@@ -10,7 +10,7 @@ import { StockReserved, type Envelope } from '@shop/events';
 import { postGraphQL, TEST_AMQP_URL, waitFor } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
 import { Connection } from 'rabbitmq-client';
-import { contractOperations, documentText } from './support/contract-documents';
+import { contractOperations, documentText } from '@shop/test-support';
 import { startTestStack, type TestStack } from './support/stack';
 
 const store = contractOperations('storefront');

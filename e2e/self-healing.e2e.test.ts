@@ -10,7 +10,7 @@ import { createRabbitBus } from '@shop/events/rabbitmq';
 import { postGraphQL, startTcpProxy, targetOf, TEST_AMQP_URL, TEST_POSTGRES_URL, waitFor, type TcpProxy } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
 import { persist } from './support/persistent-client';
-import { contractOperations, documentText } from './support/contract-documents';
+import { contractOperations, documentText } from '@shop/test-support';
 import { startTestStack, type TestStack } from './support/stack';
 
 const store = contractOperations('storefront');

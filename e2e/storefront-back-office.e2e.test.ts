@@ -6,7 +6,7 @@
  */
 import { waitFor } from '@shop/service-kit/testing';
 import type { Page } from 'playwright-core';
-import { contractOperations } from './support/contract-documents';
+import { contractOperations } from '@shop/test-support';
 import { accessibilityProblems, describeInBrowser, SETTLE_MS, signInAs, startBrowserShop, waitForText, type BrowserShop } from './support/browser';
 import { run } from './support/stack';
 

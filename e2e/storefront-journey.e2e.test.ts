@@ -5,7 +5,7 @@
  * then an order rejected for stock, with its reason. axe-core on every page, no console errors.
  */
 import type { Page } from 'playwright-core';
-import { contractOperations } from './support/contract-documents';
+import { contractOperations } from '@shop/test-support';
 import { accessibilityProblems, describeInBrowser, SETTLE_MS, signInAs, startBrowserShop, waitForText, type BrowserShop } from './support/browser';
 import { run } from './support/stack';
 

@@ -6,7 +6,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { waitFor } from '@shop/service-kit/testing';
 import type { ApolloClient } from '@apollo/client';
-import { contractOperations, documentText } from './support/contract-documents';
+import { contractOperations, documentText } from '@shop/test-support';
 import { run, startTestStack, type TestStack } from './support/stack';
 
 const store = contractOperations('storefront');

@@ -5,7 +5,7 @@
  * nearly no two requests are alike: no cache and no de-duplication can answer them.
  */
 import { print } from 'graphql';
-import { contractOperations } from '../../e2e/support/contract-documents';
+import { contractOperations } from '@shop/test-support';
 import { DEMO_BRANDS, DEMO_CATEGORIES } from '../../subgraphs/catalog/src/data/demo-catalog';
 
 export const WORKLOADS = ['products', 'product', 'cart', 'mix', 'browse'] as const;

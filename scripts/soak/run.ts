@@ -15,9 +15,9 @@
  */
 import { createAuth } from '@shop/service-kit';
 import { startTcpProxy, targetOf, type TcpProxy } from '@shop/service-kit/testing';
+import { contractOperations } from '@shop/test-support';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { contractOperations } from '../../e2e/support/contract-documents';
 import { createShopClient, type OperationResult, type ShopClient } from './clients';
 import { runFaultTimeline, type FaultRecord } from './faults';
 import { startRabbitNode, type RabbitNode } from '../rabbitmq/node';

@@ -1,1 +1,1 @@
-export {};
+export { contractOperations, CONTRACT_DIR, documentText, operationOf } from './contract-documents';

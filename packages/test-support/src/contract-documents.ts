@@ -2,7 +2,8 @@ import { parse, print, type DefinitionNode, type DocumentNode, type FragmentDefi
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const CONTRACT_DIR = join(__dirname, '..', '..', 'contract');
+/** The repo's `contract/` folder: the client documents storefront, back office and mobile app send. */
+export const CONTRACT_DIR = join(__dirname, '..', '..', '..', 'contract');
 
 /**
  * The client documents exactly as the contract files hold them, one document per operation with
