@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { configure } from 'safe-stable-stringify';
 import { createPlanner, productIdsOf, PUBLIC_CATALOG, type CachePolicy } from './cacheable-operation';
 
 /** A stored answer: what Apollo sent the first caller, replayed byte for byte. */
@@ -55,16 +56,23 @@ interface Entry extends CachedResponse {
   productIds: string[] | null;
 }
 
-/** JSON with object keys in order, so `{a,b}` and `{b,a}` are one entry. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  return `{${Object.keys(record)
-    .sort()
-    .filter((k) => record[k] !== undefined)
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`)
-    .join(',')}}`;
+/**
+ * Deeper than any variables or body a client sends. Past it safe-stable-stringify writes
+ * `"[Object]"`/`"[Array]"` in place of the rest (two different inputs, one key), and without a
+ * bound its recursion overflows the stack on a body nested 20,000 deep (a RangeError, a 500).
+ */
+const MAX_KEY_DEPTH = 64;
+const keyJson = configure({ deterministic: true, maximumDepth: MAX_KEY_DEPTH });
+const CUT_SHORT = ['"[Object]"', '"[Array]"'];
+
+/**
+ * JSON with object keys in order, so `{a,b}` and `{b,a}` are one key. Returns undefined when the
+ * value is nested deeper than MAX_KEY_DEPTH (or holds the library's cut-short marker as a string):
+ * such a request gets no key, so it is neither cached nor shared and simply executes.
+ */
+export function canonicalJson(value: object): string | undefined {
+  const json = keyJson(value);
+  return CUT_SHORT.some((marker) => json.includes(marker)) ? undefined : json;
 }
 
 /**
@@ -162,7 +170,12 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         return undefined;
       }
       const variables = (params.variables ?? {}) as Record<string, unknown>;
-      const key = `${accept ?? ''}\u0000${operationName ?? ''}\u0000${canonicalJson(variables)}\u0000${params.query}`;
+      const variablesJson = canonicalJson(variables);
+      if (variablesJson === undefined) {
+        lookups.inc({ result: 'bypass' });
+        return undefined;
+      }
+      const key = `${accept ?? ''}\u0000${operationName ?? ''}\u0000${variablesJson}\u0000${params.query}`;
       const found = entries.get(key);
       if (found) {
         // most recently used goes last

@@ -61,7 +61,9 @@ export function createOperationSharing({ maxTokens = 10_000, maxDocuments = 1_00
       if (typeof query !== 'string' || (operationName !== undefined && operationName !== null && typeof operationName !== 'string')) return undefined;
       const kind = kindsOf(query)?.get(operationName ?? undefined);
       if (kind !== OperationTypeNode.QUERY) return undefined;
-      return `${authorization ?? ''}\u0000${accept ?? ''}\u0000${canonicalJson(body)}`;
+      // a body too deep to key executes on its own
+      const bodyJson = canonicalJson(body);
+      return bodyJson === undefined ? undefined : `${authorization ?? ''}\u0000${accept ?? ''}\u0000${bodyJson}`;
     },
     inFlight: createInFlight<FinishedAnswer | undefined>(),
   };
