@@ -16,6 +16,7 @@ import {
 } from 'graphql';
 import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { decodeJwt, errors as joseErrors } from 'jose';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BffContext } from '../context';
@@ -124,7 +125,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         const request = ctx.extra.request as IncomingMessage;
         const connection: Connection = { viewer, ids: requestIds(request.headers), clientKey: `sub:${viewer.sub}`, subscriptions: new Set() };
         // a token that expires ends the connection it opened
-        const exp = decodeExpiry(viewer.token);
+        const exp = tokenExpiry(viewer.token);
         if (exp !== undefined) {
           connection.expiry = setTimeout(() => closeUnauthorized(socket, 'Unauthorized: token expired'), Math.max(0, exp * 1000 - Date.now()));
           connection.expiry.unref();
@@ -225,13 +226,18 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
   };
 }
 
-/** `exp` of an already verified JWT (seconds), to end the connection when the token does. */
-function decodeExpiry(token: string): number | undefined {
+/**
+ * `exp` of an already verified JWT (seconds since the epoch), to end the connection when the token
+ * does; undefined when it has none. Verification happened in `auth`, so this only reads the claim.
+ */
+export function tokenExpiry(token: string): number | undefined {
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof payload.exp === 'number' ? payload.exp : undefined;
-  } catch {
-    return undefined;
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' ? exp : undefined;
+  } catch (e) {
+    // not a compact JWS (auth accepted it, so never a token of ours): no expiry timer, as before
+    if (e instanceof joseErrors.JWTInvalid) return undefined;
+    throw e;
   }
 }
 

@@ -1,0 +1,31 @@
+import { SignJWT } from 'jose';
+import { tokenExpiry } from './ws-server';
+
+const KEY = new TextEncoder().encode('a-test-secret-of-at-least-32-bytes!!');
+const sign = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(KEY);
+/** A compact JWS whose payload is exactly `payload` (signature irrelevant: the token is verified elsewhere). */
+const withPayload = (payload: string) => `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(payload).toString('base64url')}.c2ln`;
+
+describe('when a subscription connection ends with its token', () => {
+  it('a signed token with exp → that exp, in seconds', async () => {
+    expect(tokenExpiry(await sign({ sub: 'customer-1', exp: 1_900_000_000 }))).toBe(1_900_000_000);
+  });
+
+  it('a payload whose base64url needs - and _ → still read', () => {
+    const payload = JSON.stringify({ sub: '>>>???', exp: 1_800_000_000 });
+    expect(Buffer.from(payload).toString('base64url')).toMatch(/[-_]/);
+    expect(tokenExpiry(withPayload(payload))).toBe(1_800_000_000);
+  });
+
+  it('no exp, or an exp that is not a number → undefined (no timer)', async () => {
+    expect(tokenExpiry(await sign({ sub: 'customer-1' }))).toBeUndefined();
+    expect(tokenExpiry(withPayload('{"exp":"1900000000"}'))).toBeUndefined();
+  });
+
+  it('not a compact JWS (garbage, payload not JSON, not an object) → undefined, no throw', () => {
+    expect(tokenExpiry('not-a-token')).toBeUndefined();
+    expect(tokenExpiry('a.%%%.c')).toBeUndefined();
+    expect(tokenExpiry(withPayload('not json'))).toBeUndefined();
+    expect(tokenExpiry(withPayload('[1900000000]'))).toBeUndefined();
+  });
+});
