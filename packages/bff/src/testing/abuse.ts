@@ -3,7 +3,7 @@
  * request reaching a subgraph, and the BFF keeps serving afterwards.
  */
 import type { BffLimits } from '../config';
-import { post, type GraphQLAnswer } from './index';
+import { post, type GraphQLAnswer } from './graphql-post';
 
 export interface AbuseTarget {
   /** the BFF's /graphql URL */
