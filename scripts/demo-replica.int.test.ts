@@ -1,12 +1,13 @@
 import { createInMemoryBus } from '@shop/events';
 import { waitFor } from '@shop/service-kit/testing';
-import { loadCatalogConfig } from '../../catalog/src/config';
-import { DEMO_PRODUCTS } from '../../catalog/src/data/demo-catalog';
-import { start as startCatalog, type RunningCatalog } from '../../catalog/src/server';
-import { start, type RunningCart } from '../src/server';
-import { contractOperation, gql, testConfig, tokenFor } from './cart-harness';
+import { loadCatalogConfig } from '../subgraphs/catalog/src/config';
+import { DEMO_PRODUCTS } from '../subgraphs/catalog/src/data/demo-catalog';
+import { start as startCatalog, type RunningCatalog } from '../subgraphs/catalog/src/server';
+import { start, type RunningCart } from '../subgraphs/cart/src/server';
+import { contractOperation, gql, testConfig, tokenFor } from '../subgraphs/cart/test/cart-harness';
 
-// The replica decision, end to end in embedded mode: the catalog seeds its demo products with a
+// The replica decision, end to end in embedded mode (two subgraphs, so it lives here, above both:
+// a subgraph never imports another one): the catalog seeds its demo products with a
 // ProductCreated each (through its outbox), so the cart can sell every demo product without ever
 // calling the catalog. The cart must be consuming before the catalog seeds: on a bus, an event
 // published before its consumer's queue exists reaches nobody.
