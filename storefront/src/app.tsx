@@ -1,5 +1,6 @@
 import { ApolloProvider } from '@apollo/client/react';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, type ReactElement } from 'react';
+import { BrowserRouter, Link, useParams, useRoutes } from 'react-router';
 import { createApolloClient } from './apollo';
 import { Empty, Layout, PageTitle } from './components';
 import { BackOfficePage } from './pages/back-office';
@@ -9,27 +10,45 @@ import { MyOrdersPage } from './pages/my-orders';
 import { OrderPage } from './pages/order';
 import { ProductPage } from './pages/product';
 import { SignInPage } from './pages/sign-in';
-import { Link, matchPath, RouterProvider, useLocation } from './router';
+import { PAGE_ROUTES, type Page } from './routes';
 import type { RuntimeConfig } from './runtime-config';
 import { SessionProvider, useSession } from './session';
 
-function Routes({ config }: { config: RuntimeConfig }) {
-  const { path } = useLocation();
-  const product = matchPath('/products/:id', path);
-  const order = matchPath('/orders/:id', path);
-  if (path === '/') return <CatalogPage productImages={config.productImages} />;
-  if (product) return <ProductPage id={product.id} productImages={config.productImages} />;
-  if (path === '/cart') return <CartPage />;
-  if (path === '/orders') return <MyOrdersPage />;
-  if (order) return <OrderPage id={order.id} />;
-  if (path === '/sign-in') return <SignInPage config={config} />;
-  if (path === '/admin' || path.startsWith('/admin/')) return <BackOfficePage />;
+/** The `:id` of the matched route (its route has one, so it is always there). */
+function useRouteId(): string {
+  return useParams<'id'>().id ?? '';
+}
+
+function ProductAtUrl({ productImages }: { productImages: boolean }) {
+  return <ProductPage id={useRouteId()} productImages={productImages} />;
+}
+
+function OrderAtUrl() {
+  return <OrderPage id={useRouteId()} />;
+}
+
+function NotFound() {
   return (
     <Empty>
       <PageTitle>Page not found</PageTitle>
       <Link to="/">Back to the catalog</Link>
     </Empty>
   );
+}
+
+/** The page at the URL (routes.ts says which URL is which page). */
+function Pages({ config }: { config: RuntimeConfig }) {
+  const elements: Record<Page, ReactElement> = {
+    catalog: <CatalogPage productImages={config.productImages} />,
+    product: <ProductAtUrl productImages={config.productImages} />,
+    cart: <CartPage />,
+    myOrders: <MyOrdersPage />,
+    order: <OrderAtUrl />,
+    signIn: <SignInPage config={config} />,
+    backOffice: <BackOfficePage />,
+    notFound: <NotFound />,
+  };
+  return useRoutes(PAGE_ROUTES.map((route) => ({ ...route, element: elements[route.id] })));
 }
 
 /** A new Apollo Client per token: nothing cached for one person is shown to the next. */
@@ -41,18 +60,21 @@ function Connected({ config }: { config: RuntimeConfig }) {
   return (
     <ApolloProvider client={client}>
       <Layout>
-        <Routes config={config} />
+        <Pages config={config} />
       </Layout>
     </ApolloProvider>
   );
 }
 
 export function App({ config }: { config: RuntimeConfig }) {
+  // no transitions: filters are checkboxes and selects read from the URL, so the URL must change in
+  // the click's own render (as the hand-written router did); in a transition React first puts the
+  // controlled input back to the old URL's state
   return (
-    <RouterProvider>
+    <BrowserRouter useTransitions={false}>
       <SessionProvider>
         <Connected config={config} />
       </SessionProvider>
-    </RouterProvider>
+    </BrowserRouter>
   );
 }

@@ -1,8 +1,8 @@
 import { useQuery } from '@apollo/client/react';
 import { CombinedGraphQLErrors, type ErrorLike } from '@apollo/client';
 import { useEffect, useRef, type ReactNode } from 'react';
+import { Link, useLocation } from 'react-router';
 import { CartDocument } from './gql/graphql';
-import { Link, useLocation } from './router';
 import { isAdmin, useSession } from './session';
 
 const SERVICE_PARTS: Record<string, string> = {
@@ -86,7 +86,7 @@ export function Empty({ children }: { children: ReactNode }) {
 /** A page's title: focused on navigation so screen readers announce the new page. */
 export function PageTitle({ children }: { children: ReactNode }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  const { path } = useLocation();
+  const { pathname: path } = useLocation();
   useEffect(() => {
     const text = typeof children === 'string' ? children : ref.current?.textContent;
     if (text) document.title = `${text} · Shop`;
@@ -123,7 +123,7 @@ function CartLink() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const { session, signOut } = useSession();
-  const { path } = useLocation();
+  const { pathname: path } = useLocation();
   const current = (prefix: string) => (prefix === '/' ? path === '/' || path.startsWith('/products') : path.startsWith(prefix)) ? 'page' : undefined;
   return (
     <>

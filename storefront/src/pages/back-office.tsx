@@ -1,5 +1,6 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { Empty, ErrorNotice, Loading, PageTitle, Pager, UserErrors } from '../components';
 import {
   AdjustStockDocument,
@@ -15,7 +16,6 @@ import {
   type StockLevelsQuery,
 } from '../gql/graphql';
 import { formatMoney, toDecimal } from '../money';
-import { Link, navigate, useLocation } from '../router';
 import { isAdmin, useSession } from '../session';
 
 const SECTIONS = [
@@ -26,7 +26,7 @@ const SECTIONS = [
 
 export function BackOfficePage() {
   const { session } = useSession();
-  const { path } = useLocation();
+  const { pathname: path } = useLocation();
   if (!isAdmin(session)) {
     return (
       <Empty>
@@ -171,7 +171,8 @@ function CreateProductForm() {
 const STOCK_PAGE = 15;
 
 function StockTable() {
-  const { search } = useLocation();
+  const [search] = useSearchParams();
+  const navigate = useNavigate();
   const [text, setText] = useState(search.get('q') ?? '');
   const after = search.get('after');
   const page = Math.max(1, Number(search.get('page') ?? 1) || 1);
@@ -379,7 +380,8 @@ const ORDERS_PAGE = 15;
 const ORDERS_POLL_MS = 3_000;
 
 function OrdersSection() {
-  const { search } = useLocation();
+  const [search] = useSearchParams();
+  const navigate = useNavigate();
   const status = (ORDER_STATUSES as string[]).includes(search.get('status') ?? '') ? (search.get('status') as OrderStatus) : 'CONFIRMED';
   const after = search.get('after');
   const page = Math.max(1, Number(search.get('page') ?? 1) || 1);

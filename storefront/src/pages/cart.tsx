@@ -1,9 +1,9 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
 import { Empty, ErrorNotice, Loading, PageTitle, SignInPrompt, UserErrors } from '../components';
 import { ApplyCouponDocument, CartDocument, CheckoutDocument, RemoveCouponDocument, RemoveFromCartDocument, UpdateCartLineDocument, type CartPartsFragment } from '../gql/graphql';
 import { formatMoney } from '../money';
-import { Link, navigate } from '../router';
 import { useSession } from '../session';
 
 // the cart re-reads itself while open, so a price changed in the back office shows up here
@@ -181,6 +181,7 @@ function checkoutKey(cart: CartPartsFragment): string {
 
 function CheckoutButton({ cart }: { cart: CartPartsFragment }) {
   const [checkout, result] = useMutation(CheckoutDocument, { refetchQueries: [CartDocument] });
+  const navigate = useNavigate();
   const run = async () => {
     const idempotencyKey = checkoutKey(cart);
     const r = await checkout({ variables: { idempotencyKey } });

@@ -1,9 +1,9 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Empty, ErrorNotice, Loading, PageTitle, Pager, UserErrors } from '../components';
 import { AddToCartDocument, FacetsDocument, ProductsDocument, type ProductCardFragment, type ProductFilter, type ProductSort } from '../gql/graphql';
 import { formatMoney, toDecimal } from '../money';
-import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 
 const PAGE_SIZE = 12;
@@ -73,7 +73,8 @@ function toFilter(q: CatalogQuery): ProductFilter {
 }
 
 export function CatalogPage({ productImages }: { productImages: boolean }) {
-  const { search } = useLocation();
+  const [search] = useSearchParams();
+  const navigate = useNavigate();
   const q = readQuery(search);
   // a filter change starts again at page 1
   const change = (next: Partial<CatalogQuery>) => navigate(writeQuery({ ...q, after: null, page: 1, ...next }));

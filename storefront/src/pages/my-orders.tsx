@@ -1,15 +1,16 @@
 import { useQuery } from '@apollo/client/react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Empty, ErrorNotice, Loading, PageTitle, Pager, SignInPrompt } from '../components';
 import { MyOrdersDocument } from '../gql/graphql';
 import { formatMoney } from '../money';
-import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 
 const PAGE_SIZE = 10;
 
 export function MyOrdersPage() {
   const { session } = useSession();
-  const { search } = useLocation();
+  const [search] = useSearchParams();
+  const navigate = useNavigate();
   const after = search.get('after');
   const page = Math.max(1, Number(search.get('page') ?? 1) || 1);
   const orders = useQuery(MyOrdersDocument, { variables: { first: PAGE_SIZE, after }, skip: !session, fetchPolicy: 'cache-and-network' });

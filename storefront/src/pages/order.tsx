@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { Empty, ErrorNotice, Loading, PageTitle, SignInPrompt, UserErrors } from '../components';
 import { CancelOrderDocument, OrderDocument, OrderUpdatedDocument, type OrderStatus } from '../gql/graphql';
 import { formatMoney } from '../money';
-import { Link } from '../router';
 import { useSession } from '../session';
 
 const FINAL: OrderStatus[] = ['REJECTED', 'CANCELLED', 'SHIPPED'];

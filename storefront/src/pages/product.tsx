@@ -1,9 +1,9 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { Empty, ErrorNotice, Loading, PageTitle, UserErrors } from '../components';
 import { AddToCartDocument, ProductDocument } from '../gql/graphql';
 import { formatMoney } from '../money';
-import { Link } from '../router';
 import { useSession } from '../session';
 import { ProductImage } from './catalog';
 

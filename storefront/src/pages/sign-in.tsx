@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
 import { ErrorNotice, Loading, PageTitle } from '../components';
-import { navigate } from '../router';
 import type { RuntimeConfig } from '../runtime-config';
 import { useSession } from '../session';
 
@@ -16,6 +16,7 @@ interface Identity {
  */
 export function SignInPage({ config }: { config: RuntimeConfig }) {
   const { signIn } = useSession();
+  const navigate = useNavigate();
   const [identities, setIdentities] = useState<Identity[] | null>(null);
   const [error, setError] = useState<Error | undefined>();
   const [busy, setBusy] = useState<string | null>(null);
