@@ -14,7 +14,11 @@ import { promisify } from 'node:util';
 import { rabbitTestNamespace } from '@shop/events/testing';
 import { postGraphQL, TEST_AMQP_URL, testDatabaseServer, uniqueRunId, waitFor } from '@shop/service-kit/testing';
 import { ensureStorefrontBuilt } from '../scripts/storefront-build';
-import { freePort, PORT_KEYS, ServiceProcesses, SERVICES, type ServiceName } from './support/service-processes';
+import { portSetting, SERVICES as LISTED, SUBGRAPH_NAMES, subgraphUrlSetting } from '@shop/services';
+import { freePort, ServiceProcesses, type ServiceName } from './support/service-processes';
+
+/** the services that run from the production install as processes of their own, in start order */
+const SERVICES = LISTED.filter((s) => s.kind !== 'storefront').map((s) => s.name);
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
@@ -57,7 +61,7 @@ beforeAll(async () => {
     maxBuffer: 64 * 1024 * 1024,
   });
   // `COPY --from=build /app/prisma prisma`: the clients the full install generated
-  for (const service of ['catalog', 'cart', 'discount', 'order']) {
+  for (const service of SUBGRAPH_NAMES) {
     cpSync(join(ROOT, 'prisma', service, 'generated'), join(image, 'prisma', service, 'generated'), { recursive: true });
   }
   // `COPY --from=build /app/storefront/dist storefront/dist`: the static build the full install made
@@ -72,7 +76,7 @@ afterAll(async () => {
   storefront?.kill('SIGKILL');
   await processes.stopAll();
   await databases.drop();
-  await rabbit.cleanup(['catalog', 'cart', 'discount', 'order']);
+  await rabbit.cleanup(SUBGRAPH_NAMES);
   rmSync(image, { recursive: true, force: true });
 });
 
@@ -85,10 +89,7 @@ function productionEnv(service: ServiceName): Record<string, string> {
     DATABASE_URL: databases.url,
     AMQP_URL: rabbit.url,
     EVENTS_EXCHANGE: rabbit.exchange,
-    SUBGRAPH_CATALOG_URL: `http://localhost:${ports.catalog}/graphql`,
-    SUBGRAPH_CART_URL: `http://localhost:${ports.cart}/graphql`,
-    SUBGRAPH_DISCOUNT_URL: `http://localhost:${ports.discount}/graphql`,
-    SUBGRAPH_ORDER_URL: `http://localhost:${ports.order}/graphql`,
+    ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [subgraphUrlSetting(name), `http://localhost:${ports[name]}/graphql`])),
   };
 }
 
@@ -100,12 +101,12 @@ it('the image runs node itself (tsx as its loader) on scripts/start-service.ts "
   expect(existsSync(join(image, 'node_modules', 'jest'))).toBe(false);
 });
 
-// consumers before the catalog, whose first start publishes the demo catalog; BFFs last
-it.each(['order', 'discount', 'cart', 'catalog', 'web-bff', 'mobile-bff'] as const)(
+// in the list's order: consumers before the catalog, whose first start publishes the demo catalog; BFFs last
+it.each(SERVICES)(
   '%s starts from the production install and answers /health/ready and the image health check',
   async (service) => {
     await processes.start(image, service, ports[service], { ...productionEnv(service), ...imageEnv() }, { command: imageCommand() });
-    const env = { PATH: process.env.PATH, SERVICE: service, [PORT_KEYS[service]]: String(ports[service]) };
+    const env = { PATH: process.env.PATH, SERVICE: service, [portSetting(service)]: String(ports[service]) };
     await expect(run(process.execPath, ['scripts/healthcheck.mjs'], { cwd: image, env })).resolves.toBeDefined();
   },
   180_000,

@@ -1,9 +1,9 @@
+import { startSubgraph } from '@shop/subgraph-kit';
 import { createInMemoryBus } from '@shop/events';
 import { waitFor } from '@shop/service-kit/testing';
-import { loadCatalogConfig } from '../subgraphs/catalog/src/config';
 import { DEMO_PRODUCTS } from '../subgraphs/catalog/src/data/demo-catalog';
-import { start as startCatalog, type RunningCatalog } from '../subgraphs/catalog/src/server';
-import { start, type RunningCart } from '../subgraphs/cart/src/server';
+import { cart as cartSubgraph, type RunningCart } from '../subgraphs/cart/src/server';
+import { catalog as catalogSubgraph, type RunningCatalog } from '../subgraphs/catalog/src/server';
 import { contractOperation, gql, testConfig, tokenFor } from '../subgraphs/cart/test/cart-harness';
 
 // The replica decision, end to end in embedded mode (two subgraphs, so it lives here, above both:
@@ -16,8 +16,8 @@ let cart: RunningCart;
 let catalog: RunningCatalog;
 
 beforeAll(async () => {
-  cart = await start(testConfig({ DATA_DIR: 'memory://' }), { bus });
-  catalog = await startCatalog(loadCatalogConfig({ DATA_DIR: 'memory://', CATALOG_PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test' }), { bus });
+  cart = await startSubgraph(cartSubgraph, testConfig({ DATA_DIR: 'memory://' }), { bus });
+  catalog = await startSubgraph(catalogSubgraph, catalogSubgraph.loadConfig({ DATA_DIR: 'memory://', CATALOG_PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test' }), { bus });
 });
 afterAll(async () => {
   await catalog?.stop();

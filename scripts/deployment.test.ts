@@ -5,17 +5,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { PORT_KEYS } from '../e2e/support/service-processes';
+import { portSetting, SERVICES, SUBGRAPHS, subgraphUrlSetting } from '@shop/services';
 import { loadMobileBffConfig } from '../gateways/mobile-bff/src/config';
 import { loadWebBffConfig } from '../gateways/web-bff/src/config';
-import { loadCartConfig } from '../subgraphs/cart/src/config';
-import { loadCatalogConfig } from '../subgraphs/catalog/src/config';
-import { loadDiscountConfig } from '../subgraphs/discount/src/config';
-import { loadOrderConfig } from '../subgraphs/order/src/config';
 import { loadStorefrontConfig } from './storefront-server';
+import { subgraphDefinition } from './subgraphs';
 
 const root = join(__dirname, '..');
 const secret = { JWT_SECRET: 'compose-test-secret-of-at-least-32-characters' };
@@ -59,7 +56,8 @@ function resolvedCompose(): ComposeFile {
   return parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as ComposeFile;
 }
 
-const services = ['catalog', 'cart', 'discount', 'order', 'web-bff', 'mobile-bff'];
+/** the services run from the image behind the storefront, from the one list of services */
+const services = SERVICES.filter((s) => s.kind !== 'storefront').map((s) => s.name);
 
 describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no compose command: the file parsed'})`, () => {
   const file = resolvedCompose();
@@ -137,14 +135,17 @@ describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no co
 
 /** Each service's port when nothing is configured, from its own config loader. */
 const defaultPorts: Record<string, number> = {
-  catalog: loadCatalogConfig({}).CATALOG_PORT,
-  cart: loadCartConfig({}).CART_PORT,
-  discount: loadDiscountConfig({}).DISCOUNT_PORT,
-  order: loadOrderConfig({}).ORDER_PORT,
+  ...Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, subgraphDefinition(name).loadConfig({}).port])),
   'web-bff': loadWebBffConfig({}).port,
   'mobile-bff': loadMobileBffConfig({}).port,
   storefront: loadStorefrontConfig({}).port,
 };
+
+describe('the list of services (packages/services/services.json)', () => {
+  it('names every service whose port its own configuration defaults to', () => {
+    expect(Object.fromEntries(SERVICES.map((s) => [s.name, s.port]))).toEqual(defaultPorts);
+  });
+});
 
 describe('healthcheck.mjs (the image health check)', () => {
   /** Runs the health check for `service` against a stand-in answering `status` on `port`. */
@@ -160,22 +161,15 @@ describe('healthcheck.mjs (the image health check)', () => {
     }
   }
 
-  it.each(Object.entries(PORT_KEYS))('%s: healthy when its /health/ready on %s answers 200, unhealthy on 503', async (service, portKey) => {
+  it.each(SERVICES.map((s) => [s.name, portSetting(s.name)]))('%s: healthy when its /health/ready on %s answers 200, unhealthy on 503', async (service, portKey) => {
     expect(await healthcheck(service, 200, (port) => ({ [portKey]: String(port) }))).toBe(0);
     expect(await healthcheck(service, 503, (port) => ({ [portKey]: String(port) }))).toBe(1);
   });
 
-  it('storefront: healthy when its /health/ready on STOREFRONT_PORT answers 200, unhealthy on 503', async () => {
-    expect(await healthcheck('storefront', 200, (port) => ({ STOREFRONT_PORT: String(port) }))).toBe(0);
-    expect(await healthcheck('storefront', 503, (port) => ({ STOREFRONT_PORT: String(port) }))).toBe(1);
-  });
-
-  it('asks each service on its default port when no port is configured', () => {
+  it('asks each service on its default port from the list of services when no port is configured', () => {
     const script = readFileSync(join(root, 'scripts', 'healthcheck.mjs'), 'utf8');
-    const portKeys: Record<string, string> = { ...PORT_KEYS, storefront: 'STOREFRONT_PORT' };
-    for (const [service, port] of Object.entries(defaultPorts)) {
-      expect(script).toContain(`${/-/.test(service) ? `'${service}'` : service}: ['${portKeys[service]}', ${port}]`);
-    }
+    expect(script).toContain("'../packages/services/services.json'");
+    expect(script).toContain('service.port');
   });
 
   it('refuses a service it does not know', async () => {
@@ -185,6 +179,16 @@ describe('healthcheck.mjs (the image health check)', () => {
 
 describe('docker-compose.yml against the image', () => {
   const file = resolvedCompose();
+
+  it('runs every service of the list, and no service of the image the list does not name', () => {
+    const fromImage = Object.entries(file.services).filter(([, s]) => s.image === 'shop-graph:local').map(([name]) => name);
+    expect(fromImage.sort()).toEqual(SERVICES.map((s) => s.name).sort());
+  });
+
+  it.each(services)('%s is told where every subgraph answers, on its port in the list', (name) => {
+    const environment = file.services[name].environment ?? {};
+    for (const subgraph of SUBGRAPHS) expect(environment[subgraphUrlSetting(subgraph.name)]).toBe(`http://${subgraph.name}:${subgraph.port}/graphql`);
+  });
 
   it('publishes each BFF on the port the BFF listens on', () => {
     for (const name of ['web-bff', 'mobile-bff']) {
@@ -214,12 +218,16 @@ describe('Dockerfile', () => {
     const build = dockerfile.slice(dockerfile.indexOf('AS build'), dockerfile.indexOf('AS runtime'));
     expect(build).toMatch(/npm run build:storefront/);
     expect(dockerfile.slice(dockerfile.indexOf('AS runtime'))).toMatch(/^COPY --from=build \/app\/storefront\/dist storefront\/dist$/m);
-    expect(readFileSync(join(root, 'scripts', 'start-service.ts'), 'utf8')).toMatch(/^\s*storefront: '\.\/storefront-service'/m);
+    expect(readFileSync(join(root, 'scripts', 'start-service.ts'), 'utf8')).toMatch(/^\s*storefront: \(\) => '\.\/storefront-service'/m);
   });
 
-  it('starts every service the compose file names', () => {
+  it('starts every service of the list: a subgraph from subgraphs/<name>/src/index.ts, a BFF from gateways/<name>/src/index.ts', () => {
     const startService = readFileSync(join(root, 'scripts', 'start-service.ts'), 'utf8');
-    for (const name of services) expect(startService).toMatch(new RegExp(`^\\s*'?${name}'?: '\\.\\./`, 'm'));
+    expect(startService).toContain('subgraph: (name) => `../subgraphs/${name}/src/index`');
+    expect(startService).toContain('bff: (name) => `../gateways/${name}/src/index`');
+    for (const { name, kind } of SERVICES.filter((s) => s.kind !== 'storefront')) {
+      expect(existsSync(join(root, kind === 'subgraph' ? 'subgraphs' : 'gateways', name, 'src', 'index.ts'))).toBe(true);
+    }
   });
 });
 

@@ -43,11 +43,6 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
  */
 const KNOWN_UPWARD: { file: string; specifier: string; why: string }[] = [
   {
-    file: 'scripts/deployment.test.ts',
-    specifier: '../e2e/support/service-processes',
-    why: 'PORT_KEYS gives way to the one list of services in @shop/services',
-  },
-  {
     file: 'packages/schema-tools/src/mobile-schema-check.test.ts',
     specifier: '../../../gateways/mobile-bff/src/config',
     why: 'the mobile BFF’s filter and documents path; schema-tools is being reworked',

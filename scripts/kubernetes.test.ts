@@ -9,13 +9,11 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { bffSettingsSchema, type BffProfile } from '@shop/bff';
 import { baseConfigSchema } from '@shop/service-kit';
+import { SERVICES as LISTED, settingPrefix, SUBGRAPHS, subgraphUrlSetting } from '@shop/services';
 import { MOBILE_BFF } from '../gateways/mobile-bff/src/config';
 import { WEB_BFF } from '../gateways/web-bff/src/config';
-import { cartConfigSchema } from '../subgraphs/cart/src/config';
-import { catalogConfigSchema } from '../subgraphs/catalog/src/config';
-import { discountConfigSchema } from '../subgraphs/discount/src/config';
-import { orderConfigSchema } from '../subgraphs/order/src/config';
 import { storefrontConfigSchema } from './storefront-server';
+import { subgraphDefinition } from './subgraphs';
 
 const root = join(__dirname, '..', 'deploy', 'kubernetes');
 
@@ -94,19 +92,25 @@ function validate(o: K8sObject): void {
   new model(o).validate();
 }
 
-const SERVICES = {
-  catalog: { port: 4001, keys: Object.keys(catalogConfigSchema.shape) },
-  cart: { port: 4002, keys: Object.keys(cartConfigSchema.shape) },
-  discount: { port: 4003, keys: Object.keys(discountConfigSchema.shape) },
-  order: { port: 4004, keys: Object.keys(orderConfigSchema.shape) },
-  'web-bff': { port: WEB_BFF.port, keys: bffKeys(WEB_BFF) },
-  'mobile-bff': { port: MOBILE_BFF.port, keys: bffKeys(MOBILE_BFF) },
-  storefront: { port: 3000, keys: Object.keys(storefrontConfigSchema.shape) },
-} as const;
+/** Every service of the one list, with its port there and the environment keys its configuration reads. */
+const SERVICES: Record<string, { port: number; keys: string[] }> = Object.fromEntries(
+  LISTED.map(({ name, kind, port }) => [
+    name,
+    {
+      port,
+      keys:
+        kind === 'subgraph'
+          ? Object.keys(subgraphDefinition(name).configSchema.shape)
+          : kind === 'bff'
+            ? bffKeys(name === 'web-bff' ? WEB_BFF : MOBILE_BFF)
+            : Object.keys(storefrontConfigSchema.shape),
+    },
+  ]),
+);
 
 function bffKeys(profile: BffProfile): string[] {
   const own = Object.keys(bffSettingsSchema(profile).shape).map((key) => `${profile.prefix}_${key}`);
-  const subgraphs = ['CATALOG', 'CART', 'DISCOUNT', 'ORDER'].flatMap((name) => [`SUBGRAPH_${name}_URL`, `${profile.prefix}_${name}_URL`]);
+  const subgraphs = SUBGRAPHS.flatMap(({ name }) => [subgraphUrlSetting(name), `${profile.prefix}_${settingPrefix(name)}_URL`]);
   return [...Object.keys(baseConfigSchema.shape), ...own, ...subgraphs];
 }
 

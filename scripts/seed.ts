@@ -7,12 +7,11 @@
  */
 import { createLogger } from '@shop/service-kit';
 import { serviceDataDir } from '@shop/service-kit/database';
+import { openSubgraphDatabase, type AnySubgraphDefinition } from '@shop/subgraph-kit';
 import { parseArgs } from 'node:util';
-import { catalogDatabaseUrl, loadCatalogConfig } from '../subgraphs/catalog/src/config';
-import { openCatalogDatabase } from '../subgraphs/catalog/src/data/catalog-database';
 import { seedDemoCatalog } from '../subgraphs/catalog/src/data/demo-data';
-import { discountDatabaseUrl, loadDiscountConfig } from '../subgraphs/discount/src/config';
-import { openDiscountDatabase } from '../subgraphs/discount/src/data/discount-database';
+import { catalog as catalogSubgraph } from '../subgraphs/catalog/src/server';
+import { discount as discountSubgraph } from '../subgraphs/discount/src/server';
 import { seedDemoCoupons } from '../subgraphs/discount/src/use-cases/seed-demo-coupons';
 
 const logger = createLogger('seed');
@@ -25,18 +24,22 @@ function productCount(): number | undefined {
   return n;
 }
 
+/** The database the subgraph itself would open with this environment. */
+function openConfigured<D extends AnySubgraphDefinition>(definition: D) {
+  const config = definition.loadConfig();
+  return openSubgraphDatabase(definition, { url: config.database, dataDir: serviceDataDir(config.DATA_DIR, definition.name), logger });
+}
+
 async function main() {
   const products = productCount();
-  const catalogConfig = loadCatalogConfig();
-  const catalog = await openCatalogDatabase({ url: catalogDatabaseUrl(catalogConfig), dataDir: serviceDataDir(catalogConfig.DATA_DIR, 'catalog'), logger });
+  const catalog = await openConfigured(catalogSubgraph);
   try {
     const result = await seedDemoCatalog(catalog.prisma, { logger, products });
     console.log('catalog:', JSON.stringify(result));
   } finally {
     await catalog.close();
   }
-  const discountConfig = loadDiscountConfig();
-  const discount = await openDiscountDatabase({ url: discountDatabaseUrl(discountConfig), dataDir: serviceDataDir(discountConfig.DATA_DIR, 'discount'), logger });
+  const discount = await openConfigured(discountSubgraph);
   try {
     console.log('discount: coupons created:', await seedDemoCoupons({ prisma: discount.prisma }));
   } finally {

@@ -1,22 +1,21 @@
 /**
  * Starts one service as its own process: `tsx scripts/start-service.ts <service>` (what the
  * container image runs, with SERVICE set). Same entry points as `npm run start -w <workspace>`,
- * but from the repository root so relative paths (DATA_DIR) mean the same in every mode.
+ * but from the repository root so relative paths (DATA_DIR) mean the same in every mode. The
+ * services are those of packages/services/services.json.
  */
-const ENTRY_POINTS: Record<string, string> = {
-  catalog: '../subgraphs/catalog/src/index',
-  cart: '../subgraphs/cart/src/index',
-  discount: '../subgraphs/discount/src/index',
-  order: '../subgraphs/order/src/index',
-  'web-bff': '../gateways/web-bff/src/index',
-  'mobile-bff': '../gateways/mobile-bff/src/index',
-  storefront: './storefront-service',
+import { SERVICES } from '@shop/services';
+
+const ENTRY_POINTS: Record<string, (name: string) => string> = {
+  subgraph: (name) => `../subgraphs/${name}/src/index`,
+  bff: (name) => `../gateways/${name}/src/index`,
+  storefront: () => './storefront-service',
 };
 
-const service = process.argv[2] ?? process.env.SERVICE ?? '';
-const entry = ENTRY_POINTS[service];
-if (!entry) {
-  console.error(`usage: start-service <${Object.keys(ENTRY_POINTS).join('|')}> (got "${service}")`);
+const name = process.argv[2] ?? process.env.SERVICE ?? '';
+const service = SERVICES.find((s) => s.name === name);
+if (!service) {
+  console.error(`usage: start-service <${SERVICES.map((s) => s.name).join('|')}> (got "${name}")`);
   process.exit(2);
 }
-require(entry);
+require(ENTRY_POINTS[service.kind](service.name));

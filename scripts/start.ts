@@ -44,7 +44,7 @@ async function main() {
     `  web BFF       ${stack.urls.web}/graphql      (Apollo Sandbox in a browser; offline explorer: ${stack.urls.web}/graphiql)`,
     `  mobile BFF    ${stack.urls.mobile}/graphql      (trusted documents only; explorer: ${stack.urls.mobile}/graphiql)`,
     `  subscriptions ${stack.urls.web.replace('http', 'ws')}/graphql`,
-    `  subgraphs     catalog ${stack.urls.catalog}  cart ${stack.urls.cart}  discount ${stack.urls.discount}  order ${stack.urls.order}`,
+    `  subgraphs     ${Object.entries(stack.subgraphs).map(([name, subgraph]) => `${name} ${subgraph.url}`).join('  ')}`,
     '',
     '  customer token (sub alice):',
     `    ${customer}`,

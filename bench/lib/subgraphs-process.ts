@@ -11,25 +11,21 @@
  */
 import { answerProfileRequests } from './cpu-profiler';
 import { createLogger } from '@shop/service-kit';
+import { serviceDataDir } from '@shop/service-kit/database';
+import { portSetting, SUBGRAPH_NAMES } from '@shop/services';
+import { openSubgraphDatabase, startSubgraph } from '@shop/subgraph-kit';
 import { Client } from 'pg';
-import { loadCartConfig } from '../../subgraphs/cart/src/config';
-import { start as startCart } from '../../subgraphs/cart/src/server';
-import { catalogDatabaseUrl, loadCatalogConfig } from '../../subgraphs/catalog/src/config';
-import { start as startCatalog } from '../../subgraphs/catalog/src/server';
-import { openCatalogDatabase } from '../../subgraphs/catalog/src/data/catalog-database';
 import { seedDemoCatalog } from '../../subgraphs/catalog/src/data/demo-data';
-import { loadDiscountConfig } from '../../subgraphs/discount/src/config';
-import { start as startDiscount } from '../../subgraphs/discount/src/server';
-import { loadOrderConfig } from '../../subgraphs/order/src/config';
-import { start as startOrder } from '../../subgraphs/order/src/server';
+import { subgraphDefinition } from '../../scripts/subgraphs';
 
-export const SUBGRAPHS = ['catalog', 'cart', 'discount', 'order'] as const;
-export type SubgraphName = (typeof SUBGRAPHS)[number];
+/** The subgraphs of the list of services, in start order. */
+export const SUBGRAPHS = SUBGRAPH_NAMES;
+export type SubgraphName = string;
 export type SubgraphUrls = Record<SubgraphName, string>;
 
 export type SubgraphsMessage = { type: 'ready'; urls: SubgraphUrls } | { type: 'stats'; statements: Record<SubgraphName, number> };
 
-const statements: Record<SubgraphName, number> = { catalog: 0, cart: 0, discount: 0, order: 0 };
+const statements: Record<SubgraphName, number> = Object.fromEntries(SUBGRAPHS.map((name) => [name, 0]));
 
 /**
  * Counts each query a pg client sends, by the subgraph whose database (`<base>_<service>`) it is.
@@ -64,40 +60,32 @@ function countStatementsByDatabase(): void {
 async function main() {
   answerProfileRequests();
   countStatementsByDatabase();
-  const env: Record<string, string | undefined> = { ...process.env, CATALOG_PORT: '0', CART_PORT: '0', DISCOUNT_PORT: '0', ORDER_PORT: '0' };
+  const env: Record<string, string | undefined> = { ...process.env, ...Object.fromEntries(SUBGRAPHS.map((name) => [portSetting(name), '0'])) };
   const logLevel = env.LOG_LEVEL ?? 'warn';
   const logger = (service: string) => createLogger(service, logLevel);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
   };
-  // consumers first, catalog last: its demo ProductCreated events must find the cart's queue
-  const order = await startOrder(loadOrderConfig(env), { logger: logger('order') });
-  stops.push(order.stop);
-  const discount = await startDiscount(loadDiscountConfig(env), { logger: logger('discount') });
-  stops.push(discount.stop);
-  const cart = await startCart(loadCartConfig(env), { logger: logger('cart') });
-  stops.push(cart.stop);
-  // the catalog as `npm run seed -- --products N` makes it, before the catalog starts (and relays its ProductCreated)
-  const catalogConfig = loadCatalogConfig(env);
-  const products = Number(env.BENCH_PRODUCTS ?? 64);
-  if (products > 64) {
-    const seeding = await openCatalogDatabase({ url: catalogDatabaseUrl(catalogConfig), dataDir: 'unused', logger: logger('catalog') });
-    try {
-      await seedDemoCatalog(seeding.prisma, { products });
-    } finally {
-      await seeding.close();
+  const urls: SubgraphUrls = {};
+  // in the list's order: consumers first, catalog last (its demo ProductCreated events must find the cart's queue)
+  for (const name of SUBGRAPHS) {
+    const definition = subgraphDefinition(name);
+    const config = definition.loadConfig(env);
+    // the catalog as `npm run seed -- --products N` makes it, before the catalog starts (and relays its ProductCreated)
+    const products = Number(env.BENCH_PRODUCTS ?? 64);
+    if (name === 'catalog' && products > 64) {
+      const seeding = await openSubgraphDatabase(definition, { url: config.database, dataDir: serviceDataDir(config.DATA_DIR, name), logger: logger(name) });
+      try {
+        await seedDemoCatalog(seeding.prisma, { products });
+      } finally {
+        await seeding.close();
+      }
     }
+    const subgraph = await startSubgraph(definition, config, { logger: logger(name) });
+    stops.push(subgraph.stop);
+    urls[name] = `${subgraph.url}/graphql`;
   }
-  const catalog = await startCatalog(catalogConfig, { logger: logger('catalog') });
-  stops.push(catalog.stop);
-
-  const urls: SubgraphUrls = {
-    catalog: `${catalog.url}/graphql`,
-    cart: `${cart.url}/graphql`,
-    discount: `${discount.url}/graphql`,
-    order: `${order.url}/graphql`,
-  };
   process.on('message', (message: { type: string }) => {
     if (message.type === 'stats') process.send!({ type: 'stats', statements: { ...statements } } satisfies SubgraphsMessage);
     if (message.type === 'stop') void stopAll().then(() => process.exit(0));

@@ -5,19 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { TEST_JWT_SECRET, waitFor } from '@shop/service-kit/testing';
+import { portSetting } from '@shop/services';
 
-export const SERVICES = ['catalog', 'cart', 'discount', 'order', 'web-bff', 'mobile-bff'] as const;
-export type ServiceName = (typeof SERVICES)[number];
-
-/** The environment key of each service's HTTP port. */
-export const PORT_KEYS: Record<ServiceName, string> = {
-  catalog: 'CATALOG_PORT',
-  cart: 'CART_PORT',
-  discount: 'DISCOUNT_PORT',
-  order: 'ORDER_PORT',
-  'web-bff': 'WEB_BFF_PORT',
-  'mobile-bff': 'MOBILE_BFF_PORT',
-};
+/** A service of the one list (packages/services/services.json) that runs as a process of its own. */
+export type ServiceName = string;
 
 /**
  * A free port outside the kernel's ephemeral range (32768+), so that servers other tests start on
@@ -81,7 +72,7 @@ export class ServiceProcesses {
     // as the workspace start scripts and the image run it: node with tsx as its loader
     const child = spawn(command[0], command.slice(1), {
       cwd: root,
-      env: { PATH: process.env.PATH, ...env, [PORT_KEYS[service]]: String(port) },
+      env: { PATH: process.env.PATH, ...env, [portSetting(service)]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -3,6 +3,7 @@ import { rabbitTestNamespace } from '@shop/events/testing';
 import { createAuth } from '@shop/service-kit';
 import { TEST_AMQP_URL, TEST_JWT_SECRET, testDatabaseServer, uniqueRunId, type TcpProxy } from '@shop/service-kit/testing';
 import { serviceDatabaseUrl } from '@shop/service-kit/database';
+import { SUBGRAPH_NAMES } from '@shop/services';
 import { Pool } from 'pg';
 import { startStack, type RunningStack, type StackOptions } from '../../scripts/stack';
 
@@ -22,7 +23,6 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-const SERVICES = ['catalog', 'cart', 'discount', 'order'];
 
 /**
  * The whole platform in this process, on the real PostgreSQL (own databases) and, unless
@@ -59,7 +59,7 @@ export async function startTestStack(
     stack = await startStack({ env, ephemeralPorts: true, logger: options.logger });
   } catch (e) {
     await databases.drop();
-    await rabbit?.cleanup(SERVICES);
+    await rabbit?.cleanup(SUBGRAPH_NAMES);
     throw e;
   }
   const auth = createAuth(TEST_JWT_SECRET);
@@ -90,7 +90,7 @@ export async function startTestStack(
       await Promise.all([...pools.values()].map((p) => p.end()));
       await stack.stop();
       await databases.drop();
-      await rabbit?.cleanup(SERVICES);
+      await rabbit?.cleanup(SUBGRAPH_NAMES);
     },
   };
 }

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { portSetting } from '@shop/services';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -16,14 +17,6 @@ export const SOAK_PORTS = {
   orders: [4554, 4555],
   webBffs: [4560, 4561],
 } as const;
-
-const PORT_KEY: Record<string, string> = {
-  catalog: 'CATALOG_PORT',
-  cart: 'CART_PORT',
-  discount: 'DISCOUNT_PORT',
-  order: 'ORDER_PORT',
-  'web-bff': 'WEB_BFF_PORT',
-};
 
 export interface ServiceProcess {
   name: string;
@@ -61,7 +54,7 @@ export async function startServices(env: Record<string, string>, logDir: string)
     logs.push(log);
     const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/start-service.ts', service], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, ...env, ...extra, [PORT_KEY[service]]: String(port) },
+      env: { PATH: process.env.PATH, ...env, ...extra, [portSetting(service)]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.pipe(log, { end: false });

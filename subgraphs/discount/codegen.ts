@@ -13,7 +13,7 @@ export const resolverTypes: Types.ConfiguredOutput = {
     useTypeImports: true,
     enumsAsTypes: true,
     avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
-    contextType: '../resolvers/context#DiscountContext',
+    contextType: '../context#DiscountContext',
     scalars: { Decimal: 'string', DateTime: 'Date' },
     mappers: {
       Cart: '../resolvers/mappers#CartParent',

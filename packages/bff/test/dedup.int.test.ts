@@ -1,4 +1,4 @@
-import { createAuth, createLogger, startSubgraph, type RequestContext, type RunningServer } from '@shop/service-kit';
+import { createAuth, createLogger, serveSubgraph, type RequestContext, type RunningServer } from '@shop/service-kit';
 import { TEST_JWT_SECRET, waitFor } from '@shop/service-kit/testing';
 import { parse } from 'graphql';
 import { startBff, type RunningBff } from '../src/server';
@@ -53,7 +53,7 @@ describe('in-flight de-duplication', () => {
   let bob: string;
 
   beforeAll(async () => {
-    subgraph = await startSubgraph<RequestContext>({
+    subgraph = await serveSubgraph<RequestContext>({
       name: 'cart',
       port: 0,
       typeDefs: cartTypeDefs,

@@ -1,5 +1,5 @@
 import { createEnvelope, createInMemoryBus, ProductPriceChanged, type EventBus } from '@shop/events';
-import { createAuth, createLogger, startSubgraph, type RequestContext, type RunningServer } from '@shop/service-kit';
+import { createAuth, createLogger, serveSubgraph, type RequestContext, type RunningServer } from '@shop/service-kit';
 import { TEST_JWT_SECRET, waitFor } from '@shop/service-kit/testing';
 import { composeSupergraph } from '@shop/schema-tools';
 import { parse } from 'graphql';
@@ -71,7 +71,7 @@ describe('entity cache: Product entities in carts (in-process bus)', () => {
 
   beforeAll(async () => {
     const start = (name: string, typeDefs: ReturnType<typeof parse>, resolvers: Record<string, Record<string, unknown>>) =>
-      startSubgraph<RequestContext>({ name, port: 0, typeDefs, resolvers: resolvers as never, logger, jwtSecret: TEST_JWT_SECRET, context: (base) => base, readiness: {}, shutdownTimeoutMs: 500 });
+      serveSubgraph<RequestContext>({ name, port: 0, typeDefs, resolvers: resolvers as never, logger, jwtSecret: TEST_JWT_SECRET, context: (base) => base, readiness: {}, shutdownTimeoutMs: 500 });
     servers.push(
       await start('catalog', catalogTypeDefs, {
         Query: { product: (_: unknown, { id }: { id: string }) => (names.has(id) ? { id } : null) },

@@ -1,7 +1,7 @@
 import { createEnvelope, createInMemoryBus, ProductCreated, ProductPriceChanged, ProductStockChanged, type EventBus } from '@shop/events';
 import { createRabbitBus } from '@shop/events/rabbitmq';
 import { rabbitTestNamespace, type RabbitTestNamespace } from '@shop/events/testing';
-import { createAuth, createLogger, startSubgraph, type RequestContext, type RunningServer } from '@shop/service-kit';
+import { createAuth, createLogger, serveSubgraph, type RequestContext, type RunningServer } from '@shop/service-kit';
 import { TEST_JWT_SECRET, waitFor } from '@shop/service-kit/testing';
 import { parse } from 'graphql';
 import { startBff, type RunningBff } from '../src/server';
@@ -90,7 +90,7 @@ async function startShop(): Promise<Shop> {
     return snapshot;
   };
   const start = (name: 'catalog' | 'cart', typeDefs: ReturnType<typeof parse>, resolvers: Record<string, Record<string, unknown>>) =>
-    startSubgraph<RequestContext>({
+    serveSubgraph<RequestContext>({
       name,
       port: 0,
       typeDefs,

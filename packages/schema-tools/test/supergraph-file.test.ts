@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, subgraphsOf } from '@shop/bff';
-import { composeSupergraph, readSubgraphSchemas, SUBGRAPH_PORTS } from '../src/compose';
+import { localSubgraphUrl } from '@shop/services';
+import { composeSupergraph, readSubgraphSchemas } from '../src/compose';
 
 // composing the supergraph is a test: a subgraph schema change that does not compose, or that was
 // not composed into the committed file the BFFs load, fails here
@@ -19,6 +20,6 @@ describe('gateways/supergraph.graphql', () => {
   });
 
   it('records every subgraph at its default local URL (the BFFs override URLs from config)', () => {
-    expect(subgraphsOf(committed)).toEqual(subgraphs.map((s) => ({ name: s.name, url: `http://localhost:${SUBGRAPH_PORTS[s.name]}/graphql` })));
+    expect(subgraphsOf(committed)).toEqual(subgraphs.map((s) => ({ name: s.name, url: localSubgraphUrl(s.name) })));
   });
 });

@@ -21,7 +21,7 @@ export function operationTelemetryPlugin<Ctx extends BaseContext>(metrics: Metri
   return {
     async requestDidStart({ contextValue }) {
       const stop = metrics.graphqlOperations.startTimer();
-      // the span of the HTTP request this operation arrived on (startSubgraph, the BFF endpoint)
+      // the span of the HTTP request this operation arrived on (serveSubgraph, the BFF endpoint)
       const span = (contextValue as Partial<RequestContext> | undefined)?.span;
       return {
         async didResolveOperation({ operation, operationName }) {

@@ -1,7 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { GraphQLFormattedError } from 'graphql';
 import { type DocumentNode } from 'graphql';
 import { createAuth } from './auth';
@@ -15,11 +14,25 @@ import { operationTelemetryPlugin } from './operation-telemetry';
 import { createRequestContext, requestIds, type RequestContext } from './request-context';
 import { createTracing, SpanKind, type Tracing } from './tracing';
 
+/**
+ * A subgraph's resolvers as buildSubgraphSchema takes them (Apollo's GraphQLResolverMap, reached
+ * through buildSubgraphSchema's own signature rather than a path inside @apollo/subgraph's dist).
+ */
+type ApolloResolverMap = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { resolvers?: unknown; typeDefs: unknown }>['resolvers']>;
+
+/**
+ * The resolver map a subgraph hands over: an object per type (fields, `__resolveReference`) or a
+ * scalar. `Ctx` documents the context its resolvers expect; the generated resolver types of each
+ * subgraph check the resolvers themselves.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- Ctx names the context the resolvers are written for
+export type SubgraphResolvers<Ctx> = Record<string, object>;
+
 export interface SubgraphOptions<Ctx extends RequestContext> {
   name: string;
   port: number;
   typeDefs: DocumentNode;
-  resolvers: GraphQLResolverMap<Ctx>;
+  resolvers: SubgraphResolvers<Ctx>;
   logger: Logger;
   jwtSecret: string;
   /** adds the service's per-request state (DataLoaders, use-cases) to the base context */
@@ -93,18 +106,20 @@ export function formatErrorFor(production: boolean, isUnavailable: (error: unkno
 }
 
 /**
- * Starts a subgraph the way every subgraph starts: health, metrics, auth, masked errors, and a
+ * Serves a subgraph's GraphQL the way every subgraph does: health, metrics, auth, masked errors, and a
  * server span per GraphQL request continuing the caller's W3C trace context (its traceparent is
  * the context's, so events the request writes belong to the same trace).
  */
-export async function startSubgraph<Ctx extends RequestContext>(options: SubgraphOptions<Ctx>): Promise<RunningServer> {
+export async function serveSubgraph<Ctx extends RequestContext>(options: SubgraphOptions<Ctx>): Promise<RunningServer> {
   const { logger } = options;
   const production = options.production ?? false;
   const metrics = options.metrics ?? createMetrics(options.name);
   const tracing = options.tracing ?? createTracing(options.name);
   const auth = createAuth(options.jwtSecret);
   const apollo = new ApolloServer<Ctx>({
-    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    // codegen types __resolveReference as (reference, context, info), Apollo's map as a field
+    // resolver (parent, args, context, info) — the same function at run time: the one cast
+    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as ApolloResolverMap }),
     introspection: true,
     includeStacktraceInErrorResponses: !production,
     formatError: formatErrorFor(production, options.isUnavailable),

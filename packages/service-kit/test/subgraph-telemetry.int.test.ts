@@ -1,5 +1,5 @@
 /**
- * startSubgraph's telemetry: operation metrics on /metrics, a server span per request that
+ * serveSubgraph's telemetry: operation metrics on /metrics, a server span per request that
  * continues the caller's trace (the context's traceparent and the log lines carry it), OTLP export
  * when an endpoint is configured, and readiness that degrades instead of failing.
  */
@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { parse } from 'graphql';
 import pino from 'pino';
-import { createTracing, degradable, startSubgraph, type RequestContext, type RunningServer } from '../src';
+import { createTracing, degradable, serveSubgraph, type RequestContext, type RunningServer } from '../src';
 import { metricValue, postGraphQL, scrapeMetrics, TEST_JWT_SECRET, waitFor } from '../src/testing';
 
 const typeDefs = parse(`
@@ -60,7 +60,7 @@ async function startCollector(): Promise<{ url: string; bodies: unknown[]; close
   };
 }
 
-describe('startSubgraph telemetry', () => {
+describe('serveSubgraph telemetry', () => {
   const logs = captureLogs();
   let brokerUp = true;
   let collector: Awaited<ReturnType<typeof startCollector>>;
@@ -70,7 +70,7 @@ describe('startSubgraph telemetry', () => {
   beforeAll(async () => {
     collector = await startCollector();
     tracing = createTracing('telemetry-test', { otlpEndpoint: collector.url });
-    subgraph = await startSubgraph({
+    subgraph = await serveSubgraph({
       name: 'telemetry-test',
       port: 0,
       typeDefs,

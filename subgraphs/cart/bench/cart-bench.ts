@@ -8,12 +8,12 @@
  * Reports addToCart and checkout latency (p50/p99) for sequential and concurrent shoppers, and how
  * long one price change takes to re-price every cart holding the product (CartChanged written).
  */
+import { startSubgraph } from '@shop/subgraph-kit';
 import { createEnvelope, createInMemoryBus, ProductCreated, ProductPriceChanged } from '@shop/events';
 import { createAuth } from '@shop/service-kit';
 import { postGraphQL, TEST_JWT_SECRET, testDatabaseServer, waitFor } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
-import { loadCartConfig } from '../src/config';
-import { start } from '../src/server';
+import { cart as cartSubgraph } from '../src/server';
 
 const embedded = process.argv.includes('--embedded');
 const SHOPPERS = Number(process.env.BENCH_SHOPPERS ?? 200);
@@ -46,8 +46,8 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
 async function main() {
   const database = embedded ? undefined : testDatabaseServer('cartbench');
   const bus = createInMemoryBus();
-  const cart = await start(
-    loadCartConfig({ CART_PORT: '0', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', ...(database ? { DATABASE_URL: database.url } : { DATA_DIR: 'memory://' }) }),
+  const cart = await startSubgraph(cartSubgraph, 
+    cartSubgraph.loadConfig({ CART_PORT: '0', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', ...(database ? { DATABASE_URL: database.url } : { DATA_DIR: 'memory://' }) }),
     { bus },
   );
   const url = `${cart.url}/graphql`;

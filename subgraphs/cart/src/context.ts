@@ -1,9 +1,6 @@
-import type { RequestContext } from '@shop/service-kit';
+import type { SubgraphContext } from '@shop/subgraph-kit';
 import type { CartLoaders } from './loaders';
 import type { CartDeps } from './use-cases/cart-deps';
 
-/** What every cart resolver gets: the verified viewer and request ids, loaders, and the use-cases' dependencies. */
-export interface CartContext extends RequestContext {
-  loaders: CartLoaders;
-  deps: CartDeps;
-}
+/** What every cart resolver gets: the request (viewer, ids, logger), its loaders, the use-cases' deps. */
+export type CartContext = SubgraphContext<CartLoaders, CartDeps>;

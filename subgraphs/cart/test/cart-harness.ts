@@ -1,3 +1,4 @@
+import { startSubgraph } from '@shop/subgraph-kit';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
   createEnvelope,
@@ -24,15 +25,14 @@ import {
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
 } from 'graphql';
-import { cartConfigSchema, type CartConfig } from '../src/config';
-import { CART_SCHEMA_PATH, start, type RunningCart } from '../src/server';
+import { cart as cartSubgraph, type RunningCart } from '../src/server';
 
 export const auth = createAuth(TEST_JWT_SECRET);
 export const tokenFor = (sub: string, roles: string[] = ['customer']) => auth.signToken({ sub, roles });
 
 /** The cart's config for a test: port 0, the test secret, silent logs, and whatever the test adds. */
-export function testConfig(env: Record<string, string | undefined>): CartConfig {
-  return loadConfig(cartConfigSchema, { CART_PORT: '0', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
+export function testConfig(env: Record<string, string | undefined>) {
+  return cartSubgraph.loadConfig({ CART_PORT: '0', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
 }
 
 /**
@@ -100,7 +100,7 @@ export async function startTestCart(): Promise<{
 }> {
   const server = testDatabaseServer('cart');
   const bus = countingBus();
-  const cart = await start(testConfig({ DATABASE_URL: server.url }), { bus });
+  const cart = await startSubgraph(cartSubgraph, testConfig({ DATABASE_URL: server.url }), { bus });
   return {
     cart,
     bus,
@@ -127,7 +127,7 @@ export const gql = (url: string, token: string | undefined, query: string, varia
 
 // ---- the storefront contract's documents, reduced to what the cart subgraph serves ----
 
-const cartSchema = buildSubgraphSchema({ typeDefs: parse(readFileSync(CART_SCHEMA_PATH, 'utf8')) });
+const cartSchema = buildSubgraphSchema({ typeDefs: parse(readFileSync(cartSubgraph.schemaPath, 'utf8')) });
 const storefront = parse(readFileSync(join(__dirname, '..', '..', '..', 'contract', 'storefront.graphql'), 'utf8'));
 
 /**

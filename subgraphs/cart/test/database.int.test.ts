@@ -1,5 +1,10 @@
 import { testDatabaseServer } from '@shop/service-kit/testing';
-import { openCartDatabase, type CartDatabase } from '../src/data/cart-database';
+import type { ServiceDatabase } from '@shop/service-kit/database';
+import { openSubgraphDatabase } from '@shop/subgraph-kit';
+import type { CartPrisma } from '../src/data/prisma';
+import { cart as cartSubgraph } from '../src/server';
+
+type CartDatabase = ServiceDatabase<CartPrisma>;
 
 const CART_TABLES = ['carts', 'cart_lines', 'product_prices', 'checkouts'];
 const BACKBONE_TABLES = ['outbox', 'inbox', 'consumer_versions'];
@@ -12,7 +17,7 @@ describe.each([
   let database: CartDatabase;
 
   beforeAll(async () => {
-    database = await openCartDatabase(real ? { url: { value: server.url, exact: false } } : { dataDir: 'memory://' });
+    database = await openSubgraphDatabase(cartSubgraph, real ? { url: { value: server.url, exact: false } } : { dataDir: 'memory://' });
   });
   afterAll(async () => {
     await database?.close();

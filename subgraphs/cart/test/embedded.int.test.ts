@@ -1,7 +1,8 @@
+import { startSubgraph } from '@shop/subgraph-kit';
 import { CartCheckedOut, cartIdOf, type Envelope } from '@shop/events';
 import { waitFor } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
-import { start, type RunningCart } from '../src/server';
+import { cart as cartSubgraph, type RunningCart } from '../src/server';
 import { contractOperation, gql, productCreated, publish, testConfig, tokenFor } from './cart-harness';
 
 // Embedded mode, as `npm start` runs it without infrastructure: PGlite in memory and the
@@ -10,7 +11,7 @@ let cart: RunningCart;
 const checkedOut: Envelope[] = [];
 
 beforeAll(async () => {
-  cart = await start(testConfig({ DATA_DIR: 'memory://' }));
+  cart = await startSubgraph(cartSubgraph, testConfig({ DATA_DIR: 'memory://' }));
   await cart.bus.consume({ queue: 'order-test', routingKeys: [CartCheckedOut.routingKey] }, async (e) => void checkedOut.push(e));
 });
 afterAll(() => cart?.stop());

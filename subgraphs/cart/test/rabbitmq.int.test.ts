@@ -1,9 +1,10 @@
+import { startSubgraph } from '@shop/subgraph-kit';
 import { cartIdOf, ProductPriceChanged, type Envelope } from '@shop/events';
 import { createRabbitBus, type RabbitEventBus } from '@shop/events/rabbitmq';
 import { createPoisonEnvelope, rabbitTestNamespace, startBrokerProxy, TEST_AMQP_URL, type BrokerProxy } from '@shop/events/testing';
 import { testDatabaseServer, waitFor } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
-import { start, type RunningCart } from '../src/server';
+import { cart as cartSubgraph, type RunningCart } from '../src/server';
 import { contractOperation, gql, priceChanged, productCreated, publish, testConfig, tokenFor, type CatalogProduct } from './cart-harness';
 
 // The cart on the real broker, behind a proxy that can cut its connection; "catalog" publishes
@@ -27,7 +28,7 @@ beforeAll(async () => {
   catalog = ns.track(createRabbitBus({ url: TEST_AMQP_URL, exchange: ns.exchange, serviceName: 'catalog-test' }));
   observer = ns.track(createRabbitBus({ url: TEST_AMQP_URL, exchange: ns.exchange, serviceName: 'observer' }));
   await observer.consume({ queue: 'observer', routingKeys: ['cart.cart.#'] }, async (e) => void observed.push(e));
-  cart = await start(testConfig({ DATABASE_URL: database.url, AMQP_URL: proxy.url, EVENTS_EXCHANGE: ns.exchange }));
+  cart = await startSubgraph(cartSubgraph, testConfig({ DATABASE_URL: database.url, AMQP_URL: proxy.url, EVENTS_EXCHANGE: ns.exchange }));
   await publish(catalog, productCreated(mug));
   await waitFor(async () => (await cart.database.db.query('SELECT 1 FROM product_prices WHERE product_id = $1', [mug.productId])).length === 1, {
     what: 'ProductCreated through RabbitMQ',

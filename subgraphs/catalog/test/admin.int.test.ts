@@ -45,12 +45,12 @@ describe('back office (PostgreSQL, HTTP)', () => {
 
   /** the catalog's observable state: products, one product's row, outbox rows */
   const snapshot = async (productId = DEMO_PRODUCTS[0].id) => {
-    const [products] = await h.catalog.db.query<{ n: number }>('SELECT count(*)::int AS n FROM products');
-    const [product] = await h.catalog.db.query<{ price: string; available_quantity: number; version: number }>(
+    const [products] = await h.catalog.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM products');
+    const [product] = await h.catalog.database.db.query<{ price: string; available_quantity: number; version: number }>(
       'SELECT price::text AS price, available_quantity, version FROM products WHERE id = $1',
       [productId],
     );
-    const [outbox] = await h.catalog.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox');
+    const [outbox] = await h.catalog.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox');
     return { products: products.n, product, outbox: outbox.n };
   };
 
@@ -123,7 +123,7 @@ describe('back office (PostgreSQL, HTTP)', () => {
       const payloads = results.map((r) => r.data!.createProduct);
       expect(payloads.filter((p) => p.product !== null)).toHaveLength(1);
       expect(payloads.filter((p) => p.userErrors[0]?.code === 'SKU_TAKEN')).toHaveLength(4);
-      expect(await h.catalog.db.query("SELECT count(*)::int AS n FROM products WHERE sku = 'RACE-1'")).toEqual([{ n: 1 }]);
+      expect(await h.catalog.database.db.query("SELECT count(*)::int AS n FROM products WHERE sku = 'RACE-1'")).toEqual([{ n: 1 }]);
     });
   });
 

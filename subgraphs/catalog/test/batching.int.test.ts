@@ -22,10 +22,10 @@ const ENTITIES = `query Entities($representations: [_Any!]!) {
 describe('statement counts do not grow with the page size (PostgreSQL)', () => {
   let h: CatalogHarness;
   const measure = async (query: string, variables: Record<string, unknown>) => {
-    const before = h.catalog.db.statements.count;
+    const before = h.catalog.database.db.statements.count;
     const res = await h.gql(query, variables);
     expect(res.errors).toBeUndefined();
-    return { statements: h.catalog.db.statements.count - before, data: res.data! };
+    return { statements: h.catalog.database.db.statements.count - before, data: res.data! };
   };
 
   beforeAll(async () => {

@@ -1,8 +1,8 @@
 import type { EventBus } from '@shop/events';
 import { createAuth } from '@shop/service-kit';
 import { postGraphQL, TEST_JWT_SECRET, testDatabaseServer } from '@shop/service-kit/testing';
-import { loadCatalogConfig } from '../src/config';
-import { start, type RunningCatalog } from '../src/server';
+import { startSubgraph } from '@shop/subgraph-kit';
+import { catalog as definition, type RunningCatalog } from '../src/server';
 
 export interface CatalogHarness {
   catalog: RunningCatalog;
@@ -22,7 +22,7 @@ export interface CatalogHarness {
  */
 export async function startCatalog(options: { embedded?: boolean; bus?: EventBus; env?: Record<string, string> } = {}): Promise<CatalogHarness> {
   const server = options.embedded ? null : testDatabaseServer('catalog');
-  const config = loadCatalogConfig({
+  const config = definition.loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     CATALOG_PORT: '0',
@@ -32,7 +32,7 @@ export async function startCatalog(options: { embedded?: boolean; bus?: EventBus
   });
   let catalog: RunningCatalog;
   try {
-    catalog = await start(config, { bus: options.bus });
+    catalog = await startSubgraph(definition, config, { bus: options.bus });
   } catch (e) {
     await server?.drop();
     throw e;

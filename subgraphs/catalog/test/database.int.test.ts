@@ -1,7 +1,12 @@
 import { testDatabaseServer } from '@shop/service-kit/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openCatalogDatabase, type CatalogDatabase } from '../src/data/catalog-database';
+import { openSubgraphDatabase } from '@shop/subgraph-kit';
+import type { ServiceDatabase } from '@shop/service-kit/database';
+import type { CatalogPrisma } from '../src/data/prisma';
+import { catalog } from '../src/server';
+
+type CatalogDatabase = ServiceDatabase<CatalogPrisma>;
 
 const SCHEMA = readFileSync(join(__dirname, '..', '..', '..', 'prisma', 'catalog', 'schema.prisma'), 'utf8');
 const SCALARS = new Set(['String', 'Int', 'Decimal', 'DateTime', 'Boolean', 'BigInt', 'Float', 'Json']);
@@ -30,7 +35,7 @@ describe.each([
   let database: CatalogDatabase;
 
   beforeAll(async () => {
-    database = await openCatalogDatabase(real ? { url: { value: server.url, exact: false }, dataDir: 'unused' } : { dataDir: 'memory://' });
+    database = await openSubgraphDatabase(catalog, real ? { url: { value: server.url, exact: false }, dataDir: 'unused' } : { dataDir: 'memory://' });
   });
   afterAll(async () => {
     await database?.close();

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { openCatalogDatabase } from '../src/data/catalog-database';
+import { openSubgraphDatabase } from '@shop/subgraph-kit';
+import { catalog } from '../src/server';
 import { DEMO_PRODUCTS, seedDemoCatalog } from '../src/data/demo-data';
 import { startCatalog, type CatalogHarness } from './catalog-harness';
 import { observeEvents } from './event-observer';
@@ -18,7 +19,7 @@ describe('embedded catalog (PGlite memory://, in-memory bus)', () => {
   afterAll(() => h?.stop());
 
   it('starts on PGlite with the demo catalog and is ready (database, broker, schema)', async () => {
-    expect(h.catalog.db.kind).toBe('pglite');
+    expect(h.catalog.database.db.kind).toBe('pglite');
     const ready = await fetch(`${h.catalog.url}/health/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok', checks: { database: { status: 'ok' }, broker: { status: 'ok' }, schema: { status: 'ok' } } });
@@ -38,10 +39,10 @@ describe('embedded catalog (PGlite memory://, in-memory bus)', () => {
     const ids: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const before = h.catalog.db.statements.count;
+      const before = h.catalog.database.db.statements.count;
       type Page = { pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { id: string } }[] };
       const page: Page = (await h.gql<{ products: Page }>(query, { after, first: ids.length === 0 ? 5 : 50 })).data!.products;
-      expect(h.catalog.db.statements.count - before).toBe(1); // the page, its brands and categories joined
+      expect(h.catalog.database.db.statements.count - before).toBe(1); // the page, its brands and categories joined
       ids.push(...page.edges.map((e) => e.node.id));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
@@ -52,7 +53,7 @@ describe('embedded catalog (PGlite memory://, in-memory bus)', () => {
   it('filters by brand and category and resolves Product references on PGlite (array parameters), each in one statement', async () => {
     const [mug] = DEMO_PRODUCTS;
     const expected = DEMO_PRODUCTS.filter((p) => p.brandId === mug.brandId && p.categoryId === mug.categoryId).map((p) => p.id);
-    const before = h.catalog.db.statements.count;
+    const before = h.catalog.database.db.statements.count;
     const page = await h.gql<{ products: { edges: { node: { id: string; brand: { id: string } } }[] } }>(
       `query($brand: ID!, $category: ID!) { products(first: 50, filter: { brandIds: [$brand], categoryIds: [$category] }) { edges { node { id brand { id } } } } }`,
       { brand: mug.brandId, category: mug.categoryId },
@@ -64,7 +65,7 @@ describe('embedded catalog (PGlite memory://, in-memory bus)', () => {
       { r: [{ __typename: 'Product', id: mug.id }, { __typename: 'Product', id: randomUUID() }] },
     );
     expect(entities.data!._entities).toEqual([{ name: mug.name, brand: { id: mug.brandId }, category: { id: mug.categoryId } }, null]);
-    expect(h.catalog.db.statements.count - before).toBe(2);
+    expect(h.catalog.database.db.statements.count - before).toBe(2);
   });
 
   it('an admin price change and an OrderPlaced are handled and published over the in-process bus', async () => {
@@ -95,13 +96,13 @@ describe('demo data on disk (PGlite folder)', () => {
   it('is loaded once: a second seed and a restart add nothing and keep changes; each product announced once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'catalog-pglite-'));
     try {
-      const first = await openCatalogDatabase({ dataDir: dir });
+      const first = await openSubgraphDatabase(catalog, { dataDir: dir });
       expect(await seedDemoCatalog(first.prisma)).toEqual({ brands: 8, categories: 8, products: DEMO_PRODUCTS.length });
       expect(await seedDemoCatalog(first.prisma)).toEqual({ brands: 0, categories: 0, products: 0 });
       await first.db.query("UPDATE products SET name = 'Renamed Mug' WHERE id = $1", [DEMO_PRODUCTS[0].id]);
       await first.close();
 
-      const second = await openCatalogDatabase({ dataDir: dir });
+      const second = await openSubgraphDatabase(catalog, { dataDir: dir });
       expect(await seedDemoCatalog(second.prisma)).toEqual({ brands: 0, categories: 0, products: 0 });
       expect(await second.db.query('SELECT name FROM products WHERE id = $1', [DEMO_PRODUCTS[0].id])).toEqual([{ name: 'Renamed Mug' }]);
       expect(await second.db.query("SELECT count(*)::int AS n FROM outbox WHERE envelope->>'type' = 'ProductCreated'")).toEqual([{ n: DEMO_PRODUCTS.length }]);

@@ -41,9 +41,9 @@ it('an admin price change is published through the outbox to RabbitMQ (ProductPr
   );
   expect(res.data!.changeProductPrice.userErrors).toEqual([]);
   const event = await waitFor(() => observed.find((e) => e.type === 'ProductPriceChanged' && e.subject === product.id), { what: 'ProductPriceChanged on RabbitMQ' });
-  const [{ version }] = await h.catalog.db.query<{ version: number }>('SELECT version FROM products WHERE id = $1', [product.id]);
+  const [{ version }] = await h.catalog.database.db.query<{ version: number }>('SELECT version FROM products WHERE id = $1', [product.id]);
   expect(event).toMatchObject({ sequence: version, data: { price: '179.00', previousPrice: product.price } });
-  expect(await waitFor(async () => (await h.catalog.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n === 0)).toBe(true);
+  expect(await waitFor(async () => (await h.catalog.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n === 0)).toBe(true);
 });
 
 it('OrderPlaced from RabbitMQ → StockReserved on RabbitMQ; OrderCancelled → StockReleased, stock back', async () => {
@@ -52,7 +52,7 @@ it('OrderPlaced from RabbitMQ → StockReserved on RabbitMQ; OrderCancelled → 
   await order.publish('order.order.placed.v1', orderPlaced(orderId, [{ productId: product.id, quantity: 3 }]));
   const reserved = await waitFor(() => observed.find((e) => e.subject === orderId && e.type === 'StockReserved'), { what: 'StockReserved' });
   expect(reserved.data).toEqual({ orderId, lines: [{ productId: product.id, quantity: 3 }] });
-  const stock = async () => (await h.catalog.db.query<{ n: number }>('SELECT available_quantity AS n FROM products WHERE id = $1', [product.id]))[0].n;
+  const stock = async () => (await h.catalog.database.db.query<{ n: number }>('SELECT available_quantity AS n FROM products WHERE id = $1', [product.id]))[0].n;
   expect(await stock()).toBe(product.availableQuantity - 3);
   await order.publish('order.order.cancelled.v1', orderCancelled(orderId));
   await waitFor(() => observed.find((e) => e.subject === orderId && e.type === 'StockReleased'), { what: 'StockReleased' });

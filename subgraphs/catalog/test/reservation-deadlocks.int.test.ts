@@ -43,9 +43,9 @@ describe('overlapping multi-line orders at once (PostgreSQL)', () => {
 
   it('60 orders of 2–5 lines over the same 6 products, half of them cancelled while others reserve → no deadlock, no failed delivery, stock exact', async () => {
     const products = DEMO_PRODUCTS.slice(0, 6);
-    const stockOf = async (id: string) => (await h.catalog.db.query<{ n: number }>('SELECT available_quantity AS n FROM products WHERE id = $1', [id]))[0].n;
-    for (const p of products) await h.catalog.db.query('UPDATE products SET available_quantity = 10000 WHERE id = $1', [p.id]);
-    const before = await h.catalog.db.query<{ deadlocks: string }>('SELECT deadlocks::text FROM pg_stat_database WHERE datname = current_database()');
+    const stockOf = async (id: string) => (await h.catalog.database.db.query<{ n: number }>('SELECT available_quantity AS n FROM products WHERE id = $1', [id]))[0].n;
+    for (const p of products) await h.catalog.database.db.query('UPDATE products SET available_quantity = 10000 WHERE id = $1', [p.id]);
+    const before = await h.catalog.database.db.query<{ deadlocks: string }>('SELECT deadlocks::text FROM pg_stat_database WHERE datname = current_database()');
     const events = await observeEvents(bus, ['catalog.stock.#']);
 
     // each order takes its products in a different order, so unordered locking would cross
@@ -70,7 +70,7 @@ describe('overlapping multi-line orders at once (PostgreSQL)', () => {
       async () =>
         Number(
           (
-            await h.catalog.db.query<{ n: number }>("SELECT count(*)::int AS n FROM stock_reservations WHERE order_id = ANY($1) AND status IN ('RELEASED', 'CLOSED')", [
+            await h.catalog.database.db.query<{ n: number }>("SELECT count(*)::int AS n FROM stock_reservations WHERE order_id = ANY($1) AND status IN ('RELEASED', 'CLOSED')", [
               cancelled.map((o) => o.orderId),
             ])
           )[0].n,
@@ -87,7 +87,7 @@ describe('overlapping multi-line orders at once (PostgreSQL)', () => {
       expect({ product: p.id, available: await stockOf(p.id) }).toEqual({ product: p.id, available: 10000 - held });
     }
     // and PostgreSQL itself saw no deadlock in the catalog's database (its counter is flushed lazily: read it after the work)
-    const after = await h.catalog.db.query<{ deadlocks: string }>('SELECT deadlocks::text FROM pg_stat_database WHERE datname = current_database()');
+    const after = await h.catalog.database.db.query<{ deadlocks: string }>('SELECT deadlocks::text FROM pg_stat_database WHERE datname = current_database()');
     expect(Number(after[0].deadlocks)).toBe(Number(before[0].deadlocks));
     await events.stop();
   }, 90_000);

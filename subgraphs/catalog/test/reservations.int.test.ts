@@ -30,20 +30,20 @@ describe('stock reservations for orders (PostgreSQL)', () => {
   let events: Awaited<ReturnType<typeof observeEvents>>;
 
   const stockOf = async (productId: string) =>
-    (await h.catalog.db.query<{ n: number }>('SELECT available_quantity AS n FROM products WHERE id = $1', [productId]))[0].n;
-  const setStock = (productId: string, n: number) => h.catalog.db.query('UPDATE products SET available_quantity = $2 WHERE id = $1', [productId, n]);
+    (await h.catalog.database.db.query<{ n: number }>('SELECT available_quantity AS n FROM products WHERE id = $1', [productId]))[0].n;
+  const setStock = (productId: string, n: number) => h.catalog.database.db.query('UPDATE products SET available_quantity = $2 WHERE id = $1', [productId, n]);
   const reservation = async (orderId: string) =>
-    (await h.catalog.db.query<{ status: string }>('SELECT status::text AS status FROM stock_reservations WHERE order_id = $1', [orderId]))[0]?.status;
+    (await h.catalog.database.db.query<{ status: string }>('SELECT status::text AS status FROM stock_reservations WHERE order_id = $1', [orderId]))[0]?.status;
   const answerFor = (orderId: string) =>
     events.waitFor((e) => e.subject === orderId && (e.type === 'StockReserved' || e.type === 'StockReservationFailed'), `the answer for ${orderId}`);
   const publish = (envelope: Envelope) => bus.publish(routingKeyOf(envelope.type), envelope);
   /** one delivery through the inbox, as startConsumers makes it; resolves to false for a duplicate */
   const deliver = <E extends Envelope>(envelope: E, handler: (e: E, tx: CatalogTx, ctx: HandlerContext) => Promise<void>) =>
-    handleOnce(h.catalog.prisma, 'catalog', envelope, (tx) => handler(envelope, tx, handlerContext(envelope)));
+    handleOnce(h.catalog.database.prisma, 'catalog', envelope, (tx) => handler(envelope, tx, handlerContext(envelope)));
   /** types of the events in the outbox that `eventId` caused */
   const outboxCausedBy = async (eventId: string) =>
     (
-      await h.catalog.db.query<{ type: string }>("SELECT envelope->>'type' AS type FROM outbox WHERE envelope->>'causationId' = $1", [eventId])
+      await h.catalog.database.db.query<{ type: string }>("SELECT envelope->>'type' AS type FROM outbox WHERE envelope->>'causationId' = $1", [eventId])
     )
       .map((r) => r.type)
       .sort();
@@ -67,15 +67,15 @@ describe('stock reservations for orders (PostgreSQL)', () => {
     const orders: string[] = Array.from({ length: 50 }, () => randomUUID());
     const decisions = await Promise.all(
       orders.map((orderId) =>
-        h.catalog.prisma.$transaction((tx) =>
-          reserveStockForOrder(tx, { orderId, lines: [{ productId: product.id, quantity: 1 }] }, { correlationId: orderId, causationId: null }),
+        h.catalog.database.prisma.$transaction((tx) =>
+          reserveStockForOrder({ clock: () => new Date() }, tx, { orderId, lines: [{ productId: product.id, quantity: 1 }] }, { correlationId: orderId, causationId: null }),
         ),
       ),
     );
     expect(decisions.filter((d) => d.kind === 'reserve')).toHaveLength(10);
     expect(decisions.filter((d) => d.kind === 'refuse')).toHaveLength(40);
     expect(await stockOf(product.id)).toBe(0);
-    const rows = await h.catalog.db.query<{ status: string; n: number }>(
+    const rows = await h.catalog.database.db.query<{ status: string; n: number }>(
       'SELECT status::text AS status, count(*)::int AS n FROM stock_reservations WHERE order_id = ANY($1) GROUP BY status ORDER BY status',
       [orders],
     );
@@ -83,7 +83,7 @@ describe('stock reservations for orders (PostgreSQL)', () => {
       { status: 'REFUSED', n: 40 },
       { status: 'RESERVED', n: 10 },
     ]);
-    const [{ units }] = await h.catalog.db.query<{ units: number }>(
+    const [{ units }] = await h.catalog.database.db.query<{ units: number }>(
       'SELECT coalesce(sum(quantity), 0)::int AS units FROM stock_reservation_lines WHERE order_id = ANY($1)',
       [orders],
     );
@@ -125,7 +125,7 @@ describe('stock reservations for orders (PostgreSQL)', () => {
     expect([await stockOf(mug.id), await stockOf(tea.id)]).toEqual([mugBefore - 3, teaBefore - 1]);
     const changed = await events.waitFor((e) => e.type === 'ProductStockChanged' && e.subject === mug.id && e.causationId === placed.id);
     expect(changed.data).toEqual({ productId: mug.id, availableQuantity: mugBefore - 3, inStock: true });
-    const [{ version }] = await h.catalog.db.query<{ version: number }>('SELECT version FROM products WHERE id = $1', [mug.id]);
+    const [{ version }] = await h.catalog.database.db.query<{ version: number }>('SELECT version FROM products WHERE id = $1', [mug.id]);
     expect(changed.sequence).toBe(version);
   });
 
@@ -143,7 +143,7 @@ describe('stock reservations for orders (PostgreSQL)', () => {
     expect(await reservation(orderId)).toBe('REFUSED');
     // the order is then rejected: nothing was held, nothing is released
     await publish(orderRejected(orderId, 'out of stock'));
-    await waitFor(async () => (await h.catalog.db.query('SELECT 1 FROM inbox WHERE event_type = $1 AND consumer = $2', ['OrderRejected', 'catalog'])).length > 0);
+    await waitFor(async () => (await h.catalog.database.db.query('SELECT 1 FROM inbox WHERE event_type = $1 AND consumer = $2', ['OrderRejected', 'catalog'])).length > 0);
     expect(events.seen.filter((e) => e.type === 'StockReleased' && e.subject === orderId)).toEqual([]);
     expect(await stockOf(mug.id)).toBe(mugBefore);
   });
@@ -162,9 +162,9 @@ describe('stock reservations for orders (PostgreSQL)', () => {
     await publish(placed);
     await answerFor(orderId);
     // the redelivery, awaited: exactly what the consumer does with every message
-    expect(await deliver(placed, onOrderPlaced)).toBe(false);
+    expect(await deliver(placed, onOrderPlaced(h.catalog.deps))).toBe(false);
     // and twice at once: one of them applies (none here: already handled), never both
-    expect(await Promise.all([deliver(placed, onOrderPlaced), deliver(placed, onOrderPlaced)])).toEqual([false, false]);
+    expect(await Promise.all([deliver(placed, onOrderPlaced(h.catalog.deps)), deliver(placed, onOrderPlaced(h.catalog.deps))])).toEqual([false, false]);
     expect(await stockOf(product.id)).toBe(before - 4);
     expect(await outboxCausedBy(placed.id)).toEqual(['StockReserved', 'ProductStockChanged'].sort());
   });
@@ -173,7 +173,7 @@ describe('stock reservations for orders (PostgreSQL)', () => {
     const product = DEMO_PRODUCTS[7];
     const before = await stockOf(product.id);
     const placed = orderPlaced(randomUUID(), [{ productId: product.id, quantity: 2 }]);
-    const applied = await Promise.all([deliver(placed, onOrderPlaced), deliver(placed, onOrderPlaced)]);
+    const applied = await Promise.all([deliver(placed, onOrderPlaced(h.catalog.deps)), deliver(placed, onOrderPlaced(h.catalog.deps))]);
     expect(applied.sort()).toEqual([false, true]);
     expect(await stockOf(product.id)).toBe(before - 2);
   });
@@ -194,8 +194,8 @@ describe('stock reservations for orders (PostgreSQL)', () => {
     // a second close (another event id: a rejection crossing the cancel) and the same cancel
     // redelivered, both awaited → no second release
     const rejected = orderRejected(orderId);
-    expect(await deliver(rejected, onOrderRejected)).toBe(true);
-    expect(await deliver(cancelled, onOrderCancelled)).toBe(false);
+    expect(await deliver(rejected, onOrderRejected(h.catalog.deps))).toBe(true);
+    expect(await deliver(cancelled, onOrderCancelled(h.catalog.deps))).toBe(false);
     expect(await outboxCausedBy(rejected.id)).toEqual([]);
     expect(await stockOf(product.id)).toBe(before);
     expect(events.seen.filter((e) => e.type === 'StockReleased' && e.subject === orderId)).toHaveLength(1);
@@ -219,8 +219,8 @@ describe('stock reservations for orders (PostgreSQL)', () => {
     const orders: string[] = Array.from({ length: 20 }, () => randomUUID());
     await Promise.all(
       orders.flatMap((orderId, i) => {
-        const place = () => deliver(orderPlaced(orderId, [{ productId: product.id, quantity: 3 }]), onOrderPlaced);
-        const cancel = () => deliver(orderCancelled(orderId), onOrderCancelled);
+        const place = () => deliver(orderPlaced(orderId, [{ productId: product.id, quantity: 3 }]), onOrderPlaced(h.catalog.deps));
+        const cancel = () => deliver(orderCancelled(orderId), onOrderCancelled(h.catalog.deps));
         return i % 2 === 0 ? [place(), cancel()] : [cancel(), place()];
       }),
     );

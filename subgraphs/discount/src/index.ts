@@ -1,7 +1,4 @@
-import { createLogger, exitOnStartFailure, stopOnSignals } from '@shop/service-kit';
-import { loadDiscountConfig } from './config';
-import { start } from './server';
+import { runSubgraph } from '@shop/subgraph-kit';
+import { discount } from './server';
 
-const config = loadDiscountConfig();
-const logger = createLogger('discount', config.LOG_LEVEL);
-start(config, { logger }).then((discount) => stopOnSignals(discount.stop, logger, config.SHUTDOWN_TIMEOUT_MS + 5_000), exitOnStartFailure(logger));
+runSubgraph(discount);

@@ -1,5 +1,10 @@
 import { testDatabaseServer } from '@shop/service-kit/testing';
-import { openDiscountDatabase, type DiscountDatabase } from '../src/data/discount-database';
+import type { ServiceDatabase } from '@shop/service-kit/database';
+import { openSubgraphDatabase } from '@shop/subgraph-kit';
+import type { DiscountPrisma } from '../src/data/prisma';
+import { discount as discountSubgraph } from '../src/server';
+
+type DiscountDatabase = ServiceDatabase<DiscountPrisma>;
 
 const TABLES = ['coupons', 'coupon_applications', 'cart_subtotals', 'redemptions', 'outbox', 'inbox', 'consumer_versions'];
 
@@ -11,7 +16,7 @@ describe.each([
   let database: DiscountDatabase;
 
   beforeAll(async () => {
-    database = await openDiscountDatabase(postgres ? { url: { value: server.url, exact: false } } : { dataDir: 'memory://' });
+    database = await openSubgraphDatabase(discountSubgraph, postgres ? { url: { value: server.url, exact: false } } : { dataDir: 'memory://' });
   });
   afterAll(async () => {
     await database?.close();

@@ -1,10 +1,10 @@
 /** Shared set-up of discount's integration tests: a running subgraph, tokens, events in and out. */
+import { startSubgraph } from '@shop/subgraph-kit';
 import { cartIdOf, CartChanged, createEnvelope, OrderCancelled, OrderPlaced, OrderRejected, type Envelope, type EventBus } from '@shop/events';
 import { createAuth, formatCents, type Cents } from '@shop/service-kit';
 import { postGraphQL, TEST_JWT_SECRET } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
-import { loadDiscountConfig } from '../src/config';
-import { start, type RunningDiscount } from '../src/server';
+import { discount as discountSubgraph, type RunningDiscount } from '../src/server';
 
 export const auth = createAuth(TEST_JWT_SECRET);
 export const tokenFor = (sub: string, roles: string[] = ['customer']) => auth.signToken({ sub, roles });
@@ -25,7 +25,7 @@ export function testClock(start = new Date()) {
 }
 
 export async function startDiscount(options: { databaseUrl?: string; bus?: EventBus; clock?: () => Date; dataDir?: string }): Promise<RunningDiscount & { graphql: string }> {
-  const config = loadDiscountConfig({
+  const config = discountSubgraph.loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JWT_SECRET: TEST_JWT_SECRET,
@@ -33,7 +33,7 @@ export async function startDiscount(options: { databaseUrl?: string; bus?: Event
     DATABASE_URL: options.databaseUrl,
     DATA_DIR: options.dataDir ?? 'memory://',
   });
-  const discount = await start(config, { bus: options.bus, clock: options.clock });
+  const discount = await startSubgraph(discountSubgraph, config, { bus: options.bus, clock: options.clock });
   return { ...discount, graphql: `${discount.url}/graphql` };
 }
 

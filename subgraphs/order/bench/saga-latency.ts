@@ -9,13 +9,14 @@
  * is out). Uses its own database and exchange (deleted afterwards).
  * Env: TEST_POSTGRES_URL, TEST_AMQP_URL, BENCH_LOG_LEVEL (info shows per-handler ms).
  */
+import { startSubgraph } from '@shop/subgraph-kit';
 import { CouponRedeemed, OrderConfirmed, OrderPlaced, StockReserved, createEnvelope, type Envelope } from '@shop/events';
 import { createRabbitBus } from '@shop/events/rabbitmq';
 import { rabbitTestNamespace, TEST_AMQP_URL } from '@shop/events/testing';
 import { testDatabaseServer } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { start } from '../src/server';
+import { order as orderSubgraph } from '../src/server';
 import { checkedOut, MUG, publish, testConfig } from '../test/order-harness';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '10' } } });
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const database = testDatabaseServer('orderbench');
   const ns = rabbitTestNamespace('orderbench');
   const participants = ns.track(createRabbitBus({ url: TEST_AMQP_URL, exchange: ns.exchange, serviceName: 'bench-participants' }));
-  const order = await start(testConfig({ DATABASE_URL: database.url, AMQP_URL: TEST_AMQP_URL, EVENTS_EXCHANGE: ns.exchange, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' }));
+  const order = await startSubgraph(orderSubgraph, testConfig({ DATABASE_URL: database.url, AMQP_URL: TEST_AMQP_URL, EVENTS_EXCHANGE: ns.exchange, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' }));
   const waiting = new Map<string, { placed: (at: number) => void; confirmed: (at: number) => void }>();
   try {
     // the participants answer at once, both in parallel, as catalog and discount do

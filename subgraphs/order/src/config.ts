@@ -1,13 +1,7 @@
-import { databaseLocation, serviceDataDir, type DatabaseLocation } from '@shop/service-kit/database';
-import { baseConfigSchema, loadConfig, portSetting, urlSetting } from '@shop/service-kit';
 import { z } from 'zod';
 
-/** Order's settings: the shared ones plus its port and, optionally, a database of its own. */
-export const orderConfigSchema = baseConfigSchema.extend({
-  /** HTTP port of the subgraph (0 = any free port, for tests). */
-  ORDER_PORT: portSetting(4004),
-  /** postgres://… of order's own database, used as is; overrides DATABASE_URL (which derives `<name>_order`). */
-  ORDER_DATABASE_URL: urlSetting(['postgres://', 'postgresql://']),
+/** Order's own settings, beyond the shared ones, ORDER_PORT and ORDER_DATABASE_URL (@shop/subgraph-kit adds those). */
+export const settings = {
   /**
    * The saga's deadline: an order still PENDING this long after it was placed (stock or coupon
    * never answered) is REJECTED and what was taken is released. Default 10 minutes: far above a
@@ -17,15 +11,4 @@ export const orderConfigSchema = baseConfigSchema.extend({
    * `order_saga_oldest_pending_seconds` well before it (say at a minute).
    */
   ORDER_SAGA_TIMEOUT_MS: z.coerce.number().int().min(1_000, 'must be at least 1000 (1 s)').default(600_000),
-});
-
-export type OrderConfig = z.infer<typeof orderConfigSchema>;
-
-/** Reads and validates the environment once; every bad value is named in the error. */
-export const loadOrderConfig = (env: Record<string, string | undefined> = process.env): OrderConfig => loadConfig(orderConfigSchema, env);
-
-/** Which database the order opens: ORDER_DATABASE_URL as it is, one derived from DATABASE_URL, or embedded PGlite. */
-export const orderDatabaseUrl = (config: OrderConfig): DatabaseLocation | undefined => databaseLocation(config.ORDER_DATABASE_URL, config.DATABASE_URL);
-
-/** Order's PGlite folder under DATA_DIR ("memory://" stays in memory). */
-export const embeddedDataDir = (dataDir: string): string => serviceDataDir(dataDir, 'order');
+};

@@ -1,5 +1,10 @@
 import { testDatabaseServer } from '@shop/service-kit/testing';
-import { openOrderDatabase, type OrderDatabase } from '../src/data/order-database';
+import type { ServiceDatabase } from '@shop/service-kit/database';
+import { openSubgraphDatabase } from '@shop/subgraph-kit';
+import type { OrderPrisma } from '../src/data/prisma';
+import { order as orderSubgraph } from '../src/server';
+
+type OrderDatabase = ServiceDatabase<OrderPrisma>;
 import { allOrderHistory, saveOrderHistory, type OrderHistoryRow } from '../src/data/order-history-repository';
 import { appendToStream, nextOrderNumber, readStream, StreamConflictError } from '../src/data/order-stream-repository';
 import { inSavepoint } from '../src/data/prisma';
@@ -46,7 +51,7 @@ describe.each([
   let database: OrderDatabase;
 
   beforeAll(async () => {
-    database = await openOrderDatabase(real ? { url: { value: server.url, exact: false } } : { dataDir: 'memory://' });
+    database = await openSubgraphDatabase(orderSubgraph, real ? { url: { value: server.url, exact: false } } : { dataDir: 'memory://' });
   });
   afterAll(async () => {
     await database?.close();

@@ -1,3 +1,4 @@
+import { startSubgraph } from '@shop/subgraph-kit';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
   CartCheckedOut,
@@ -33,18 +34,17 @@ import {
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { orderConfigSchema, type OrderConfig } from '../src/config';
 import { findOrderHistory, type OrderHistoryRow } from '../src/data/order-history-repository';
 import { readStream, type RecordedOrderEvent } from '../src/data/order-stream-repository';
-import { ORDER_SCHEMA_PATH, start, type RunningOrder } from '../src/server';
+import { order as orderSubgraph, type RunningOrder } from '../src/server';
 
 export const auth = createAuth(TEST_JWT_SECRET);
 export const tokenFor = (sub: string, roles: string[] = ['customer']) => auth.signToken({ sub, roles });
 export const newCustomer = () => `cust-${randomUUID().slice(0, 8)}`;
 
 /** The order's config for a test: port 0, the test secret, silent logs, and whatever the test adds. */
-export function testConfig(env: Record<string, string | undefined>): OrderConfig {
-  return loadConfig(orderConfigSchema, { ORDER_PORT: '0', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
+export function testConfig(env: Record<string, string | undefined>) {
+  return orderSubgraph.loadConfig({ ORDER_PORT: '0', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
 }
 
 /**
@@ -87,7 +87,7 @@ export async function startTestOrder({ embedded = false, env = {}, clock }: { em
   const bus = countingBus();
   const published: Envelope[] = [];
   await bus.consume({ queue: 'observer', routingKeys: ['order.order.#'] }, async (e) => void published.push(e));
-  const order = await start(testConfig({ ...(embedded ? { DATA_DIR: 'memory://' } : { DATABASE_URL: server.url }), ...env }), { bus, clock });
+  const order = await startSubgraph(orderSubgraph, testConfig({ ...(embedded ? { DATA_DIR: 'memory://' } : { DATABASE_URL: server.url }), ...env }), { bus, clock });
   return {
     order,
     bus,
@@ -110,7 +110,7 @@ export async function startTestOrder({ embedded = false, env = {}, clock }: { em
  */
 export async function startReplicaBehindProxy(t: TestOrder): Promise<{ replica: RunningOrder; proxy: TcpProxy; stop(): Promise<void> }> {
   const proxy = await startTcpProxy(targetOf(t.databaseUrl!));
-  const replica = await start(testConfig({ ORDER_DATABASE_URL: proxy.proxiedUrl(t.databaseUrl!) }), { bus: t.bus });
+  const replica = await startSubgraph(orderSubgraph, testConfig({ ORDER_DATABASE_URL: proxy.proxiedUrl(t.databaseUrl!) }), { bus: t.bus });
   return {
     replica,
     proxy,
@@ -238,7 +238,7 @@ export const gql = (url: string, token: string | undefined, query: string, varia
 
 // ---- the client contract's documents, reduced to what the order subgraph serves ----
 
-const orderSchema = buildSubgraphSchema({ typeDefs: parse(readFileSync(ORDER_SCHEMA_PATH, 'utf8')) });
+const orderSchema = buildSubgraphSchema({ typeDefs: parse(readFileSync(orderSubgraph.schemaPath, 'utf8')) });
 const contractDir = join(__dirname, '..', '..', '..', 'contract');
 
 /**

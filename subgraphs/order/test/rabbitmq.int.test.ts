@@ -2,11 +2,12 @@
  * The order service on the real broker: "cart", "catalog" and "discount" publish to RabbitMQ,
  * an observer queue sees what the order's outbox relays.
  */
+import { startSubgraph } from '@shop/subgraph-kit';
 import { CartCheckedOut, type Envelope } from '@shop/events';
 import { createRabbitBus, type RabbitEventBus } from '@shop/events/rabbitmq';
 import { createPoisonEnvelope, rabbitTestNamespace, TEST_AMQP_URL } from '@shop/events/testing';
 import { testDatabaseServer, waitFor } from '@shop/service-kit/testing';
-import { start, type RunningOrder } from '../src/server';
+import { order as orderSubgraph, type RunningOrder } from '../src/server';
 import { checkedOut, MUG, newCustomer, publish, replies, testConfig } from './order-harness';
 
 const ns = rabbitTestNamespace('order');
@@ -20,7 +21,7 @@ beforeAll(async () => {
   participants = ns.track(createRabbitBus({ url: TEST_AMQP_URL, exchange: ns.exchange, serviceName: 'participants-test' }));
   observer = ns.track(createRabbitBus({ url: TEST_AMQP_URL, exchange: ns.exchange, serviceName: 'observer' }));
   await observer.consume({ queue: 'observer', routingKeys: ['order.order.#'] }, async (e) => void observed.push(e));
-  order = await start(testConfig({ DATABASE_URL: database.url, AMQP_URL: TEST_AMQP_URL, EVENTS_EXCHANGE: ns.exchange }));
+  order = await startSubgraph(orderSubgraph, testConfig({ DATABASE_URL: database.url, AMQP_URL: TEST_AMQP_URL, EVENTS_EXCHANGE: ns.exchange }));
 });
 
 afterAll(async () => {

@@ -5,8 +5,9 @@
  * own suites cover OrderRejected); a reply that comes after it changes nothing. Two replicas
  * sweeping at once reject it once. The clock is the service's injected clock, moved by the test.
  */
+import { startSubgraph } from '@shop/subgraph-kit';
 import { metricValue, scrapeMetrics } from '@shop/service-kit/testing';
-import { start, type RunningOrder } from '../src/server';
+import { order as orderSubgraph, type RunningOrder } from '../src/server';
 import { deliver, newCustomer, outboxOf, placeOrder, replies, startTestOrder, streamOf, testConfig, viewOf, type TestOrder } from './order-harness';
 
 const TIMEOUT_MS = 60_000;
@@ -19,7 +20,7 @@ let replica: RunningOrder;
 beforeAll(async () => {
   t = await startTestOrder({ env: { ORDER_SAGA_TIMEOUT_MS: String(TIMEOUT_MS) }, clock });
   // a second order replica on the same database and bus
-  replica = await start(testConfig({ ORDER_DATABASE_URL: t.databaseUrl!, ORDER_SAGA_TIMEOUT_MS: String(TIMEOUT_MS) }), { bus: t.bus, clock });
+  replica = await startSubgraph(orderSubgraph, testConfig({ ORDER_DATABASE_URL: t.databaseUrl!, ORDER_SAGA_TIMEOUT_MS: String(TIMEOUT_MS) }), { bus: t.bus, clock });
 });
 afterAll(async () => {
   await replica?.stop();

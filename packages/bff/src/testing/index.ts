@@ -3,7 +3,7 @@
  * mutation) and a "cart" (extends Product). Each counts the GraphQL requests it receives, so tests
  * prove that refused documents never reach a subgraph.
  */
-import { createLogger, requireAdmin, startSubgraph, type RequestContext, type RunningServer } from '@shop/service-kit';
+import { createLogger, requireAdmin, serveSubgraph, type RequestContext, type RunningServer } from '@shop/service-kit';
 import { TEST_JWT_SECRET } from '@shop/service-kit/testing';
 import { GraphQLError, parse } from 'graphql';
 import { composeSupergraph } from '@shop/schema-tools';
@@ -155,7 +155,7 @@ async function startCounted(
   resolvers: Record<string, Record<string, unknown>>,
 ): Promise<TestSubgraph> {
   let count = 0;
-  const server = await startSubgraph<RequestContext>({
+  const server = await serveSubgraph<RequestContext>({
     name,
     port: 0,
     typeDefs,

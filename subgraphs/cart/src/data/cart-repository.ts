@@ -1,7 +1,7 @@
 import type { QueryFn } from '@shop/service-kit/database';
 import { toCents } from '@shop/service-kit/domain';
 import type { CartLine, KnownProduct, LineChange } from '../domain/cart';
-import type { CartTx } from './cart-database';
+import type { CartTx } from './prisma';
 
 /** A cart as stored, with the replica's view of every product on its lines. */
 export interface CartSnapshot {

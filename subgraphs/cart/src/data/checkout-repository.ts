@@ -1,4 +1,4 @@
-import type { CartTx } from './cart-database';
+import type { CartTx } from './prisma';
 
 /** The order a customer's earlier checkout with this key opened, if any. */
 export async function findCheckout(tx: CartTx, customerId: string, idempotencyKey: string): Promise<{ orderId: string } | null> {

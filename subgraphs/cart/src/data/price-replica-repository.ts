@@ -1,6 +1,6 @@
 import { formatCents, toCents } from '@shop/service-kit/domain';
 import type { ReplicaPrice } from '../domain/price-replica';
-import type { CartTx } from './cart-database';
+import type { CartTx } from './prisma';
 
 /** The replica's price of a product, locked (FOR UPDATE) until the transaction ends; null if unseen. */
 export async function lockReplicaPrice(tx: CartTx, productId: string): Promise<ReplicaPrice | null> {

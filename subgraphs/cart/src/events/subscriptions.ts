@@ -1,5 +1,5 @@
 import { on, ProductCreated, ProductPriceChanged, type Subscription } from '@shop/events';
-import type { CartTx } from '../data/cart-database';
+import type { CartTx } from '../data/prisma';
 import type { CartDeps } from '../use-cases/cart-deps';
 import { onProductCreated } from './handlers/product-created';
 import { onProductPriceChanged } from './handlers/product-price-changed';

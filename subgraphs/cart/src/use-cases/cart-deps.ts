@@ -1,6 +1,6 @@
 import type { Causation } from '@shop/events';
 import type { Logger } from '@shop/service-kit';
-import type { CartPrisma } from '../data/cart-database';
+import type { CartPrisma } from '../data/prisma';
 
 /** What the cart's use-cases are built from (server.ts wires them; tests may swap the clock). */
 export interface CartDeps {

@@ -1,4 +1,4 @@
-import type { CartTx } from '../data/cart-database';
+import type { CartTx } from '../data/prisma';
 import { lockCart, lockCartPrices } from '../data/cart-repository';
 import type { CartLine, KnownProduct } from '../domain/cart';
 import type { CartDeps } from './cart-deps';

@@ -1,6 +1,6 @@
 import { appendToOutbox } from '@shop/events';
 import { queryThrough } from '@shop/service-kit/database';
-import type { CartTx } from '../data/cart-database';
+import type { CartTx } from '../data/prisma';
 import { findCarts } from '../data/cart-repository';
 import { bumpCartsHolding, lockReplicaPrice, saveReplicaPrice } from '../data/price-replica-repository';
 import { priceCart } from '../domain/cart';

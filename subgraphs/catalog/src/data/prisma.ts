@@ -1,5 +1,9 @@
 import type { PrismaClientOptions } from '@shop/service-kit/database';
+import { join } from 'node:path';
 import { Prisma, PrismaClient } from '../../../../prisma/catalog/generated/client';
+
+/** prisma/catalog/migrations, applied after the event backbone's own tables. */
+export const CATALOG_MIGRATIONS_DIR = join(__dirname, '..', '..', '..', '..', 'prisma', 'catalog', 'migrations');
 
 /** The catalog's Prisma client, one per process. */
 export type CatalogPrisma = PrismaClient<'query'>;

@@ -255,7 +255,7 @@ export async function lockProduct(tx: CatalogTx, productId: string): Promise<Pro
 }
 
 /** Inserts a product at version 1; a SKU already taken (also by a concurrent create) → SKU_TAKEN. */
-export async function insertProduct(tx: CatalogTx, id: string, draft: ProductDraft, currency: string, at: Date = new Date()): Promise<ProductRecord> {
+export async function insertProduct(tx: CatalogTx, id: string, draft: ProductDraft, currency: string, at: Date): Promise<ProductRecord> {
   try {
     const row = await tx.product.create({
       data: {
@@ -282,7 +282,7 @@ export async function insertProduct(tx: CatalogTx, id: string, draft: ProductDra
 }
 
 /** Sets a new price and moves the product to its next version. */
-export async function updatePrice(tx: CatalogTx, productId: string, priceCents: Cents, at: Date = new Date()): Promise<ProductRecord> {
+export async function updatePrice(tx: CatalogTx, productId: string, priceCents: Cents, at: Date): Promise<ProductRecord> {
   const row = await tx.product.update({
     where: { id: productId },
     data: { price: new Prisma.Decimal(formatCents(priceCents)), version: { increment: 1 }, updatedAt: at },
@@ -291,7 +291,7 @@ export async function updatePrice(tx: CatalogTx, productId: string, priceCents: 
 }
 
 /** Sets a product's available quantity (its row is locked by the caller) and moves it to its next version. */
-export async function updateStock(tx: CatalogTx, productId: string, availableQuantity: number, at: Date = new Date()): Promise<ProductRecord> {
+export async function updateStock(tx: CatalogTx, productId: string, availableQuantity: number, at: Date): Promise<ProductRecord> {
   const row = await tx.product.update({
     where: { id: productId },
     data: { availableQuantity, version: { increment: 1 }, updatedAt: at },

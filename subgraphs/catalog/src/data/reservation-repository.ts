@@ -40,6 +40,6 @@ export async function insertReservation(tx: CatalogTx, orderId: string, reservat
 }
 
 /** RESERVED → RELEASED; the lines stay as the record of what was given back. */
-export async function markReleased(tx: CatalogTx, orderId: string): Promise<void> {
-  await tx.stockReservation.update({ where: { orderId }, data: { status: 'RELEASED', updatedAt: new Date() } });
+export async function markReleased(tx: CatalogTx, orderId: string, at: Date): Promise<void> {
+  await tx.stockReservation.update({ where: { orderId }, data: { status: 'RELEASED', updatedAt: at } });
 }

@@ -1,5 +1,6 @@
 import { on, OrderCancelled, OrderPlaced, OrderRejected, type Subscription } from '@shop/events';
 import type { CatalogTx } from '../data/prisma';
+import type { CatalogDeps } from '../use-cases/deps';
 import { onOrderCancelled } from './handlers/order-cancelled';
 import { onOrderPlaced } from './handlers/order-placed';
 import { onOrderRejected } from './handlers/order-rejected';
@@ -8,9 +9,9 @@ import { onOrderRejected } from './handlers/order-rejected';
 // one transaction would be held in whatever order the events came, and deadlock (issue #13)
 const ownTransaction = { ownTransaction: true };
 
-/** Every event the catalog consumes, and its handler; the catalog queue's bindings derive from this list. */
-export const subscriptions: Subscription<CatalogTx>[] = [
-  on(OrderPlaced, onOrderPlaced, ownTransaction),
-  on(OrderRejected, onOrderRejected, ownTransaction),
-  on(OrderCancelled, onOrderCancelled, ownTransaction),
+/** Every event the catalog consumes, and its handler; the catalog queue's bindings are its `consumes` in services.json. */
+export const catalogSubscriptions = (deps: CatalogDeps): Subscription<CatalogTx>[] => [
+  on(OrderPlaced, onOrderPlaced(deps), ownTransaction),
+  on(OrderRejected, onOrderRejected(deps), ownTransaction),
+  on(OrderCancelled, onOrderCancelled(deps), ownTransaction),
 ];

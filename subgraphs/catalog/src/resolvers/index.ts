@@ -1,6 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { DateTimeScalar, DecimalScalar } from '@shop/service-kit';
-import type { CatalogContext } from '../context';
 import type { Resolvers } from '../generated/resolvers-types';
 import { Mutation } from './mutation';
 import { Brand, Category, Product, ProductConnection } from './product';
@@ -18,5 +16,3 @@ export const resolvers: Resolvers = {
   ProductConnection,
 };
 
-/** The same map in the shape buildSubgraphSchema takes. */
-export const subgraphResolvers = resolvers as unknown as GraphQLResolverMap<CatalogContext>;

@@ -17,7 +17,7 @@ export async function adjustStock(deps: CatalogDeps, productId: string, delta: n
     const current = await lockProduct(tx, productId);
     if (!current) throw productNotFound(productId);
     const { availableQuantity } = decideStockAdjustment(current, delta);
-    const product = await updateStock(tx, productId, availableQuantity, deps.now());
+    const product = await updateStock(tx, productId, availableQuantity, deps.clock());
     await appendToOutbox(tx, [productStockChanged(product, causation)]);
     return product;
   });

@@ -20,7 +20,7 @@ export async function changeProductPrice(deps: CatalogDeps, productId: string, p
     if (!current) throw productNotFound(productId);
     const change = decidePriceChange({ priceCents: toCents(current.price) }, price);
     if (!change) return current;
-    const product = await updatePrice(tx, productId, change.priceCents, deps.now());
+    const product = await updatePrice(tx, productId, change.priceCents, deps.clock());
     await appendToOutbox(tx, [productPriceChanged(product, current.price, causation)]);
     return product;
   });

@@ -25,7 +25,7 @@ export async function createProduct(deps: CatalogDeps, input: NewProductInput, c
       throw new DomainError(ErrorCode.SkuTaken, `SKU ${draft.sku} is already taken`, 'input.sku');
     }
     // a concurrent create of the same SKU passes the check above; the unique index decides
-    const product = await insertProduct(tx, deps.newId(), draft, deps.currency, deps.now());
+    const product = await insertProduct(tx, deps.newId(), draft, deps.currency, deps.clock());
     await appendToOutbox(tx, [productCreated(product, causation)]);
     return product;
   });

@@ -9,6 +9,7 @@ export interface CatalogDeps {
   sql: QueryFn;
   /** the shop's currency (the catalog prices everything in one) */
   currency: string;
-  now: () => Date;
+  /** "now" for everything the catalog records (tests move it) */
+  clock: () => Date;
   newId: () => string;
 }

@@ -1,5 +1,6 @@
 import { appendToOutbox, createEnvelope, StockReleased, type Envelope } from '@shop/events';
 import type { CatalogTx } from '../data/prisma';
+import type { CatalogDeps } from './deps';
 import { lockStockLevels, updateStock } from '../data/product-repository';
 import { findReservation, insertReservation, lockOrder, markReleased } from '../data/reservation-repository';
 import { releaseStock, type ReleaseDecision } from '../domain/reservation';
@@ -12,7 +13,7 @@ import { productStockChanged } from './product-events';
  * (→ StockReleased). An order the catalog has not seen yet gets a tombstone, so that its
  * OrderPlaced, if it arrives late, reserves nothing.
  */
-export async function releaseStockForOrder(tx: CatalogTx, orderId: string, reason: string, causation: Causation): Promise<ReleaseDecision> {
+export async function releaseStockForOrder(deps: Pick<CatalogDeps, 'clock'>, tx: CatalogTx, orderId: string, reason: string, causation: Causation): Promise<ReleaseDecision> {
   await lockOrder(tx, orderId);
   const decision = releaseStock(await findReservation(tx, orderId), reason);
   switch (decision.kind) {
@@ -22,10 +23,10 @@ export async function releaseStockForOrder(tx: CatalogTx, orderId: string, reaso
       for (const line of decision.lines) {
         const level = stock.get(line.productId);
         if (!level) throw new Error(`product ${line.productId} reserved for order ${orderId} is gone`);
-        const product = await updateStock(tx, line.productId, level.availableQuantity + line.quantity);
+        const product = await updateStock(tx, line.productId, level.availableQuantity + line.quantity, deps.clock());
         events.push(productStockChanged(product, causation));
       }
-      await markReleased(tx, orderId);
+      await markReleased(tx, orderId, deps.clock());
       events.push(createEnvelope(StockReleased, { orderId, lines: decision.lines }, { ...causation, subject: orderId }));
       await appendToOutbox(tx, events);
       break;

@@ -1,5 +1,6 @@
 import { appendToOutbox, createEnvelope, StockReservationFailed, StockReserved, type Envelope } from '@shop/events';
 import type { CatalogTx } from '../data/prisma';
+import type { CatalogDeps } from './deps';
 import { lockStockLevels, updateStock } from '../data/product-repository';
 import { findReservation, insertReservation, lockOrder } from '../data/reservation-repository';
 import { isUuid } from '../domain/product';
@@ -19,7 +20,7 @@ export interface PlacedOrder {
  * own rejection/cancellation) and the products' rows are locked in id order before the stock is
  * read, so racing orders for the last units queue up and each sees what the previous one left.
  */
-export async function reserveStockForOrder(tx: CatalogTx, order: PlacedOrder, causation: Causation): Promise<ReservationDecision> {
+export async function reserveStockForOrder(deps: Pick<CatalogDeps, 'clock'>, tx: CatalogTx, order: PlacedOrder, causation: Causation): Promise<ReservationDecision> {
   await lockOrder(tx, order.orderId);
   const existing = await findReservation(tx, order.orderId);
   const productIds = existing ? [] : mergeLines(order.lines).map((l) => l.productId).filter(isUuid);
@@ -29,7 +30,7 @@ export async function reserveStockForOrder(tx: CatalogTx, order: PlacedOrder, ca
   switch (decision.kind) {
     case 'reserve':
       for (const level of decision.stock) {
-        const product = await updateStock(tx, level.productId, level.availableQuantity);
+        const product = await updateStock(tx, level.productId, level.availableQuantity, deps.clock());
         events.push(productStockChanged(product, causation));
       }
       await insertReservation(tx, order.orderId, { status: 'RESERVED', lines: decision.lines });

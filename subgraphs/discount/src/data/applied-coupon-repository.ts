@@ -2,7 +2,7 @@ import { toCents, type Cents } from '@shop/service-kit/domain';
 import type { CouponKind } from '../domain/coupon';
 import type { CouponRecord } from './coupon-repository';
 import type { QueryFn } from '@shop/service-kit/database';
-import type { DiscountDb, DiscountTx } from './discount-database';
+import type { DiscountDb, DiscountTx } from './prisma';
 
 /*
  * A cart's coupon is a log, not a single value: every apply and remove is a row

@@ -1,5 +1,5 @@
 import { formatCents, toCents, type Cents } from '@shop/service-kit/domain';
-import type { DiscountDb } from './discount-database';
+import type { DiscountDb } from './prisma';
 
 export interface CartSubtotalFact {
   cartId: string;

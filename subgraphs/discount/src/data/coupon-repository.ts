@@ -1,6 +1,6 @@
 import { formatCents, toCents } from '@shop/service-kit/domain';
 import type { Coupon } from '../domain/coupon';
-import type { DiscountDb, DiscountTx } from './discount-database';
+import type { DiscountDb, DiscountTx } from './prisma';
 
 /** A stored coupon: the domain's view plus when it was created. */
 export interface CouponRecord extends Coupon {

@@ -1,6 +1,6 @@
 import { formatCents, toCents } from '@shop/service-kit/domain';
 import type { Redemption, RedemptionStatus } from '../domain/redemption';
-import type { DiscountDb, DiscountTx } from './discount-database';
+import type { DiscountDb, DiscountTx } from './prisma';
 
 interface RedemptionRow {
   order_id: string;

@@ -1,5 +1,6 @@
 import { CartChanged, on, OrderCancelled, OrderPlaced, OrderRejected, type Subscription } from '@shop/events';
-import type { DiscountTx } from '../data/discount-database';
+import type { DiscountTx } from '../data/prisma';
+import type { DiscountDeps } from '../use-cases/deps';
 import { onCartChanged } from './handlers/cart-changed';
 import { onOrderCancelled } from './handlers/order-cancelled';
 import { onOrderPlaced } from './handlers/order-placed';
@@ -10,9 +11,9 @@ import { onOrderRejected } from './handlers/order-rejected';
 const ownTransaction = { ownTransaction: true };
 
 /** Every event discount consumes → its handler; the queue's bindings derive from this list. */
-export const discountSubscriptions = (clock: () => Date): Subscription<DiscountTx>[] => [
-  on(CartChanged, onCartChanged(clock)),
-  on(OrderPlaced, onOrderPlaced(clock), ownTransaction),
-  on(OrderRejected, onOrderRejected(clock), ownTransaction),
-  on(OrderCancelled, onOrderCancelled(clock), ownTransaction),
+export const discountSubscriptions = (deps: DiscountDeps): Subscription<DiscountTx>[] => [
+  on(CartChanged, onCartChanged(deps)),
+  on(OrderPlaced, onOrderPlaced(deps), ownTransaction),
+  on(OrderRejected, onOrderRejected(deps), ownTransaction),
+  on(OrderCancelled, onOrderCancelled(deps), ownTransaction),
 ];

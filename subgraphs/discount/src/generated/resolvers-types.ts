@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CartParent, AppliedCouponParent, CouponParent, MoneyParent } from '../resolvers/mappers';
-import type { DiscountContext } from '../resolvers/context';
+import type { DiscountContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };

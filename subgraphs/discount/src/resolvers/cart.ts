@@ -3,7 +3,7 @@ import { badUserInput, forbidden, isAdmin, requireViewer, type Viewer } from '@s
 import { CURRENCY, money, toCents } from '@shop/service-kit/domain';
 import { evaluateCoupon, totalsOf, type Totals } from '../domain/coupon';
 import type { CartResolvers } from '../generated/resolvers-types';
-import type { DiscountContext } from './context';
+import type { DiscountContext } from '../context';
 import type { AppliedCouponParent, CartParent } from './mappers';
 
 /** A cart's coupon and totals are its owner's business (and the back office's). */

@@ -1,6 +1,6 @@
 import { formatCents, money } from '@shop/service-kit/domain';
 import type { AppliedCouponResolvers, CouponResolvers } from '../generated/resolvers-types';
-import type { DiscountContext } from './context';
+import type { DiscountContext } from '../context';
 
 export const Coupon: CouponResolvers<DiscountContext> = {
   value: (coupon) => formatCents(coupon.value),

@@ -6,7 +6,7 @@ import type { CreateCouponInput, MutationResolvers } from '../generated/resolver
 import { applyCoupon } from '../use-cases/apply-coupon';
 import { createCoupon } from '../use-cases/create-coupon';
 import { removeCoupon } from '../use-cases/remove-coupon';
-import type { DiscountContext } from './context';
+import type { DiscountContext } from '../context';
 
 // The payloads return the viewer's Cart as a reference ({ id }): the gateway fetches every other
 // Cart field (lines from cart, totals from here with the cart's subtotal) in the same response.

@@ -1,4 +1,4 @@
-import type { DiscountPrisma } from '../data/discount-database';
+import type { DiscountPrisma } from '../data/prisma';
 
 /** What the use-cases run on; server.ts builds it (clock included, so tests can move time). */
 export interface DiscountDeps {

@@ -1,7 +1,7 @@
 import type { Cents } from '@shop/service-kit/domain';
 import { takeAppliedCoupon } from '../data/applied-coupon-repository';
 import { lockCoupon, takeRedemption } from '../data/coupon-repository';
-import type { DiscountTx } from '../data/discount-database';
+import type { DiscountTx } from '../data/prisma';
 import { insertRedemption, lockRedemption } from '../data/redemption-repository';
 import { decideRedemption, type RedemptionOutcome } from '../domain/redemption';
 

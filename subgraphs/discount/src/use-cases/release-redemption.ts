@@ -1,5 +1,5 @@
 import { giveBackRedemption } from '../data/coupon-repository';
-import type { DiscountTx } from '../data/discount-database';
+import type { DiscountTx } from '../data/prisma';
 import { insertTombstone, lockRedemption, markReleased } from '../data/redemption-repository';
 import { decideRelease } from '../domain/redemption';
 

@@ -4,18 +4,19 @@
  * embedded one under DATA_DIR — stop the embedded service first: PGlite has one writer).
  */
 import { createLogger } from '@shop/service-kit';
+import { serviceDataDir } from '@shop/service-kit/database';
+import { openSubgraphDatabase } from '@shop/subgraph-kit';
 import { isAbsolute, resolve } from 'node:path';
-import { embeddedDataDir, loadOrderConfig, orderDatabaseUrl } from '../config';
-import { openOrderDatabase } from '../data/order-database';
 import { transactionRunner } from '../data/prisma';
+import { order } from '../server';
 import { rebuildOrderHistory } from '../use-cases/rebuild-read-model';
 
 async function main(): Promise<void> {
-  const config = loadOrderConfig();
+  const config = order.loadConfig();
   const logger = createLogger('order-rebuild', config.LOG_LEVEL);
   // npm runs workspace scripts in the workspace folder; a relative DATA_DIR means the caller's folder
   const dataDir = config.DATA_DIR.startsWith('memory://') || isAbsolute(config.DATA_DIR) ? config.DATA_DIR : resolve(process.env.INIT_CWD ?? process.cwd(), config.DATA_DIR);
-  const database = await openOrderDatabase({ url: orderDatabaseUrl(config), dataDir: embeddedDataDir(dataDir), logger });
+  const database = await openSubgraphDatabase(order, { url: config.database, dataDir: serviceDataDir(dataDir, 'order'), logger });
   try {
     const started = performance.now();
     const orders = await rebuildOrderHistory({ transaction: transactionRunner(database.prisma) });

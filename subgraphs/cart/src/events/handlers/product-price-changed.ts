@@ -1,6 +1,6 @@
 import type { EnvelopeOf, HandlerContext, ProductPriceChanged } from '@shop/events';
 import { toCents } from '@shop/service-kit/domain';
-import type { CartTx } from '../../data/cart-database';
+import type { CartTx } from '../../data/prisma';
 import type { CartDeps } from '../../use-cases/cart-deps';
 import { repriceProduct } from '../../use-cases/reprice-product';
 import { productVersionOf } from './product-created';

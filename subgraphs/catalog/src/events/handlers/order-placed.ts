@@ -1,14 +1,17 @@
 import type { EnvelopeOf, HandlerContext, OrderPlaced } from '@shop/events';
 import type { CatalogTx } from '../../data/prisma';
+import type { CatalogDeps } from '../../use-cases/deps';
 import { reserveStockForOrder } from '../../use-cases/reserve-stock-for-order';
 
 /** OrderPlaced → reserve every line or none → StockReserved | StockReservationFailed. */
-export async function onOrderPlaced(event: EnvelopeOf<typeof OrderPlaced>, tx: CatalogTx, ctx: HandlerContext): Promise<void> {
-  const { orderId, lines } = event.data;
-  const decision = await reserveStockForOrder(
-    tx,
-    { orderId, lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) },
-    ctx.causation,
-  );
-  ctx.logger.info({ orderId, outcome: decision.kind, reason: decision.kind === 'refuse' ? decision.reason : undefined }, 'stock reservation decided');
-}
+export const onOrderPlaced = (deps: CatalogDeps) =>
+  async function onOrderPlaced(event: EnvelopeOf<typeof OrderPlaced>, tx: CatalogTx, ctx: HandlerContext): Promise<void> {
+    const { orderId, lines } = event.data;
+    const decision = await reserveStockForOrder(
+      deps,
+      tx,
+      { orderId, lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) },
+      ctx.causation,
+    );
+    ctx.logger.info({ orderId, outcome: decision.kind, reason: decision.kind === 'refuse' ? decision.reason : undefined }, 'stock reservation decided');
+  };

@@ -1,14 +1,15 @@
 import type { CartChanged, EventHandler } from '@shop/events';
 import { toCents } from '@shop/service-kit/domain';
 import { saveCartSubtotal } from '../../data/cart-subtotal-repository';
-import type { DiscountTx } from '../../data/discount-database';
+import type { DiscountTx } from '../../data/prisma';
+import type { DiscountDeps } from '../../use-cases/deps';
 
 /**
  * Keeps the replica of the cart's subtotal that applyCoupon checks minimums against. An older
  * CartChanged arriving after a newer one is skipped (versions per cart).
  */
 export const onCartChanged =
-  (clock: () => Date): EventHandler<typeof CartChanged, DiscountTx> =>
+  (deps: DiscountDeps): EventHandler<typeof CartChanged, DiscountTx> =>
   async (event, tx, ctx) => {
     if (event.sequence === null) {
       // a subtotal without a version could overwrite a newer one: refuse it loudly, never guess
@@ -27,6 +28,6 @@ export const onCartChanged =
         currencyCode: event.data.currencyCode,
         version: event.sequence,
       },
-      clock(),
+      deps.clock(),
     );
   };

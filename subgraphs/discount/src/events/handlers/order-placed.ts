@@ -1,11 +1,12 @@
 import { CouponRedeemed, CouponRedemptionFailed, type EventHandler, type OrderPlaced } from '@shop/events';
 import { formatCents, toCents } from '@shop/service-kit/domain';
-import type { DiscountTx } from '../../data/discount-database';
+import type { DiscountTx } from '../../data/prisma';
+import type { DiscountDeps } from '../../use-cases/deps';
 import { redeemCoupon } from '../../use-cases/redeem-coupon';
 
 /** Redeems the coupon of the order's cart (exactly once) and answers the order saga. */
 export const onOrderPlaced =
-  (clock: () => Date): EventHandler<typeof OrderPlaced, DiscountTx> =>
+  (deps: DiscountDeps): EventHandler<typeof OrderPlaced, DiscountTx> =>
   async (event, tx, ctx) => {
     const { orderId, cartId } = event.data;
     const outcome = await redeemCoupon(
@@ -17,7 +18,7 @@ export const onOrderPlaced =
         placedAt: new Date(event.data.placedAt),
         previousCheckoutAt: event.data.previousCheckoutAt ? new Date(event.data.previousCheckoutAt) : null,
       },
-      clock(),
+      deps.clock(),
     );
     if (outcome.kind === 'redeemed') {
       await ctx.publish(CouponRedeemed, { orderId, couponCode: outcome.couponCode, discount: formatCents(outcome.discount) }, { subject: orderId });

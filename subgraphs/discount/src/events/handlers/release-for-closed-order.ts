@@ -1,5 +1,5 @@
 import { CouponRedemptionReleased, type HandlerContext } from '@shop/events';
-import type { DiscountTx } from '../../data/discount-database';
+import type { DiscountTx } from '../../data/prisma';
 import { releaseRedemption } from '../../use-cases/release-redemption';
 
 /**

@@ -1,0 +1,36 @@
+import { baseConfigSchema, loadConfig, portSetting as port, urlSetting, type BaseConfig } from '@shop/service-kit';
+import { databaseLocation, type DatabaseLocation } from '@shop/service-kit/database';
+import { databaseUrlSetting, portSetting, serviceNamed } from '@shop/services';
+import { z } from 'zod';
+
+/** A subgraph's validated settings: the shared ones, its own (`settings` of its definition), its port and database. */
+export type SubgraphConfig<S extends z.ZodRawShape = z.ZodRawShape> = BaseConfig &
+  z.output<z.ZodObject<S>> & {
+    /** `<NAME>_PORT`, default from the list of services (0 = any free port, for tests) */
+    readonly port: number;
+    /** `<NAME>_DATABASE_URL` as it is, one derived from DATABASE_URL, or none (embedded PGlite) */
+    readonly database: DatabaseLocation | undefined;
+  };
+
+/**
+ * The schema of a subgraph's environment: the shared settings, `<NAME>_PORT` (its default port
+ * from the list of services), `<NAME>_DATABASE_URL` (a database of its own, overriding the
+ * `<base>_<name>` that DATABASE_URL derives) and the subgraph's own settings.
+ */
+export function subgraphConfigSchema<S extends z.ZodRawShape>(name: string, settings: S) {
+  return baseConfigSchema.extend({
+    [portSetting(name)]: port(serviceNamed(name).port),
+    [databaseUrlSetting(name)]: urlSetting(['postgres://', 'postgresql://']),
+    ...settings,
+  });
+}
+
+/** Reads and validates a subgraph's environment once; every bad value is named in the error. */
+export function loadSubgraphConfig<S extends z.ZodRawShape>(name: string, settings: S, env: Record<string, string | undefined> = process.env): SubgraphConfig<S> {
+  const values = loadConfig(subgraphConfigSchema(name, settings), env) as Record<string, unknown>;
+  return {
+    ...values,
+    port: values[portSetting(name)] as number,
+    database: databaseLocation(values[databaseUrlSetting(name)] as string | undefined, values.DATABASE_URL as string | undefined),
+  } as SubgraphConfig<S>;
+}

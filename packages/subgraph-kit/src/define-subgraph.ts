@@ -1,0 +1,82 @@
+import type { SqlClient, SqlTx, Subscription, TransactionRunner } from '@shop/events';
+import type { Logger, Metrics, RequestContext, StartedParts } from '@shop/service-kit';
+import type { PrismaClientOptions, ServiceDatabase } from '@shop/service-kit/database';
+import { serviceNamed, type Service } from '@shop/services';
+import type { z } from 'zod';
+import { loadSubgraphConfig, subgraphConfigSchema, type SubgraphConfig } from './config';
+
+/** A subgraph's Prisma client as the kit needs it: transactions for handlers and the outbox, raw SQL, disconnect. */
+export type SubgraphPrisma<Tx extends SqlTx> = TransactionRunner<Tx> & SqlClient & { $disconnect(): Promise<void> };
+
+/** What every resolver of a subgraph gets: the request (viewer, ids, logger), its loaders, the use-cases' deps. */
+export type SubgraphContext<Loaders, Deps> = RequestContext & { loaders: Loaders; deps: Deps };
+
+/** What a definition's functions are given at start. */
+export interface SubgraphStart<P, S extends z.ZodRawShape> {
+  config: SubgraphConfig<S>;
+  database: ServiceDatabase<P>;
+  logger: Logger;
+  metrics: Metrics;
+  /** "now" for everything the subgraph records (tests move it) */
+  clock: () => Date;
+}
+
+/**
+ * Everything that makes one subgraph what it is; `startSubgraph` does the rest (config, database
+ * and migrations, bus, outbox relay, consumers, HTTP, health, metrics, tracing, shutdown), the
+ * same way for every subgraph.
+ */
+export interface SubgraphSpec<P extends SubgraphPrisma<Tx>, Tx extends SqlTx, Deps, Loaders, S extends z.ZodRawShape, Extras extends object> {
+  /** its entry in packages/services/services.json */
+  name: string;
+  /** its schema.graphql */
+  schemaPath: string;
+  /** its own settings beyond the shared ones, its port and its database URL (zod, one key per variable) */
+  settings: S;
+  /** its generated Prisma client and its hand-written migrations (applied after the event backbone's) */
+  database: { createPrisma: (options: PrismaClientOptions) => P; migrationsDir: string };
+  /** what its use-cases, resolvers and event handlers are built from */
+  deps: (start: SubgraphStart<P, S>) => Deps;
+  /** demo data for an empty database, before events flow (each seed checks its own setting) */
+  seed?: (deps: Deps, start: SubgraphStart<P, S>) => Promise<void>;
+  /** every event it consumes and its handler (the queue's bindings are its `consumes` in the list of services) */
+  subscriptions: (deps: Deps) => readonly Subscription<Tx>[];
+  /** per-request DataLoaders */
+  loaders: (deps: Deps, database: ServiceDatabase<P>) => Loaders;
+  /** the resolvers, typed by its generated resolver types (src/generated, from schema.graphql) */
+  resolvers: object;
+  /** parts of its own, started after the consumers and before HTTP (the order's saga deadline) */
+  start?: (deps: Deps, start: SubgraphStart<P, S>, parts: StartedParts) => Extras | Promise<Extras>;
+}
+
+/** A subgraph's definition with what derives from its name: its entry in the list of services and its settings. */
+export type SubgraphDefinition<P extends SubgraphPrisma<Tx>, Tx extends SqlTx, Deps, Loaders, S extends z.ZodRawShape, Extras extends object> = SubgraphSpec<
+  P,
+  Tx,
+  Deps,
+  Loaders,
+  S,
+  Extras
+> & {
+  service: Service;
+  configSchema: ReturnType<typeof subgraphConfigSchema<S>>;
+  loadConfig(env?: Record<string, string | undefined>): SubgraphConfig<S>;
+};
+
+/** Any subgraph's definition (scripts that start every subgraph of the list by name). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the start functions only pass each definition's own types between its own functions
+export type AnySubgraphDefinition = SubgraphDefinition<any, any, any, any, any, any>;
+
+/** Defines a subgraph: its `server.ts` is this call. Throws when the name is not in the list of services. */
+export function defineSubgraph<P extends SubgraphPrisma<Tx>, Tx extends SqlTx, Deps, Loaders, S extends z.ZodRawShape = Record<never, never>, Extras extends object = Record<never, never>>(
+  spec: SubgraphSpec<P, Tx, Deps, Loaders, S, Extras>,
+): SubgraphDefinition<P, Tx, Deps, Loaders, S, Extras> {
+  const service = serviceNamed(spec.name);
+  if (service.kind !== 'subgraph') throw new Error(`"${spec.name}" is a ${service.kind} in services.json, not a subgraph`);
+  return {
+    ...spec,
+    service,
+    configSchema: subgraphConfigSchema(spec.name, spec.settings),
+    loadConfig: (env = process.env) => loadSubgraphConfig(spec.name, spec.settings, env),
+  };
+}
