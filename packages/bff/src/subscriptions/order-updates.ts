@@ -1,4 +1,4 @@
-import type { Envelope } from '@shop/events';
+import { isFinalOrderStatus, isOrderStatus, orderStatusAnnouncedBy, orderStatusRank, type Envelope, type OrderStatus } from '@shop/events';
 import { ErrorCode, isAdmin, type Viewer } from '@shop/service-kit';
 import {
   GraphQLError,
@@ -15,19 +15,9 @@ import {
 import { Mailbox } from './mailbox';
 import type { OrderFeed, OrderFeedUpdate } from './order-feed';
 
-export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'CANCELLED' | 'SHIPPED';
-
-/** The status each order event announces; the reason travels in rejected/cancelled events. */
-const STATUS_OF_EVENT: Record<string, OrderStatus> = {
-  OrderPlaced: 'PENDING',
-  OrderConfirmed: 'CONFIRMED',
-  OrderRejected: 'REJECTED',
-  OrderCancelled: 'CANCELLED',
-  OrderShipped: 'SHIPPED',
-};
-/** Statuses only move forward; a lower rank arriving late is history, not news. */
-const RANK: Record<OrderStatus, number> = { PENDING: 0, CONFIRMED: 1, REJECTED: 2, CANCELLED: 2, SHIPPED: 2 };
-const FINAL = new Set<OrderStatus>(['REJECTED', 'CANCELLED', 'SHIPPED']);
+// The statuses, their order and which event announces which are the order's: its event
+// definitions (packages/events/src/definitions/order.ts) say so.
+const RANK = orderStatusRank;
 
 /** First and longest pause before an order that could not be read is read again. */
 const READ_AGAIN_FIRST_MS = 250;
@@ -138,15 +128,14 @@ interface Announcement {
  * (the event being handled) — or, without an event, up to the current status.
  */
 function announcementsFor(order: OrderData, lastRank: number, announced?: Announcement): Announcement[] {
-  const known = (status: unknown): status is OrderStatus => typeof status === 'string' && status in RANK;
-  const history = (order[HISTORY_PROBE] ?? []).filter((h) => known(h.status)).map((h) => ({ status: h.status as OrderStatus, reason: h.reason ?? null }));
+  const history = (order[HISTORY_PROBE] ?? []).flatMap((h) => (isOrderStatus(h.status) ? [{ status: h.status, reason: h.reason ?? null }] : []));
   const ceiling = announced ? RANK[announced.status] : Infinity;
   const missed = history.filter((h) => RANK[h.status] > lastRank && RANK[h.status] < ceiling);
   const unique = missed.filter((h, i) => missed.findIndex((o) => RANK[o.status] === RANK[h.status]) === i);
   if (announced) return [...unique, announced];
   const historyReachesNow = history.some((h) => RANK[h.status] > lastRank);
   const current = order[STATUS_PROBE];
-  if (historyReachesNow || !known(current) || RANK[current] <= lastRank) return unique;
+  if (historyReachesNow || !isOrderStatus(current) || RANK[current] <= lastRank) return unique;
   return [...unique, { status: current, reason: null }];
 }
 
@@ -234,9 +223,9 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Order
         yield present(first, announcement);
         lastRank = RANK[announcement.status];
       }
-      const status = current[STATUS_PROBE] as OrderStatus | undefined;
-      if (lastRank < 0 && status) lastRank = RANK[status];
-      if (announcements.some((a) => FINAL.has(a.status))) return;
+      const status = current[STATUS_PROBE];
+      if (lastRank < 0 && isOrderStatus(status)) lastRank = RANK[status];
+      if (announcements.some((a) => isFinalOrderStatus(a.status))) return;
     }
     const deadline = Date.now() + options.pendingOrderGraceMs;
     for (;;) {
@@ -266,7 +255,7 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Order
           yield present(result, announcement);
           lastRank = RANK[announcement.status];
         }
-        if (announcements.some((a) => FINAL.has(a.status))) return;
+        if (announcements.some((a) => isFinalOrderStatus(a.status))) return;
         continue;
       }
       const { envelope } = update;
@@ -276,7 +265,7 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Order
         authorized = true;
         options.onAuthorized?.();
       }
-      const status = STATUS_OF_EVENT[envelope.type];
+      const status = orderStatusAnnouncedBy(envelope.type);
       if (!status) continue; // an order fact that is not a status change
       if (envelope.sequence !== null && envelope.sequence <= lastSequence) continue;
       if (RANK[status] <= lastRank) continue;
@@ -294,7 +283,7 @@ async function* followOrder(options: OrderUpdatesOptions, mailbox: Mailbox<Order
         lastRank = RANK[announcement.status];
       }
       if (envelope.sequence !== null) lastSequence = envelope.sequence;
-      if (FINAL.has(status)) return;
+      if (isFinalOrderStatus(status)) return;
     }
   } finally {
     clearTimeout(retryTimer);

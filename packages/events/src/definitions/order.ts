@@ -64,3 +64,33 @@ export const OrderShipped = defineEvent({
   description: 'An admin shipped a CONFIRMED order.',
   schema: z.object({ ...orderFact }),
 });
+
+/**
+ * An order's statuses, in the order an order reaches them. Readers that follow an order (the
+ * BFF's subscriptions) use the rank to tell news from a fact arriving late.
+ */
+export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED', 'SHIPPED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Whether a value read from elsewhere (a GraphQL answer) is one of the order's statuses. */
+export const isOrderStatus = (value: unknown): value is OrderStatus => (ORDER_STATUSES as readonly unknown[]).includes(value);
+
+/**
+ * How far along each status is: an order only moves to a higher rank. REJECTED, CANCELLED and
+ * SHIPPED share the last rank (an order ends in exactly one of them).
+ */
+export const orderStatusRank: Readonly<Record<OrderStatus, number>> = Object.freeze({ PENDING: 0, CONFIRMED: 1, REJECTED: 2, CANCELLED: 2, SHIPPED: 2 });
+
+/** Whether an order in this status changes no more (the last rank). */
+export const isFinalOrderStatus = (status: OrderStatus): boolean => orderStatusRank[status] === Math.max(...Object.values(orderStatusRank));
+
+const STATUS_OF_EVENT: ReadonlyMap<string, OrderStatus> = new Map<string, OrderStatus>([
+  [OrderPlaced.type, 'PENDING'],
+  [OrderConfirmed.type, 'CONFIRMED'],
+  [OrderRejected.type, 'REJECTED'],
+  [OrderCancelled.type, 'CANCELLED'],
+  [OrderShipped.type, 'SHIPPED'],
+]);
+
+/** The status an order event announces; undefined for an event type that is no order status change. */
+export const orderStatusAnnouncedBy = (eventType: string): OrderStatus | undefined => STATUS_OF_EVENT.get(eventType);
