@@ -1,7 +1,10 @@
 // The shop's error vocabulary for domain code: codes, userErrors and the rule-broken error.
 // Plain TypeScript: domain modules import it (through @shop/service-kit/domain) without GraphQL.
 
-/** Every machine-readable code the platform answers with, in one place. */
+/**
+ * The codes every service shares: GraphQL error codes (faults and requests that are not allowed)
+ * and BAD_INPUT. A subgraph's own userError codes live in its `domain/errors.ts` enum.
+ */
 export enum ErrorCode {
   // GraphQL errors: faults and requests that are not allowed
   Unauthenticated = 'UNAUTHENTICATED',
@@ -19,18 +22,9 @@ export enum ErrorCode {
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   /** a BFF refused a subscription over its per-connection or per-instance cap */
   TooManySubscriptions = 'TOO_MANY_SUBSCRIPTIONS',
-  // userErrors: what the shopper or admin did wrong
+  // userErrors any subgraph answers
+  /** a value the shopper or admin entered breaks a rule; `field` names it */
   BadInput = 'BAD_INPUT',
-  SkuTaken = 'SKU_TAKEN',
-  ProductNotFound = 'PRODUCT_NOT_FOUND',
-  OutOfStock = 'OUT_OF_STOCK',
-  InvalidQuantity = 'INVALID_QUANTITY',
-  CartEmpty = 'CART_EMPTY',
-  CartFull = 'CART_FULL',
-  CouponInvalid = 'COUPON_INVALID',
-  CouponTaken = 'COUPON_CODE_TAKEN',
-  OrderNotFound = 'ORDER_NOT_FOUND',
-  InvalidTransition = 'INVALID_TRANSITION',
 }
 
 /** A userError as the contract shapes it: `{ code message field }`. */
@@ -47,12 +41,13 @@ export const userError = (code: ErrorCode | string, message: string, field: stri
 });
 
 /**
- * A rule of the shop was broken. Domain code throws it; resolvers turn it into a userError
- * (see `toUserErrors`), so domain code never imports GraphQL.
+ * A rule of the shop was broken: the one error type domain code throws, in every subgraph. `code`
+ * is a value of the subgraph's codes enum (its `domain/errors.ts`) or a shared ErrorCode. Resolvers
+ * turn it into a userError (see `withUserErrors`), so domain code never imports GraphQL.
  */
-export class DomainError extends Error {
+export class DomainError<Code extends string = string> extends Error {
   constructor(
-    readonly code: ErrorCode | string,
+    readonly code: Code,
     message: string,
     readonly field: string | null = null,
   ) {

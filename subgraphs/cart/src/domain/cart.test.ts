@@ -1,4 +1,5 @@
 import { ErrorCode } from '@shop/service-kit/domain';
+import { CartErrorCode } from './errors';
 import {
   applyLineChange,
   decideLineChange,
@@ -36,21 +37,21 @@ describe('addToCart', () => {
   });
 
   it.each([0, -1, 1.5, Number.NaN])('quantity %p → INVALID_QUANTITY', (quantity) => {
-    expect(codeOf(() => decide(empty, { type: 'AddToCart', productId: 'mug', quantity }))).toBe(ErrorCode.InvalidQuantity);
+    expect(codeOf(() => decide(empty, { type: 'AddToCart', productId: 'mug', quantity }))).toBe(CartErrorCode.InvalidQuantity);
   });
 
   it(`more than ${MAX_LINE_QUANTITY} at once → INVALID_QUANTITY`, () => {
-    expect(codeOf(() => decide(empty, { type: 'AddToCart', productId: 'mug', quantity: MAX_LINE_QUANTITY + 1 }))).toBe(ErrorCode.InvalidQuantity);
+    expect(codeOf(() => decide(empty, { type: 'AddToCart', productId: 'mug', quantity: MAX_LINE_QUANTITY + 1 }))).toBe(CartErrorCode.InvalidQuantity);
     expect(decide(empty, { type: 'AddToCart', productId: 'mug', quantity: MAX_LINE_QUANTITY })).toMatchObject({ quantity: MAX_LINE_QUANTITY });
   });
 
   it(`a line growing past ${MAX_LINE_QUANTITY} → INVALID_QUANTITY`, () => {
-    expect(codeOf(() => decide(withMugs(98), { type: 'AddToCart', productId: 'mug', quantity: 2 }))).toBe(ErrorCode.InvalidQuantity);
+    expect(codeOf(() => decide(withMugs(98), { type: 'AddToCart', productId: 'mug', quantity: 2 }))).toBe(CartErrorCode.InvalidQuantity);
   });
 
   it('a product the replica does not know → PRODUCT_NOT_FOUND on field productId', () => {
     expect(() => decide(empty, { type: 'AddToCart', productId: 'ghost', quantity: 1 })).toThrow(
-      expect.objectContaining({ code: ErrorCode.ProductNotFound, field: 'productId' }),
+      expect.objectContaining({ code: CartErrorCode.ProductNotFound, field: 'productId' }),
     );
   });
 
@@ -61,7 +62,7 @@ describe('addToCart', () => {
   });
 
   it('a bad quantity is reported before an unknown product', () => {
-    expect(codeOf(() => decide(empty, { type: 'AddToCart', productId: 'ghost', quantity: 0 }))).toBe(ErrorCode.InvalidQuantity);
+    expect(codeOf(() => decide(empty, { type: 'AddToCart', productId: 'ghost', quantity: 0 }))).toBe(CartErrorCode.InvalidQuantity);
   });
 
   it(`a ${MAX_CART_LINES + 1}th product → CART_FULL; more of one already there is fine`, () => {
@@ -71,7 +72,7 @@ describe('addToCart', () => {
       return { productId: `p${i}`, quantity: 1 };
     });
     const full = { lines };
-    expect(codeOf(() => decideLineChange(full, { type: 'AddToCart', productId: 'tea', quantity: 1 }, many))).toBe(ErrorCode.CartFull);
+    expect(codeOf(() => decideLineChange(full, { type: 'AddToCart', productId: 'tea', quantity: 1 }, many))).toBe(CartErrorCode.CartFull);
     expect(decideLineChange(full, { type: 'AddToCart', productId: 'p0', quantity: 1 }, many)).toMatchObject({ quantity: 2 });
   });
 
@@ -103,12 +104,12 @@ describe('updateCartLine', () => {
   });
 
   it.each([-1, MAX_LINE_QUANTITY + 1, 2.5])('quantity %p → INVALID_QUANTITY', (quantity) => {
-    expect(codeOf(() => decide(withMugs(3), { type: 'UpdateCartLine', productId: 'mug', quantity }))).toBe(ErrorCode.InvalidQuantity);
+    expect(codeOf(() => decide(withMugs(3), { type: 'UpdateCartLine', productId: 'mug', quantity }))).toBe(CartErrorCode.InvalidQuantity);
   });
 
   it('an unknown product → PRODUCT_NOT_FOUND, also with quantity 0', () => {
-    expect(codeOf(() => decide(empty, { type: 'UpdateCartLine', productId: 'ghost', quantity: 1 }))).toBe(ErrorCode.ProductNotFound);
-    expect(codeOf(() => decide(empty, { type: 'UpdateCartLine', productId: 'ghost', quantity: 0 }))).toBe(ErrorCode.ProductNotFound);
+    expect(codeOf(() => decide(empty, { type: 'UpdateCartLine', productId: 'ghost', quantity: 1 }))).toBe(CartErrorCode.ProductNotFound);
+    expect(codeOf(() => decide(empty, { type: 'UpdateCartLine', productId: 'ghost', quantity: 0 }))).toBe(CartErrorCode.ProductNotFound);
   });
 });
 
@@ -122,7 +123,7 @@ describe('removeFromCart', () => {
   });
 
   it('an unknown product → PRODUCT_NOT_FOUND', () => {
-    expect(codeOf(() => decide(withMugs(3), { type: 'RemoveFromCart', productId: 'ghost' }))).toBe(ErrorCode.ProductNotFound);
+    expect(codeOf(() => decide(withMugs(3), { type: 'RemoveFromCart', productId: 'ghost' }))).toBe(CartErrorCode.ProductNotFound);
   });
 });
 

@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode } from '@shop/service-kit/domain';
+import { CartErrorCode } from './errors';
 import { type Cents } from '@shop/service-kit/domain';
 
 /** More than this on one line is a mistake (or a bot), not a shopper: INVALID_QUANTITY. */
@@ -35,10 +36,10 @@ export type LineChange =
   | { kind: 'remove'; productId: string }
   | { kind: 'none' };
 
-const invalidQuantity = (message: string) => new DomainError(ErrorCode.InvalidQuantity, message, 'quantity');
+const invalidQuantity = (message: string) => new DomainError(CartErrorCode.InvalidQuantity, message, 'quantity');
 const productNotFound = (productId: string) =>
   new DomainError(
-    ErrorCode.ProductNotFound,
+    CartErrorCode.ProductNotFound,
     // the replica may not have seen a product created a moment ago: say so rather than "does not exist"
     `Product ${productId.length > 64 ? `${productId.slice(0, 64)}…` : productId} is not available in the cart (unknown product, or created a moment ago; try again shortly)`,
     'productId',
@@ -103,7 +104,7 @@ function requireKnown(known: ReadonlyMap<string, KnownProduct>, productId: strin
 /** A new line must fit: the cart is bounded, and a cart is priced in one currency. */
 function checkRoomFor(cart: CartContents, product: KnownProduct, known: ReadonlyMap<string, KnownProduct>): void {
   if (cart.lines.length >= MAX_CART_LINES) {
-    throw new DomainError(ErrorCode.CartFull, `A cart holds at most ${MAX_CART_LINES} different products`, 'productId');
+    throw new DomainError(CartErrorCode.CartFull, `A cart holds at most ${MAX_CART_LINES} different products`, 'productId');
   }
   const other = cart.lines.map((l) => known.get(l.productId)).find((p) => p && p.currencyCode !== product.currencyCode);
   if (other) {

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@shop/service-kit/domain';
+import { CartErrorCode } from './errors';
 import { priceCart, type KnownProduct } from './cart';
 import { decideCheckout, isValidIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from './checkout';
 
@@ -24,7 +24,7 @@ describe('decideCheckout', () => {
 
   it('an empty cart → CART_EMPTY', () => {
     expect(() => decideCheckout({ previous: null, cart: priceCart([], known, 'EUR'), newOrderId, now })).toThrow(
-      expect.objectContaining({ code: ErrorCode.CartEmpty }),
+      expect.objectContaining({ code: CartErrorCode.CartEmpty }),
     );
   });
 

@@ -1,4 +1,5 @@
-import { DomainError, ErrorCode } from '@shop/service-kit/domain';
+import { DomainError } from '@shop/service-kit/domain';
+import { CartErrorCode } from './errors';
 import { type Cents } from '@shop/service-kit/domain';
 import type { PricedCart } from './cart';
 
@@ -41,7 +42,7 @@ export function decideCheckout(input: {
   now: Date;
 }): CheckoutDecision {
   if (input.previous) return { kind: 'replay', orderId: input.previous.orderId };
-  if (input.cart.lines.length === 0) throw new DomainError(ErrorCode.CartEmpty, 'Your cart is empty: add something before checking out');
+  if (input.cart.lines.length === 0) throw new DomainError(CartErrorCode.CartEmpty, 'Your cart is empty: add something before checking out');
   return {
     kind: 'checkout',
     order: {

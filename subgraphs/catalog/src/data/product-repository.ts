@@ -1,5 +1,5 @@
-import { DomainError, ErrorCode } from '@shop/service-kit/domain';
 import { formatCents, type Cents } from '@shop/service-kit/domain';
+import { skuTaken } from '../domain/errors';
 import type { ProductFilter, ProductQuery, ProductSort } from '../domain/product-query';
 import type { ProductDraft } from '../domain/product';
 import type { StockLevel } from '../domain/reservation';
@@ -276,7 +276,7 @@ export async function insertProduct(tx: CatalogTx, id: string, draft: ProductDra
     });
     return toProductRecord(row);
   } catch (e) {
-    if (isUniqueViolation(e, 'sku')) throw new DomainError(ErrorCode.SkuTaken, `SKU ${draft.sku} is already taken`, 'input.sku');
+    if (isUniqueViolation(e, 'sku')) throw skuTaken(draft.sku);
     throw e;
   }
 }

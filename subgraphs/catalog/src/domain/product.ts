@@ -1,5 +1,5 @@
-import { ErrorCode, DomainError } from '@shop/service-kit/domain';
 import { formatCents, toCents, type Cents } from '@shop/service-kit/domain';
+import { badInput } from './errors';
 
 /**
  * The rules of a product's data: what a valid new product is, how its price and stock may
@@ -38,8 +38,6 @@ const SKU = /^[A-Z0-9][A-Z0-9._-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
-
-const badInput = (message: string, field: string) => new DomainError(ErrorCode.BadInput, message, field);
 
 /** SKUs are compared upper-case: "mug-1" and "MUG-1" are the same SKU. */
 export function normalizeSku(sku: string): string {

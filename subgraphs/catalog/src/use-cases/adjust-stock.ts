@@ -4,7 +4,7 @@ import { decideStockAdjustment, isUuid } from '../domain/product';
 import type { Causation } from '@shop/events';
 import { productStockChanged } from './product-events';
 import type { CatalogDeps } from './deps';
-import { productNotFound } from './errors';
+import { productNotFound } from '../domain/errors';
 
 /**
  * Back office: adds (delta > 0) or removes (delta < 0) stock. The row is locked while deciding,

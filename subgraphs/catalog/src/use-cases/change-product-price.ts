@@ -5,7 +5,7 @@ import { decidePriceChange, isUuid, validatePrice } from '../domain/product';
 import type { Causation } from '@shop/events';
 import { productPriceChanged } from './product-events';
 import type { CatalogDeps } from './deps';
-import { productNotFound } from './errors';
+import { productNotFound } from '../domain/errors';
 
 /**
  * Back office: gives a product a new price. The price and its ProductPriceChanged (sequence =

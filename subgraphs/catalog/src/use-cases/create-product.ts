@@ -1,8 +1,8 @@
 import { appendToOutbox } from '@shop/events';
-import { DomainError, ErrorCode } from '@shop/service-kit/domain';
 import { brandExists } from '../data/brand-repository';
 import { categoryExists } from '../data/category-repository';
 import { findProductBySku, insertProduct, type ProductRecord } from '../data/product-repository';
+import { badInput, skuTaken } from '../domain/errors';
 import { validateNewProduct, type NewProductInput } from '../domain/product';
 import type { Causation } from '@shop/events';
 import { productCreated } from './product-events';
@@ -16,13 +16,13 @@ export async function createProduct(deps: CatalogDeps, input: NewProductInput, c
   const draft = validateNewProduct(input);
   return deps.prisma.$transaction(async (tx) => {
     if (!(await brandExists(tx, draft.brandId))) {
-      throw new DomainError(ErrorCode.BadInput, `Unknown brand ${input.brandId}`, 'input.brandId');
+      throw badInput(`Unknown brand ${input.brandId}`, 'input.brandId');
     }
     if (!(await categoryExists(tx, draft.categoryId))) {
-      throw new DomainError(ErrorCode.BadInput, `Unknown category ${input.categoryId}`, 'input.categoryId');
+      throw badInput(`Unknown category ${input.categoryId}`, 'input.categoryId');
     }
     if (await findProductBySku(tx, draft.sku)) {
-      throw new DomainError(ErrorCode.SkuTaken, `SKU ${draft.sku} is already taken`, 'input.sku');
+      throw skuTaken(draft.sku);
     }
     // a concurrent create of the same SKU passes the check above; the unique index decides
     const product = await insertProduct(tx, deps.newId(), draft, deps.currency, deps.clock());

@@ -1,9 +1,10 @@
 import { cartIdOf } from '@shop/events';
-import { DomainError, ErrorCode } from '@shop/service-kit';
+import { DomainError } from '@shop/service-kit/domain';
 import { setAppliedCoupon } from '../data/applied-coupon-repository';
 import { findCartSubtotal } from '../data/cart-subtotal-repository';
 import { findCoupon } from '../data/coupon-repository';
 import { evaluateCoupon, normalizeCode } from '../domain/coupon';
+import { DiscountErrorCode } from '../domain/errors';
 import type { DiscountDeps } from './deps';
 
 /**
@@ -17,7 +18,7 @@ export async function applyCoupon(deps: DiscountDeps, customerId: string, code: 
   const now = deps.clock();
   const [coupon, cart] = await Promise.all([findCoupon(deps.prisma, normalizeCode(code)), findCartSubtotal(deps.prisma, cartId)]);
   const evaluation = evaluateCoupon(coupon, cart?.subtotal ?? 0, now, code);
-  if (!evaluation.ok) throw new DomainError(ErrorCode.CouponInvalid, evaluation.message, 'code');
+  if (!evaluation.ok) throw new DomainError(DiscountErrorCode.CouponInvalid, evaluation.message, 'code');
   await setAppliedCoupon(deps.prisma, cartId, coupon!.code, now);
   return { cartId };
 }

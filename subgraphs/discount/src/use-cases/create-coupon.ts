@@ -1,6 +1,7 @@
 import { ErrorCode, userError, type UserError } from '@shop/service-kit';
 import { insertCoupon, type CouponRecord } from '../data/coupon-repository';
 import { decideNewCoupon, type NewCouponInput } from '../domain/coupon';
+import { DiscountErrorCode } from '../domain/errors';
 import type { DiscountDeps } from './deps';
 
 export type CreateCouponResult = { coupon: CouponRecord; userErrors: [] } | { coupon: null; userErrors: UserError[] };
@@ -18,7 +19,7 @@ export async function createCoupon(deps: DiscountDeps, input: NewCouponInput): P
   if (coupon === null) {
     return {
       coupon: null,
-      userErrors: [userError(ErrorCode.CouponTaken, `A coupon with the code ${decision.coupon.code} already exists.`, 'code')],
+      userErrors: [userError(DiscountErrorCode.CouponTaken, `A coupon with the code ${decision.coupon.code} already exists.`, 'code')],
     };
   }
   return { coupon, userErrors: [] };

@@ -3,7 +3,8 @@
  * then these events are appended (or this error is raised). Grouped by the state the stream is in.
  */
 import { decide, type OrderCommand, type PlaceOrderData } from './decide';
-import { OrderError, type OrderErrorCode } from './errors';
+import { DomainError } from '@shop/service-kit/domain';
+import type { OrderErrorCode } from './errors';
 import { fold, type OrderEvent } from './order';
 
 const NOW = new Date('2026-03-01T10:00:05.000Z');
@@ -84,16 +85,16 @@ const given = (...events: OrderEvent[]) => ({
     const run = () => decide(cmd, fold(events));
     return {
       then: (...expected: OrderEvent[]) => expect(run()).toEqual(expected),
-      thenFails: (code: OrderErrorCode, message?: RegExp) => {
+      thenFails: (code: `${OrderErrorCode}`, message?: RegExp) => {
         let error: unknown;
         try {
           run();
         } catch (e) {
           error = e;
         }
-        expect(error).toBeInstanceOf(OrderError);
-        expect((error as OrderError).code).toBe(code);
-        if (message) expect((error as OrderError).message).toMatch(message);
+        expect(error).toBeInstanceOf(DomainError);
+        expect((error as DomainError).code).toBe(code);
+        if (message) expect((error as DomainError).message).toMatch(message);
       },
       /** a late/duplicate reply: recorded, never silent */
       thenRecordsLateReply: (expected: Partial<Extract<OrderEvent, { type: 'LateReplyRecorded' }>['data']>) => {

@@ -1,10 +1,11 @@
 /**
- * The order's commands and the one `decide` that answers each: the events to append, or an
- * OrderError. Pure: the caller loads the stream, folds it into `state`, and appends the result.
+ * The order's commands and the one `decide` that answers each: the events to append, or a
+ * DomainError with an OrderErrorCode. Pure: the caller loads the stream, folds it into `state`,
+ * and appends the result.
  */
 import type { Cents } from '@shop/service-kit/domain';
 import { canSeeOrder } from './access';
-import { OrderError, orderNotFound } from './errors';
+import { orderError, OrderErrorCode, orderNotFound } from './errors';
 import type { OpenedOrder, Order, OrderEvent, OrderLine } from './order';
 import { expireOverdueOrder, recordCouponReply, recordRelease, recordStockReply, type CouponReplyInput, type ReleaseInput, type StockReplyInput } from './saga';
 import { guard } from './transitions';
@@ -110,7 +111,7 @@ function visibleTo(state: Order, orderId: string, viewer: string, isAdmin: boole
 
 /** The cart computed the figures; an order whose figures do not add up is never opened. */
 function assertTotalsAddUp({ orderId, lines, subtotal }: PlaceOrderData): void {
-  const problem = (message: string) => new OrderError('INVALID_CHECKOUT', `Checkout for order ${orderId}: ${message}`);
+  const problem = (message: string) => orderError(OrderErrorCode.InvalidCheckout, `Checkout for order ${orderId}: ${message}`);
   if (lines.length === 0) throw problem('no lines');
   for (const line of lines) {
     if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) throw problem(`quantity of ${line.productId} must be positive`);

@@ -1,19 +1,18 @@
 /**
- * What the order refuses, with a machine-readable code. The codes that reach shoppers
- * (ORDER_NOT_FOUND, INVALID_TRANSITION) are the platform's ErrorCode values; the resolvers turn
- * an OrderError into a userError. The others mean a participant or the cart sent something that
- * cannot be right: the event handler fails and the message ends in the dead-letter queue.
+ * What the order refuses, as DomainErrors whose code is an OrderErrorCode. The codes that reach
+ * shoppers (ORDER_NOT_FOUND, INVALID_TRANSITION) become userErrors in the resolvers. The others
+ * mean a participant or the cart sent something that cannot be right: the event handler fails
+ * and the message ends in the dead-letter queue.
  */
-export type OrderErrorCode = 'ORDER_NOT_FOUND' | 'INVALID_TRANSITION' | 'INVALID_CHECKOUT' | 'INVALID_REPLY';
+import { DomainError } from '@shop/service-kit/domain';
 
-export class OrderError extends Error {
-  constructor(
-    readonly code: OrderErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'OrderError';
-  }
+export enum OrderErrorCode {
+  OrderNotFound = 'ORDER_NOT_FOUND',
+  InvalidTransition = 'INVALID_TRANSITION',
+  InvalidCheckout = 'INVALID_CHECKOUT',
+  InvalidReply = 'INVALID_REPLY',
 }
 
-export const orderNotFound = (orderId: string) => new OrderError('ORDER_NOT_FOUND', `No order ${orderId}`);
+export const orderError = (code: OrderErrorCode, message: string) => new DomainError(code, message);
+
+export const orderNotFound = (orderId: string) => orderError(OrderErrorCode.OrderNotFound, `No order ${orderId}`);

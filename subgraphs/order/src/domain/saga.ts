@@ -34,7 +34,7 @@
  * Shaped like a workflow (emmett): `decide(reply, state) → events`, `evolve`, `initialState`.
  */
 import type { Cents } from '@shop/service-kit/domain';
-import { OrderError, orderNotFound } from './errors';
+import { orderError, OrderErrorCode, orderNotFound } from './errors';
 import {
   applicableDiscount,
   evolve,
@@ -73,7 +73,7 @@ export function recordCouponReply(state: Order, reply: CouponReplyInput, orderId
   const order = opened(state, orderId);
   const at = now.toISOString();
   if (reply.type === 'CouponRedeemed' && (!Number.isSafeInteger(reply.discount) || reply.discount < 0)) {
-    throw new OrderError('INVALID_REPLY', `CouponRedeemed for order ${orderId} has a negative or inexact discount`);
+    throw orderError(OrderErrorCode.InvalidReply, `CouponRedeemed for order ${orderId} has a negative or inexact discount`);
   }
   if (order.status !== 'PENDING' || order.coupon.status !== 'AWAITING') return [lateReply(order, reply, at)];
   if (reply.type === 'CouponRedemptionFailed') {

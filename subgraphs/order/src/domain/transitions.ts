@@ -2,7 +2,7 @@
  * Every status change an order may make, in one table. decide.ts and saga.ts ask `guard`
  * before they emit a status-changing event, so no other code decides what is allowed.
  */
-import { OrderError } from './errors';
+import { orderError, OrderErrorCode } from './errors';
 import type { OpenedOrder, OrderStatus } from './order';
 
 export type Transition = 'confirm' | 'reject' | 'cancel' | 'ship';
@@ -21,8 +21,8 @@ export const canTransition = (order: OpenedOrder, transition: Transition): boole
 export function guard(order: OpenedOrder, transition: Transition): void {
   if (canTransition(order, transition)) return;
   const { from, verb } = TRANSITIONS[transition];
-  throw new OrderError(
-    'INVALID_TRANSITION',
+  throw orderError(
+    OrderErrorCode.InvalidTransition,
     `Order ${order.details.number} is ${order.status} and cannot be ${verb} (only when ${from.join(' or ')})`,
   );
 }

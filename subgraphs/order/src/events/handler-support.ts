@@ -1,5 +1,5 @@
 import { PoisonMessageError, type HandlerContext } from '@shop/events';
-import { OrderError } from '../domain/errors';
+import { DomainError } from '@shop/service-kit/domain';
 import type { EventMetadata } from '../data/order-stream-repository';
 
 /** Events the order writes because of an incoming one carry its correlation, trace and id. */
@@ -10,7 +10,7 @@ export const metadataOf = (ctx: HandlerContext): EventMetadata => ({
 });
 
 /**
- * Runs a use-case for an event. An OrderError here means the event itself cannot be right (a
+ * Runs a use-case for an event. A DomainError here means the event itself cannot be right (a
  * reply for an order that was never placed, a checkout whose totals do not add up): retrying
  * cannot help, so it goes to the dead-letter queue at once, with the reason.
  */
@@ -18,7 +18,7 @@ export async function applyOrDeadLetter<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof OrderError) throw new PoisonMessageError(`${error.code}: ${error.message}`);
+    if (error instanceof DomainError) throw new PoisonMessageError(`${error.code}: ${error.message}`);
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { causedByRequest } from '@shop/events';
 import { isAdmin, requireAdmin, requireViewer, userError, type UserError } from '@shop/service-kit';
+import { DomainError } from '@shop/service-kit/domain';
 import { canSeeOrder } from '../domain/access';
-import { OrderError } from '../domain/errors';
 import type { OrderHistoryRow } from '../data/order-history-repository';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import type { OrderContext } from '../context';
@@ -15,14 +15,14 @@ export interface OrderPayloadParent {
 }
 
 /**
- * Runs a command; an OrderError (what the shopper or admin got wrong) becomes a userError, and
+ * Runs a command; a DomainError (what the shopper or admin got wrong) becomes a userError, and
  * the payload then shows the order as it is — unless the viewer may not see it.
  */
 async function payload(ctx: OrderContext, orderId: string, run: () => Promise<OrderHistoryRow>): Promise<OrderPayloadParent> {
   try {
     return { order: await run(), userErrors: [] };
   } catch (error) {
-    if (!(error instanceof OrderError)) throw error;
+    if (!(error instanceof DomainError)) throw error;
     const row = await ctx.loaders.order.load(orderId);
     const order = row && canSeeOrder(row.customerId, viewerOf(ctx)) ? row : null;
     return { order, userErrors: [userError(error.code, error.message, 'orderId')] };

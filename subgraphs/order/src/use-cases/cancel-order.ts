@@ -3,7 +3,7 @@
  * same transaction; catalog and discount release what they hold for the order when they see it.
  */
 import { decide } from '../domain/decide';
-import { OrderError } from '../domain/errors';
+import { orderNotFound } from '../domain/errors';
 import type { OrderHistoryRow } from '../data/order-history-repository';
 import type { EventMetadata } from '../data/order-stream-repository';
 import { executeOrderCommand } from './execute-command';
@@ -14,7 +14,7 @@ export interface Actor {
   isAdmin: boolean;
 }
 
-/** @returns the order as the read model now shows it; throws OrderError (ORDER_NOT_FOUND, INVALID_TRANSITION). */
+/** @returns the order as the read model now shows it; throws a DomainError (ORDER_NOT_FOUND, INVALID_TRANSITION). */
 export async function cancelOrder(deps: OrderDeps, orderId: string, actor: Actor, metadata: EventMetadata): Promise<OrderHistoryRow> {
   const outcome = await deps.transaction((tx) =>
     executeOrderCommand(
@@ -25,6 +25,6 @@ export async function cancelOrder(deps: OrderDeps, orderId: string, actor: Actor
       metadata,
     ),
   );
-  if (!outcome.view) throw new OrderError('ORDER_NOT_FOUND', `No order ${orderId}`);
+  if (!outcome.view) throw orderNotFound(orderId);
   return outcome.view;
 }

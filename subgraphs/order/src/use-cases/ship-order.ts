@@ -1,13 +1,13 @@
 /** An admin ships a CONFIRMED order (the resolver checks the admin role first). */
 import { decide } from '../domain/decide';
-import { OrderError } from '../domain/errors';
+import { orderNotFound } from '../domain/errors';
 import type { OrderHistoryRow } from '../data/order-history-repository';
 import type { EventMetadata } from '../data/order-stream-repository';
 import type { Actor } from './cancel-order';
 import { executeOrderCommand } from './execute-command';
 import type { OrderDeps } from './order-deps';
 
-/** @returns the order as the read model now shows it; throws OrderError (ORDER_NOT_FOUND, INVALID_TRANSITION). */
+/** @returns the order as the read model now shows it; throws a DomainError (ORDER_NOT_FOUND, INVALID_TRANSITION). */
 export async function shipOrder(deps: OrderDeps, orderId: string, admin: Actor, metadata: EventMetadata): Promise<OrderHistoryRow> {
   const outcome = await deps.transaction((tx) =>
     executeOrderCommand(
@@ -18,6 +18,6 @@ export async function shipOrder(deps: OrderDeps, orderId: string, admin: Actor, 
       metadata,
     ),
   );
-  if (!outcome.view) throw new OrderError('ORDER_NOT_FOUND', `No order ${orderId}`);
+  if (!outcome.view) throw orderNotFound(orderId);
   return outcome.view;
 }
