@@ -1,3 +1,4 @@
-export { createRabbitBus, QueueTypeMismatchError, type QueueType, type RabbitBusOptions, type RabbitEventBus } from './rabbit-bus';
+export { createRabbitBus, type RabbitBusOptions, type RabbitEventBus } from './rabbit-bus';
+export { QueueTypeMismatchError, type QueueType } from './topology';
 export { deleteRabbitQueues } from './admin';
 export { parseAmqpNodes, redactAmqpUrl, type AmqpNodes } from './amqp-nodes';
