@@ -1,4 +1,5 @@
 import { loadBffSettings, readManifests, REPO_ROOT, TrustedDocumentsError, type LoadedManifest, toBffConfig, type BffConfig, type BffProfile, type SchemaFilter } from '@shop/bff';
+import { CATALOG_CHANGES } from '@shop/events';
 import { ConfigError } from '@shop/service-kit';
 import { readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -88,6 +89,8 @@ export function loadMobileBffConfig(env: Record<string, string | undefined> = pr
     name: 'mobile-bff',
     title: 'Shop — mobile BFF',
     supergraphSdl,
+    // the catalog's events say when its answers and Product entities change: the caches keep catalog data only
+    cacheInvalidation: CATALOG_CHANGES,
     schemaFilter: MOBILE_SCHEMA_FILTER,
     trustedDocuments: {
       sources: own.data.MOBILE_BFF_TRUSTED_DOCUMENTS,

@@ -1,4 +1,5 @@
 import { loadBffSettings, toBffConfig, type BffConfig, type BffProfile } from '@shop/bff';
+import { CATALOG_CHANGES } from '@shop/events';
 import { ConfigError } from '@shop/service-kit';
 import { readFileSync } from 'node:fs';
 
@@ -33,6 +34,8 @@ export function loadWebBffConfig(env: Record<string, string | undefined> = proce
     name: 'web-bff',
     title: 'Shop — web BFF',
     supergraphSdl,
+    // the catalog's events say when its answers and Product entities change: the caches keep catalog data only
+    cacheInvalidation: CATALOG_CHANGES,
     developmentCorsOrigins: WEB_BFF.developmentCorsOrigins,
     devTokens: WEB_BFF.devTokens,
   });

@@ -1,3 +1,4 @@
+import type { ChangeAnnouncements } from '@shop/events';
 import { baseConfigSchema, ConfigError, loadConfig, portSetting } from '@shop/service-kit';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -57,12 +58,17 @@ export interface BffConfig {
   /** `redisUrl`: one budget per client shared by every replica (else per instance, in memory) */
   rateLimit: { points: number; windowSeconds: number; redisUrl?: string };
   /**
-   * shared answers for anonymous queries on public catalog data, dropped by the catalog's events
-   * (packages/bff/src/cache); absent: off
+   * shared answers for anonymous queries whose every field comes from the subgraph
+   * `cacheInvalidation` covers, dropped by its events (packages/bff/src/cache); absent: off
    */
   responseCache?: { maxEntries: number; maxBytes: number };
-  /** Product entities of the catalog shared across callers (absent: off) */
+  /** entities of `cacheInvalidation`'s entity (the catalog's products) shared across callers (absent: off) */
   entityCache?: { maxEntries: number };
+  /**
+   * the events that announce every change to one subgraph's data, and what each drops from the
+   * caches (e.g. CATALOG_CHANGES of @shop/events); absent: both caches off, nothing could keep them fresh
+   */
+  cacheInvalidation?: ChangeAnnouncements;
   /**
    * in-flight de-duplication (default on): identical query fetches to a subgraph of the same caller
    * share one request, identical incoming queries of the same viewer share one execution
@@ -141,7 +147,7 @@ export function bffSettingsSchema(profile: BffProfile) {
       .superRefine((value, ctx) => {
         for (const problem of value === undefined ? [] : parseOrigins(value).problems) ctx.addIssue({ code: 'custom', message: problem });
       }),
-    /** response cache for anonymous public catalog queries, invalidated by catalog events (default on) */
+    /** response cache for anonymous queries on the data the gateway's change events cover (the catalog's), invalidated by them (default on) */
     RESPONSE_CACHE: onOff,
     /** in-flight de-duplication of identical queries, per caller (default on) */
     DEDUPLICATE: onOff,
@@ -149,7 +155,7 @@ export function bffSettingsSchema(profile: BffProfile) {
     RESPONSE_CACHE_MAX_ENTRIES: positiveInt(10_000),
     /** most megabytes of answers the response cache keeps */
     RESPONSE_CACHE_MAX_MB: positiveInt(64),
-    /** the catalog's Product entities in carts and orders kept across callers, invalidated by catalog events (default on) */
+    /** the covered entities (the catalog's Products) in carts and orders kept across callers, invalidated by their events (default on) */
     ENTITY_CACHE: onOff,
     /** most Product entities the entity cache keeps (one per product and fetch document) */
     ENTITY_CACHE_MAX_ENTRIES: positiveInt(50_000),
@@ -221,7 +227,7 @@ export function loadBffSettings(profile: BffProfile, env: Record<string, string 
 /** Turns validated settings into a BffConfig; `extra` carries what is not an environment value. */
 export function toBffConfig(
   settings: BffSettings & { subgraphUrls: Record<string, string> },
-  extra: { name: string; title: string; supergraphSdl: string } & Pick<BffConfig, 'schemaFilter' | 'trustedDocuments'> & Pick<BffProfile, 'developmentCorsOrigins' | 'devTokens'>,
+  extra: { name: string; title: string; supergraphSdl: string } & Pick<BffConfig, 'schemaFilter' | 'trustedDocuments' | 'cacheInvalidation'> & Pick<BffProfile, 'developmentCorsOrigins' | 'devTokens'>,
 ): BffConfig {
   const production = settings.NODE_ENV === 'production';
   return {
@@ -252,6 +258,7 @@ export function toBffConfig(
     responseCache: (settings.RESPONSE_CACHE ?? true) ? { maxEntries: settings.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: settings.RESPONSE_CACHE_MAX_MB * 1024 * 1024 } : undefined,
     deduplicate: settings.DEDUPLICATE ?? true,
     entityCache: (settings.ENTITY_CACHE ?? true) ? { maxEntries: settings.ENTITY_CACHE_MAX_ENTRIES } : undefined,
+    cacheInvalidation: extra.cacheInvalidation,
     schemaFilter: extra.schemaFilter,
     trustedDocuments: extra.trustedDocuments,
     subscriptions: {

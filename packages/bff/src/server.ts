@@ -30,7 +30,7 @@ import { graphqlEndpoint } from './http/graphql-endpoint';
 import { pageSizePlugin } from './limits/page-size';
 import { queryLimitRules } from './limits/query-limits';
 import { connectRateLimitStore, createRateLimiter, rateLimitStoreConnected } from './limits/rate-limit';
-import { startCatalogInvalidation } from './cache/catalog-invalidation';
+import { startCacheInvalidation } from './cache/cache-invalidation';
 import { createEntityCache } from './cache/entity-cache';
 import { createResponseCache, type ResponseCache } from './cache/response-cache';
 import { createInFlight } from './dedup/in-flight';
@@ -118,7 +118,9 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     const deduplicate = config.deduplicate ?? true;
     const subgraphInFlight = deduplicate ? createInFlight<ReceivedAnswer>() : undefined;
     const sharing = deduplicate ? createOperationSharing({ maxTokens: config.limits.maxTokens }) : undefined;
-    const entityCache = config.entityCache ? createEntityCache({ ...config.entityCache, registry: metrics.registry }) : undefined;
+    const announcements = config.cacheInvalidation;
+    if (!announcements && (config.responseCache || config.entityCache)) logger.warn('no cacheInvalidation configured: response and entity caches off (nothing would keep them fresh)');
+    const entityCache = config.entityCache && announcements ? createEntityCache({ ...config.entityCache, announcements, registry: metrics.registry }) : undefined;
 
     const gateway = new ApolloGateway({
       supergraphSdl: servedSupergraphSdl(config.supergraphSdl, config.schemaFilter),
@@ -176,17 +178,18 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
       : undefined;
 
     const bus = deps.bus ?? parts.add(await createDefaultBus(config, logger), (b) => b.close());
-    const responseCache: ResponseCache | undefined = config.responseCache
-      ? createResponseCache({ ...config.responseCache, schema: () => schema, maxTokens: config.limits.maxTokens, registry: metrics.registry })
+    const responseCache: ResponseCache | undefined = config.responseCache && announcements
+      ? createResponseCache({ ...config.responseCache, announcements, schema: () => schema, maxTokens: config.limits.maxTokens, registry: metrics.registry })
       : undefined;
     const rateLimitStore = config.rateLimit.redisUrl
       ? parts.add(connectRateLimitStore(config.rateLimit.redisUrl, logger), (store) => store.quit().then(() => undefined, () => store.disconnect()))
       : undefined;
     if (rateLimitStore) await rateLimitStoreConnected(rateLimitStore, 2_000);
     const feed = parts.add(await startOrderFeed(bus, { name: config.name, logger, registry: metrics.registry }), (f) => f.stop());
-    if (responseCache || entityCache) {
-      const invalidation = await startCatalogInvalidation(bus, { responseCache, entityCache }, {
+    if (announcements && (responseCache || entityCache)) {
+      const invalidation = await startCacheInvalidation(bus, { responseCache, entityCache }, {
         name: config.name,
+        announcements,
         logger,
         registry: metrics.registry,
         inFlight: [subgraphInFlight, sharing?.inFlight].filter((t) => t !== undefined),

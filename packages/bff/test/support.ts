@@ -1,3 +1,4 @@
+import { CATALOG_CHANGES } from '@shop/events';
 import { TEST_JWT_SECRET } from '@shop/service-kit/testing';
 import type { BffConfig } from '../src/config';
 
@@ -18,6 +19,8 @@ export function testConfig(supergraphSdl: string, overrides: Partial<BffConfig> 
     rateLimit: { points: 1_000, windowSeconds: 60 },
     subscriptions: { maxPerConnection: 5, maxPerInstance: 100, pendingOrderGraceMs: 500 },
     events: { exchange: 'unused' },
+    // as both gateways configure it (the caches themselves stay off unless a test turns them on)
+    cacheInvalidation: CATALOG_CHANGES,
     shutdownTimeoutMs: 1_000,
     ...overrides,
   };

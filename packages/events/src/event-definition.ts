@@ -26,3 +26,27 @@ export function defineEvent<TType extends string, TSchema extends z.ZodType>(
   }
   return Object.freeze(definition);
 }
+
+/**
+ * How a producer announces changes to the data its subgraph serves, so that a reader may keep
+ * copies no staler than event delivery (the BFF's response and entity caches). A promise: every
+ * change to data the subgraph serves is announced by one of `events`, whose subject is the key of
+ * the entity that appeared or changed.
+ */
+export interface ChangeAnnouncements {
+  /** the subgraph whose data the events cover, by its name in the supergraph */
+  readonly subgraph: EventDefinition['source'];
+  /** the entity the events name by key (their envelope's subject) */
+  readonly entity: {
+    readonly typename: string;
+    readonly keyField: string;
+    /** the root query field that reads one entity by that key (`product(id:)`): its answers show that entity only */
+    readonly byKeyField: string;
+  };
+  /**
+   * each event and what it announces: `created`, an entity that did not exist (it may join any
+   * list, and a read of its key answered nothing before); `changed`, that entity's data (it may
+   * move in any list)
+   */
+  readonly events: readonly { readonly event: EventDefinition; readonly announces: 'created' | 'changed' }[];
+}

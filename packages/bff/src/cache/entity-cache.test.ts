@@ -1,3 +1,4 @@
+import { CATALOG_CHANGES } from '@shop/events';
 import { Registry } from 'prom-client';
 import { createEntityCache, type EntityCache, type EntityFetchPlan } from './entity-cache';
 
@@ -33,7 +34,7 @@ async function fetchThrough(cache: EntityCache, shop: ReturnType<typeof catalog>
 
 describe('entity cache', () => {
   it('answers a second fetch of the same products without the catalog, each caller a fresh object', async () => {
-    const cache = createEntityCache({ maxEntries: 100 });
+    const cache = createEntityCache({ announcements: CATALOG_CHANGES, maxEntries: 100 });
     const shop = catalog();
     const first = await fetchThrough(cache, shop, [A, B]);
     const second = await fetchThrough(cache, shop, [A, B]);
@@ -45,7 +46,7 @@ describe('entity cache', () => {
   });
 
   it('asks the catalog only for the products it lacks and puts them in their places', async () => {
-    const cache = createEntityCache({ maxEntries: 100 });
+    const cache = createEntityCache({ announcements: CATALOG_CHANGES, maxEntries: 100 });
     const shop = catalog();
     await fetchThrough(cache, shop, [A]);
     const mixed = await fetchThrough(cache, shop, [B, A, C]);
@@ -54,28 +55,28 @@ describe('entity cache', () => {
   });
 
   it('a changed product is fetched again, the others still come from the cache', async () => {
-    const cache = createEntityCache({ maxEntries: 100 });
+    const cache = createEntityCache({ announcements: CATALOG_CHANGES, maxEntries: 100 });
     const shop = catalog();
     await fetchThrough(cache, shop, [A, B]);
     shop.prices.set(A, '8.00');
     expect(await fetchThrough(cache, shop, [A])).toEqual({ data: { _entities: [product(A, '10.00')] } }); // the event has not arrived
-    cache.invalidateProduct(A.toUpperCase());
+    cache.invalidateEntity(A.toUpperCase());
     expect(await fetchThrough(cache, shop, [A, B])).toEqual({ data: { _entities: [product(A, '8.00'), product(B)] } });
     expect(shop.asked).toEqual([[A, B], [A]]);
   });
 
   it('an answer fetched while a change arrived is passed on but not kept', async () => {
-    const cache = createEntityCache({ maxEntries: 100 });
+    const cache = createEntityCache({ announcements: CATALOG_CHANGES, maxEntries: 100 });
     const shop = catalog();
     const plan = cache.plan('catalog', { query: ENTITIES, variables: { representations: [ref(A)] } }) as Extract<EntityFetchPlan, { kind: 'partial' }>;
     const stale = shop.answer(plan.variables);
-    cache.invalidateProduct(B); // any change while the fetch is out
+    cache.invalidateEntity(B); // any change while the fetch is out
     expect(plan.complete(stale)).toEqual({ data: { _entities: [product(A)] } });
     expect(cache.size()).toBe(0);
   });
 
   it('errors: nothing is kept, and the errors of the missing products point at their places in the whole fetch', async () => {
-    const cache = createEntityCache({ maxEntries: 100 });
+    const cache = createEntityCache({ announcements: CATALOG_CHANGES, maxEntries: 100 });
     const shop = catalog();
     await fetchThrough(cache, shop, [A]);
     const plan = cache.plan('catalog', { query: ENTITIES, variables: { representations: [ref(A), ref(B), ref(C)] } }) as Extract<EntityFetchPlan, { kind: 'partial' }>;
@@ -96,14 +97,14 @@ describe('entity cache', () => {
   });
 
   it('unknown products (null) are not kept', async () => {
-    const cache = createEntityCache({ maxEntries: 100 });
+    const cache = createEntityCache({ announcements: CATALOG_CHANGES, maxEntries: 100 });
     const plan = cache.plan('catalog', { query: ENTITIES, variables: { representations: [ref(A)] } }) as Extract<EntityFetchPlan, { kind: 'partial' }>;
     plan.complete({ data: { _entities: [null] } });
     expect(cache.size()).toBe(0);
   });
 
   it('serves only Product entity fetches of the catalog keyed by id alone', () => {
-    const cache = createEntityCache({ maxEntries: 100 });
+    const cache = createEntityCache({ announcements: CATALOG_CHANGES, maxEntries: 100 });
     const representations = [ref(A)];
     expect(cache.plan('cart', { query: ENTITIES, variables: { representations } })).toBeUndefined();
     expect(cache.plan('catalog', { query: 'query Products { products { edges { node { id } } } }', variables: {} })).toBeUndefined();
@@ -117,17 +118,17 @@ describe('entity cache', () => {
   });
 
   it('one entry per product and fetch document: another selection of the same product is its own entry', async () => {
-    const cache = createEntityCache({ maxEntries: 100 });
+    const cache = createEntityCache({ announcements: CATALOG_CHANGES, maxEntries: 100 });
     const shop = catalog();
     await fetchThrough(cache, shop, [A]);
     await fetchThrough(cache, shop, [A], ENTITIES.replace('name', 'sku name'));
     expect(shop.asked).toEqual([[A], [A]]);
-    cache.invalidateProduct(A);
+    cache.invalidateEntity(A);
     expect(cache.size()).toBe(0);
   });
 
   it('off: fetches go to the catalog and nothing is kept; back on, it starts empty', async () => {
-    const cache = createEntityCache({ maxEntries: 100 });
+    const cache = createEntityCache({ announcements: CATALOG_CHANGES, maxEntries: 100 });
     const shop = catalog();
     await fetchThrough(cache, shop, [A]);
     cache.setActive(false);
@@ -140,7 +141,7 @@ describe('entity cache', () => {
 
   it('keeps at most maxEntries, the least recently used dropped first; lookups and entries on the registry', async () => {
     const registry = new Registry();
-    const cache = createEntityCache({ maxEntries: 2, registry });
+    const cache = createEntityCache({ announcements: CATALOG_CHANGES, maxEntries: 2, registry });
     const shop = catalog();
     await fetchThrough(cache, shop, [A, B]);
     await fetchThrough(cache, shop, [A]); // A used last

@@ -1,4 +1,5 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { ChangeAnnouncements } from '@shop/events';
 import type { GraphQLFormattedError } from 'graphql';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
@@ -9,21 +10,14 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 // a change of it — the response cache's guarantee (no staler than event delivery), for the parts
 // of private answers that are public.
 
-/** Which fetches are Product entity fetches the cache may answer. */
-export interface EntityCachePolicy {
-  /** the subgraph that owns the entity */
-  subgraph: string;
-  typename: string;
-  /** the key field of a representation (the product id) */
-  keyField: string;
-}
-
-export const CATALOG_PRODUCTS: EntityCachePolicy = { subgraph: 'catalog', typename: 'Product', keyField: 'id' };
-
 export interface EntityCacheOptions {
   /** most entities kept; the least recently used goes first */
   maxEntries: number;
-  policy?: EntityCachePolicy;
+  /**
+   * the events that announce every change of one subgraph's entity by key (the gateway's
+   * configuration): the fetches of that entity from that subgraph are the ones kept
+   */
+  announcements: Pick<ChangeAnnouncements, 'subgraph' | 'entity'>;
   registry?: Registry;
 }
 
@@ -45,10 +39,10 @@ export type EntityFetchPlan =
     };
 
 export interface EntityCache {
-  /** how to serve this fetch, or undefined when it is not a Product entity fetch of the catalog (then fetch as usual) */
+  /** how to serve this fetch, or undefined when it is not an entity fetch of the announced entity from its subgraph (then fetch as usual) */
   plan(subgraph: string, request: EntityFetchRequest): EntityFetchPlan | undefined;
-  /** drops every entity of this product */
-  invalidateProduct(productId: string): void;
+  /** drops every entry of this entity (by key) */
+  invalidateEntity(key: string): void;
   clear(): void;
   /** off: every fetch goes to the subgraph and nothing is stored; switching either way drops everything */
   setActive(active: boolean): void;
@@ -59,7 +53,7 @@ export interface EntityCache {
 type Representation = Record<string, unknown>;
 
 export function createEntityCache(options: EntityCacheOptions): EntityCache {
-  const policy = options.policy ?? CATALOG_PRODUCTS;
+  const policy = { subgraph: options.announcements.subgraph, typename: options.announcements.entity.typename, keyField: options.announcements.entity.keyField };
   // insertion order is recency order: a hit moves its entry to the end, eviction takes the first
   const entries = new Map<string, { productId: string; json: string }>();
   const keysOfProduct = new Map<string, Set<string>>();
@@ -145,9 +139,9 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
         },
       };
     },
-    invalidateProduct(productId) {
+    invalidateEntity(key) {
       generation += 1;
-      const keys = keysOfProduct.get(productId.toLowerCase());
+      const keys = keysOfProduct.get(key.toLowerCase());
       if (!keys) return;
       invalidations.inc(keys.size);
       for (const key of [...keys]) forget(key);

@@ -1,3 +1,4 @@
+import { CATALOG_CHANGES } from '@shop/events';
 import { buildSchema } from 'graphql';
 import { canonicalJson, createResponseCache } from './response-cache';
 import { createOperationSharing } from '../dedup/operations';
@@ -36,7 +37,7 @@ describe('a request too deep to key', () => {
   const PAGE = 'query Products($first: Int) { products(first: $first) }';
 
   it('response cache: variables nested 20,000 deep → bypass, nothing stored, no throw', () => {
-    const cache = createResponseCache({ maxEntries: 10, maxBytes: 10_000, schema: () => schema });
+    const cache = createResponseCache({ maxEntries: 10, maxBytes: 10_000, schema: () => schema, announcements: CATALOG_CHANGES });
     expect(cache.lookup({ query: PAGE, variables: { first: nested(20_000) } }, 'application/json')).toBeUndefined();
     expect(cache.size()).toBe(0);
   });

@@ -6,8 +6,8 @@ import { DEFAULT_SUPERGRAPH_PATH, loadBffSettings, REPO_ROOT, toBffConfig, type 
 import { apiSchemaOf } from '../supergraph/api-schema';
 import { planCaching, PUBLIC_CATALOG } from './cacheable-operation';
 import { createResponseCache, type CachedResponse } from './response-cache';
-import { startCatalogInvalidation } from './catalog-invalidation';
-import type { ConsumeOptions, EventBus } from '@shop/events';
+import { startCacheInvalidation } from './cache-invalidation';
+import { CATALOG_CHANGES, type ConsumeOptions, type EventBus } from '@shop/events';
 import { createLogger } from '@shop/service-kit';
 
 const schema = buildSchema(`
@@ -85,7 +85,7 @@ const DETAIL = 'query Product($id: ID!) { product(id: $id) { name } }';
 
 function cacheWith(options: Partial<{ maxEntries: number; maxBytes: number }> = {}) {
   const registry = new Registry();
-  const cache = createResponseCache({ maxEntries: 100, maxBytes: 1_000_000, schema: () => schema, registry, ...options });
+  const cache = createResponseCache({ maxEntries: 100, maxBytes: 1_000_000, schema: () => schema, announcements: CATALOG_CHANGES, registry, ...options });
   const metric = async (name: string) => (await registry.getSingleMetricAsString(name)).split('\n').filter((l) => !l.startsWith('#'));
   return { cache, metric };
 }
@@ -141,7 +141,7 @@ describe('response cache', () => {
     fill(cache, PAGE, { first: 5 }, { data: { products: { totalCount: 5 } } });
     fill(cache, DETAIL, { id: 'A' }, { data: { product: { name: 'a' } } });
     fill(cache, DETAIL, { id: 'B' }, { data: { product: { name: 'b' } } });
-    cache.invalidateProduct('a');
+    cache.invalidateEntity('a');
     expect(cache.lookup({ query: PAGE, variables: { first: 5 } }, 'application/json')?.hit).toBeUndefined();
     expect(cache.lookup({ query: DETAIL, variables: { id: 'A' } }, 'application/json')?.hit).toBeUndefined();
     expect(cache.lookup({ query: DETAIL, variables: { id: 'B' } }, 'application/json')?.hit?.body).toContain('"b"');
@@ -152,7 +152,7 @@ describe('response cache', () => {
   it('an answer computed while a change arrived is not stored (it may show the old value)', () => {
     const { cache } = cacheWith();
     const lookup = cache.lookup({ query: PAGE, variables: {} }, undefined)!;
-    cache.invalidateProduct('somewhere');
+    cache.invalidateEntity('somewhere');
     lookup.store(answer({ data: { products: { totalCount: 1 } } }));
     expect(cache.size()).toBe(0);
   });
@@ -216,7 +216,7 @@ describe('response cache and subgraph pool configuration', () => {
   });
 });
 
-describe('invalidation by catalog events', () => {
+describe('invalidation by change events', () => {
   it('its queue reattached after a dropped connection → the cache is emptied (a change may have been missed meanwhile)', async () => {
     const { cache } = cacheWith();
     let reattached: (() => void) | undefined;
@@ -228,7 +228,7 @@ describe('invalidation by catalog events', () => {
       },
       check: async () => undefined,
     } as unknown as EventBus;
-    const invalidation = await startCatalogInvalidation(bus, { responseCache: cache }, { name: 'bff-test', logger: createLogger('cache-test', 'silent') });
+    const invalidation = await startCacheInvalidation(bus, { responseCache: cache }, { name: 'bff-test', announcements: CATALOG_CHANGES, logger: createLogger('cache-test', 'silent') });
     try {
       fill(cache, PAGE, { first: 5 }, { data: { products: { totalCount: 5 } } });
       expect(cache.size()).toBe(1);

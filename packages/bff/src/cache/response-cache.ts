@@ -1,7 +1,8 @@
+import type { ChangeAnnouncements } from '@shop/events';
 import type { GraphQLSchema } from 'graphql';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { configure } from 'safe-stable-stringify';
-import { createPlanner, productIdsOf, PUBLIC_CATALOG, type CachePolicy } from './cacheable-operation';
+import { createPlanner, productIdsOf, PUBLIC_CATALOG } from './cacheable-operation';
 
 /** A stored answer: what Apollo sent the first caller, replayed byte for byte. */
 export interface CachedResponse {
@@ -17,7 +18,8 @@ export interface ResponseCacheOptions {
   maxBytes: number;
   /** the API schema being served (undefined until the supergraph is loaded) */
   schema: () => GraphQLSchema | undefined;
-  policy?: CachePolicy;
+  /** the events that announce every change to the data kept (which subgraph, which entity by key) */
+  announcements: ChangeAnnouncements;
   /** parse limit for documents the cache looks at (the BFF's own token limit) */
   maxTokens?: number;
   registry?: Registry;
@@ -36,8 +38,8 @@ export interface ResponseCache {
    * public catalog data, a mutation, introspection, …).
    */
   lookup(params: { query?: unknown; operationName?: unknown; variables?: unknown }, accept: string | undefined): CacheLookup | undefined;
-  /** drops what shows this product, and every list (a change can move a product into or out of any page) */
-  invalidateProduct(productId: string): void;
+  /** drops what shows this entity (by key), and every list (a change can move it into or out of any page) */
+  invalidateEntity(key: string): void;
   /** drops everything */
   clear(): void;
   /**
@@ -86,12 +88,12 @@ const hasErrors = (body: string): boolean => !body.startsWith('{"data":') || bod
 /**
  * Shared answers for anonymous queries on public catalog data, keyed by document, operation
  * name, variables and the negotiated media type; bounded (LRU by entries and bytes); dropped by
- * `invalidateProduct`/`clear` when the catalog announces a change. An answer computed while a
+ * `invalidateEntity`/`clear` when the catalog announces a change. An answer computed while a
  * change arrived is not stored (it may show the old value), so no entry outlives the event that
  * made it stale.
  */
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
-  const plan = createPlanner(options.schema, options.policy ?? PUBLIC_CATALOG, { maxTokens: options.maxTokens });
+  const plan = createPlanner(options.schema, { ...PUBLIC_CATALOG, productByIdField: options.announcements.entity.byKeyField }, { maxTokens: options.maxTokens });
   const entries = new Map<string, Entry>();
   /** entries showing one product by id (the rest are lists) */
   const byProduct = new Map<string, Set<string>>();
@@ -194,9 +196,9 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         },
       };
     },
-    invalidateProduct(productId) {
+    invalidateEntity(key) {
       generation += 1;
-      drop([...lists, ...(byProduct.get(productId.toLowerCase()) ?? [])]);
+      drop([...lists, ...(byProduct.get(key.toLowerCase()) ?? [])]);
     },
     clear() {
       generation += 1;

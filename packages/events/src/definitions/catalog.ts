@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from '../event-definition';
+import { defineEvent, type ChangeAnnouncements } from '../event-definition';
 import { amount, id, isoTime, quantity } from './shared';
 
 export const ProductCreated = defineEvent({
@@ -79,3 +79,18 @@ export const StockReleased = defineEvent({
   schema: z.object({ orderId: id, lines: z.array(reservedLine) }),
 });
 
+/**
+ * Every change to the catalog's public data (products, their prices and stock, brands and
+ * categories with their product counts) is one of these, subject = the product id: readers may
+ * keep catalog answers until one arrives (the BFFs' response and entity caches). Brands and
+ * categories change only when a product is created.
+ */
+export const CATALOG_CHANGES: ChangeAnnouncements = {
+  subgraph: 'catalog',
+  entity: { typename: 'Product', keyField: 'id', byKeyField: 'product' },
+  events: [
+    { event: ProductCreated, announces: 'created' },
+    { event: ProductPriceChanged, announces: 'changed' },
+    { event: ProductStockChanged, announces: 'changed' },
+  ],
+};

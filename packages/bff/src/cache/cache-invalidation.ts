@@ -1,14 +1,13 @@
-import { countSettlements, ProductCreated, ProductPriceChanged, ProductStockChanged, type EventBus } from '@shop/events';
+import { countSettlements, type ChangeAnnouncements, type EventBus } from '@shop/events';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@shop/service-kit';
 import type { EntityCache } from './entity-cache';
 import type { ResponseCache } from './response-cache';
 
-/** The catalog's announcements of a change to public catalog data. */
-export const CATALOG_CHANGE_EVENTS = [ProductCreated, ProductPriceChanged, ProductStockChanged];
-
-export interface CatalogInvalidationOptions {
+export interface CacheInvalidationOptions {
   name: string;
+  /** the producer's events that announce every change to the data the caches keep (the gateway's configuration) */
+  announcements: ChangeAnnouncements;
   logger: Logger;
   /** where `events_processed_total` for the invalidation queue is counted */
   registry?: Registry;
@@ -23,33 +22,34 @@ export interface CatalogInvalidationOptions {
   inFlight?: { forget(): void }[];
 }
 
-/** The caches of catalog data one BFF instance keeps; either may be off. */
-export interface CatalogCaches {
+/** The caches of public data one BFF instance keeps; either may be off. */
+export interface InvalidatedCaches {
   responseCache?: ResponseCache;
   entityCache?: EntityCache;
 }
 
 /**
  * Keeps the response cache and the entity cache no staler than event delivery: this BFF instance's own exclusive,
- * auto-deleted queue receives every catalog change (each instance sees every event) and drops the
- * entries it touches (a new product: every answer, no entity; a price or stock change: every list,
- * that product's own answers and its entities). Events may be missed while the broker is unreachable (the exclusive
+ * auto-deleted queue receives every announced change (each instance sees every event) and drops the
+ * entries it touches (an entity created: every answer, no entity; an entity changed, e.g. a price
+ * or stock change: every list, that entity's own answers and its entities). Events may be missed while the broker is unreachable (the exclusive
  * queue goes with the connection), so then the cache is off, and it comes back empty a grace
  * period after the broker does; and whenever the queue is reattached, the cache is emptied.
  * Returns `stop()`.
  */
-export async function startCatalogInvalidation(bus: EventBus, caches: CatalogCaches, options: CatalogInvalidationOptions): Promise<{ stop(): Promise<void> }> {
+export async function startCacheInvalidation(bus: EventBus, caches: InvalidatedCaches, options: CacheInvalidationOptions): Promise<{ stop(): Promise<void> }> {
   const { name, logger } = options;
+  const announced = new Map(options.announcements.events.map((rule) => [rule.event.type, rule.announces]));
+  const routingKeys = options.announcements.events.map((rule) => rule.event.routingKey);
   const all = [caches.responseCache, caches.entityCache].filter((c) => c !== undefined);
   const clearAll = () => all.forEach((c) => c.clear());
   const setActive = (active: boolean) => all.forEach((c) => c.setActive(active));
-  const types = new Set<string>(CATALOG_CHANGE_EVENTS.map((c) => c.type));
   const queue = `${name}.response-cache`;
   const consumer = await bus.consume(
     // dropping entries cannot fail, and a redelivery only drops them again
     {
       queue,
-      routingKeys: CATALOG_CHANGE_EVENTS.map((c) => c.routingKey),
+      routingKeys,
       exclusive: true,
       prefetch: 500,
       maxAttempts: 1,
@@ -62,14 +62,15 @@ export async function startCatalogInvalidation(bus: EventBus, caches: CatalogCac
       },
     },
     async (envelope) => {
-      if (!types.has(envelope.type)) return;
+      const announces = announced.get(envelope.type);
+      if (!announces) return;
       for (const table of options.inFlight ?? []) table.forget();
-      if (envelope.type === ProductCreated.type) {
-        // a new product can join any list; no entity of another product changes
+      if (announces === 'created') {
+        // a new entity can join any list, and a read of its key answered nothing; no other entity changes
         caches.responseCache?.clear();
       } else {
-        caches.responseCache?.invalidateProduct(envelope.subject);
-        caches.entityCache?.invalidateProduct(envelope.subject);
+        caches.responseCache?.invalidateEntity(envelope.subject);
+        caches.entityCache?.invalidateEntity(envelope.subject);
       }
     },
   );
@@ -85,7 +86,7 @@ export async function startCatalogInvalidation(bus: EventBus, caches: CatalogCac
       if (downSince !== undefined) {
         upSince ??= Date.now();
         if (Date.now() - upSince >= (options.recoveryGraceMs ?? 2_000)) {
-          logger.info({ offMs: Date.now() - downSince }, 'event broker back: catalog caches on again (empty)');
+          logger.info({ offMs: Date.now() - downSince }, 'event broker back: caches on again (empty)');
           downSince = upSince = undefined;
           setActive(true);
         }
@@ -95,7 +96,7 @@ export async function startCatalogInvalidation(bus: EventBus, caches: CatalogCac
       if (downSince === undefined) {
         downSince = Date.now();
         setActive(false);
-        logger.warn({ err }, 'event broker unreachable: catalog caches off until it is back');
+        logger.warn({ err }, 'event broker unreachable: caches off until it is back');
       }
     }
   };
@@ -107,7 +108,7 @@ export async function startCatalogInvalidation(bus: EventBus, caches: CatalogCac
   };
   schedule();
 
-  logger.info({ routingKeys: CATALOG_CHANGE_EVENTS.map((c) => c.routingKey), responseCache: !!caches.responseCache, entityCache: !!caches.entityCache }, 'catalog caches invalidated by catalog events');
+  logger.info({ subgraph: options.announcements.subgraph, routingKeys, responseCache: !!caches.responseCache, entityCache: !!caches.entityCache }, 'caches invalidated by change events');
   return {
     async stop() {
       stopped = true;
