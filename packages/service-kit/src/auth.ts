@@ -1,16 +1,8 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { forbidden, unauthenticated } from './errors';
+import { isAdmin, type Role, type Viewer } from './viewer';
 
-export type Role = 'customer' | 'admin' | (string & {});
-
-/** Who is calling, as the verified bearer token says. */
-export interface Viewer {
-  sub: string;
-  roles: Role[];
-  token: string;
-}
-
-export const isAdmin = (viewer: Viewer | null | undefined): boolean => !!viewer?.roles.includes('admin');
+export { isAdmin, type Role, type Viewer } from './viewer';
 
 export interface TokenOptions {
   sub: string;

@@ -1,3 +1,4 @@
-// The graphql-free kernel domain code builds on: money and the shop's errors.
+// The graphql-free kernel domain code builds on: money, the shop's errors and who is calling.
 export * from './domain-errors';
 export * from './money';
+export * from './viewer';

@@ -1,8 +1,5 @@
-/** Who may see and act on an order: its customer and admins. Everyone else must not learn it exists. */
-export interface Viewer {
-  sub: string;
-  isAdmin: boolean;
-}
+import { isAdmin, type Viewer } from '@shop/service-kit/domain';
 
+/** Who may see and act on an order: its customer and admins. Everyone else must not learn it exists. */
 export const canSeeOrder = (customerId: string, viewer: Viewer | null): boolean =>
-  viewer !== null && (viewer.isAdmin || viewer.sub === customerId);
+  viewer !== null && (isAdmin(viewer) || viewer.sub === customerId);

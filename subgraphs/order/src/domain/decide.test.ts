@@ -75,7 +75,11 @@ const command = {
     data: { orderId: ORDER, release: { type: 'CouponRedemptionReleased', couponCode: 'WELCOME10' } },
     metadata: { now: NOW },
   }),
-  cancel: (by = ALICE, isAdmin = false): OrderCommand => ({ type: 'CancelOrder', data: { orderId: ORDER, by, isAdmin }, metadata: { now: NOW } }),
+  cancel: (by = ALICE, isAdmin = false): OrderCommand => ({
+    type: 'CancelOrder',
+    data: { orderId: ORDER, by: { sub: by, roles: isAdmin ? ['admin'] : ['customer'], token: 'test-token' } },
+    metadata: { now: NOW },
+  }),
   ship: (): OrderCommand => ({ type: 'ShipOrder', data: { orderId: ORDER, by: ADMIN }, metadata: { now: NOW } }),
 };
 

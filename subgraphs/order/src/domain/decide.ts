@@ -3,7 +3,7 @@
  * DomainError with an OrderErrorCode. Pure: the caller loads the stream, folds it into `state`,
  * and appends the result.
  */
-import type { Cents } from '@shop/service-kit/domain';
+import { isAdmin, type Cents, type Viewer } from '@shop/service-kit/domain';
 import { canSeeOrder } from './access';
 import { orderError, OrderErrorCode, orderNotFound } from './errors';
 import type { OpenedOrder, Order, OrderEvent, OrderLine } from './order';
@@ -30,7 +30,7 @@ export type PlaceOrder = Command<'PlaceOrder', PlaceOrderData>;
 export type RecordStockReply = Command<'RecordStockReply', { orderId: string; reply: StockReplyInput }>;
 export type RecordCouponReply = Command<'RecordCouponReply', { orderId: string; reply: CouponReplyInput }>;
 export type RecordRelease = Command<'RecordRelease', { orderId: string; release: ReleaseInput }>;
-export type CancelOrder = Command<'CancelOrder', { orderId: string; by: string; isAdmin: boolean }>;
+export type CancelOrder = Command<'CancelOrder', { orderId: string; by: Viewer }>;
 export type ShipOrder = Command<'ShipOrder', { orderId: string; by: string }>;
 /** The saga's deadline may have passed (`timeoutMs` after placing): reject the order if it still waits. */
 export type ExpireOrder = Command<'ExpireOrder', { orderId: string; timeoutMs: number }>;
@@ -88,12 +88,13 @@ export function placeOrder(state: Order, data: PlaceOrderData): OrderEvent[] {
 }
 
 /** The owner or an admin cancels a PENDING or CONFIRMED order; someone else's order is "not found". */
-export function cancelOrder(state: Order, { orderId, by, isAdmin }: CancelOrder['data'], now: Date): OrderEvent[] {
-  const order = visibleTo(state, orderId, by, isAdmin);
+export function cancelOrder(state: Order, { orderId, by }: CancelOrder['data'], now: Date): OrderEvent[] {
+  const order = visibleTo(state, orderId, by);
   guard(order, 'cancel');
   const previousStatus = order.status as 'PENDING' | 'CONFIRMED';
-  const reason = isAdmin && by !== order.details.customerId ? 'Cancelled by an administrator' : 'Cancelled by the customer';
-  return [{ type: 'OrderCancelled', data: { reason, cancelledBy: by, byAdmin: isAdmin, previousStatus, at: now.toISOString() } }];
+  const byAdmin = isAdmin(by);
+  const reason = byAdmin && by.sub !== order.details.customerId ? 'Cancelled by an administrator' : 'Cancelled by the customer';
+  return [{ type: 'OrderCancelled', data: { reason, cancelledBy: by.sub, byAdmin, previousStatus, at: now.toISOString() } }];
 }
 
 /** An admin ships a CONFIRMED order (the admin role is checked before the command is sent). */
@@ -104,8 +105,8 @@ export function shipOrder(state: Order, { orderId, by }: ShipOrder['data'], now:
 }
 
 /** Never reveal whether someone else's order exists: to them it is simply not found. */
-function visibleTo(state: Order, orderId: string, viewer: string, isAdmin: boolean): OpenedOrder {
-  if (state.status === 'NONE' || !canSeeOrder(state.details.customerId, { sub: viewer, isAdmin })) throw orderNotFound(orderId);
+function visibleTo(state: Order, orderId: string, viewer: Viewer): OpenedOrder {
+  if (state.status === 'NONE' || !canSeeOrder(state.details.customerId, viewer)) throw orderNotFound(orderId);
   return state;
 }
 

@@ -1,5 +1,5 @@
 import { causedByRequest } from '@shop/events';
-import { isAdmin, requireAdmin, requireViewer, userError, type UserError } from '@shop/service-kit';
+import { requireAdmin, requireViewer, userError, type UserError } from '@shop/service-kit';
 import { DomainError } from '@shop/service-kit/domain';
 import { canSeeOrder } from '../domain/access';
 import type { OrderHistoryRow } from '../data/order-history-repository';
@@ -7,7 +7,6 @@ import type { MutationResolvers } from '../generated/resolvers-types';
 import type { OrderContext } from '../context';
 import { cancelOrder } from '../use-cases/cancel-order';
 import { shipOrder } from '../use-cases/ship-order';
-import { viewerOf } from './viewer';
 
 export interface OrderPayloadParent {
   order: OrderHistoryRow | null;
@@ -24,7 +23,7 @@ async function payload(ctx: OrderContext, orderId: string, run: () => Promise<Or
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const row = await ctx.loaders.order.load(orderId);
-    const order = row && canSeeOrder(row.customerId, viewerOf(ctx)) ? row : null;
+    const order = row && canSeeOrder(row.customerId, ctx.viewer) ? row : null;
     return { order, userErrors: [userError(error.code, error.message, 'orderId')] };
   }
 }
@@ -32,10 +31,10 @@ async function payload(ctx: OrderContext, orderId: string, run: () => Promise<Or
 export const Mutation: MutationResolvers = {
   async cancelOrder(_parent, { orderId }, ctx) {
     const viewer = requireViewer(ctx.viewer);
-    return payload(ctx, orderId, () => cancelOrder(ctx.deps, orderId, { sub: viewer.sub, isAdmin: isAdmin(viewer) }, causedByRequest(ctx)));
+    return payload(ctx, orderId, () => cancelOrder(ctx.deps, orderId, viewer, causedByRequest(ctx)));
   },
   async shipOrder(_parent, { orderId }, ctx) {
     const admin = requireAdmin(ctx.viewer);
-    return payload(ctx, orderId, () => shipOrder(ctx.deps, orderId, { sub: admin.sub, isAdmin: true }, causedByRequest(ctx)));
+    return payload(ctx, orderId, () => shipOrder(ctx.deps, orderId, admin, causedByRequest(ctx)));
   },
 };

@@ -3,7 +3,6 @@ import { canSeeOrder } from '../domain/access';
 import type { OrderLine as BoughtLine } from '../domain/order';
 import type { OrderHistoryRow } from '../data/order-history-repository';
 import type { OrderEdgeResolvers, OrderLineResolvers, OrderResolvers } from '../generated/resolvers-types';
-import { viewerOf } from './viewer';
 
 /** An order line with its order's currency (the line alone does not know it). */
 export interface OrderLineParent {
@@ -23,7 +22,7 @@ export const Order: OrderResolvers = {
    */
   async __resolveReference(ref, ctx) {
     const row = await ctx.loaders.order.load(ref.id);
-    return row && canSeeOrder(row.customerId, viewerOf(ctx)) ? row : null;
+    return row && canSeeOrder(row.customerId, ctx.viewer) ? row : null;
   },
   id: (row) => row.orderId,
   lines: (row) => row.lines.map((line) => ({ line, currencyCode: row.currencyCode })),

@@ -2,7 +2,6 @@ import { badUserInput, requireAdmin, requireViewer } from '@shop/service-kit';
 import { canSeeOrder } from '../domain/access';
 import type { OrderConnectionResolvers, OrderPageInfoResolvers, QueryResolvers } from '../generated/resolvers-types';
 import { cursorOf, listOrders, PageRequestError, type OrderPage } from '../use-cases/list-orders';
-import { viewerOf } from './viewer';
 
 /** Page requests the client got wrong are BAD_USER_INPUT errors, not faults. */
 async function page(run: () => Promise<OrderPage>): Promise<OrderPage> {
@@ -19,7 +18,7 @@ export const Query: QueryResolvers = {
     requireViewer(ctx.viewer);
     const row = await ctx.loaders.order.load(id);
     // someone else's order reads exactly like one that does not exist
-    return row && canSeeOrder(row.customerId, viewerOf(ctx)) ? row : null;
+    return row && canSeeOrder(row.customerId, ctx.viewer) ? row : null;
   },
   async myOrders(_parent, { first, after }, ctx) {
     const viewer = requireViewer(ctx.viewer);

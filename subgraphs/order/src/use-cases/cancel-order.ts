@@ -2,6 +2,7 @@
  * The owner (or an admin) cancels a PENDING or CONFIRMED order. OrderCancelled goes out in the
  * same transaction; catalog and discount release what they hold for the order when they see it.
  */
+import type { Viewer } from '@shop/service-kit/domain';
 import { decide } from '../domain/decide';
 import { orderNotFound } from '../domain/errors';
 import type { OrderHistoryRow } from '../data/order-history-repository';
@@ -9,19 +10,14 @@ import type { EventMetadata } from '../data/order-stream-repository';
 import { executeOrderCommand } from './execute-command';
 import type { OrderDeps } from './order-deps';
 
-export interface Actor {
-  sub: string;
-  isAdmin: boolean;
-}
-
 /** @returns the order as the read model now shows it; throws a DomainError (ORDER_NOT_FOUND, INVALID_TRANSITION). */
-export async function cancelOrder(deps: OrderDeps, orderId: string, actor: Actor, metadata: EventMetadata): Promise<OrderHistoryRow> {
+export async function cancelOrder(deps: OrderDeps, orderId: string, viewer: Viewer, metadata: EventMetadata): Promise<OrderHistoryRow> {
   const outcome = await deps.transaction((tx) =>
     executeOrderCommand(
       deps,
       tx,
       orderId,
-      (state) => decide({ type: 'CancelOrder', data: { orderId, by: actor.sub, isAdmin: actor.isAdmin }, metadata: { now: deps.clock() } }, state),
+      (state) => decide({ type: 'CancelOrder', data: { orderId, by: viewer }, metadata: { now: deps.clock() } }, state),
       metadata,
     ),
   );

@@ -1,14 +1,14 @@
 /** An admin ships a CONFIRMED order (the resolver checks the admin role first). */
+import type { Viewer } from '@shop/service-kit/domain';
 import { decide } from '../domain/decide';
 import { orderNotFound } from '../domain/errors';
 import type { OrderHistoryRow } from '../data/order-history-repository';
 import type { EventMetadata } from '../data/order-stream-repository';
-import type { Actor } from './cancel-order';
 import { executeOrderCommand } from './execute-command';
 import type { OrderDeps } from './order-deps';
 
 /** @returns the order as the read model now shows it; throws a DomainError (ORDER_NOT_FOUND, INVALID_TRANSITION). */
-export async function shipOrder(deps: OrderDeps, orderId: string, admin: Actor, metadata: EventMetadata): Promise<OrderHistoryRow> {
+export async function shipOrder(deps: OrderDeps, orderId: string, admin: Viewer, metadata: EventMetadata): Promise<OrderHistoryRow> {
   const outcome = await deps.transaction((tx) =>
     executeOrderCommand(
       deps,
