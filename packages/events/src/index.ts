@@ -11,6 +11,7 @@ export * from './in-memory-bus';
 export * from './inbox';
 export * from './metrics';
 export * from './outbox';
+export * from './outbox-relay';
 export * from './service-events';
 export * from './sql';
 export * from './trace-context';

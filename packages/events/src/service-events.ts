@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import { handlerRetryDelayMs, type EventBus } from './bus';
 import { startConsumers, type Subscription } from './consumers';
 import { createInMemoryBus } from './in-memory-bus';
-import { startOutboxRelay, type OutboxRelay } from './outbox';
+import { startOutboxRelay, type OutboxRelay } from './outbox-relay';
 import type { SqlClient, SqlTx, TransactionRunner } from './sql';
 
 export interface ServiceEventsOptions<Tx extends SqlTx> {
