@@ -3,7 +3,7 @@
  * /config.json, so one build runs against any web BFF: `npm start` runs it on :3000, the e2e
  * tests on a free port, the `storefront` container with SERVICE=storefront.
  */
-import { baseConfigSchema, createLogger, loadConfig, portSetting, type Logger } from '@shop/service-kit';
+import { baseConfigSchema, booleanSetting, createLogger, loadConfig, portSetting, type Logger } from '@shop/service-kit';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,8 +21,6 @@ export interface StorefrontRuntimeConfig {
   productImages: boolean;
 }
 
-const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'must be on or off' }).transform((v) => ['on', 'true', '1'].includes(v));
-
 /** The storefront server's environment (validated once, one message per bad value). */
 export const storefrontConfigSchema = baseConfigSchema.pick({ NODE_ENV: true, LOG_LEVEL: true }).extend({
   /** HTTP port of the storefront */
@@ -32,9 +30,9 @@ export const storefrontConfigSchema = baseConfigSchema.pick({ NODE_ENV: true, LO
   /** graphql-ws URL as the browser reaches it (default: the GraphQL URL with ws:// or wss://) */
   STOREFRONT_SUBSCRIPTIONS_URL: z.url({ protocol: /^wss?$/ }).optional(),
   /** the "sign in as" picker on the BFF's /dev routes (default: on, off when NODE_ENV=production) */
-  STOREFRONT_DEV_SIGN_IN: onOff.optional(),
+  STOREFRONT_DEV_SIGN_IN: booleanSetting(),
   /** load the products' imageUrl (the demo's are remote; default off) */
-  STOREFRONT_PRODUCT_IMAGES: onOff.default(false),
+  STOREFRONT_PRODUCT_IMAGES: booleanSetting(false),
 });
 
 export function loadStorefrontConfig(env: Record<string, string | undefined> = process.env): { port: number; runtime: StorefrontRuntimeConfig } {

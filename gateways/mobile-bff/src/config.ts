@@ -1,6 +1,6 @@
 import { loadBffSettings, readManifests, REPO_ROOT, TrustedDocumentsError, type LoadedManifest, toBffConfig, type BffConfig, type BffProfile, type SchemaFilter } from '@shop/bff';
 import { CATALOG_CHANGES } from '@shop/events';
-import { ConfigError } from '@shop/service-kit';
+import { booleanSetting, ConfigError } from '@shop/service-kit';
 import { readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { z } from 'zod';
@@ -42,7 +42,7 @@ export const DEFAULT_TRUSTED_DOCUMENTS_PATH = join(REPO_ROOT, 'gateways', 'mobil
 
 const mobileOnly = z.object({
   /** on (default): only trusted documents run; off: any valid document (local exploration) */
-  MOBILE_SAFELIST: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+  MOBILE_SAFELIST: booleanSetting(true),
   /**
    * manifests of every live app version: files and/or folders of `<app>@<version>.json`, separated
    * by commas (or the platform's path delimiter); see packages/bff/src/trusted-documents
@@ -53,7 +53,7 @@ const mobileOnly = z.object({
     .transform((v) => v.split(',').flatMap((p) => p.split(delimiter)).map((p) => p.trim()).filter((p) => p !== ''))
     .refine((paths) => paths.length > 0, { message: 'needs at least one manifest file or folder' }),
   /** on (default): a manifest changing on disk is reloaded; SIGHUP reloads either way */
-  MOBILE_BFF_TRUSTED_DOCUMENTS_WATCH: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+  MOBILE_BFF_TRUSTED_DOCUMENTS_WATCH: booleanSetting(true),
 });
 
 /** Reads and validates the mobile BFF's configuration from the environment (ConfigError lists every problem). */
@@ -95,8 +95,8 @@ export function loadMobileBffConfig(env: Record<string, string | undefined> = pr
     trustedDocuments: {
       sources: own.data.MOBILE_BFF_TRUSTED_DOCUMENTS,
       manifests,
-      enforce: own.data.MOBILE_SAFELIST === 'on',
-      watch: own.data.MOBILE_BFF_TRUSTED_DOCUMENTS_WATCH === 'on',
+      enforce: own.data.MOBILE_SAFELIST,
+      watch: own.data.MOBILE_BFF_TRUSTED_DOCUMENTS_WATCH,
     },
   });
 }

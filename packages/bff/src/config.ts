@@ -1,5 +1,5 @@
 import type { ChangeAnnouncements } from '@shop/events';
-import { baseConfigSchema, ConfigError, loadConfig, portSetting } from '@shop/service-kit';
+import { baseConfigSchema, booleanSetting, ConfigError, loadConfig, portSetting } from '@shop/service-kit';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseOrigins } from './http/cors';
@@ -110,10 +110,7 @@ export interface BffProfile {
 }
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const onOff = z
-  .enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'must be on or off' })
-  .optional()
-  .transform((v) => (v === undefined ? undefined : ['on', 'true', '1'].includes(v)));
+const onOff = booleanSetting();
 
 /** The BFF's own keys, named without their prefix (WEB_BFF_PORT is PORT here). */
 export function bffSettingsSchema(profile: BffProfile) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigSchema, ConfigError, DEV_JWT_SECRET, loadConfig, portSetting } from './config';
+import { baseConfigSchema, booleanSetting, ConfigError, DEV_JWT_SECRET, loadConfig, portSetting } from './config';
 
 const schema = baseConfigSchema.extend({ PORT: portSetting(4001) });
 
@@ -49,5 +49,26 @@ describe('loadConfig', () => {
       JWT_SECRET: 'p'.repeat(40),
     });
     expect(cfg.NODE_ENV).toBe('production');
+  });
+});
+
+describe('booleanSetting', () => {
+  const switches = z.object({ ON: booleanSetting(true), OFF: booleanSetting(false), UNSET: booleanSetting() });
+
+  it('unset → its fallback, or undefined without one', () => {
+    expect(loadConfig(switches, {})).toEqual({ ON: true, OFF: false, UNSET: undefined });
+  });
+
+  it.each(['on', 'true', '1', 'yes', 'y', 'enabled', 'ON', 'True'])('"%s" → true', (value) => {
+    expect(loadConfig(switches, { OFF: value }).OFF).toBe(true);
+  });
+
+  it.each(['off', 'false', '0', 'no', 'n', 'disabled', 'OFF', 'False'])('"%s" → false', (value) => {
+    expect(loadConfig(switches, { ON: value }).ON).toBe(false);
+  });
+
+  it('anything else → "must be on or off", named by its variable', () => {
+    expect(() => loadConfig(switches, { UNSET: 'sometimes', ON: '' })).toThrow(/UNSET: must be on or off[^\n]*\(got "sometimes"\)/);
+    expect(() => loadConfig(switches, { ON: '' })).toThrow(/ON: must be on or off/);
   });
 });

@@ -21,6 +21,19 @@ const optionalUrl = (protocols: string[]) =>
       message: `must start with ${protocols.join(' or ')}`,
     });
 
+/**
+ * An on/off setting, the one way every service reads one. Accepts, in any case, on/off, true/false,
+ * 1/0, yes/no, y/n, enabled/disabled (what zod's stringbool accepts); anything else is "must be on
+ * or off". @returns the boolean; with no `fallback` an unset variable stays undefined (the caller
+ * decides, e.g. by NODE_ENV), with one it is `fallback`.
+ */
+export function booleanSetting(): z.ZodOptional<z.ZodCodec<z.ZodString, z.ZodBoolean>>;
+export function booleanSetting(fallback: boolean): z.ZodDefault<z.ZodCodec<z.ZodString, z.ZodBoolean>>;
+export function booleanSetting(fallback?: boolean) {
+  const setting = z.stringbool({ error: 'must be on or off (or true/false, yes/no, 1/0)' });
+  return fallback === undefined ? setting.optional() : setting.default(fallback);
+}
+
 /** Settings every service shares. Each service extends it with its own keys. */
 export const baseConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
