@@ -1,4 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { contextFromTraceparent, traceIdOf, traceparentOf } from '@shop/service-kit/trace-context';
 import pino, { type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ConsumeOptions, EventBus } from './bus';
@@ -9,7 +10,6 @@ import { advanceVersion, pruneInbox, recordAllInInbox, recordInInbox } from './i
 import { countSettlements, eventMetricsFor } from './metrics';
 import { appendToOutbox } from './outbox';
 import type { SqlTx, TransactionRunner } from './sql';
-import { contextOfTraceparent, traceIdIn, traceparentIn } from './trace-context';
 
 /** What a handler gets besides the event and its transaction. */
 export interface HandlerContext {
@@ -143,7 +143,7 @@ export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOp
       onSettled: options.metrics ? countSettlements(options.metrics, service) : undefined,
     },
     async (envelope) => {
-      const parent = contextOfTraceparent(envelope.traceparent);
+      const parent = contextFromTraceparent(envelope.traceparent);
       const span = tracer.startSpan(
         `${envelope.type} process`,
         { kind: SpanKind.CONSUMER, attributes: { 'messaging.destination.name': service, 'messaging.message.id': envelope.id, 'messaging.message.conversation_id': envelope.correlationId } },
@@ -151,13 +151,13 @@ export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOp
       );
       const active = trace.setSpan(parent, span);
       // what this event causes continues the trace from this span (the event's own when no tracer records)
-      const traceparent = traceparentIn(active) ?? envelope.traceparent;
+      const traceparent = traceparentOf(active) ?? envelope.traceparent;
       const eventLogger = logger.child({
         eventId: envelope.id,
         type: envelope.type,
         correlationId: envelope.correlationId,
         causationId: envelope.causationId,
-        traceId: traceIdIn(active),
+        traceId: traceIdOf(traceparent),
         traceparent: envelope.traceparent ?? undefined,
       });
       const subscription = byType.get(envelope.type);

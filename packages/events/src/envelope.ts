@@ -1,8 +1,8 @@
+import { traceparentOf } from '@shop/service-kit/trace-context';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EventDefinition, EventData } from './event-definition';
 import { definitionByType } from './definitions';
-import { traceparentIn } from './trace-context';
 
 /** What travels on the wire for every event. `id` is stable across redeliveries. */
 export interface Envelope<TData = unknown, TType extends string = string> {
@@ -94,7 +94,7 @@ export function createEnvelope<C extends EventDefinition>(definition: C, data: E
     correlationId: meta.correlationId,
     causationId: meta.causationId ?? null,
     // a producer that names no trace context writes the one it runs in (a request's span), if any
-    traceparent: meta.traceparent ?? traceparentIn() ?? null,
+    traceparent: meta.traceparent ?? traceparentOf() ?? null,
     subject: meta.subject,
     sequence: meta.sequence ?? null,
     data: parsed.data as EventData<C>,

@@ -13,4 +13,5 @@ export * from './request-context';
 export * from './scalars';
 export * from './shutdown';
 export * from './subgraph';
+export * from './trace-context';
 export * from './tracing';

@@ -1,5 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
-import { contextFromTraceparent, createTracing, otlpTracesUrl, traceIdOf, traceparentOf } from './tracing';
+import { contextFromTraceparent, traceIdOf, traceparentOf } from './trace-context';
+import { createTracing, otlpTracesUrl } from './tracing';
 
 const CLIENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const TRACEPARENT = /^00-([\da-f]{32})-([\da-f]{16})-0[01]$/;

@@ -1,6 +1,5 @@
 import {
   context,
-  ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -10,12 +9,12 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from './logger';
+import { contextFromTraceparent, traceparentOf } from './trace-context';
 
 export { SpanKind };
 
@@ -45,27 +44,6 @@ export interface ActiveSpan {
   /** W3C traceparent of this span: what to send downstream so its spans are children of this one */
   traceparent: string;
   traceId: string;
-}
-
-const propagator = new W3CTraceContextPropagator();
-
-/** The context a W3C `traceparent` continues; ROOT_CONTEXT when it is absent or malformed. */
-export function contextFromTraceparent(traceparent: string | null | undefined): Context {
-  if (!traceparent) return ROOT_CONTEXT;
-  return propagator.extract(ROOT_CONTEXT, { traceparent }, { get: (carrier, key) => carrier[key as 'traceparent'], keys: (c) => Object.keys(c) });
-}
-
-/** The W3C `traceparent` of the span active in `ctx`; undefined when there is none. */
-export function traceparentOf(ctx: Context = context.active()): string | undefined {
-  const carrier: Record<string, string> = {};
-  propagator.inject(ctx, carrier, { set: (c, key, value) => void (c[key] = value) });
-  return carrier.traceparent;
-}
-
-/** The trace id of a W3C `traceparent` (32 hex digits), or undefined when it is not one. */
-export function traceIdOf(traceparent: string | null | undefined): string | undefined {
-  const ctx = trace.getSpanContext(contextFromTraceparent(traceparent));
-  return ctx && trace.isSpanContextValid(ctx) ? ctx.traceId : undefined;
 }
 
 /** A new span context in the parent's trace (a new trace without one), recording nothing. */
