@@ -6,6 +6,8 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { Client, Pool } from 'pg';
 import type { Logger } from './logger';
 
+export { isUniqueViolation } from './unique-violation';
+
 /**
  * One database per service. With a server URL it is PostgreSQL (database created if missing);
  * without one it is an embedded PGlite under `dataDir`. Both go through the same Prisma client

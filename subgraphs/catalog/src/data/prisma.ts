@@ -19,11 +19,4 @@ export function createCatalogPrisma(options: PrismaClientOptions): CatalogPrisma
   }) as CatalogPrisma;
 }
 
-/** A unique constraint was violated (e.g. a SKU taken by a concurrent create). */
-export function isUniqueViolation(error: unknown, field?: string): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return false;
-  if (!field) return true;
-  return JSON.stringify(error.meta ?? {}).includes(field);
-}
-
 export { Prisma };

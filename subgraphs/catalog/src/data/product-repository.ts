@@ -3,10 +3,10 @@ import { skuTaken } from '../domain/errors';
 import type { ProductFilter, ProductQuery, ProductSort } from '../domain/product-query';
 import type { ProductDraft } from '../domain/product';
 import type { StockLevel } from '../domain/reservation';
-import type { QueryFn } from '@shop/service-kit/database';
+import { isUniqueViolation, type QueryFn } from '@shop/service-kit/database';
 import type { BrandRecord } from './brand-repository';
 import type { CategoryRecord } from './category-repository';
-import { isUniqueViolation, Prisma, type CatalogTx } from './prisma';
+import { Prisma, type CatalogTx } from './prisma';
 
 /** A product as the rest of the service sees it: plain data, price as an exact decimal string. */
 export interface ProductRecord {

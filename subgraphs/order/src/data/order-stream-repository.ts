@@ -3,7 +3,8 @@
  * Returns plain objects (domain events), never Prisma rows.
  */
 import type { OrderEvent } from '../domain/order';
-import { isUniqueViolation, type OrderDb, type OrderTx } from './prisma';
+import { isUniqueViolation } from '@shop/service-kit/database';
+import type { OrderDb, OrderTx } from './prisma';
 
 /** What caused an event: carried into the public events it produces. */
 export interface EventMetadata {

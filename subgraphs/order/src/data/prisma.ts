@@ -44,14 +44,4 @@ export async function inSavepoint<T>(tx: OrderTx, fn: () => Promise<T>): Promise
   }
 }
 
-/** A unique constraint was violated. */
-export function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    if (error.code === 'P2002') return true;
-    // raw statements report the SQLSTATE instead
-    if (error.code === 'P2010') return JSON.stringify(error.meta ?? {}).includes('23505');
-  }
-  return false;
-}
-
 export { Prisma };
