@@ -179,7 +179,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
 
     const bus = deps.bus ?? parts.add(await createDefaultBus(config, logger), (b) => b.close());
     const responseCache: ResponseCache | undefined = config.responseCache && announcements
-      ? createResponseCache({ ...config.responseCache, announcements, schema: () => schema, maxTokens: config.limits.maxTokens, registry: metrics.registry })
+      ? createResponseCache({ ...config.responseCache, announcements, supergraphSdl: config.supergraphSdl, schema: () => schema, maxTokens: config.limits.maxTokens, registry: metrics.registry })
       : undefined;
     const rateLimitStore = config.rateLimit.redisUrl
       ? parts.add(connectRateLimitStore(config.rateLimit.redisUrl, logger), (store) => store.quit().then(() => undefined, () => store.disconnect()))

@@ -53,12 +53,24 @@ const cartTypeDefs = parse(/* GraphQL */ `
   }
 `);
 
+// A discount subgraph contributing a field to the catalog's Product: its sale prices change
+// without any catalog event, so no answer showing one may be kept.
+const discountTypeDefs = parse(/* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+  type Product @key(fields: "id") {
+    id: ID!
+    salePrice: String
+  }
+`);
+
 const PRODUCT_A = 'a0000000-0000-4000-8000-00000000000a';
 const PRODUCT_B = 'a0000000-0000-4000-8000-00000000000b';
 
 interface Shop {
   products: { id: string; name: string; price: string; inStock: boolean }[];
-  requests: { catalog: number; cart: number };
+  /** the discount subgraph's sale price per product id */
+  salePrices: Map<string, string>;
+  requests: { catalog: number; cart: number; discount: number };
   /** while on, the catalog reads its data, then holds the answer until `release()` (a read begun before a change) */
   hold: { on: boolean; release(): void };
   supergraphSdl: string;
@@ -70,7 +82,8 @@ async function startShop(): Promise<Shop> {
     { id: PRODUCT_A, name: 'Kettle', price: '19.99', inStock: true },
     { id: PRODUCT_B, name: 'Lamp', price: '45.00', inStock: true },
   ];
-  const requests = { catalog: 0, cart: 0 };
+  const salePrices = new Map<string, string>();
+  const requests = { catalog: 0, cart: 0, discount: 0 };
   let released: Promise<void> = Promise.resolve();
   let release = () => undefined as void;
   const hold = {
@@ -89,7 +102,7 @@ async function startShop(): Promise<Shop> {
     if (holding) await released;
     return snapshot;
   };
-  const start = (name: 'catalog' | 'cart', typeDefs: ReturnType<typeof parse>, resolvers: Record<string, Record<string, unknown>>) =>
+  const start = (name: 'catalog' | 'cart' | 'discount', typeDefs: ReturnType<typeof parse>, resolvers: Record<string, Record<string, unknown>>) =>
     serveSubgraph<RequestContext>({
       name,
       port: 0,
@@ -121,11 +134,17 @@ async function startShop(): Promise<Shop> {
       },
     }),
   );
+  servers.push(
+    await start('discount', discountTypeDefs, {
+      Product: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, salePrice: salePrices.get(ref.id) ?? null }) },
+    }),
+  );
   const supergraphSdl = composeSupergraph([
     { name: 'catalog', url: `${servers[0].url}/graphql`, typeDefs: catalogTypeDefs },
     { name: 'cart', url: `${servers[1].url}/graphql`, typeDefs: cartTypeDefs },
+    { name: 'discount', url: `${servers[2].url}/graphql`, typeDefs: discountTypeDefs },
   ]);
-  return { products, requests, hold, supergraphSdl, stop: async () => void (await Promise.all(servers.map((s) => s.stop()))) };
+  return { products, salePrices, requests, hold, supergraphSdl, stop: async () => void (await Promise.all(servers.map((s) => s.stop()))) };
 }
 
 const PRODUCTS = 'query Products($first: Int) { products(first: $first) { totalCount edges { node { id name price inStock } } } }';
@@ -270,6 +289,25 @@ describe('response cache (in-process bus)', () => {
     // anonymous cart reads are not stored either (null for everyone today, but not catalog data)
     const anonymous = await post(url, { query: CART });
     expect(anonymous.headers.get('x-response-cache')).toBeNull();
+  });
+
+  it("a Product field another subgraph resolves (discount's salePrice) is not catalog data: such an answer is never stored, so a new sale price shows at once", async () => {
+    const url = `${cached.url}/graphql`;
+    const SALE = 'query Sale($id: ID!) { product(id: $id) { id name salePrice } }';
+    shop.salePrices.set(PRODUCT_B, '40.00');
+    const first = await post<{ product: { salePrice: string | null } }>(url, { query: SALE, variables: { id: PRODUCT_B } });
+    expect(first.data?.product.salePrice).toBe('40.00');
+    expect(first.headers.get('x-response-cache')).toBeNull();
+    // the discount changes it and no catalog event says so
+    shop.salePrices.set(PRODUCT_B, '35.00');
+    const before = shop.requests.discount;
+    const again = await post<{ product: { salePrice: string | null } }>(url, { query: SALE, variables: { id: PRODUCT_B } });
+    expect(again.headers.get('x-response-cache')).toBeNull();
+    expect(again.data?.product.salePrice).toBe('35.00');
+    expect(shop.requests.discount).toBe(before + 1);
+    // the catalog's own fields of the same product are still shared
+    await post(url, { query: PRODUCT, variables: { id: PRODUCT_B } });
+    expect((await post(url, { query: PRODUCT, variables: { id: PRODUCT_B } })).headers.get('x-response-cache')).toBe('hit');
   });
 
   it('a signed-in customer reading the catalog is answered by the gateway, never from or into the cache', async () => {

@@ -34,10 +34,15 @@ describe('the cache key of variables', () => {
 
 describe('a request too deep to key', () => {
   const schema = buildSchema('type Query { products(first: Int, filter: String): [String!]! }');
+  // the same field as the catalog's, as a supergraph records it (only its join directives are read)
+  const supergraphSdl = `
+    enum join__Graph { CATALOG @join__graph(name: "catalog", url: "http://catalog") }
+    type Query @join__type(graph: CATALOG) { products(first: Int, filter: String): [String!]! }
+  `;
   const PAGE = 'query Products($first: Int) { products(first: $first) }';
 
   it('response cache: variables nested 20,000 deep → bypass, nothing stored, no throw', () => {
-    const cache = createResponseCache({ maxEntries: 10, maxBytes: 10_000, schema: () => schema, announcements: CATALOG_CHANGES });
+    const cache = createResponseCache({ maxEntries: 10, maxBytes: 10_000, schema: () => schema, supergraphSdl, announcements: CATALOG_CHANGES });
     expect(cache.lookup({ query: PAGE, variables: { first: nested(20_000) } }, 'application/json')).toBeUndefined();
     expect(cache.size()).toBe(0);
   });

@@ -1,33 +1,57 @@
-import { buildSchema, Kind, parse, print, type DefinitionNode, type FragmentDefinitionNode } from 'graphql';
+import { composeSupergraph } from '@shop/schema-tools';
+import { Kind, parse, print, type DefinitionNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { DEFAULT_SUPERGRAPH_PATH, loadBffSettings, REPO_ROOT, toBffConfig, type BffProfile } from '../config';
 import { apiSchemaOf } from '../supergraph/api-schema';
-import { planCaching, PUBLIC_CATALOG } from './cacheable-operation';
+import { cacheScopeOf, planCaching } from './cacheable-operation';
 import { createResponseCache, type CachedResponse } from './response-cache';
 import { startCacheInvalidation } from './cache-invalidation';
 import { CATALOG_CHANGES, type ConsumeOptions, type EventBus } from '@shop/events';
 import { createLogger } from '@shop/service-kit';
 
-const schema = buildSchema(`
-  type Query {
-    products(first: Int, sort: String): ProductConnection!
-    product(id: ID!): Product
-    brands: [Brand!]!
-    cart: Cart
-    myOrders: [Order!]!
-  }
-  type Mutation { addToCart(productId: ID!): Cart }
-  type ProductConnection { totalCount: Int! edges: [ProductEdge!]! }
-  type ProductEdge { node: Product! }
-  type Product { id: ID! name: String! price: Money! brand: Brand! }
-  type Brand { id: ID! name: String! }
-  type Money { amount: String! currencyCode: String! }
-  type Cart { id: ID! lines: [CartLine!]! subtotal: Money! }
-  type CartLine { product: Product! quantity: Int! }
-  type Order { id: ID! }
-`);
+const FEDERATION = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
+const MONEY = 'type Money @shareable { amount: String! currencyCode: String! }';
+
+// A shop in four subgraphs: the catalog's events cover only the catalog, and the discount adds a
+// field of its own to the catalog's Product.
+const SUPERGRAPH = composeSupergraph([
+  {
+    name: 'catalog',
+    url: 'http://catalog/graphql',
+    typeDefs: parse(`${FEDERATION}
+      type Query { products(first: Int, sort: String): ProductConnection! product(id: ID!): Product brands: [Brand!]! }
+      type ProductConnection { totalCount: Int! edges: [ProductEdge!]! }
+      type ProductEdge { node: Product! }
+      type Product @key(fields: "id") { id: ID! name: String! price: Money! brand: Brand! }
+      type Brand { id: ID! name: String! }
+      ${MONEY}`),
+  },
+  {
+    name: 'cart',
+    url: 'http://cart/graphql',
+    typeDefs: parse(`${FEDERATION}
+      type Query { cart: Cart }
+      type Mutation { addToCart(productId: ID!): Cart }
+      type Cart @key(fields: "id") { id: ID! lines: [CartLine!]! subtotal: Money! }
+      type CartLine { product: Product! quantity: Int! }
+      type Product @key(fields: "id", resolvable: false) { id: ID! }
+      ${MONEY}`),
+  },
+  { name: 'order', url: 'http://order/graphql', typeDefs: parse(`${FEDERATION} type Query { myOrders: [Order!]! } type Order { id: ID! }`) },
+  {
+    name: 'discount',
+    url: 'http://discount/graphql',
+    typeDefs: parse(`${FEDERATION}
+      type Product @key(fields: "id") { id: ID! salePrice: Money }
+      ${MONEY}`),
+  },
+]);
+let schema: GraphQLSchema;
+beforeAll(async () => {
+  schema = await apiSchemaOf(SUPERGRAPH);
+});
 
 /** The storefront contract's operations, each as sent (with the fragments it spreads). */
 function storefrontOperations(): Record<string, string> {
@@ -43,14 +67,16 @@ function storefrontOperations(): Record<string, string> {
 
 describe('the storefront contract against the real supergraph', () => {
   it('Facets, Products and Product are cacheable; everything else the storefront sends is not', async () => {
-    const api = await apiSchemaOf(readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8'));
-    const decisions = Object.fromEntries(Object.entries(storefrontOperations()).map(([name, text]) => [name, planCaching(api, parse(text), name, PUBLIC_CATALOG).cacheable]));
+    const supergraphSdl = readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8');
+    const api = await apiSchemaOf(supergraphSdl);
+    const scope = cacheScopeOf(supergraphSdl, CATALOG_CHANGES);
+    const decisions = Object.fromEntries(Object.entries(storefrontOperations()).map(([name, text]) => [name, planCaching(api, parse(text), name, scope).cacheable]));
     expect(Object.keys(decisions).filter((name) => decisions[name]).sort()).toEqual(['Facets', 'Product', 'Products']);
     expect(Object.keys(decisions).length).toBeGreaterThan(5);
   });
 });
 
-const plan = (query: string, operationName?: string) => planCaching(schema, parse(query), operationName, PUBLIC_CATALOG);
+const plan = (query: string, operationName?: string) => planCaching(schema, parse(query), operationName, cacheScopeOf(SUPERGRAPH, CATALOG_CHANGES));
 
 describe('which operations the response cache may share', () => {
   it('a products page, a product by id and the facets → cacheable', () => {
@@ -60,11 +86,26 @@ describe('which operations the response cache may share', () => {
   });
 
   it('private or foreign data, mutations, introspection, @defer → not cacheable', () => {
-    expect(plan('{ cart { id } }')).toMatchObject({ cacheable: false, reason: 'Query.cart is not public catalog data' });
+    expect(plan('{ cart { id } }')).toMatchObject({ cacheable: false, reason: 'Query.cart comes from cart, whose changes no event announces' });
     expect(plan('{ products { totalCount } myOrders { id } }')).toMatchObject({ cacheable: false });
     expect(plan('mutation { addToCart(productId: "p") { id } }')).toMatchObject({ cacheable: false, reason: 'mutation' });
     expect(plan('{ __schema { types { name } } }')).toMatchObject({ cacheable: false, reason: 'introspection' });
     expect(plan('{ product(id: "p") { __type: name } products { edges { node { ... @defer { name } } } } }')).toMatchObject({ cacheable: false, reason: '@defer' });
+  });
+
+  it("a field another subgraph adds to Product (the discount's salePrice) → not cacheable, wherever it is selected; the catalog's own Product fields still are", () => {
+    const refusal = { cacheable: false, reason: 'Product.salePrice comes from discount, whose changes no event announces' };
+    expect(plan('{ product(id: "p") { name salePrice { amount } } }')).toEqual(refusal);
+    expect(plan('{ products { edges { node { ... on Product { salePrice { amount } } } } } }')).toEqual(refusal);
+    expect(plan('query P { product(id: "p") { ...Sale } } fragment Sale on Product { id ...Price } fragment Price on Product { salePrice { currencyCode } }')).toEqual(refusal);
+    // the key travels with the reference, Money below a catalog field is the catalog's
+    expect(plan('{ product(id: "p") { id name price { amount currencyCode } __typename } }')).toEqual({ cacheable: true, idSources: [{ literal: 'p' }] });
+  });
+
+  it('a fragment spread many times over is judged once per place it comes from (no blow-up)', () => {
+    const levels = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Product { ...F${i + 1} ...F${i + 1} }`).join(' ');
+    expect(plan(`{ product(id: "p") { ...F0 } } ${levels} fragment F30 on Product { name }`)).toEqual({ cacheable: true, idSources: [{ literal: 'p' }] });
+    expect(plan('{ product(id: "p") { ...Loop } } fragment Loop on Product { name ...Loop }')).toMatchObject({ cacheable: false });
   });
 
   it('several operations need operationName; the one named is the one judged', () => {
@@ -85,7 +126,7 @@ const DETAIL = 'query Product($id: ID!) { product(id: $id) { name } }';
 
 function cacheWith(options: Partial<{ maxEntries: number; maxBytes: number }> = {}) {
   const registry = new Registry();
-  const cache = createResponseCache({ maxEntries: 100, maxBytes: 1_000_000, schema: () => schema, announcements: CATALOG_CHANGES, registry, ...options });
+  const cache = createResponseCache({ maxEntries: 100, maxBytes: 1_000_000, schema: () => schema, supergraphSdl: SUPERGRAPH, announcements: CATALOG_CHANGES, registry, ...options });
   const metric = async (name: string) => (await registry.getSingleMetricAsString(name)).split('\n').filter((l) => !l.startsWith('#'));
   return { cache, metric };
 }

@@ -2,7 +2,7 @@ import type { ChangeAnnouncements } from '@shop/events';
 import type { GraphQLSchema } from 'graphql';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { configure } from 'safe-stable-stringify';
-import { createPlanner, productIdsOf, PUBLIC_CATALOG } from './cacheable-operation';
+import { cacheScopeOf, createPlanner, entityKeysOf } from './cacheable-operation';
 
 /** A stored answer: what Apollo sent the first caller, replayed byte for byte. */
 export interface CachedResponse {
@@ -18,6 +18,8 @@ export interface ResponseCacheOptions {
   maxBytes: number;
   /** the API schema being served (undefined until the supergraph is loaded) */
   schema: () => GraphQLSchema | undefined;
+  /** the supergraph it was built from: which subgraph resolves each field */
+  supergraphSdl: string;
   /** the events that announce every change to the data kept (which subgraph, which entity by key) */
   announcements: ChangeAnnouncements;
   /** parse limit for documents the cache looks at (the BFF's own token limit) */
@@ -34,8 +36,8 @@ export interface CacheLookup {
 
 export interface ResponseCache {
   /**
-   * The entry for an anonymous POSTed query, or undefined when the request is not cacheable (not
-   * public catalog data, a mutation, introspection, …).
+   * The entry for an anonymous POSTed query, or undefined when the request is not cacheable (a
+   * field from a subgraph the change events do not cover, a mutation, introspection, …).
    */
   lookup(params: { query?: unknown; operationName?: unknown; variables?: unknown }, accept: string | undefined): CacheLookup | undefined;
   /** drops what shows this entity (by key), and every list (a change can move it into or out of any page) */
@@ -86,14 +88,14 @@ export function canonicalJson(value: object): string | undefined {
 const hasErrors = (body: string): boolean => !body.startsWith('{"data":') || body.includes('"errors":[');
 
 /**
- * Shared answers for anonymous queries on public catalog data, keyed by document, operation
- * name, variables and the negotiated media type; bounded (LRU by entries and bytes); dropped by
- * `invalidateEntity`/`clear` when the catalog announces a change. An answer computed while a
+ * Shared answers for anonymous queries whose every field a covered subgraph (the catalog)
+ * resolves, keyed by document, operation name, variables and the negotiated media type; bounded
+ * (LRU by entries and bytes); dropped by `invalidateEntity`/`clear` when that subgraph announces a change. An answer computed while a
  * change arrived is not stored (it may show the old value), so no entry outlives the event that
  * made it stale.
  */
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
-  const plan = createPlanner(options.schema, { ...PUBLIC_CATALOG, productByIdField: options.announcements.entity.byKeyField }, { maxTokens: options.maxTokens });
+  const plan = createPlanner(options.schema, cacheScopeOf(options.supergraphSdl, options.announcements), { maxTokens: options.maxTokens });
   const entries = new Map<string, Entry>();
   /** entries showing one product by id (the rest are lists) */
   const byProduct = new Map<string, Set<string>>();
@@ -192,7 +194,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         store(response) {
           if (!active || generation !== startedAt || response.status !== 200 || hasErrors(response.body)) return;
           if (response.body.length > options.maxBytes) return;
-          add({ ...response, key, productIds: productIdsOf(decision, variables) });
+          add({ ...response, key, productIds: entityKeysOf(decision, variables) });
         },
       };
     },

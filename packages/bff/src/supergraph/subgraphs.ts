@@ -23,7 +23,8 @@ export function subgraphsOf(supergraphSdl: string): RecordedSubgraph[] {
   });
 }
 
-function stringArgument(directive: ConstDirectiveNode | undefined, argument: string): string | undefined {
+/** A string argument of a directive; undefined when absent or not a string. */
+export function stringArgument(directive: ConstDirectiveNode | undefined, argument: string): string | undefined {
   const value = directive?.arguments?.find((a) => a.name.value === argument)?.value;
   return value?.kind === Kind.STRING ? value.value : undefined;
 }
