@@ -97,7 +97,8 @@ describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no co
 
   it('runs two replicas of each BFF and of the order subgraph, one of everything else', () => {
     const replicas = Object.fromEntries(services.map((name) => [name, file.services[name].deploy?.replicas ?? 1]));
-    expect(replicas).toEqual({ catalog: 1, cart: 1, discount: 1, order: 2, 'web-bff': 2, 'mobile-bff': 2 });
+    const busy = ['web-bff', 'mobile-bff', 'order'];
+    expect(replicas).toEqual(Object.fromEntries(services.map((name) => [name, busy.includes(name) ? 2 : 1])));
   });
 
   it('points every service at the compose PostgreSQL, RabbitMQ and subgraphs', () => {

@@ -51,4 +51,26 @@ describe('startServiceEvents', () => {
       await bus.close();
     }
   });
+
+  it('a service that consumes nothing starts its relay and no queue (a new subgraph before its first subscription)', async () => {
+    const bus = createInMemoryBus();
+    const events = await startServiceEvents({
+      service: 'wishlist',
+      bus,
+      exchange: 'x',
+      prisma,
+      logger: pino({ level: 'silent' }),
+      metrics: new Registry(),
+      tracer: trace.getTracer('test'),
+      subscriptions: [],
+    });
+    try {
+      // before, startConsumers refused it: "queue wishlist has no routing keys to bind"
+      expect(events.bus).toBe(bus);
+      expect(await bus.deadLetters('wishlist').count()).toBe(0);
+    } finally {
+      await events.stop();
+      await bus.close();
+    }
+  });
 });

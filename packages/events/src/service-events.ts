@@ -68,7 +68,8 @@ export async function startServiceEvents<Tx extends SqlTx>(options: ServiceEvent
   const closeBus = options.bus ? async () => {} : () => bus.close();
   const relay = startOutboxRelay({ prisma: options.relayPrisma ?? options.prisma, bus, logger, service, metrics });
   try {
-    const consumers = await startConsumers({
+    // a service that consumes nothing (yet: a new subgraph) has no queue to read: just its relay
+    const consumers = options.subscriptions.length === 0 ? { stop: async () => {} } : await startConsumers({
       bus,
       service,
       prisma: options.prisma,

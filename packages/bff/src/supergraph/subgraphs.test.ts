@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { localSubgraphUrl, SUBGRAPH_NAMES } from '@shop/services';
 import { DEFAULT_SUPERGRAPH_PATH } from '../config';
 import { subgraphsOf } from './subgraphs';
 
@@ -11,13 +12,10 @@ const withGraphs = (values: string, rest = '') => `
 `;
 
 describe('the subgraphs a supergraph records', () => {
-  it('the committed supergraph → its four subgraphs with their URLs, in the file order', () => {
-    expect(subgraphsOf(readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8'))).toEqual([
-      { name: 'cart', url: 'http://localhost:4002/graphql' },
-      { name: 'catalog', url: 'http://localhost:4001/graphql' },
-      { name: 'discount', url: 'http://localhost:4003/graphql' },
-      { name: 'order', url: 'http://localhost:4004/graphql' },
-    ]);
+  it('the committed supergraph → every subgraph of the list of services at its local URL, in name order', () => {
+    const expected = [...SUBGRAPH_NAMES].sort().map((name) => ({ name, url: localSubgraphUrl(name) }));
+    expect(expected.map((s) => s.name)).toEqual(expect.arrayContaining(['cart', 'catalog', 'discount', 'order']));
+    expect(subgraphsOf(readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8'))).toEqual(expected);
   });
 
   it('arguments in either order, across lines, with escapes → read as GraphQL reads them', () => {
