@@ -159,7 +159,11 @@ describe('RabbitMQ transport specifics', () => {
     await bus.publish(ProductPriceChanged.routingKey, priceChanged('after', '1.00'));
     await waitFor(() => got.includes('during') && got.includes('after'), { timeoutMs: 15_000, what: 'deliveries after reconnect' });
     await bus.check();
-    expect(got.filter((s) => s === 'before')).toHaveLength(1);
+    // 'before' was handled before the cut, but its ack may still have been on the wire: the broker
+    // then delivers it once more (at least once; inboxes drop the copy). Never a third time.
+    expect(got.filter((s) => s === 'before').length).toBeGreaterThanOrEqual(1);
+    expect(got.filter((s) => s === 'before').length).toBeLessThanOrEqual(2);
+    expect(got.filter((s) => s === 'during' || s === 'after').sort()).toEqual(['after', 'during']);
   });
 
   test('broker unreachable → publish fails after its timeout and check() reports it', async () => {
