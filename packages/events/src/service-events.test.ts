@@ -14,6 +14,10 @@ import { waitForDeadLetter } from './testing';
 const tx = { $executeRawUnsafe: async () => 1, $queryRawUnsafe: async () => [] } as unknown as SqlTx;
 const prisma = { $transaction: async <R>(fn: (t: SqlTx) => Promise<R>) => fn(tx), ...tx } as TransactionRunner<SqlTx> & SqlTx;
 
+/** A service's events on `bus`, silent, with the options a test sets. */
+const startOn = (bus: ReturnType<typeof createInMemoryBus>, options: Pick<Parameters<typeof startServiceEvents>[0], 'service' | 'subscriptions' | 'handlerAttempts' | 'handlerMaxRetryDelayMs'>) =>
+  startServiceEvents({ bus, exchange: 'x', prisma, logger: pino({ level: 'silent' }), metrics: new Registry(), tracer: trace.getTracer('test'), ...options });
+
 describe('startServiceEvents', () => {
   it('the waits between attempts double from 1 s up to EVENTS_HANDLER_MAX_RETRY_DELAY_MS', () => {
     expect([1, 2, 3, 4, 8].map(handlerRetryDelayMs(5_000))).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
@@ -23,14 +27,8 @@ describe('startServiceEvents', () => {
   it('a handler failing on its own runs EVENTS_HANDLER_ATTEMPTS times, then its event is parked', async () => {
     const bus = createInMemoryBus();
     const runs: number[] = [];
-    const events = await startServiceEvents({
+    const events = await startOn(bus, {
       service: 'cart',
-      bus,
-      exchange: 'x',
-      prisma,
-      logger: pino({ level: 'silent' }),
-      metrics: new Registry(),
-      tracer: trace.getTracer('test'),
       handlerAttempts: 2,
       handlerMaxRetryDelayMs: 1_000,
       subscriptions: [
@@ -54,16 +52,7 @@ describe('startServiceEvents', () => {
 
   it('a service that consumes nothing starts its relay and no queue (a new subgraph before its first subscription)', async () => {
     const bus = createInMemoryBus();
-    const events = await startServiceEvents({
-      service: 'wishlist',
-      bus,
-      exchange: 'x',
-      prisma,
-      logger: pino({ level: 'silent' }),
-      metrics: new Registry(),
-      tracer: trace.getTracer('test'),
-      subscriptions: [],
-    });
+    const events = await startOn(bus, { service: 'wishlist', subscriptions: [] });
     try {
       // before, startConsumers refused it: "queue wishlist has no routing keys to bind"
       expect(events.bus).toBe(bus);
