@@ -2,6 +2,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { ChangeAnnouncements } from '@shop/events';
 import type { GraphQLFormattedError } from 'graphql';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { createTaggedLru } from './tagged-lru';
 
 // A cart of three lines costs three subgraph fetches: the cart, the catalog's `_entities` for its
 // products, the discount. The second answers the same public data for every shopper whose cart
@@ -54,9 +55,6 @@ type Representation = Record<string, unknown>;
 
 export function createEntityCache(options: EntityCacheOptions): EntityCache {
   const policy = { subgraph: options.announcements.subgraph, typename: options.announcements.entity.typename, keyField: options.announcements.entity.keyField };
-  // insertion order is recency order: a hit moves its entry to the end, eviction takes the first
-  const entries = new Map<string, { productId: string; json: string }>();
-  const keysOfProduct = new Map<string, Set<string>>();
   let on = true;
   // any change bumps it: an answer fetched while a change arrived is passed on but not kept
   let generation = 0;
@@ -64,33 +62,14 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
   const registers = options.registry ? [options.registry] : [];
   const lookups = new Counter({ name: 'bff_entity_cache_lookups_total', help: 'Product entities looked up in the entity cache', labelNames: ['result'], registers });
   const invalidations = new Counter({ name: 'bff_entity_cache_invalidations_total', help: 'Entity cache entries dropped by catalog changes', registers });
-  new Gauge({ name: 'bff_entity_cache_entries', help: 'Product entities in the entity cache', registers, collect() { this.set(entries.size); } });
-
-  const forget = (key: string) => {
-    const entry = entries.get(key);
-    if (!entry) return;
-    entries.delete(key);
-    const keys = keysOfProduct.get(entry.productId);
-    keys?.delete(key);
-    if (keys?.size === 0) keysOfProduct.delete(entry.productId);
-  };
-
-  const keep = (key: string, productId: string, entity: unknown) => {
-    forget(key);
-    entries.set(key, { productId, json: JSON.stringify(entity) });
-    let keys = keysOfProduct.get(productId);
-    if (!keys) keysOfProduct.set(productId, (keys = new Set()));
-    keys.add(key);
-    while (entries.size > options.maxEntries) forget(entries.keys().next().value!);
-  };
+  // the JSON of each entity, tagged by its key
+  const entries = createTaggedLru<string>({ maxEntries: options.maxEntries });
+  new Gauge({ name: 'bff_entity_cache_entries', help: 'Product entities in the entity cache', registers, collect() { this.set(entries.size()); } });
 
   // a fresh object per hit: the gateway merges later fetches into the objects it receives
   const cached = (key: string): unknown => {
-    const entry = entries.get(key);
-    if (!entry) return undefined;
-    entries.delete(key);
-    entries.set(key, entry);
-    return JSON.parse(entry.json) as unknown;
+    const json = entries.get(key);
+    return json === undefined ? undefined : (JSON.parse(json) as unknown);
   };
 
   const productIdOf = (representation: unknown): string | undefined => {
@@ -130,7 +109,7 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
           missing.forEach((original, j) => {
             const entity = answered ? received[j] : null;
             entities[original] = entity ?? null;
-            if (storable && entity !== null && entity !== undefined) keep(keys[original], (ids[original] as string).toLowerCase(), entity);
+            if (storable && entity !== null && entity !== undefined) entries.set(keys[original], JSON.stringify(entity), [(ids[original] as string).toLowerCase()]);
           });
           if (missing.length === entities.length) return fetched;
           const whole: GatewayGraphQLResponse = { ...fetched, data: { ...(fetched.data ?? {}), _entities: entities } };
@@ -141,16 +120,12 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
     },
     invalidateEntity(key) {
       generation += 1;
-      const keys = keysOfProduct.get(key.toLowerCase());
-      if (!keys) return;
-      invalidations.inc(keys.size);
-      for (const key of [...keys]) forget(key);
+      const dropped = entries.dropTagged([key.toLowerCase()]);
+      if (dropped > 0) invalidations.inc(dropped);
     },
     clear() {
       generation += 1;
-      invalidations.inc(entries.size);
-      entries.clear();
-      keysOfProduct.clear();
+      invalidations.inc(entries.clear());
     },
     setActive(active) {
       if (active === on) return;
@@ -158,7 +133,7 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
       this.clear();
     },
     active: () => on,
-    size: () => entries.size,
+    size: () => entries.size(),
   };
 }
 

@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { configure } from 'safe-stable-stringify';
 import { cacheScopeOf, createPlanner, entityKeysOf } from './cacheable-operation';
+import { createTaggedLru } from './tagged-lru';
 
 /** A stored answer: what Apollo sent the first caller, replayed byte for byte. */
 export interface CachedResponse {
@@ -54,11 +55,8 @@ export interface ResponseCache {
   bytes(): number;
 }
 
-interface Entry extends CachedResponse {
-  key: string;
-  /** the products it shows by id; null: a list */
-  productIds: string[] | null;
-}
+/** The tag of every list answer: any change can move an entity into or out of any page. */
+const LIST = '\u0000list';
 
 /**
  * Deeper than any variables or body a client sends. Past it safe-stable-stringify writes
@@ -96,11 +94,6 @@ const hasErrors = (body: string): boolean => !body.startsWith('{"data":') || bod
  */
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const plan = createPlanner(options.schema, cacheScopeOf(options.supergraphSdl, options.announcements), { maxTokens: options.maxTokens });
-  const entries = new Map<string, Entry>();
-  /** entries showing one product by id (the rest are lists) */
-  const byProduct = new Map<string, Set<string>>();
-  const lists = new Set<string>();
-  let bytes = 0;
   /** bumped by every invalidation; an answer begun under an older generation is not stored */
   let generation = 0;
   let active = true;
@@ -109,47 +102,12 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   const lookups = new Counter({ name: 'bff_response_cache_lookups_total', help: 'Response cache lookups by result (hit, miss, bypass: not cacheable)', labelNames: ['result'], registers });
   const invalidations = new Counter({ name: 'bff_response_cache_invalidations_total', help: 'Entries dropped by catalog events', registers });
   const evictions = new Counter({ name: 'bff_response_cache_evictions_total', help: 'Entries dropped to stay within the size bounds', registers });
-  new Gauge({ name: 'bff_response_cache_entries', help: 'Entries held', registers, collect() { this.set(entries.size); } });
-  new Gauge({ name: 'bff_response_cache_bytes', help: 'Bytes of bodies held', registers, collect() { this.set(bytes); } });
+  // tagged by the entities each answer shows by key, or LIST
+  const entries = createTaggedLru<CachedResponse>({ maxEntries: options.maxEntries, maxWeight: options.maxBytes, sizeOf: (entry) => entry.body.length, onEvict: () => evictions.inc() });
+  new Gauge({ name: 'bff_response_cache_entries', help: 'Entries held', registers, collect() { this.set(entries.size()); } });
+  new Gauge({ name: 'bff_response_cache_bytes', help: 'Bytes of bodies held', registers, collect() { this.set(entries.weight()); } });
 
-  const remove = (entry: Entry) => {
-    entries.delete(entry.key);
-    bytes -= entry.body.length;
-    if (entry.productIds === null) lists.delete(entry.key);
-    else {
-      for (const id of entry.productIds) {
-        const keys = byProduct.get(id);
-        keys?.delete(entry.key);
-        if (keys?.size === 0) byProduct.delete(id);
-      }
-    }
-  };
-
-  const add = (entry: Entry) => {
-    const old = entries.get(entry.key);
-    if (old) remove(old);
-    entries.set(entry.key, entry);
-    bytes += entry.body.length;
-    if (entry.productIds === null) lists.add(entry.key);
-    else for (const id of entry.productIds) byProduct.set(id, (byProduct.get(id) ?? new Set()).add(entry.key));
-    // Map iteration is insertion order: the first entry is the least recently used
-    while (entries.size > options.maxEntries || bytes > options.maxBytes) {
-      const oldest = entries.values().next().value;
-      if (!oldest) break;
-      remove(oldest);
-      evictions.inc();
-    }
-  };
-
-  const drop = (keys: Iterable<string>) => {
-    let dropped = 0;
-    for (const key of [...keys]) {
-      const entry = entries.get(key);
-      if (entry) {
-        remove(entry);
-        dropped += 1;
-      }
-    }
+  const counted = (dropped: number) => {
     if (dropped > 0) invalidations.inc(dropped);
   };
 
@@ -182,9 +140,6 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       const key = `${accept ?? ''}\u0000${operationName ?? ''}\u0000${variablesJson}\u0000${params.query}`;
       const found = entries.get(key);
       if (found) {
-        // most recently used goes last
-        entries.delete(key);
-        entries.set(key, found);
         lookups.inc({ result: 'hit' });
         return { hit: found, store: () => undefined };
       }
@@ -194,26 +149,26 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         store(response) {
           if (!active || generation !== startedAt || response.status !== 200 || hasErrors(response.body)) return;
           if (response.body.length > options.maxBytes) return;
-          add({ ...response, key, productIds: entityKeysOf(decision, variables) });
+          entries.set(key, { status: response.status, headers: response.headers, body: response.body }, entityKeysOf(decision, variables) ?? [LIST]);
         },
       };
     },
     invalidateEntity(key) {
       generation += 1;
-      drop([...lists, ...(byProduct.get(key.toLowerCase()) ?? [])]);
+      counted(entries.dropTagged([LIST, key.toLowerCase()]));
     },
     clear() {
       generation += 1;
-      drop(entries.keys());
+      counted(entries.clear());
     },
     setActive(on) {
       if (on === active) return;
       active = on;
       generation += 1;
-      drop(entries.keys());
+      counted(entries.clear());
     },
     active: () => active,
-    size: () => entries.size,
-    bytes: () => bytes,
+    size: () => entries.size(),
+    bytes: () => entries.weight(),
   };
 }
