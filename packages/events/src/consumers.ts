@@ -9,7 +9,7 @@ import { isInfrastructureFault } from './faults';
 import { advanceVersion, pruneInbox, recordAllInInbox, recordInInbox } from './inbox';
 import { countSettlements, eventMetricsFor } from './metrics';
 import { appendToOutbox } from './outbox';
-import type { SqlTx, TransactionRunner } from './sql';
+import type { Sql, SqlDatabase, StoreOn } from '@shop/service-kit/database';
 
 /** What a handler gets besides the event and its transaction. */
 export interface HandlerContext {
@@ -34,12 +34,13 @@ export interface HandlerContext {
   advanceVersion(): Promise<boolean>;
 }
 
-export type EventHandler<C extends EventDefinition, Tx> = (event: EnvelopeOf<C>, tx: Tx, ctx: HandlerContext) => Promise<void>;
+/** A subgraph's handler of one event: its repositories (`Store`) are bound to the inbox transaction. */
+export type EventHandler<C extends EventDefinition, Store> = (event: EnvelopeOf<C>, store: Store, ctx: HandlerContext) => Promise<void>;
 
 /** One line of a service's `events/subscriptions.ts`: this event → this handler. */
-export interface Subscription<Tx> {
+export interface Subscription<Store> {
   readonly definition: EventDefinition;
-  readonly handler: EventHandler<EventDefinition, Tx>;
+  readonly handler: EventHandler<EventDefinition, Store>;
   /** see `SubscriptionOptions.ownTransaction` */
   readonly ownTransaction: boolean;
 }
@@ -57,19 +58,21 @@ export interface SubscriptionOptions {
 }
 
 /** Subscribes `handler` to `definition`; the handler sees `data` typed by the definition's schema. */
-export function on<C extends EventDefinition, Tx>(definition: C, handler: EventHandler<C, Tx>, options: SubscriptionOptions = {}): Subscription<Tx> {
+export function on<C extends EventDefinition, Store>(definition: C, handler: EventHandler<C, Store>, options: SubscriptionOptions = {}): Subscription<Store> {
   // the bus only hands a handler envelopes of its own definition, validated against its schema
-  return { definition, handler: handler as unknown as EventHandler<EventDefinition, Tx>, ownTransaction: options.ownTransaction ?? false };
+  return { definition, handler: handler as unknown as EventHandler<EventDefinition, Store>, ownTransaction: options.ownTransaction ?? false };
 }
 
-export interface StartConsumersOptions<Tx extends SqlTx> {
+export interface StartConsumersOptions<Store> {
   bus: EventBus;
   /** The consuming service: its queue, its inbox name. */
   service: string;
-  /** Runs each handler in a transaction (the service's PrismaClient). */
-  prisma: TransactionRunner<Tx>;
+  /** Runs each handler in a transaction, with the inbox rows and the events it causes. */
+  database: SqlDatabase;
+  /** The service's repositories on a transaction (its `data/store.ts`): what handlers get. */
+  storeOn: StoreOn<Store>;
   logger?: Logger;
-  subscriptions: readonly Subscription<Tx>[];
+  subscriptions: readonly Subscription<Store>[];
   /** Transport options for the service's queue (prefetch, retries); queue and bindings derive from the rest. */
   consume?: Omit<ConsumeOptions, 'queue' | 'routingKeys' | 'exclusive'>;
   /**
@@ -121,17 +124,17 @@ export interface RunningConsumers {
  * their locks in one order too; and events whose handlers lock rows shared across subjects run in
  * transactions of their own (`ownTransaction`).
  */
-export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOptions<Tx>): Promise<RunningConsumers> {
+export async function startConsumers<Store>(options: StartConsumersOptions<Store>): Promise<RunningConsumers> {
   const { bus, service, subscriptions } = options;
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'consumers' });
-  const byType = new Map<string, Subscription<Tx>>();
+  const byType = new Map<string, Subscription<Store>>();
   for (const subscription of subscriptions) {
     if (byType.has(subscription.definition.type)) {
       throw new Error(`${service} subscribes to ${subscription.definition.type} twice; one handler per event`);
     }
     byType.set(subscription.definition.type, subscription);
   }
-  const apply = startInboxWriter(options.prisma, service, options.batchSize ?? 50, options.parallelTransactions ?? 4);
+  const apply = startInboxWriter(options.database, options.storeOn, service, options.batchSize ?? 50, options.parallelTransactions ?? 4);
   const metrics = options.metrics ? eventMetricsFor(options.metrics) : undefined;
   const tracer = options.tracer ?? trace.getTracer('@shop/events');
 
@@ -188,7 +191,7 @@ export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOp
   const removeDeadLetterGauge = metrics?.addDeadLetterSource(service, () => bus.deadLetters(service).count());
   const retentionMs = options.inboxRetentionMs ?? 7 * 24 * 60 * 60 * 1000;
   const prune = () =>
-    void Promise.resolve(options.prisma.$transaction((tx) => pruneInbox(tx, retentionMs)))
+    void pruneInbox(options.database, retentionMs)
       .then((pruned) => pruned > 0 && logger.info({ pruned }, 'inbox rows pruned'))
       .catch((err) => logger.warn({ err }, 'inbox pruning failed'));
   const firstPrune = setTimeout(prune, 60_000).unref();
@@ -203,9 +206,9 @@ export async function startConsumers<Tx extends SqlTx>(options: StartConsumersOp
   };
 }
 
-interface Delivery<Tx> {
+interface Delivery<Store> {
   envelope: Envelope;
-  subscription: Subscription<Tx>;
+  subscription: Subscription<Store>;
   logger: Logger;
   /** trace context for the events this one causes */
   traceparent: string | null;
@@ -217,22 +220,22 @@ interface Delivery<Tx> {
  * to `maxBatch`, never with an `ownTransaction` event). Resolves each to true (applied) or false
  * (duplicate), or rejects with its own handler's error.
  */
-function startInboxWriter<Tx extends SqlTx>(prisma: TransactionRunner<Tx>, consumer: string, maxBatch: number, laneCount: number) {
+function startInboxWriter<Store>(database: SqlDatabase, storeOn: StoreOn<Store>, consumer: string, maxBatch: number, laneCount: number) {
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error('batchSize must be a positive integer');
   if (!Number.isInteger(laneCount) || laneCount < 1) throw new Error('parallelTransactions must be a positive integer');
-  type Waiting = Delivery<Tx> & { resolve(applied: boolean): void; reject(error: unknown): void };
+  type Waiting = Delivery<Store> & { resolve(applied: boolean): void; reject(error: unknown): void };
   const lanes = Array.from({ length: laneCount }, () => ({ waiting: [] as Waiting[], busy: false }));
   type Lane = (typeof lanes)[number];
 
-  const applyIn = async (tx: Tx, d: Delivery<Tx>): Promise<boolean> => {
+  const applyIn = async (tx: Sql, d: Delivery<Store>): Promise<boolean> => {
     if (!(await recordInInbox(tx, consumer, d.envelope))) return false;
-    await d.subscription.handler(d.envelope, tx, handlerContext(consumer, d, tx));
+    await d.subscription.handler(d.envelope, storeOn(tx), handlerContext(consumer, d, tx));
     return true;
   };
 
   const alone = async (d: Waiting): Promise<void> => {
     try {
-      d.resolve(await prisma.$transaction((tx) => applyIn(tx, d)));
+      d.resolve(await database.transaction((tx) => applyIn(tx, d)));
     } catch (error) {
       d.reject(error);
     }
@@ -241,14 +244,15 @@ function startInboxWriter<Tx extends SqlTx>(prisma: TransactionRunner<Tx>, consu
   const together = async (batch: Waiting[]): Promise<void> => {
     let results: boolean[];
     try {
-      results = await prisma.$transaction(
+      results = await database.transaction(
         async (tx) => {
           // one inbox statement for the batch, then the handlers of the new events
           const fresh = await recordAllInInbox(tx, consumer, batch.map((d) => d.envelope));
           const applied: boolean[] = [];
+          const store = storeOn(tx);
           for (const d of batch) {
             const isNew = fresh.delete(d.envelope.id.toLowerCase());
-            if (isNew) await d.subscription.handler(d.envelope, tx, handlerContext(consumer, d, tx));
+            if (isNew) await d.subscription.handler(d.envelope, store, handlerContext(consumer, d, tx));
             applied.push(isNew);
           }
           return applied;
@@ -287,7 +291,7 @@ function startInboxWriter<Tx extends SqlTx>(prisma: TransactionRunner<Tx>, consu
     });
   };
 
-  return (delivery: Delivery<Tx>): Promise<boolean> =>
+  return (delivery: Delivery<Store>): Promise<boolean> =>
     new Promise<boolean>((resolve, reject) => {
       const lane = lanes[laneOf(delivery.envelope.subject, laneCount)];
       lane.waiting.push({ ...delivery, resolve, reject });
@@ -304,7 +308,7 @@ function laneOf(subject: string, laneCount: number): number {
   return (hash >>> 0) % laneCount;
 }
 
-function handlerContext(consumer: string, { envelope, logger, traceparent }: Pick<Delivery<unknown>, 'envelope' | 'logger' | 'traceparent'>, tx: SqlTx): HandlerContext {
+function handlerContext(consumer: string, { envelope, logger, traceparent }: Pick<Delivery<unknown>, 'envelope' | 'logger' | 'traceparent'>, tx: Sql): HandlerContext {
   const causation = { correlationId: envelope.correlationId, causationId: envelope.id, traceparent };
   return {
     logger,

@@ -13,7 +13,6 @@ export * from './metrics';
 export * from './outbox';
 export * from './outbox-relay';
 export * from './service-events';
-export * from './sql';
 
 /** SQL migrations of the backbone's own tables (outbox, inbox, consumer versions); every service applies them first. */
 export const EVENTS_MIGRATIONS_DIR = join(__dirname, '..', 'migrations');

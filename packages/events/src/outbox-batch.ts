@@ -1,10 +1,10 @@
 import { describeError, type EventBus } from './bus';
 import type { Envelope } from './envelope';
 import type { EventMetrics } from './metrics';
-import type { SqlClient, SqlTx } from './sql';
+import type { Sql, SqlDatabase } from '@shop/service-kit/database';
 
 export interface OutboxBatchOptions {
-  prisma: SqlClient;
+  database: SqlDatabase;
   bus: EventBus;
   /** Rows claimed and published per transaction. */
   batchSize: number;
@@ -30,7 +30,7 @@ interface OutboxRow {
  */
 export async function relayOutboxBatch(options: OutboxBatchOptions, onClaimed: (claimed: number) => void): Promise<number> {
   let failure: unknown;
-  const published = await options.prisma.$transaction(
+  const published = await options.database.transaction(
     async (tx) => {
       const rows = await claimBatch(tx, options.batchSize);
       if (rows.length === 0) {
@@ -52,18 +52,18 @@ export async function relayOutboxBatch(options: OutboxBatchOptions, onClaimed: (
 }
 
 /** The oldest pending rows not locked by another relay, stamped as published, in outbox order. */
-async function claimBatch(tx: SqlTx, batchSize: number): Promise<OutboxRow[]> {
+async function claimBatch(tx: Sql, batchSize: number): Promise<OutboxRow[]> {
   // set_config(…, true) is SET LOCAL, folded in to save a round trip: losing this commit in a
   // crash only means publishing its rows again (the inbox absorbs that), so the commit need
   // not wait for the disk flush.
-  return tx.$queryRawUnsafe<OutboxRow[]>(
+  return tx.query<OutboxRow>(
     `WITH claimed AS (
        UPDATE outbox o SET published_at = clock_timestamp()
        FROM set_config('synchronous_commit', 'off', true) AS no_flush
        WHERE o.id IN (SELECT id FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING o.seq, o.id, o.routing_key, o.envelope, extract(epoch FROM o.published_at - o.created_at)::float8 AS waited_seconds)
      SELECT id::text AS id, routing_key, envelope, waited_seconds FROM claimed ORDER BY seq`,
-    batchSize,
+    [batchSize],
   );
 }
 
@@ -81,12 +81,11 @@ async function publishBatch(options: OutboxBatchOptions, rows: OutboxRow[], onCl
 }
 
 /** The rows stay pending, with their attempt count and last error. */
-async function unstamp(tx: SqlTx, ids: string[], failure: unknown): Promise<void> {
-  await tx.$executeRawUnsafe(
+async function unstamp(tx: Sql, ids: string[], failure: unknown): Promise<void> {
+  await tx.execute(
     `UPDATE outbox SET published_at = NULL, attempts = attempts + 1, last_error = $2
      WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`,
-    JSON.stringify(ids),
-    describeError(failure),
+    [JSON.stringify(ids), describeError(failure)],
   );
 }
 

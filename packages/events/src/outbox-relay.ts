@@ -5,7 +5,7 @@ import { eventMetricsFor } from './metrics';
 import { pruneOutbox } from './outbox';
 import { relayOutboxBatch, type OutboxBatchOptions } from './outbox-batch';
 import { onOutboxAppended } from './outbox-signal';
-import type { SqlClient } from './sql';
+import type { SqlDatabase } from '@shop/service-kit/database';
 
 /** After an append in this process, relays poll this often… */
 const EAGER_POLL_MS = 5;
@@ -13,8 +13,8 @@ const EAGER_POLL_MS = 5;
 const EAGER_PHASE_MS = 250;
 
 export interface OutboxRelayOptions {
-  /** The service's Prisma client (or anything with `$transaction` and raw queries). */
-  prisma: SqlClient;
+  /** The service's database (the relay's own handle on it: its polls are not counted with the requests'). */
+  database: SqlDatabase;
   bus: EventBus;
   logger?: Logger;
   service: string;
@@ -58,15 +58,15 @@ export interface OutboxRelay {
  * publishes a row again later: delivery is at least once, which consumers absorb with the inbox.
  */
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const { prisma, service } = options;
+  const { database, service } = options;
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'outbox-relay', service });
   const batchSize = options.batchSize ?? 500;
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const maxBatchesInFlight = options.maxBatchesInFlight ?? 4;
   const metrics = options.metrics ? eventMetricsFor(options.metrics) : undefined;
-  const batchOptions: OutboxBatchOptions = { prisma, bus: options.bus, batchSize, publishTimeoutMs: options.publishTimeoutMs ?? 10_000, metrics };
-  const pruneIfDue = createPruneSchedule(prisma, options.retentionMs ?? 24 * 60 * 60 * 1000, options.pruneIntervalMs ?? 60_000, logger);
+  const batchOptions: OutboxBatchOptions = { database, bus: options.bus, batchSize, publishTimeoutMs: options.publishTimeoutMs ?? 10_000, metrics };
+  const pruneIfDue = createPruneSchedule(database, options.retentionMs ?? 24 * 60 * 60 * 1000, options.pruneIntervalMs ?? 60_000, logger);
 
   // One closure on purpose: these fields are one small state machine — a pump running (pumping)
   // or asked for again (pumpAgain), batches awaiting their confirms (inFlight), a pump parked for
@@ -157,7 +157,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const started = pump();
 
-  const backlog = () => countBacklog(prisma);
+  const backlog = () => countBacklog(database);
   const removeBacklogSource = metrics?.addBacklogSource(backlog);
 
   return {
@@ -175,17 +175,17 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 }
 
 /** Rows not yet published. */
-async function countBacklog(prisma: SqlClient): Promise<number> {
-  const [row] = await prisma.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+async function countBacklog(database: SqlDatabase): Promise<number> {
+  const [row] = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
   return Number(row.n);
 }
 
 /** Returns what prunes published rows when `intervalMs` has passed since it last did, without waiting for it. */
-function createPruneSchedule(prisma: SqlClient, retentionMs: number, intervalMs: number, logger: Logger): () => void {
+function createPruneSchedule(database: SqlDatabase, retentionMs: number, intervalMs: number, logger: Logger): () => void {
   let lastPrune = 0;
   return () => {
     if (Date.now() - lastPrune < intervalMs) return;
     lastPrune = Date.now();
-    void pruneOutbox(prisma, retentionMs).catch((err) => logger.warn({ err }, 'outbox pruning failed'));
+    void pruneOutbox(database, retentionMs).catch((err) => logger.warn({ err }, 'outbox pruning failed'));
   };
 }

@@ -1,7 +1,7 @@
 import { definitionByType } from './definitions';
 import { parseEnvelope, type Envelope } from './envelope';
 import { signalOutboxAppended } from './outbox-signal';
-import type { SqlTx } from './sql';
+import type { Sql } from '@shop/service-kit/database';
 
 /**
  * Writes `envelopes` to the outbox inside the caller's transaction, next to the state change that
@@ -9,7 +9,7 @@ import type { SqlTx } from './sql';
  * definition (a bad event must fail the producer's transaction, not its consumers). Appending the
  * same envelope id twice fails on the primary key.
  */
-export async function appendToOutbox(tx: SqlTx, envelopes: readonly Envelope[]): Promise<void> {
+export async function appendToOutbox(tx: Sql, envelopes: readonly Envelope[]): Promise<void> {
   if (envelopes.length === 0) return;
   const values: unknown[] = [];
   const rows = envelopes.map((envelope, i) => {
@@ -24,14 +24,19 @@ export async function appendToOutbox(tx: SqlTx, envelopes: readonly Envelope[]):
     values.push(envelope.id, definition.routingKey, json);
     return `($${i * 3 + 1}::uuid, $${i * 3 + 2}, $${i * 3 + 3}::jsonb)`;
   });
-  await tx.$executeRawUnsafe(`INSERT INTO outbox (id, routing_key, envelope) VALUES ${rows.join(', ')}`, ...values);
+  await tx.execute(`INSERT INTO outbox (id, routing_key, envelope) VALUES ${rows.join(', ')}`, values);
   signalOutboxAppended();
 }
 
 /** Deletes rows published more than `retentionMs` ago; resolves to how many. */
-export async function pruneOutbox(sql: SqlTx, retentionMs: number): Promise<number> {
-  return sql.$executeRawUnsafe(
-    `DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1::float8 / 1000)`,
-    retentionMs,
-  );
+export async function pruneOutbox(sql: Sql, retentionMs: number): Promise<number> {
+  return sql.execute(`DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1::float8 / 1000)`, [retentionMs]);
 }
+
+/** A unit of work's outbox: the events a use-case decided, written in its transaction. */
+export interface Outbox {
+  append(envelopes: readonly Envelope[]): Promise<void>;
+}
+
+/** The outbox on `sql` (a subgraph's `data/store.ts` puts it beside its repositories). */
+export const outboxOn = (sql: Sql): Outbox => ({ append: (envelopes) => appendToOutbox(sql, envelopes) });

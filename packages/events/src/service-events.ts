@@ -5,9 +5,9 @@ import { handlerRetryDelayMs, type EventBus } from './bus';
 import { startConsumers, type Subscription } from './consumers';
 import { createInMemoryBus } from './in-memory-bus';
 import { startOutboxRelay, type OutboxRelay } from './outbox-relay';
-import type { SqlClient, SqlTx, TransactionRunner } from './sql';
+import type { SqlDatabase, StoreOn } from '@shop/service-kit/database';
 
-export interface ServiceEventsOptions<Tx extends SqlTx> {
+export interface ServiceEventsOptions<Store> {
   /** the service: its queue, its inbox, the source of its events */
   service: string;
   /** a bus made elsewhere (tests; the one-process stack shares one); the service does not close it */
@@ -17,14 +17,16 @@ export interface ServiceEventsOptions<Tx extends SqlTx> {
   /** the type of the service's durable queues on RabbitMQ (EVENTS_QUEUE_TYPE); default classic */
   queueType?: 'classic' | 'quorum';
   exchange: string;
-  /** runs each consumed event's effects in a transaction; publishes the outbox unless `relayPrisma` */
-  prisma: TransactionRunner<Tx> & SqlClient;
-  /** a client for the relay alone (the catalog keeps its statement counting off relay polls) */
-  relayPrisma?: SqlClient;
+  /** runs each consumed event's effects in a transaction; publishes the outbox unless `relayDatabase` */
+  database: SqlDatabase;
+  /** a handle for the relay alone (statement counting stays off relay polls) */
+  relayDatabase?: SqlDatabase;
+  /** the service's repositories on a transaction: what its handlers get */
+  storeOn: StoreOn<Store>;
   logger: Logger;
   metrics: Registry;
   tracer: Tracer;
-  subscriptions: readonly Subscription<Tx>[];
+  subscriptions: readonly Subscription<Store>[];
   /**
    * A handler that fails on its own (a bug, bad data; never an infrastructure fault) runs at most
    * this many times before its event is parked in `<service>.dlq` (EVENTS_HANDLER_ATTEMPTS).
@@ -47,7 +49,7 @@ export interface ServiceEvents {
   stop(): Promise<void>;
 }
 
-type BusChoice = Pick<ServiceEventsOptions<SqlTx>, 'amqpUrl' | 'exchange' | 'logger' | 'service' | 'queueType'>;
+type BusChoice = Pick<ServiceEventsOptions<unknown>, 'amqpUrl' | 'exchange' | 'logger' | 'service' | 'queueType'>;
 
 /** A service's bus: RabbitMQ at `amqpUrl`, else an in-process bus (the embedded mode). */
 export async function createServiceBus({ amqpUrl, exchange, logger, service, queueType }: BusChoice): Promise<EventBus> {
@@ -62,17 +64,18 @@ export async function createServiceBus({ amqpUrl, exchange, logger, service, que
  * publishing its outbox, and the consumers of its `events/subscriptions.ts`. If the consumers
  * cannot start, what had started is stopped again.
  */
-export async function startServiceEvents<Tx extends SqlTx>(options: ServiceEventsOptions<Tx>): Promise<ServiceEvents> {
+export async function startServiceEvents<Store>(options: ServiceEventsOptions<Store>): Promise<ServiceEvents> {
   const { service, logger, metrics } = options;
   const bus = options.bus ?? (await createServiceBus(options));
   const closeBus = options.bus ? async () => {} : () => bus.close();
-  const relay = startOutboxRelay({ prisma: options.relayPrisma ?? options.prisma, bus, logger, service, metrics });
+  const relay = startOutboxRelay({ database: options.relayDatabase ?? options.database, bus, logger, service, metrics });
   try {
     // a service that consumes nothing (yet: a new subgraph) has no queue to read: just its relay
     const consumers = options.subscriptions.length === 0 ? { stop: async () => {} } : await startConsumers({
       bus,
       service,
-      prisma: options.prisma,
+      database: options.database,
+      storeOn: options.storeOn,
       logger,
       metrics,
       tracer: options.tracer,

@@ -1,19 +1,16 @@
-import { openDatabase, serviceDatabaseUrl, type Database } from '@shop/service-kit/database';
+import { openDatabase, serviceDatabaseUrl, sqlDatabaseOnPool, sqlThroughPrisma, type Database, type SqlDatabase } from '@shop/service-kit/database';
 import { testDatabaseServer } from '@shop/service-kit/testing';
 import { Pool } from 'pg';
 import { PrismaClient } from '../../../prisma/catalog/generated/client';
-import { EVENTS_MIGRATIONS_DIR, type SqlClient } from '../src';
-import { createPgSqlClient } from '../src/testing';
+import { EVENTS_MIGRATIONS_DIR } from '../src';
 
 /**
- * A database with the backbone tables, reached through one kind of client. Services pass a real
- * Prisma client (any generated client will do: the backbone only runs raw SQL; catalog's is used
- * here), tools the thin pg wrapper of @shop/events/testing.
+ * A database with the backbone tables, reached through one kind of transactions: a service's
+ * (Prisma's interactive transactions; any generated client will do, the backbone only runs raw
+ * SQL: catalog's is used here), or the driver's own (tools).
  */
 export interface Backend {
-  sql: SqlClient;
-  /** the Prisma client itself, typed as generated (Prisma backends only) */
-  prisma?: PrismaClient;
+  sql: SqlDatabase;
   database: Database;
   close(): Promise<void>;
 }
@@ -28,8 +25,8 @@ export interface BackendKind {
 async function withPrisma(database: Database): Promise<Backend> {
   const prisma = new PrismaClient({ adapter: database.adapter });
   return {
-    sql: prisma,
-    prisma,
+    // as openServiceDatabase does: statements alone on the driver, transactions through Prisma
+    sql: { ...database.sql, transaction: (fn, options) => prisma.$transaction((tx) => fn(sqlThroughPrisma(tx)), options) },
     database,
     async close() {
       await prisma.$disconnect();
@@ -60,7 +57,7 @@ export function postgresWithPg(): BackendKind {
       // gets 57P01, and a pool without an error listener turns that into an unhandled error
       pool.on('error', () => undefined);
       return {
-        sql: createPgSqlClient(pool),
+        sql: sqlDatabaseOnPool(pool),
         database,
         async close() {
           await pool.end();

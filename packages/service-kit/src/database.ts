@@ -5,8 +5,22 @@ import { dirname, join } from 'node:path';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { Client, Pool } from 'pg';
 import type { Logger } from './logger';
+import { sqlOn, sqlThroughPrisma, type PrismaTransactions, type Sql, type SqlDatabase, type TransactionOptions } from './sql';
 
 export { isUniqueViolation } from './unique-violation';
+export {
+  sqlOn,
+  sqlThroughPrisma,
+  unitOfWork,
+  type PrismaRaw,
+  type PrismaTransactions,
+  type Queryable,
+  type Sql,
+  type SqlDatabase,
+  type StoreOn,
+  type TransactionOptions,
+  type UnitOfWork,
+} from './sql';
 
 /**
  * One database per service. With a server URL it is PostgreSQL (database created if missing);
@@ -47,6 +61,8 @@ export interface Database {
   readonly adapter: PrismaPg | PrismaPGlite;
   /** raw SQL outside any transaction: health checks, tools and tests */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** the driver itself as the one SQL interface, transactions included (tools and tests; services go through `ServiceDatabase.sql`) */
+  readonly sql: SqlDatabase;
   /** runs `fn` on one connection (transactions, session locks) */
   session<T>(fn: (query: QueryFn, session: Session) => Promise<T>): Promise<T>;
   /** SQL statements run through Prisma so far (see `countStatements`) */
@@ -92,6 +108,7 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
     kind: 'postgres',
     name,
     adapter: new PrismaPg(pool),
+    sql: sqlDatabaseOnPool(pool),
     statements: { count: 0 },
     async query<T>(sql: string, params: unknown[] = []) {
       return (await pool.query(sql, params)).rows as T[];
@@ -110,6 +127,36 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
       await pool.end();
     },
   };
+}
+
+/** `SqlDatabase` on a node-postgres pool: each transaction on a connection of its own. */
+export function sqlDatabaseOnPool(pool: Pool): SqlDatabase {
+  return { ...sqlOn(pool), transaction: (fn, options) => poolTransaction(pool, fn, options) };
+}
+
+/** `SqlDatabase` on PGlite, one connection: it serialises its transactions, and plain queries wait for them. */
+export function sqlDatabaseOnPGlite(pglite: PGlite): SqlDatabase {
+  return { ...sqlOn(pglite), transaction: (fn) => pglite.transaction((tx) => fn(sqlOn(tx))) };
+}
+
+/** One transaction on a connection of its own; a connection that failed under it is discarded, not reused. */
+async function poolTransaction<R>(pool: Pool, fn: (tx: Sql) => Promise<R>, options: TransactionOptions = {}): Promise<R> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    if (options.timeout) await client.query(`SET LOCAL statement_timeout = ${Math.floor(options.timeout)}`);
+    const result = await fn(sqlOn(client));
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((e: Error) => {
+      broken = e;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
 
 async function createDatabaseIfMissing(adminUrl: string, database: string, logger?: Logger): Promise<void> {
@@ -189,6 +236,7 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
     kind: 'pglite',
     name: dataDir,
     adapter: new PrismaPGlite(pglite),
+    sql: sqlDatabaseOnPGlite(pglite),
     statements: { count: 0 },
     async query<T>(sql: string, params: unknown[] = []) {
       return (await pglite.query<T>(sql, params)).rows;
@@ -270,14 +318,6 @@ export async function dropDatabase(serverUrl: string, database: string): Promise
   }
 }
 
-/**
- * A Prisma client or interactive transaction as a QueryFn: the read path's SQL text and $n values,
- * run inside that transaction (a use-case that reads what it has just written).
- */
-export function queryThrough(client: { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): PromiseLike<T> }): QueryFn {
-  return async <T>(sql: string, params: unknown[] = []) => client.$queryRawUnsafe<T[]>(sql, ...params);
-}
-
 /** Wires a Prisma client's query events into `db.statements` (for the N+1 tests and the bench). */
 export function countStatements(client: { $on(event: 'query', cb: () => void): void }, db: Database): void {
   client.$on('query', () => {
@@ -304,19 +344,19 @@ export interface PrismaClientOptions {
   log?: { emit: 'event'; level: 'query' }[];
 }
 
-/** A service's database: the connection, the Prisma client requests and handlers use, and the relay's. */
-export interface ServiceDatabase<P> {
+/**
+ * A service's database as its `data/` and the event backbone reach it: one `SqlDatabase`.
+ * Statements outside a transaction go straight to the driver — the read path's hot statements,
+ * where Prisma's per-statement cost (its query compiler, result mapping, query events) would be
+ * most of what a request costs; transactions run through the service's Prisma client, its
+ * interactive transactions with their wait and run limits.
+ */
+export interface ServiceDatabase {
   db: Database;
   /** counts every statement it runs in `db.statements` (the N+1 tests and the bench read it) */
-  prisma: P;
-  /** the outbox relay's own client on the same pool, not counted: its idle polls would blur per-request counts */
-  relayPrisma: P;
-  /**
-   * Raw statements on the same pool, outside any transaction, counted in `db.statements` like the
-   * Prisma client's: for hot read paths where Prisma's per-statement cost (its query compiler,
-   * result mapping, query events) is most of what a request costs (the catalog's browse path).
-   */
-  sql: QueryFn;
+  sql: SqlDatabase;
+  /** the outbox relay's, on the same pool, not counted: its idle polls would blur per-request counts */
+  relaySql: SqlDatabase;
   close(): Promise<void>;
 }
 
@@ -328,36 +368,50 @@ export interface ServiceDatabaseOptions {
   poolSize?: number;
 }
 
+/** A service's generated Prisma client, as far as the kit uses it. */
+export type ServicePrisma = PrismaTransactions & { $disconnect(): Promise<void> };
+
 /**
  * Opens a service's database the way every subgraph does: creates and migrates it (the event
  * backbone's tables first, then the service's, as `migrationsDirs` lists them), then its two
  * Prisma clients from `createPrisma` (the service's generated PrismaClient).
  */
-export async function openServiceDatabase<P extends { $disconnect(): Promise<void> }>(
+export async function openServiceDatabase(
   options: ServiceDatabaseOptions & {
     service: string;
     migrationsDirs: string[];
-    createPrisma: (options: PrismaClientOptions) => P;
+    createPrisma: (options: PrismaClientOptions) => ServicePrisma;
+    /** the limits of every transaction */
+    transactions?: TransactionOptions;
   },
-): Promise<ServiceDatabase<P>> {
+): Promise<ServiceDatabase> {
   const db = await openDatabase(options);
   const prisma = options.createPrisma({ adapter: db.adapter, log: [{ emit: 'event', level: 'query' }] });
   countStatements(prisma as unknown as Parameters<typeof countStatements>[0], db);
   const relayPrisma = options.createPrisma({ adapter: db.adapter });
-  const sql: QueryFn = (text, params) => {
-    db.statements.count += 1;
-    return db.query(text, params);
+  const counted: Sql = {
+    query: (text, params) => {
+      db.statements.count += 1;
+      return db.sql.query(text, params);
+    },
+    execute: (text, params) => {
+      db.statements.count += 1;
+      return db.sql.execute(text, params);
+    },
   };
   return {
     db,
-    prisma,
-    relayPrisma,
-    sql,
+    sql: { ...counted, transaction: transactionsThrough(prisma, options.transactions) },
+    relaySql: { ...db.sql, transaction: transactionsThrough(relayPrisma, options.transactions) },
     async close() {
       await Promise.all([prisma.$disconnect(), relayPrisma.$disconnect()]);
       await db.close();
     },
   };
+}
+
+function transactionsThrough(prisma: PrismaTransactions, defaults: TransactionOptions = {}): SqlDatabase['transaction'] {
+  return async (fn, options) => prisma.$transaction((tx) => fn(sqlThroughPrisma(tx)), { ...defaults, ...options });
 }
 
 /** A service's PGlite folder under DATA_DIR (`<DATA_DIR>/<service>`); "memory://…" stays in memory. */

@@ -1,20 +1,19 @@
-import type { SqlClient, SqlTx, Subscription, TransactionRunner } from '@shop/events';
+import type { Subscription } from '@shop/events';
 import type { Logger, Metrics, RequestContext, StartedParts } from '@shop/service-kit';
-import type { PrismaClientOptions, ServiceDatabase } from '@shop/service-kit/database';
+import type { PrismaClientOptions, ServiceDatabase, ServicePrisma, StoreOn, TransactionOptions, UnitOfWork } from '@shop/service-kit/database';
 import { serviceNamed, type Service } from '@shop/services';
 import type { z } from 'zod';
 import { loadSubgraphConfig, subgraphConfigSchema, type SubgraphConfig } from './config';
-
-/** A subgraph's Prisma client as the kit needs it: transactions for handlers and the outbox, raw SQL, disconnect. */
-export type SubgraphPrisma<Tx extends SqlTx> = TransactionRunner<Tx> & SqlClient & { $disconnect(): Promise<void> };
 
 /** What every resolver of a subgraph gets: the request (viewer, ids, logger), its loaders, the use-cases' deps. */
 export type SubgraphContext<Loaders, Deps> = RequestContext & { loaders: Loaders; deps: Deps };
 
 /** What a definition's functions are given at start. */
-export interface SubgraphStart<P, S extends z.ZodRawShape> {
+export interface SubgraphStart<Store, S extends z.ZodRawShape> {
   config: SubgraphConfig<S>;
-  database: ServiceDatabase<P>;
+  database: ServiceDatabase;
+  /** its repositories, outside a transaction and in one: what its use-cases get */
+  data: UnitOfWork<Store>;
   logger: Logger;
   metrics: Metrics;
   /** "now" for everything the subgraph records (tests move it) */
@@ -26,33 +25,36 @@ export interface SubgraphStart<P, S extends z.ZodRawShape> {
  * and migrations, bus, outbox relay, consumers, HTTP, health, metrics, tracing, shutdown), the
  * same way for every subgraph.
  */
-export interface SubgraphSpec<P extends SubgraphPrisma<Tx>, Tx extends SqlTx, Deps, Loaders, S extends z.ZodRawShape, Extras extends object> {
+export interface SubgraphSpec<Store, Deps, Loaders, S extends z.ZodRawShape, Extras extends object> {
   /** its entry in packages/services/services.json */
   name: string;
   /** its schema.graphql */
   schemaPath: string;
   /** its own settings beyond the shared ones, its port and its database URL (zod, one key per variable) */
   settings: S;
-  /** its generated Prisma client and its hand-written migrations (applied after the event backbone's) */
-  database: { createPrisma: (options: PrismaClientOptions) => P; migrationsDir: string };
+  /**
+   * Its database: its generated Prisma client (the transactions run through it), its hand-written
+   * migrations (applied after the event backbone's), its repositories on a connection or a
+   * transaction (`data/store.ts`), and the limits of its transactions.
+   */
+  database: { createPrisma: (options: PrismaClientOptions) => ServicePrisma; migrationsDir: string; store: StoreOn<Store>; transactions?: TransactionOptions };
   /** what its use-cases, resolvers and event handlers are built from */
-  deps: (start: SubgraphStart<P, S>) => Deps;
+  deps: (start: SubgraphStart<Store, S>) => Deps;
   /** demo data for an empty database, before events flow (each seed checks its own setting) */
-  seed?: (deps: Deps, start: SubgraphStart<P, S>) => Promise<void>;
+  seed?: (deps: Deps, start: SubgraphStart<Store, S>) => Promise<void>;
   /** every event it consumes and its handler (the queue's bindings are its `consumes` in the list of services) */
-  subscriptions: (deps: Deps) => readonly Subscription<Tx>[];
+  subscriptions: (deps: Deps) => readonly Subscription<Store>[];
   /** per-request DataLoaders */
-  loaders: (deps: Deps, database: ServiceDatabase<P>) => Loaders;
+  loaders: (deps: Deps) => Loaders;
   /** the resolvers, typed by its generated resolver types (src/generated, from schema.graphql) */
   resolvers: object;
   /** parts of its own, started after the consumers and before HTTP (the order's saga deadline) */
-  start?: (deps: Deps, start: SubgraphStart<P, S>, parts: StartedParts) => Extras | Promise<Extras>;
+  start?: (deps: Deps, start: SubgraphStart<Store, S>, parts: StartedParts) => Extras | Promise<Extras>;
 }
 
 /** A subgraph's definition with what derives from its name: its entry in the list of services and its settings. */
-export type SubgraphDefinition<P extends SubgraphPrisma<Tx>, Tx extends SqlTx, Deps, Loaders, S extends z.ZodRawShape, Extras extends object> = SubgraphSpec<
-  P,
-  Tx,
+export type SubgraphDefinition<Store, Deps, Loaders, S extends z.ZodRawShape, Extras extends object> = SubgraphSpec<
+  Store,
   Deps,
   Loaders,
   S,
@@ -65,12 +67,12 @@ export type SubgraphDefinition<P extends SubgraphPrisma<Tx>, Tx extends SqlTx, D
 
 /** Any subgraph's definition (scripts that start every subgraph of the list by name). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the start functions only pass each definition's own types between its own functions
-export type AnySubgraphDefinition = SubgraphDefinition<any, any, any, any, any, any>;
+export type AnySubgraphDefinition = SubgraphDefinition<any, any, any, any, any>;
 
 /** Defines a subgraph: its `server.ts` is this call. Throws when the name is not in the list of services. */
-export function defineSubgraph<P extends SubgraphPrisma<Tx>, Tx extends SqlTx, Deps, Loaders, S extends z.ZodRawShape = Record<never, never>, Extras extends object = Record<never, never>>(
-  spec: SubgraphSpec<P, Tx, Deps, Loaders, S, Extras>,
-): SubgraphDefinition<P, Tx, Deps, Loaders, S, Extras> {
+export function defineSubgraph<Store, Deps, Loaders, S extends z.ZodRawShape = Record<never, never>, Extras extends object = Record<never, never>>(
+  spec: SubgraphSpec<Store, Deps, Loaders, S, Extras>,
+): SubgraphDefinition<Store, Deps, Loaders, S, Extras> {
   const service = serviceNamed(spec.name);
   if (service.kind !== 'subgraph') throw new Error(`"${spec.name}" is a ${service.kind} in services.json, not a subgraph`);
   return {

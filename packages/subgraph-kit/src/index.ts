@@ -5,7 +5,6 @@ export {
   type AnySubgraphDefinition,
   type SubgraphContext,
   type SubgraphDefinition,
-  type SubgraphPrisma,
   type SubgraphSpec,
   type SubgraphStart,
 } from './define-subgraph';

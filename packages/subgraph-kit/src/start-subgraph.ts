@@ -1,12 +1,12 @@
-import { isInfrastructureFault, startServiceEvents, type EventBus, type SqlTx } from '@shop/events';
-import { createLogger, createMetrics, createTracing, degradable, serveSubgraph, startInParts, type Logger, type SubgraphResolvers } from '@shop/service-kit';
-import { serviceDataDir, type ServiceDatabase } from '@shop/service-kit/database';
+import { isInfrastructureFault, startServiceEvents, type EventBus } from '@shop/events';
+import { createLogger, createMetrics, createTracing, degradable, serveSubgraph, startInParts, tokenRulesOf, type Logger, type SubgraphResolvers } from '@shop/service-kit';
+import { serviceDataDir, unitOfWork, type ServiceDatabase } from '@shop/service-kit/database';
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import type { SubgraphConfig } from './config';
 import { openSubgraphDatabase } from './database';
-import type { SubgraphContext, SubgraphDefinition, SubgraphPrisma, SubgraphStart } from './define-subgraph';
+import type { SubgraphContext, SubgraphDefinition, SubgraphStart } from './define-subgraph';
 
 /** What a caller may put in place of the defaults (tests, the one-process stack). */
 export interface SubgraphOverrides {
@@ -17,11 +17,11 @@ export interface SubgraphOverrides {
   clock?: () => Date;
 }
 
-export type RunningSubgraph<P, Deps, Extras extends object> = {
+export type RunningSubgraph<Deps, Extras extends object = Record<never, never>> = {
   name: string;
   url: string;
   port: number;
-  database: ServiceDatabase<P>;
+  database: ServiceDatabase;
   bus: EventBus;
   deps: Deps;
   /** stops accepting requests, finishes in-flight requests and handlers, then its own parts, the broker (if it made it) and the database */
@@ -34,11 +34,11 @@ export type RunningSubgraph<P, Deps, Extras extends object> = {
  * starts its own parts, and serves GraphQL with health, metrics and tracing on its port. A
  * failure part-way stops what had started.
  */
-export function startSubgraph<P extends SubgraphPrisma<Tx>, Tx extends SqlTx, Deps, Loaders, S extends z.ZodRawShape, Extras extends object>(
-  definition: SubgraphDefinition<P, Tx, Deps, Loaders, S, Extras>,
+export function startSubgraph<Store, Deps, Loaders, S extends z.ZodRawShape, Extras extends object>(
+  definition: SubgraphDefinition<Store, Deps, Loaders, S, Extras>,
   config: SubgraphConfig<S> = definition.loadConfig(),
   overrides: SubgraphOverrides = {},
-): Promise<RunningSubgraph<P, Deps, Extras>> {
+): Promise<RunningSubgraph<Deps, Extras>> {
   const { name } = definition;
   const logger = overrides.logger ?? createLogger(name, config.LOG_LEVEL);
   return startInParts(name, logger, async (parts) => {
@@ -48,7 +48,8 @@ export function startSubgraph<P extends SubgraphPrisma<Tx>, Tx extends SqlTx, De
     );
     const metrics = createMetrics(name);
     const tracing = parts.add(createTracing(name, { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, logger }), (t) => t.shutdown());
-    const start: SubgraphStart<P, S> = { config, database, logger, metrics, clock: overrides.clock ?? (() => new Date()) };
+    const data = unitOfWork(database.sql, definition.database.store);
+    const start: SubgraphStart<Store, S> = { config, database, data, logger, metrics, clock: overrides.clock ?? (() => new Date()) };
     const deps = definition.deps(start);
     await definition.seed?.(deps, start);
     const events = parts.add(
@@ -60,8 +61,9 @@ export function startSubgraph<P extends SubgraphPrisma<Tx>, Tx extends SqlTx, De
         queueType: config.EVENTS_QUEUE_TYPE,
         handlerAttempts: config.EVENTS_HANDLER_ATTEMPTS,
         handlerMaxRetryDelayMs: config.EVENTS_HANDLER_MAX_RETRY_DELAY_MS,
-        prisma: database.prisma,
-        relayPrisma: database.relayPrisma,
+        database: database.sql,
+        relayDatabase: database.relaySql,
+        storeOn: definition.database.store,
         logger,
         metrics: metrics.registry,
         tracer: tracing.tracer,
@@ -82,7 +84,8 @@ export function startSubgraph<P extends SubgraphPrisma<Tx>, Tx extends SqlTx, De
       metrics,
       tracing,
       jwtSecret: config.JWT_SECRET,
-      context: (base) => ({ ...base, loaders: definition.loaders(deps, database), deps }),
+      tokenRules: tokenRulesOf(config),
+      context: (base) => ({ ...base, loaders: definition.loaders(deps), deps }),
       readiness: {
         database: async () => void (await database.db.query('SELECT 1')),
         // reads never need the broker and writes' events wait in the outbox: down → degraded, still ready
@@ -94,6 +97,6 @@ export function startSubgraph<P extends SubgraphPrisma<Tx>, Tx extends SqlTx, De
     });
     parts.add(server, (s) => s.stop());
 
-    return { ...extras, name, url: server.url, port: server.port, database, bus: events.bus, deps, stop: parts.stopAll } as RunningSubgraph<P, Deps, Extras>;
+    return { ...extras, name, url: server.url, port: server.port, database, bus: events.bus, deps, stop: parts.stopAll } as RunningSubgraph<Deps, Extras>;
   });
 }

@@ -1,68 +1,13 @@
-import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
-import type { Pool, PoolClient } from 'pg';
 import type { DeadLetter, EventBus } from '../bus';
 import type { EventDefinition } from '../event-definition';
 import type { Envelope, EnvelopeMeta } from '../envelope';
 import { deleteRabbitQueues } from '../rabbitmq/admin';
 import type { RabbitEventBus } from '../rabbitmq/rabbit-bus';
-import type { SqlClient, SqlTx } from '../sql';
 
 /** The RabbitMQ broker tests run against. */
 export const TEST_AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-
-// ---------------------------------------------------------------------------------------------
-// SQL clients: the structural slice of Prisma the backbone uses, over a pg pool or a PGlite
-// ---------------------------------------------------------------------------------------------
-
-interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount?: number | null; affectedRows?: number }>;
-}
-
-function sqlTx(conn: Queryable): SqlTx {
-  return {
-    async $executeRawUnsafe(query, ...values) {
-      const result = await conn.query(query, values);
-      return result.rowCount ?? result.affectedRows ?? 0;
-    },
-    async $queryRawUnsafe<T>(query: string, ...values: unknown[]) {
-      return (await conn.query(query, values)).rows as T;
-    },
-  };
-}
-
-/** `$transaction` + raw queries over a pg pool, as a Prisma client offers them (tests, tools). */
-export function createPgSqlClient(pool: Pool): SqlClient {
-  return {
-    ...sqlTx(pool),
-    async $transaction(fn) {
-      const client: PoolClient = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await fn(sqlTx(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
-  };
-}
-
-/** The same over PGlite: its transactions are serialized, plain queries wait for them. */
-export function createPGliteSqlClient(pglite: PGlite): SqlClient {
-  const wrap = (conn: PGlite | Transaction): Queryable => ({
-    query: async (sql, params) => conn.query(sql, params as unknown[]),
-  });
-  return {
-    ...sqlTx(wrap(pglite)),
-    $transaction: (fn) => pglite.transaction((tx) => fn(sqlTx(wrap(tx)))),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // RabbitMQ: one exchange per test run, deleted with its queues afterwards

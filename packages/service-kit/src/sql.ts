@@ -1,0 +1,111 @@
+/**
+ * The one SQL interface of the project. Every subgraph's `data/` and the event backbone's outbox
+ * and inbox speak it; use-cases never do (they get repositories and a unit of work).
+ *
+ * Parameters are positional (`$1`, `$2` …). JSON goes in as text and is cast (`$2::jsonb`), uuids
+ * as `$1::uuid`, so a statement means the same on PostgreSQL and on the embedded PGlite.
+ */
+export interface Sql {
+  /** Runs a query; resolves to its rows as plain objects (column names as written in the SQL). */
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a statement; resolves to the number of rows it affected. */
+  execute(text: string, params?: readonly unknown[]): Promise<number>;
+}
+
+/** How long a transaction may wait and run. */
+export interface TransactionOptions {
+  /** ms to wait for a connection */
+  maxWait?: number;
+  /** ms the whole transaction may take before it is rolled back */
+  timeout?: number;
+}
+
+/** A database: statements outside any transaction (each commits alone), and transactions. */
+export interface SqlDatabase extends Sql {
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<R>(fn: (tx: Sql) => Promise<R>, options?: TransactionOptions): Promise<R>;
+}
+
+/** A subgraph's repositories on one `Sql` (a transaction's, or the database's): its `data/store.ts`. */
+export type StoreOn<Store> = (sql: Sql) => Store;
+
+/**
+ * What a use-case holds instead of a database: the repositories outside any transaction (reads,
+ * and writes that stand alone), and `run` for writes that must commit together — the outbox rows
+ * of the events they cause included.
+ */
+export interface UnitOfWork<Store> {
+  /** every statement on its own (reads; a single statement is atomic anyway) */
+  readonly store: Store;
+  /** runs `fn` in one transaction with the repositories bound to it */
+  run<R>(fn: (store: Store) => Promise<R>): Promise<R>;
+}
+
+/** A unit of work over `database` with the repositories `storeOn` builds. */
+export function unitOfWork<Store>(database: SqlDatabase, storeOn: StoreOn<Store>, options?: TransactionOptions): UnitOfWork<Store> {
+  return {
+    store: storeOn(database),
+    run: (fn) => database.transaction((tx) => fn(storeOn(tx)), options),
+  };
+}
+
+/** A driver connection as node-postgres (pool or client) and PGlite (instance or transaction) offer it. */
+export interface Queryable {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount?: number | null; affectedRows?: number }>;
+}
+
+/** `Sql` on a driver connection. */
+export function sqlOn(connection: Queryable): Sql {
+  return {
+    async query<Row>(text: string, params: readonly unknown[] = []) {
+      return (await connection.query(text, params as unknown[])).rows as Row[];
+    },
+    async execute(text, params = []) {
+      const result = await connection.query(text, params as unknown[]);
+      return result.rowCount ?? result.affectedRows ?? 0;
+    },
+  };
+}
+
+/**
+ * A Prisma client or interactive transaction, as Prisma runs raw SQL: the one place that calls
+ * its `…Unsafe` methods, which are unsafe only for SQL built from input — every statement here has
+ * its values in `params`.
+ */
+export interface PrismaRaw {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): PromiseLike<T>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): PromiseLike<number>;
+}
+
+/** A Prisma client with interactive transactions. */
+export interface PrismaTransactions<Tx extends PrismaRaw = PrismaRaw> extends PrismaRaw {
+  $transaction<R>(fn: (tx: Tx) => Promise<R>, options?: TransactionOptions): PromiseLike<R>;
+}
+
+/**
+ * `Sql` on a Prisma client or one of its transactions. Rows come back as node-postgres gives them
+ * (a repository's mapper must not care which way a statement went): Prisma's `bigint` and
+ * `Decimal` values become the strings pg returns for int8 and numeric.
+ */
+export function sqlThroughPrisma(client: PrismaRaw): Sql {
+  return {
+    query: async <Row>(text: string, params: readonly unknown[] = []) => asDriverRows<Row>(await client.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params)),
+    execute: async (text, params = []) => client.$executeRawUnsafe(text, ...params),
+  };
+}
+
+function asDriverRows<Row>(rows: Record<string, unknown>[]): Row[] {
+  for (const row of rows) {
+    for (const key in row) {
+      const value = row[key];
+      if (typeof value === 'bigint') row[key] = value.toString();
+      // toFixed(): normal notation always (toString would write 1e-7)
+      else if (isDecimal(value)) row[key] = value.toFixed();
+    }
+  }
+  return rows as Row[];
+}
+
+/** decimal.js, as Prisma returns numeric columns */
+const isDecimal = (value: unknown): value is { toFixed(): string } =>
+  typeof value === 'object' && value !== null && !(value instanceof Date) && typeof (value as { toFixed?: unknown }).toFixed === 'function' && 'd' in value;
