@@ -6,7 +6,7 @@
  *
  * The token is printed alone on the last line, so `TOKEN=$(npm run -s token -- --sub alice | tail -1)` works.
  */
-import { baseConfigSchema, ConfigError, createAuth, DEV_JWT_SECRET, loadConfig } from '@shop/service-kit';
+import { baseConfigSchema, ConfigError, createAuth, DEV_JWT_SECRET, loadConfig, tokenRulesOf, type BaseConfig } from '@shop/service-kit';
 import { parseArgs } from 'node:util';
 
 const USAGE = 'usage: npm run token -- --sub <subject> [--roles customer|admin[,…]] [--ttl 8h]';
@@ -36,9 +36,9 @@ async function main(): Promise<number> {
     console.error(`--ttl must look like 900, 15m, 8h or 7d (got "${ttl}")\n${USAGE}`);
     return 2;
   }
-  let secret: string;
+  let config: BaseConfig;
   try {
-    secret = loadConfig(baseConfigSchema).JWT_SECRET;
+    config = loadConfig(baseConfigSchema);
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
@@ -46,8 +46,15 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const token = await createAuth(secret).signToken({ sub: values.sub, roles, ttl: /^\d+$/.test(ttl) ? Number(ttl) : ttl });
-  console.log(`# sub=${values.sub} roles=${roles.join(',') || '(none)'} ttl=${ttl}${secret === DEV_JWT_SECRET ? ' (development secret)' : ''}`);
+  let token: string;
+  try {
+    // the services' own rules: issuer, audience, and a lifetime they accept
+    token = await createAuth(config.JWT_SECRET, tokenRulesOf(config)).signToken({ sub: values.sub, roles, ttl: /^\d+$/.test(ttl) ? Number(ttl) : ttl });
+  } catch (e) {
+    console.error(`--ttl: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  console.log(`# sub=${values.sub} roles=${roles.join(',') || '(none)'} ttl=${ttl}${config.JWT_SECRET === DEV_JWT_SECRET ? ' (development secret)' : ''}`);
   console.log(token);
   return 0;
 }

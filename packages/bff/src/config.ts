@@ -1,5 +1,5 @@
 import type { ChangeAnnouncements } from '@shop/events';
-import { baseConfigSchema, booleanSetting, ConfigError, loadConfig, portSetting } from '@shop/service-kit';
+import { baseConfigSchema, booleanSetting, ConfigError, loadConfig, portSetting, tokenRulesOf, type TokenRules } from '@shop/service-kit';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseOrigins } from './http/cors';
@@ -37,6 +37,8 @@ export interface BffConfig {
   host?: string;
   production: boolean;
   jwtSecret: string;
+  /** issuer, audience, maximum lifetime and clock skew of accepted tokens (JWT_* settings) */
+  tokenRules?: TokenRules;
   /** the composed supergraph SDL (the gateway never introspects running subgraphs) */
   supergraphSdl: string;
   /** runtime URL per subgraph name, overriding the URL recorded in the supergraph */
@@ -233,6 +235,7 @@ export function toBffConfig(
     port: settings.PORT,
     production,
     jwtSecret: settings.JWT_SECRET,
+    tokenRules: tokenRulesOf(settings),
     supergraphSdl: extra.supergraphSdl,
     subgraphUrls: settings.subgraphUrls,
     subgraphTimeoutMs: settings.SUBGRAPH_TIMEOUT_MS,

@@ -8,6 +8,9 @@ import { collect, connectWs, type WsConnection } from '../src/testing/ws-client'
 import { testConfig } from './support';
 
 const auth = createAuth(TEST_JWT_SECRET);
+/** a deployment that accepts tokens for up to 60 days (JWT_MAX_LIFETIME_SECONDS) */
+const LONG_LIFETIME_SECONDS = 60 * 24 * 3600;
+const longLived = createAuth(TEST_JWT_SECRET, { maxLifetimeSeconds: LONG_LIFETIME_SECONDS });
 const logger = createLogger('bff-subscriptions-test', 'silent');
 
 const ORDER_UPDATED = /* GraphQL */ `
@@ -318,9 +321,9 @@ describe('graphql-ws connection auth and shutdown', () => {
   let bff: RunningBff;
 
   beforeAll(async () => {
-    subgraphs = await startTestSubgraphs();
+    subgraphs = await startTestSubgraphs({ tokenRules: { maxLifetimeSeconds: LONG_LIFETIME_SECONDS } });
     bus = createInMemoryBus();
-    bff = await startBff(testConfig(subgraphs.supergraphSdl, { subscriptions: { maxPerConnection: 5, maxPerInstance: 2, pendingOrderGraceMs: 1_000 } }), { logger, bus });
+    bff = await startBff(testConfig(subgraphs.supergraphSdl, { subscriptions: { maxPerConnection: 5, maxPerInstance: 2, pendingOrderGraceMs: 1_000 }, tokenRules: { maxLifetimeSeconds: LONG_LIFETIME_SECONDS } }), { logger, bus });
   });
   afterAll(async () => {
     await bff?.stop();
@@ -347,6 +350,20 @@ describe('graphql-ws connection auth and shutdown', () => {
       expect(reason).toMatch(/Unauthorized/);
       await ws.dispose();
     }
+  });
+
+  it('a token valid for 30 days (over setTimeout\'s maximum) keeps its socket open and subscribed', async () => {
+    subgraphs.orders.set('long-1', newOrder('long-1', 'lena'));
+    const ws = connectWs(bff.url, await longLived.signToken({ sub: 'lena', roles: ['customer'], ttl: 30 * 24 * 3600 }));
+    const sub = collect<Update>(ws.client, { query: ORDER_UPDATED, variables: { orderId: 'long-1' } });
+    const closed = ws.closed.then((c) => c.code);
+    await waitFor(() => sub.results.length === 1);
+    // an order update still reaches it: the socket outlived the immediate close it used to get
+    await changeStatus(bus, subgraphs, subgraphs.orders.get('long-1')!, 'CONFIRMED');
+    await waitFor(() => sub.results.length === 2);
+    expect(await Promise.race([closed, Promise.resolve('open')])).toBe('open');
+    await ws.dispose();
+    await waitFor(() => bff.subscriptions.count() === 0);
   });
 
   it('more subscriptions than the per-instance cap → TOO_MANY_SUBSCRIPTIONS', async () => {

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { createAuth, requireAdmin } from './auth';
+import { createAuth, DEFAULT_CLOCK_SKEW_SECONDS, requireAdmin } from './auth';
 
 const secret = 'test-secret-test-secret-test-secret-42';
 const auth = createAuth(secret);
@@ -43,7 +43,7 @@ describe('auth', () => {
     const token = await timed.signToken({ sub: 'alice', roles: ['customer'], ttl: 60 });
     const first = await timed.verifyToken(token);
     expect(await timed.verifyToken(token)).toBe(first);
-    clock += 61_000;
+    clock += (60 + DEFAULT_CLOCK_SKEW_SECONDS + 1) * 1000;
     expect(await codeOf(timed.verifyToken(token))).toBe('UNAUTHENTICATED');
     // the remembered token with one character of its signature changed is not the remembered token
     const fresh = createAuth(secret);
@@ -67,6 +67,57 @@ describe('auth', () => {
   it('garbage and non-bearer headers → UNAUTHENTICATED', async () => {
     expect(await codeOf(auth.viewerFromHeader('Bearer not.a.jwt'))).toBe('UNAUTHENTICATED');
     expect(await codeOf(auth.viewerFromHeader('Basic abc'))).toBe('UNAUTHENTICATED');
+  });
+
+  describe('claims every token must satisfy', () => {
+    const key = new TextEncoder().encode(secret);
+    const nowSeconds = () => Math.floor(Date.now() / 1000);
+    const signed = (claims: { exp?: number; iat?: number; nbf?: number; iss?: string; aud?: string }) => {
+      const jwt = new SignJWT({ roles: ['customer'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('alice');
+      if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
+      if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
+      if (claims.nbf !== undefined) jwt.setNotBefore(claims.nbf);
+      if (claims.iss !== undefined) jwt.setIssuer(claims.iss);
+      if (claims.aud !== undefined) jwt.setAudience(claims.aud);
+      return jwt.sign(key);
+    };
+
+    it('a token without exp → UNAUTHENTICATED (it would be valid forever)', async () => {
+      expect(await codeOf(auth.verifyToken(await signed({ iat: nowSeconds() })))).toBe('UNAUTHENTICATED');
+    });
+
+    it('exp further ahead than the maximum lifetime → UNAUTHENTICATED; within it → accepted', async () => {
+      const strict = createAuth(secret, { maxLifetimeSeconds: 3600 });
+      expect(await codeOf(strict.verifyToken(await signed({ exp: nowSeconds() + 2 * 3600 })))).toBe('UNAUTHENTICATED');
+      expect(await codeOf(strict.verifyToken(await signed({ iat: nowSeconds() - 100, exp: nowSeconds() + 2 * 3600 - 100 })))).toBe('UNAUTHENTICATED');
+      expect(await codeOf(strict.verifyToken(await signed({ iat: nowSeconds(), exp: nowSeconds() + 1800 })))).toBe('no error');
+      // the default maximum is a week: a year-long token is refused
+      expect(await codeOf(auth.verifyToken(await signed({ exp: nowSeconds() + 365 * 24 * 3600 })))).toBe('UNAUTHENTICATED');
+    });
+
+    it('signToken refuses a ttl over the maximum lifetime', async () => {
+      await expect(createAuth(secret, { maxLifetimeSeconds: 3600 }).signToken({ sub: 'a', roles: [], ttl: 7200 })).rejects.toThrow(/maximum of 3600 s/);
+    });
+
+    it('issuer and audience, when configured, must match; signToken sets them', async () => {
+      const scoped = createAuth(secret, { issuer: 'https://id.shop.example', audience: 'shop-api' });
+      const exp = nowSeconds() + 600;
+      expect(await codeOf(scoped.verifyToken(await signed({ exp, iss: 'https://id.shop.example', aud: 'shop-api' })))).toBe('no error');
+      expect(await codeOf(scoped.verifyToken(await signed({ exp, iss: 'https://evil.example', aud: 'shop-api' })))).toBe('UNAUTHENTICATED');
+      expect(await codeOf(scoped.verifyToken(await signed({ exp, iss: 'https://id.shop.example', aud: 'another-api' })))).toBe('UNAUTHENTICATED');
+      expect(await codeOf(scoped.verifyToken(await signed({ exp })))).toBe('UNAUTHENTICATED');
+      expect(await codeOf(scoped.verifyToken(await scoped.signToken({ sub: 'alice', roles: [] })))).toBe('no error');
+    });
+
+    it('clock skew is tolerated up to its bound, no further (exp, nbf, iat)', async () => {
+      const skewed = createAuth(secret, { clockSkewSeconds: 30 });
+      expect(await codeOf(skewed.verifyToken(await signed({ exp: nowSeconds() - 10 })))).toBe('no error');
+      expect(await codeOf(skewed.verifyToken(await signed({ exp: nowSeconds() - 120 })))).toBe('UNAUTHENTICATED');
+      expect(await codeOf(skewed.verifyToken(await signed({ exp: nowSeconds() + 600, nbf: nowSeconds() + 10 })))).toBe('no error');
+      expect(await codeOf(skewed.verifyToken(await signed({ exp: nowSeconds() + 600, nbf: nowSeconds() + 120 })))).toBe('UNAUTHENTICATED');
+      expect(await codeOf(skewed.verifyToken(await signed({ exp: nowSeconds() + 600, iat: nowSeconds() + 10 })))).toBe('no error');
+      expect(await codeOf(skewed.verifyToken(await signed({ exp: nowSeconds() + 600, iat: nowSeconds() + 120 })))).toBe('UNAUTHENTICATED');
+    });
   });
 
   it('requireAdmin: customer → FORBIDDEN, anonymous → UNAUTHENTICATED', () => {

@@ -42,6 +42,14 @@ export const baseConfigSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** HS256 secret for bearer tokens, at least 32 characters. */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
+  /** `iss` every bearer token must carry (and minted tokens get); unset: not checked */
+  JWT_ISSUER: z.string().trim().min(1).optional(),
+  /** `aud` every bearer token must name (and minted tokens get); unset: not checked */
+  JWT_AUDIENCE: z.string().trim().min(1).optional(),
+  /** longest token lifetime accepted (`exp` after `iat` and after now); a token without `exp` is refused */
+  JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(366 * 24 * 3600).default(7 * 24 * 3600),
+  /** how far an issuer's clock may be off (`exp`, `nbf`, `iat`), at most 5 minutes */
+  JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /** postgres://… of the server; each service uses its own database `<name>_<service>` on it. */
   DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
   /**

@@ -3,7 +3,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLFormattedError } from 'graphql';
 import { type DocumentNode } from 'graphql';
-import { createAuth } from './auth';
+import { createAuth, type TokenRules } from './auth';
 import { ErrorCode } from './domain-errors';
 import { graphqlRoute } from './graphql-route';
 import type { ReadinessCheck } from './health';
@@ -35,6 +35,8 @@ export interface SubgraphOptions<Ctx extends RequestContext> {
   resolvers: SubgraphResolvers<Ctx>;
   logger: Logger;
   jwtSecret: string;
+  /** issuer, audience, maximum lifetime and clock skew of accepted tokens (`tokenRulesOf(config)`) */
+  tokenRules?: TokenRules;
   /** adds the service's per-request state (DataLoaders, use-cases) to the base context */
   context: (base: RequestContext) => Ctx | Promise<Ctx>;
   readiness: Record<string, ReadinessCheck>;
@@ -115,7 +117,7 @@ export async function serveSubgraph<Ctx extends RequestContext>(options: Subgrap
   const production = options.production ?? false;
   const metrics = options.metrics ?? createMetrics(options.name);
   const tracing = options.tracing ?? createTracing(options.name);
-  const auth = createAuth(options.jwtSecret);
+  const auth = createAuth(options.jwtSecret, options.tokenRules);
   const apollo = new ApolloServer<Ctx>({
     // codegen types __resolveReference as (reference, context, info), Apollo's map as a field
     // resolver (parent, args, context, info) — the same function at run time: the one cast

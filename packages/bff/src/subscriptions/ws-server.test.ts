@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { tokenExpiry } from './ws-server';
+import { atTime, tokenExpiry } from './ws-server';
 
 const KEY = new TextEncoder().encode('a-test-secret-of-at-least-32-bytes!!');
 const sign = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(KEY);
@@ -27,5 +27,34 @@ describe('when a subscription connection ends with its token', () => {
     expect(tokenExpiry('a.%%%.c')).toBeUndefined();
     expect(tokenExpiry(withPayload('not json'))).toBeUndefined();
     expect(tokenExpiry(withPayload('[1900000000]'))).toBeUndefined();
+  });
+});
+
+describe('the expiry timer (atTime)', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('a token expiring in 30 days (beyond setTimeout\'s ~24.8-day maximum) → nothing fires now, it fires at expiry', () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const day = 24 * 3600 * 1000;
+    const fired = jest.fn();
+    atTime(Date.now() + 30 * day, fired);
+    jest.advanceTimersByTime(1_000);
+    expect(fired).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(30 * day - 2_000);
+    expect(fired).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1_000);
+    expect(fired).toHaveBeenCalledTimes(1);
+  });
+
+  it('cancelled → never fires; already past → fires from a timer, not synchronously', () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const cancelled = jest.fn();
+    atTime(Date.now() + 5_000, cancelled)();
+    const past = jest.fn();
+    atTime(Date.now() - 5_000, past);
+    expect(past).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(10_000);
+    expect(cancelled).not.toHaveBeenCalled();
+    expect(past).toHaveBeenCalledTimes(1);
   });
 });

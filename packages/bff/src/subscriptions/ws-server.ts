@@ -58,7 +58,8 @@ interface Connection {
   ids: { requestId: string; correlationId: string; traceparent?: string };
   clientKey: string;
   subscriptions: Set<string>;
-  expiry?: NodeJS.Timeout;
+  /** cancels the timer that closes the socket when its token expires */
+  cancelExpiry?: () => void;
 }
 
 /** Subscribe arguments the hooks hand to `subscribe` (graphql-ws carries them as ExecutionArgs). */
@@ -126,10 +127,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         const connection: Connection = { viewer, ids: requestIds(request.headers), clientKey: `sub:${viewer.sub}`, subscriptions: new Set() };
         // a token that expires ends the connection it opened
         const exp = tokenExpiry(viewer.token);
-        if (exp !== undefined) {
-          connection.expiry = setTimeout(() => closeUnauthorized(socket, 'Unauthorized: token expired'), Math.max(0, exp * 1000 - Date.now()));
-          connection.expiry.unref();
-        }
+        if (exp !== undefined) connection.cancelExpiry = atTime(exp * 1000, () => closeUnauthorized(socket, 'Unauthorized: token expired'));
         connections.set(ctx, connection);
         return true;
       },
@@ -210,7 +208,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       },
       onClose(ctx) {
         const connection = connections.get(ctx);
-        if (connection?.expiry) clearTimeout(connection.expiry);
+        connection?.cancelExpiry?.();
       },
     },
     wss,
@@ -239,6 +237,26 @@ export function tokenExpiry(token: string): number | undefined {
     if (e instanceof joseErrors.JWTInvalid) return undefined;
     throw e;
   }
+}
+
+/** setTimeout's longest delay (2^31 - 1 ms, ~24.8 days); a longer one fires after 1 ms. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * Calls `then` at `atMs` (ms since the epoch), however far ahead: a delay beyond setTimeout's
+ * maximum is waited out in steps (a token valid for a month closed its socket at once before).
+ * The timer never keeps the process alive. @returns a function that cancels it.
+ */
+export function atTime(atMs: number, then: () => void, now: () => number = Date.now): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    timer = setTimeout(check, Math.max(0, Math.min(atMs - now(), MAX_TIMER_DELAY_MS)));
+    timer.unref();
+  };
+  // always from a timer, never synchronously: the caller finishes what it was doing first
+  const check = () => (atMs - now() <= 0 ? then() : schedule());
+  schedule();
+  return () => clearTimeout(timer);
 }
 
 /**

@@ -3,7 +3,7 @@
  * mutation) and a "cart" (extends Product). Each counts the GraphQL requests it receives, so tests
  * prove that refused documents never reach a subgraph.
  */
-import { createLogger, requireAdmin, serveSubgraph, type RequestContext, type RunningServer } from '@shop/service-kit';
+import { createLogger, requireAdmin, serveSubgraph, type RequestContext, type RunningServer, type TokenRules } from '@shop/service-kit';
 import { TEST_JWT_SECRET } from '@shop/service-kit/testing';
 import { GraphQLError, parse } from 'graphql';
 import { composeSupergraph } from '@shop/schema-tools';
@@ -153,6 +153,7 @@ async function startCounted(
   name: string,
   typeDefs: ReturnType<typeof parse>,
   resolvers: Record<string, Record<string, unknown>>,
+  tokenRules?: TokenRules,
 ): Promise<TestSubgraph> {
   let count = 0;
   const server = await serveSubgraph<RequestContext>({
@@ -162,6 +163,7 @@ async function startCounted(
     resolvers: resolvers as never,
     logger: silent,
     jwtSecret: TEST_JWT_SECRET,
+    tokenRules,
     context: (base) => {
       count += 1;
       return base;
@@ -184,7 +186,8 @@ async function startCounted(
 }
 
 /** Starts both test subgraphs on free ports and composes their supergraph with those URLs. */
-export async function startTestSubgraphs(): Promise<TestSubgraphs> {
+/** `tokenRules`: what the subgraphs accept, as the BFF under test is configured (default: the defaults) */
+export async function startTestSubgraphs(options: { tokenRules?: TokenRules } = {}): Promise<TestSubgraphs> {
   let release: () => void = () => {};
   const slow = new Promise<void>((resolve) => {
     release = resolve;
@@ -222,7 +225,7 @@ export async function startTestSubgraphs(): Promise<TestSubgraphs> {
       },
       renameProduct: (_: unknown, { id, name }: { id: string; name: string }) => ({ ...(PRODUCTS.find((p) => p.id === id) ?? PRODUCTS[0]), name }),
     },
-  });
+  }, options.tokenRules);
   const cart = await startCounted('cart', cartTypeDefs, {
     Query: {
       cart: (_: unknown, __: unknown, ctx: RequestContext) => (ctx.viewer ? { id: `cart-${ctx.viewer.sub}`, lines: [{ product: { id: 'p1' }, quantity: 2 }, { product: { id: 'p2' }, quantity: 1 }] } : null),
@@ -230,7 +233,7 @@ export async function startTestSubgraphs(): Promise<TestSubgraphs> {
     Mutation: {
       addToCart: (_: unknown, { productId, quantity }: { productId: string; quantity: number }) => ({ id: 'cart', lines: [{ product: { id: productId }, quantity }] }),
     },
-  });
+  }, options.tokenRules);
   const orders = new Map<string, TestOrder>();
   const order = await startCounted('order', orderTypeDefs, {
     Query: {
@@ -244,7 +247,7 @@ export async function startTestSubgraphs(): Promise<TestSubgraphs> {
       __resolveReference: (ref: { id: string }) => orders.get(ref.id) ?? null,
       history: (o: TestOrder) => o.history ?? [{ status: o.status, reason: o.statusReason }],
     },
-  });
+  }, options.tokenRules);
   const supergraphSdl = composeSupergraph([
     { name: 'cart', url: cart.url, typeDefs: cartTypeDefs },
     { name: 'catalog', url: catalog.url, typeDefs: catalogTypeDefs },
