@@ -28,28 +28,44 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export class BodyTooLargeError extends Error {}
+export class BodyTooLargeError extends Error {
+  constructor(
+    limit: number,
+    /** the rest of the body was not read: the connection must close after the answer */
+    readonly unread: boolean,
+  ) {
+    super(`request body over ${limit} bytes`);
+  }
+}
 
+/**
+ * How much of a body over the limit is read and thrown away before the 413 answer. A client (Node's
+ * fetch, a proxy in front of a container) that is still sending when the server closes gets a reset
+ * instead of the answer; reading the rest first lets it read its 413. Beyond this, the connection
+ * is closed after the answer, unread: the bound keeps a huge upload from holding the server.
+ */
+export const DISCARDED_BODY_BYTES = 32 * 1024 * 1024;
+
+/** The request body, or a BodyTooLargeError once a body over `limit` has been read and discarded. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      reject(new BodyTooLargeError(`request body over ${limit} bytes`));
-      req.resume();
+    if (declared > DISCARDED_BODY_BYTES) {
+      reject(new BodyTooLargeError(limit, true));
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLargeError(`request body over ${limit} bytes`));
-        req.destroy();
-        return;
+      if (size > DISCARDED_BODY_BYTES) {
+        req.pause();
+        reject(new BodyTooLargeError(limit, true));
+      } else if (size <= limit) {
+        chunks.push(chunk);
       }
-      chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => (size > limit ? reject(new BodyTooLargeError(limit, false)) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }
@@ -99,7 +115,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       await handler(req, res, body);
     } catch (e) {
       if (e instanceof BodyTooLargeError) {
-        return sendJson(res, 413, { errors: [{ message: e.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }, { connection: 'close' });
+        sendJson(res, 413, { errors: [{ message: e.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }, { connection: 'close' });
+        if (e.unread) res.on('finish', () => req.socket.destroy());
+        return;
       }
       logger.error({ err: e, path }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { sendOversizeBodies } from '@shop/service-kit/testing';
 import { openSubgraphDatabase } from '@shop/subgraph-kit';
 import { catalog } from '../src/server';
 import { DEMO_PRODUCTS, seedDemoCatalog } from '../src/data/demo-data';
@@ -17,6 +18,13 @@ describe('embedded catalog (PGlite memory://, in-memory bus)', () => {
     h = await startCatalog({ embedded: true });
   });
   afterAll(() => h?.stop());
+
+  // a subgraph's HTTP edge is service-kit's server: answered before the body was read, Node's
+  // fetch (still sending) got EPIPE or a reset instead of the 413
+  it("30 bodies of 3 MB through Node's fetch → 30 answers 413 PAYLOAD_TOO_LARGE", async () => {
+    const answers = await sendOversizeBodies(`${h.catalog.url}/graphql`, { count: 30, bytes: 3 * 1024 * 1024 });
+    expect(answers).toEqual(Array(30).fill({ status: 413, code: 'PAYLOAD_TOO_LARGE' }));
+  });
 
   it('starts on PGlite with the demo catalog and is ready (database, broker, schema)', async () => {
     expect(h.catalog.database.db.kind).toBe('pglite');

@@ -2,6 +2,7 @@
  * The abuse suite every BFF runs (jest): hostile documents get a clear error, fast, without one
  * request reaching a subgraph, and the BFF keeps serving afterwards.
  */
+import { sendOversizeBodies } from '@shop/service-kit/testing';
 import type { BffLimits } from '../config';
 import { post, type GraphQLAnswer } from './graphql-post';
 
@@ -95,6 +96,13 @@ export function describeAbuseResistance(name: string, target: () => AbuseTarget)
       expect(res.status).toBe(413);
       expect(codes(res)).toEqual(['PAYLOAD_TOO_LARGE']);
       expectRefusedFast('1 MB body');
+    });
+
+    // answered before the body was read, Node's fetch (still sending) mostly got EPIPE instead
+    it("30 bodies of 3 MB through Node's fetch → 30 answers 413 PAYLOAD_TOO_LARGE", async () => {
+      const answers = await sendOversizeBodies(target().url, { count: 30, bytes: 3 * 1024 * 1024 });
+      expect(answers).toEqual(Array(30).fill({ status: 413, code: 'PAYLOAD_TOO_LARGE' }));
+      expect(target().subgraphRequests()).toBe(before);
     });
 
     it('first: 10000 → 400 BAD_USER_INPUT naming the cap', async () => {

@@ -137,4 +137,5 @@ export function hasMetric(samples: readonly MetricSample[], name: string, labels
   return samples.some((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
 }
 
+export { sendOversizeBodies } from './oversize-bodies';
 export { startTcpProxy, targetOf, type TcpProxy } from './tcp-proxy';
