@@ -7,16 +7,16 @@ import { on } from './consumers';
 import { ProductPriceChanged } from './definitions';
 import { createInMemoryBus } from './in-memory-bus';
 import { startServiceEvents } from './service-events';
-import type { SqlTx, TransactionRunner } from './sql';
+import type { Sql, SqlDatabase } from '@shop/service-kit/database';
 import { waitForDeadLetter } from './testing';
 
 // a database that runs every transaction and has nothing to relay
-const tx = { $executeRawUnsafe: async () => 1, $queryRawUnsafe: async () => [] } as unknown as SqlTx;
-const prisma = { $transaction: async <R>(fn: (t: SqlTx) => Promise<R>) => fn(tx), ...tx } as TransactionRunner<SqlTx> & SqlTx;
+const tx: Sql = { execute: async () => 1, query: async <Row>() => [] as Row[] };
+const database: SqlDatabase = { ...tx, transaction: async (fn) => fn(tx) };
 
 /** A service's events on `bus`, silent, with the options a test sets. */
 const startOn = (bus: ReturnType<typeof createInMemoryBus>, options: Pick<Parameters<typeof startServiceEvents>[0], 'service' | 'subscriptions' | 'handlerAttempts' | 'handlerMaxRetryDelayMs'>) =>
-  startServiceEvents({ bus, exchange: 'x', prisma, logger: pino({ level: 'silent' }), metrics: new Registry(), tracer: trace.getTracer('test'), ...options });
+  startServiceEvents({ bus, exchange: 'x', database, storeOn: (sql: Sql) => sql, logger: pino({ level: 'silent' }), metrics: new Registry(), tracer: trace.getTracer('test'), ...options });
 
 describe('startServiceEvents', () => {
   it('the waits between attempts double from 1 s up to EVENTS_HANDLER_MAX_RETRY_DELAY_MS', () => {

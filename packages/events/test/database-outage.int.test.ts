@@ -1,9 +1,9 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { openDatabase, serviceDatabaseUrl, type Database } from '@shop/service-kit/database';
+import { openDatabase, serviceDatabaseUrl, sqlDatabaseOnPool, sqlThroughPrisma, type Database, type Sql, type SqlDatabase } from '@shop/service-kit/database';
 import { startTcpProxy, targetOf, testDatabaseServer, TEST_POSTGRES_URL, waitFor, type TcpProxy } from '@shop/service-kit/testing';
 import { Pool } from 'pg';
 import { Registry } from 'prom-client';
-import { PrismaClient, type Prisma } from '../../../prisma/catalog/generated/client';
+import { PrismaClient } from '../../../prisma/catalog/generated/client';
 import {
   classifyFault,
   createInMemoryBus,
@@ -19,7 +19,7 @@ import {
   type RunningConsumers,
 } from '../src';
 import { createRabbitBus } from '../src/rabbitmq';
-import { createPgSqlClient, rabbitTestNamespace } from '../src/testing';
+import { rabbitTestNamespace } from '../src/testing';
 import { priceChanged } from './bus-behaviour';
 
 /**
@@ -47,6 +47,7 @@ describe.each([
   let pool: Pool;
   let directPool: Pool;
   let prisma: PrismaClient;
+  let viaProxy: SqlDatabase;
   let bus: EventBus;
   let consumers: RunningConsumers | undefined;
 
@@ -57,6 +58,8 @@ describe.each([
     pool = new Pool({ connectionString: proxy.proxiedUrl(serviceDatabaseUrl(server.url, 'cart').url), max: 5 });
     pool.on('error', () => undefined); // idle connections cut by the proxy
     prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    // as a service runs them: statements alone on the driver, transactions through Prisma
+    viaProxy = { ...sqlDatabaseOnPool(pool), transaction: (fn, options) => prisma.$transaction((tx) => fn(sqlThroughPrisma(tx)), options) };
     directPool = new Pool({ connectionString: serviceDatabaseUrl(server.url, 'cart').url, max: 2 });
     // pool.end() resolves before its sockets close: the database dropped in afterAll may still
     // terminate one (57P01), which an unlistened pool would throw as an unhandled error
@@ -95,16 +98,14 @@ describe.each([
     consumers = await startConsumers({
       bus: observed,
       service: 'cart',
-      prisma,
+      database: viaProxy,
+      storeOn: (tx) => tx,
       metrics,
       subscriptions: [
-        on(ProductPriceChanged, async (event, tx: Prisma.TransactionClient) => {
-          await tx.$executeRawUnsafe(
+        on(ProductPriceChanged, async (event, tx: Sql) => {
+          await tx.execute(
             `INSERT INTO prices (product_id, price) VALUES ($1, $2)
-             ON CONFLICT (product_id) DO UPDATE SET price = EXCLUDED.price, applied = prices.applied + 1`,
-            event.data.productId,
-            event.data.price,
-          );
+             ON CONFLICT (product_id) DO UPDATE SET price = EXCLUDED.price, applied = prices.applied + 1`, [event.data.productId, event.data.price]);
         }),
       ],
     });
@@ -146,13 +147,13 @@ describe.each([
     const published: string[] = [];
     const observer = await bus.consume({ queue: 'outage-observer', routingKeys: [ProductPriceChanged.routingKey] }, async (e) => void published.push(e.id));
     // the relay reads its outbox through the proxy; the rows are written straight to the database
-    const relay = startOutboxRelay({ prisma, bus, service: 'catalog' });
+    const relay = startOutboxRelay({ database: viaProxy, bus, service: 'catalog' });
     try {
       proxy.cut();
       const refusedAtCut = proxy.refused;
       const rows = Array.from({ length: 5 }, (_, i) => priceChanged(`relay-${i}`, '3.00'));
-      const writer = createPgSqlClient(directPool);
-      await writer.$transaction((tx) => appendToOutbox(tx, rows));
+      const writer = sqlDatabaseOnPool(directPool);
+      await writer.transaction((tx) => appendToOutbox(tx, rows));
       // long enough for several failed polls (the relay backs off up to 5 s)
       await waitFor(() => proxy.refused >= refusedAtCut + 3, { what: 'the relay failing to reach its database', timeoutMs: 30_000, intervalMs: 100 });
       expect(published.filter((id) => rows.some((r) => r.id === id))).toEqual([]);

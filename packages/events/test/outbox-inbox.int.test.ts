@@ -16,8 +16,8 @@ import {
   type Envelope,
   type EventBus,
   type OutboxRelay,
-  type SqlTx,
 } from '../src';
+import type { Sql, SqlDatabase } from '@shop/service-kit/database';
 import { createPoisonEnvelope, waitForDeadLetter } from '../src/testing';
 import { pgliteWithPrisma, postgresWithPg, postgresWithPrisma, type Backend, type BackendKind } from './backends';
 import { priceChanged } from './bus-behaviour';
@@ -43,8 +43,8 @@ function recordingBus(inner: EventBus = createInMemoryBus()) {
   };
 }
 
-const countRows = async (sql: SqlTx, where = 'true') =>
-  Number((await sql.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM outbox WHERE ${where}`))[0].n);
+const countRows = async (sql: Sql, where = 'true') =>
+  Number((await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE ${where}`))[0].n);
 
 describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('outbox and inbox on $label', (kind: BackendKind) => {
   const relays: OutboxRelay[] = [];
@@ -55,11 +55,11 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
     shared = await kind.open('backbone');
   });
   beforeEach(async () => {
-    await shared.sql.$executeRawUnsafe('TRUNCATE outbox, inbox, consumer_versions');
-    await shared.sql.$executeRawUnsafe('DROP TABLE IF EXISTS effects, prices');
+    await shared.sql.execute('TRUNCATE outbox, inbox, consumer_versions');
+    await shared.sql.execute('DROP TABLE IF EXISTS effects, prices');
   });
   const relay = (backend: Backend, bus: EventBus, extra: Partial<Parameters<typeof startOutboxRelay>[0]> = {}) => {
-    const started = startOutboxRelay({ prisma: backend.sql, bus, service: 'catalog', ...extra });
+    const started = startOutboxRelay({ database: backend.sql, bus, service: 'catalog', ...extra });
     relays.push(started);
     return started;
   };
@@ -77,23 +77,22 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       const { sql } = await open();
       const kept = priceChanged('p-kept', '2.00');
       const dropped = priceChanged('p-dropped', '3.00');
-      await sql.$transaction(async (tx) => appendToOutbox(tx, [kept]));
+      await sql.transaction(async (tx) => appendToOutbox(tx, [kept]));
       await expect(
-        sql.$transaction(async (tx) => {
+        sql.transaction(async (tx) => {
           await appendToOutbox(tx, [dropped]);
           throw new Error('the state change failed');
         }),
       ).rejects.toThrow('the state change failed');
-      const rows = await sql.$queryRawUnsafe<{ id: string; routing_key: string; envelope: Envelope; published_at: Date | null }[]>(
-        'SELECT id::text AS id, routing_key, envelope, published_at FROM outbox',
-      );
+      const rows = await sql.query<{ id: string; routing_key: string; envelope: Envelope; published_at: Date | null }>(
+        'SELECT id::text AS id, routing_key, envelope, published_at FROM outbox');
       expect(rows).toEqual([{ id: kept.id, routing_key: ProductPriceChanged.routingKey, envelope: kept, published_at: null }]);
     });
 
     test('an envelope that breaks its definition or has none is refused, nothing is written', async () => {
       const { sql } = await open();
       const poison = createPoisonEnvelope(ProductPriceChanged, { price: 12 });
-      await expect(sql.$transaction((tx) => appendToOutbox(tx, [priceChanged('p-ok', '1.00'), poison]))).rejects.toThrow(
+      await expect(sql.transaction((tx) => appendToOutbox(tx, [priceChanged('p-ok', '1.00'), poison]))).rejects.toThrow(
         /cannot append ProductPriceChanged .* data does not match its schema/,
       );
       await expect(appendToOutbox(sql, [{ ...priceChanged('p', '1.00'), type: 'Nope' }])).rejects.toThrow(/no event is defined with that type/);
@@ -117,8 +116,8 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       const running = relay(backend, bus, { pollIntervalMs: 60_000 });
       await waitFor(async () => (await running.backlog()) === 0);
       const events = Array.from({ length: 30 }, (_, i) => priceChanged(`p${i}`, '1.00', i + 1));
-      await backend.sql.$transaction((tx) => appendToOutbox(tx, events.slice(0, 10)));
-      await backend.sql.$transaction((tx) => appendToOutbox(tx, events.slice(10)));
+      await backend.sql.transaction((tx) => appendToOutbox(tx, events.slice(0, 10)));
+      await backend.sql.transaction((tx) => appendToOutbox(tx, events.slice(10)));
       await waitFor(() => published.length === 30, { timeoutMs: 5_000, what: '30 publishes' });
       expect(published.map((e) => e.id)).toEqual(events.map((e) => e.id));
       await waitFor(async () => (await running.backlog()) === 0, { what: 'the batch to commit' });
@@ -190,7 +189,7 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       const events = Array.from({ length: 20 }, (_, i) => priceChanged(`p${i}`, '1.00'));
       await appendToOutbox(backend.sql, events);
       await waitFor(async () => (await countRows(backend.sql, 'attempts >= 2')) === 20, { what: 'failed attempts recorded' });
-      const [row] = await backend.sql.$queryRawUnsafe<{ last_error: string }[]>('SELECT last_error FROM outbox LIMIT 1');
+      const [row] = await backend.sql.query<{ last_error: string }>('SELECT last_error FROM outbox LIMIT 1');
       expect(row.last_error).toBe('broker unreachable');
       expect(await running.backlog()).toBe(20);
       expect(published).toHaveLength(0);
@@ -251,31 +250,31 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
   describe('inbox and versions', () => {
     test('the same event handled twice → one effect; the second call reports a duplicate', async () => {
       const { sql } = await open();
-      await sql.$executeRawUnsafe('CREATE TABLE effects (event_id uuid NOT NULL, note text NOT NULL)');
+      await sql.execute('CREATE TABLE effects (event_id uuid NOT NULL, note text NOT NULL)');
       const event = priceChanged('p-once', '1.00');
-      const effect = async (tx: SqlTx) => {
-        await tx.$executeRawUnsafe('INSERT INTO effects VALUES ($1::uuid, $2)', event.id, 'applied');
+      const effect = async (tx: Sql) => {
+        await tx.execute('INSERT INTO effects VALUES ($1::uuid, $2)', [event.id, 'applied']);
       };
       expect(await handleOnce(sql, 'cart', event, effect)).toBe(true);
       expect(await handleOnce(sql, 'cart', event, effect)).toBe(false);
       // another consumer of the same database keeps its own record
       expect(await handleOnce(sql, 'discount', event, effect)).toBe(true);
-      expect(await sql.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM effects')).toEqual([{ n: 2 }]);
+      expect(await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM effects')).toEqual([{ n: 2 }]);
     });
 
     test('two concurrent deliveries of one event → exactly one effect', async () => {
       const { sql } = await open();
-      await sql.$executeRawUnsafe('CREATE TABLE effects (event_id uuid NOT NULL)');
+      await sql.execute('CREATE TABLE effects (event_id uuid NOT NULL)');
       const event = priceChanged('p-race', '1.00');
       const results = await Promise.all(
         Array.from({ length: 5 }, () =>
           handleOnce(sql, 'cart', event, async (tx) => {
-            await tx.$executeRawUnsafe('INSERT INTO effects VALUES ($1::uuid)', event.id);
+            await tx.execute('INSERT INTO effects VALUES ($1::uuid)', [event.id]);
           }),
         ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
-      expect(await sql.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM effects')).toEqual([{ n: 1 }]);
+      expect(await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM effects')).toEqual([{ n: 1 }]);
     });
 
     test('an effect that throws records nothing, so the retry applies it', async () => {
@@ -291,7 +290,7 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       const recent = priceChanged('p-recent', '1.00');
       await handleOnce(sql, 'cart', old, async () => undefined);
       await handleOnce(sql, 'cart', recent, async () => undefined);
-      await sql.$executeRawUnsafe(`UPDATE inbox SET handled_at = now() - interval '8 days' WHERE event_id = $1::uuid`, old.id);
+      await sql.execute(`UPDATE inbox SET handled_at = now() - interval '8 days' WHERE event_id = $1::uuid`, [old.id]);
       expect(await pruneInbox(sql, 7 * 24 * 60 * 60 * 1000)).toBe(1);
       expect(await handleOnce(sql, 'cart', recent, async () => undefined)).toBe(false);
     });
@@ -312,10 +311,10 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
 
   describe('startConsumers', () => {
     async function priceReplica(backend: Backend) {
-      await backend.sql.$executeRawUnsafe('CREATE TABLE prices (product_id text PRIMARY KEY, price text NOT NULL, updates int NOT NULL DEFAULT 1)');
+      await backend.sql.execute('CREATE TABLE prices (product_id text PRIMARY KEY, price text NOT NULL, updates int NOT NULL DEFAULT 1)');
       return async () =>
         Object.fromEntries(
-          (await backend.sql.$queryRawUnsafe<{ product_id: string; price: string; updates: number }[]>('SELECT * FROM prices')).map((r) => [
+          (await backend.sql.query<{ product_id: string; price: string; updates: number }>('SELECT * FROM prices')).map((r) => [
             r.product_id,
             `${r.price}×${r.updates}`,
           ]),
@@ -330,18 +329,16 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       const consumers = await startConsumers({
         bus,
         service: 'cart',
-        prisma: backend.sql,
+        database: backend.sql,
+        storeOn: (tx) => tx,
         consume: { retryDelayMs: () => 10, maxAttempts: 4 },
         subscriptions: [
-          on(ProductPriceChanged, async (event, tx: SqlTx, ctx) => {
+          on(ProductPriceChanged, async (event, tx: Sql, ctx) => {
             if (event.subject === 'flaky' && failuresLeft-- > 0) throw new Error('transient');
             if (!(await ctx.advanceVersion())) return;
-            await tx.$executeRawUnsafe(
+            await tx.execute(
               `INSERT INTO prices (product_id, price) VALUES ($1, $2)
-               ON CONFLICT (product_id) DO UPDATE SET price = EXCLUDED.price, updates = prices.updates + 1`,
-              event.data.productId,
-              event.data.price,
-            );
+               ON CONFLICT (product_id) DO UPDATE SET price = EXCLUDED.price, updates = prices.updates + 1`, [event.data.productId, event.data.price]);
             await ctx.publish(StockReserved, { orderId: `o-${event.data.productId}`, lines: [{ productId: event.data.productId, quantity: 1 }] }, { subject: 'o' });
           }),
         ],
@@ -356,11 +353,11 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       await bus.publish(ProductPriceChanged.routingKey, priceChanged('flaky', '9.00', 1));
       await waitFor(async () => (await prices()).flaky === '9.00×1', { what: 'the flaky event applied' });
       await waitForDeadLetter(bus, 'cart', (d) => /data does not match/.test(d.error));
-      const inboxed = await backend.sql.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'cart'`);
+      const inboxed = await backend.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'cart'`);
       expect(inboxed).toEqual([{ n: 3 }]); // newer, older (seen, ignored) and flaky; the duplicate and the poison left none
       expect(await prices()).toEqual({ p1: '3.00×1', flaky: '9.00×1' });
 
-      const caused = await backend.sql.$queryRawUnsafe<{ envelope: Envelope }[]>(`SELECT envelope FROM outbox ORDER BY seq`);
+      const caused = await backend.sql.query<{ envelope: Envelope }>(`SELECT envelope FROM outbox ORDER BY seq`);
       expect(caused.map((r) => r.envelope)).toEqual([
         expect.objectContaining({ type: 'StockReserved', correlationId: newer.correlationId, causationId: newer.id, traceparent: newer.traceparent }),
         expect.objectContaining({ type: 'StockReserved', data: { orderId: 'o-flaky', lines: [{ productId: 'flaky', quantity: 1 }] } }),
@@ -376,11 +373,12 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       await startConsumers({
         bus,
         service: 'cart',
-        prisma: backend.sql,
+        database: backend.sql,
+        storeOn: (tx) => tx,
         consume: { retryDelayMs: () => 10, maxAttempts: 2 },
         subscriptions: [
-          on(ProductPriceChanged, async (event, tx: SqlTx, ctx) => {
-            await tx.$executeRawUnsafe('INSERT INTO prices (product_id, price) VALUES ($1, $2)', event.data.productId, event.data.price);
+          on(ProductPriceChanged, async (event, tx: Sql, ctx) => {
+            await tx.execute('INSERT INTO prices (product_id, price) VALUES ($1, $2)', [event.data.productId, event.data.price]);
             await ctx.publish(StockReserved, { orderId: 'o', lines: [{ productId: 'p', quantity: 1 }] }, { subject: 'o' });
             throw new Error('after the writes');
           }),
@@ -397,7 +395,7 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
 
     test('events queued behind a busy transaction share the next one; a failing one fails alone, duplicates apply once', async () => {
       const backend = await open();
-      await backend.sql.$executeRawUnsafe('CREATE TABLE effects (event_id uuid NOT NULL, subject text NOT NULL)');
+      await backend.sql.execute('CREATE TABLE effects (event_id uuid NOT NULL, subject text NOT NULL)');
       const inner = createInMemoryBus();
       let delivered = 0;
       const bus: EventBus = {
@@ -406,24 +404,23 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
         consume: (options, handler) => inner.consume(options, async (e) => (delivered++, handler(e))),
       };
       let transactions = 0;
-      const prisma = {
-        $transaction: <R>(fn: (tx: SqlTx) => Promise<R>, options?: { timeout?: number; maxWait?: number }) => (transactions++, backend.sql.$transaction(fn, options)),
-      };
+      const counting: SqlDatabase = { ...backend.sql, transaction: (fn, options) => (transactions++, backend.sql.transaction(fn, options)) };
       let release!: () => void;
       const blocked = new Promise<void>((resolve) => (release = resolve));
       const runs = new Map<string, number>();
       await startConsumers({
         bus,
         service: 'cart',
-        prisma,
+        database: counting,
+        storeOn: (tx) => tx,
         parallelTransactions: 1,
         consume: { prefetch: 20, maxAttempts: 2, retryDelayMs: () => 10 },
         subscriptions: [
-          on(ProductPriceChanged, async (event, tx: SqlTx) => {
+          on(ProductPriceChanged, async (event, tx: Sql) => {
             runs.set(event.subject, (runs.get(event.subject) ?? 0) + 1);
             if (event.subject === 'blocker') await blocked;
             if (event.subject === 'bad') throw new Error('cannot apply bad');
-            await tx.$executeRawUnsafe('INSERT INTO effects VALUES ($1::uuid, $2)', event.id, event.subject);
+            await tx.execute('INSERT INTO effects VALUES ($1::uuid, $2)', [event.id, event.subject]);
           }),
         ],
       });
@@ -437,8 +434,8 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       release();
 
       await waitForDeadLetter(bus, 'cart', (d) => d.id === others[2].id);
-      await waitFor(async () => (await backend.sql.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM effects'))[0].n === 4);
-      const effects = await backend.sql.$queryRawUnsafe<{ subject: string }[]>('SELECT subject FROM effects ORDER BY subject');
+      await waitFor(async () => (await backend.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM effects'))[0].n === 4);
+      const effects = await backend.sql.query<{ subject: string }>('SELECT subject FROM effects ORDER BY subject');
       expect(effects.map((r) => r.subject)).toEqual(['a', 'b', 'blocker', 'c']);
       // a and b ran in the shared transaction until "bad" threw and rolled it back; then each event
       // ran on its own (the duplicate of a skipped by the inbox), and bad once more on its retry
@@ -450,16 +447,16 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
     test('concurrent batches over the same subjects never deadlock: a subject stays in one lane, an ownTransaction event alone', async () => {
       const backend = await open();
       const SUBJECTS = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
-      await backend.sql.$executeRawUnsafe('CREATE TABLE effects (subject text PRIMARY KEY, n int NOT NULL DEFAULT 0, txids text[] NOT NULL DEFAULT \'{}\')');
-      await backend.sql.$executeRawUnsafe(`INSERT INTO effects (subject) SELECT unnest($1::text[])`, SUBJECTS);
+      await backend.sql.execute('CREATE TABLE effects (subject text PRIMARY KEY, n int NOT NULL DEFAULT 0, txids text[] NOT NULL DEFAULT \'{}\')');
+      await backend.sql.execute(`INSERT INTO effects (subject) SELECT unnest($1::text[])`, [SUBJECTS]);
       const bus = createInMemoryBus();
       const failures: string[] = [];
       const transactionsOfShared: string[] = [];
       // each event locks its subject's row, then a row every StockReserved locks (like a coupon)
-      const apply = async (subject: string, tx: SqlTx) => {
+      const apply = async (subject: string, tx: Sql) => {
         try {
-          await tx.$executeRawUnsafe('UPDATE effects SET n = n + 1, txids = txids || txid_current()::text WHERE subject = $1', subject);
-          await tx.$queryRawUnsafe("SELECT pg_sleep(0.002)::text AS slept"); // the lock held a moment, as real work holds it
+          await tx.execute('UPDATE effects SET n = n + 1, txids = txids || txid_current()::text WHERE subject = $1', [subject]);
+          await tx.query("SELECT pg_sleep(0.002)::text AS slept"); // the lock held a moment, as real work holds it
         } catch (error) {
           failures.push((error as Error).message);
           throw error;
@@ -468,17 +465,18 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       await startConsumers({
         bus,
         service: 'cart',
-        prisma: backend.sql,
+        database: backend.sql,
+        storeOn: (tx) => tx,
         batchSize: 10,
         parallelTransactions: 4,
         consume: { prefetch: 400, retryDelayMs: () => 10 },
         subscriptions: [
-          on(ProductPriceChanged, async (event, tx: SqlTx) => apply(event.subject, tx)),
+          on(ProductPriceChanged, async (event, tx: Sql) => apply(event.subject, tx)),
           on(
             StockReserved,
-            async (event, tx: SqlTx) => {
+            async (event, tx: Sql) => {
               await apply(event.subject, tx);
-              transactionsOfShared.push((await tx.$queryRawUnsafe<{ id: string }[]>('SELECT txid_current()::text AS id'))[0].id);
+              transactionsOfShared.push((await tx.query<{ id: string }>('SELECT txid_current()::text AS id'))[0].id);
               await apply('p1', tx);
             },
             { ownTransaction: true },
@@ -492,11 +490,11 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
           : priceChanged(SUBJECTS[(i * 7 + (i >> 3)) % 6], '1.00'),
       );
       for (const event of events) await bus.publish(event.type === 'StockReserved' ? StockReserved.routingKey : ProductPriceChanged.routingKey, event);
-      const total = async () => Number((await backend.sql.$queryRawUnsafe<{ n: number }[]>('SELECT sum(n)::int AS n FROM effects'))[0].n);
+      const total = async () => Number((await backend.sql.query<{ n: number }>('SELECT sum(n)::int AS n FROM effects'))[0].n);
       await waitFor(async () => (await total()) === 300 + 20, { what: 'every event applied', timeoutMs: 30_000 });
       expect(failures).toEqual([]);
       // the StockReserved events each had a transaction to themselves
-      const rows = await backend.sql.$queryRawUnsafe<{ txids: string[] }[]>('SELECT txids FROM effects');
+      const rows = await backend.sql.query<{ txids: string[] }>('SELECT txids FROM effects');
       const eventsPerTransaction = new Map<string, number>();
       for (const id of rows.flatMap((r) => r.txids)) eventsPerTransaction.set(id, (eventsPerTransaction.get(id) ?? 0) + 1);
       expect(transactionsOfShared.map((id) => eventsPerTransaction.get(id))).toEqual(transactionsOfShared.map(() => 2));
@@ -508,13 +506,12 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       const bus = createInMemoryBus();
       let transactions = 0;
       let handled = 0;
-      const prisma = {
-        $transaction: <R>(fn: (tx: SqlTx) => Promise<R>, options?: { timeout?: number; maxWait?: number }) => (transactions++, backend.sql.$transaction(fn, options)),
-      };
+      const counting: SqlDatabase = { ...backend.sql, transaction: (fn, options) => (transactions++, backend.sql.transaction(fn, options)) };
       await startConsumers({
         bus,
         service: 'cart',
-        prisma,
+        database: counting,
+        storeOn: (tx) => tx,
         batchSize: 1,
         parallelTransactions: 1,
         subscriptions: [on(ProductPriceChanged, async () => void handled++)],
@@ -529,7 +526,7 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       const backend = await open();
       const handler = on(ProductPriceChanged, async () => undefined);
       await expect(
-        startConsumers({ bus: createInMemoryBus(), service: 'cart', prisma: backend.sql, subscriptions: [handler, handler] }),
+        startConsumers({ bus: createInMemoryBus(), service: 'cart', database: backend.sql, storeOn: (tx) => tx, subscriptions: [handler, handler] }),
       ).rejects.toThrow(/subscribes to ProductPriceChanged twice/);
     });
 
@@ -540,7 +537,8 @@ describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('out
       await startConsumers({
         bus,
         service: 'cart',
-        prisma: backend.sql,
+        database: backend.sql,
+        storeOn: (tx) => tx,
         subscriptions: [on(StockReserved, async (e) => void seen.push(e.type))],
       });
       await bus.publish(ProductPriceChanged.routingKey, priceChanged('p', '1.00'));

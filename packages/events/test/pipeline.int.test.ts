@@ -1,3 +1,4 @@
+import type { Sql } from '@shop/service-kit/database';
 import { waitFor } from '@shop/service-kit/testing';
 import {
   appendToOutbox,
@@ -39,29 +40,27 @@ describe('outbox → RabbitMQ → inbox on PostgreSQL', () => {
   /** cart's price replica: applied count per product, and the price it holds */
   const replica = async () =>
     Object.fromEntries(
-      (await cart.sql.$queryRawUnsafe<{ product_id: string; price: string; applied: number }[]>('SELECT * FROM prices')).map((r) => [
+      (await cart.sql.query<{ product_id: string; price: string; applied: number }>('SELECT * FROM prices')).map((r) => [
         r.product_id,
         { price: r.price, applied: r.applied },
       ]),
     );
 
   const startCart = async (cartBus: RabbitEventBus, handler?: (event: Envelope) => void) => {
-    // the generated PrismaClient and its transaction client, as services pass them: no casts
+    // the backend's transactions as a service runs them (through Prisma on the Prisma backends)
     const running = await startConsumers({
       bus: cartBus,
       service: 'cart',
-      prisma: cart.prisma!,
+      database: cart.sql,
+      storeOn: (tx) => tx,
       consume: { retryDelayMs: () => 50, maxAttempts: 4, prefetch: 10 },
       subscriptions: [
-        on(ProductPriceChanged, async (event, tx: Prisma.TransactionClient, ctx) => {
+        on(ProductPriceChanged, async (event, tx: Sql, ctx) => {
           handler?.(event);
           if (!(await ctx.advanceVersion())) return;
-          await tx.$executeRawUnsafe(
+          await tx.execute(
             `INSERT INTO prices (product_id, price) VALUES ($1, $2)
-             ON CONFLICT (product_id) DO UPDATE SET price = EXCLUDED.price, applied = prices.applied + 1`,
-            event.data.productId,
-            event.data.price,
-          );
+             ON CONFLICT (product_id) DO UPDATE SET price = EXCLUDED.price, applied = prices.applied + 1`, [event.data.productId, event.data.price]);
         }),
       ],
     });
@@ -71,15 +70,15 @@ describe('outbox → RabbitMQ → inbox on PostgreSQL', () => {
 
   beforeAll(async () => {
     [catalog, cart] = await Promise.all([databases.open('catalog'), databases.open('cart')]);
-    await cart.sql.$executeRawUnsafe('CREATE TABLE prices (product_id text PRIMARY KEY, price text NOT NULL, applied int NOT NULL DEFAULT 1)');
+    await cart.sql.execute('CREATE TABLE prices (product_id text PRIMARY KEY, price text NOT NULL, applied int NOT NULL DEFAULT 1)');
   });
   afterEach(async () => {
     await Promise.all(relays.splice(0).map((r) => r.stop()));
     await Promise.all(consumers.splice(0).map((c) => c.stop()));
     await Promise.all(buses.splice(0).map((b) => b.close()));
     await Promise.all(proxies.splice(0).map((p) => p.close()));
-    await catalog.sql.$executeRawUnsafe('TRUNCATE outbox');
-    await cart.sql.$executeRawUnsafe('TRUNCATE inbox, consumer_versions, prices');
+    await catalog.sql.execute('TRUNCATE outbox');
+    await cart.sql.execute('TRUNCATE inbox, consumer_versions, prices');
   });
   afterAll(async () => {
     await Promise.all([catalog?.close(), cart?.close()]);
@@ -90,13 +89,13 @@ describe('outbox → RabbitMQ → inbox on PostgreSQL', () => {
   test('two relays on one outbox → every price change reaches the cart exactly once', async () => {
     await startCart(bus(ns.url, 'cart'));
     const events = Array.from({ length: 300 }, (_, i) => priceChanged(`p${i}`, '2.00', 1));
-    relays.push(startOutboxRelay({ prisma: catalog.prisma!, bus: bus(), service: 'catalog', batchSize: 20 }));
-    relays.push(startOutboxRelay({ prisma: catalog.prisma!, bus: bus(), service: 'catalog', batchSize: 20 }));
+    relays.push(startOutboxRelay({ database: catalog.sql, bus: bus(), service: 'catalog', batchSize: 20 }));
+    relays.push(startOutboxRelay({ database: catalog.sql, bus: bus(), service: 'catalog', batchSize: 20 }));
     for (let i = 0; i < events.length; i += 30) {
-      await catalog.prisma!.$transaction((tx) => appendToOutbox(tx, events.slice(i, i + 30)));
+      await catalog.sql.transaction((tx) => appendToOutbox(tx, events.slice(i, i + 30)));
     }
     await waitFor(async () => Object.keys(await replica()).length === 300, { timeoutMs: 20_000, what: '300 prices in the replica' });
-    const inbox = await cart.sql.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM inbox');
+    const inbox = await cart.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM inbox');
     expect(inbox).toEqual([{ n: 300 }]);
     expect(Object.values(await replica()).every((r) => r.applied === 1)).toBe(true);
     await waitFor(async () => (await relays[0].backlog()) === 0);
@@ -107,7 +106,7 @@ describe('outbox → RabbitMQ → inbox on PostgreSQL', () => {
     proxies.push(proxy);
     await startCart(bus(ns.url, 'cart'));
     const relay = startOutboxRelay({
-      prisma: catalog.sql,
+      database: catalog.sql,
       bus: bus(proxy.url),
       service: 'catalog',
       publishTimeoutMs: 1_000,
@@ -120,8 +119,8 @@ describe('outbox → RabbitMQ → inbox on PostgreSQL', () => {
 
     proxy.cut();
     const during = Array.from({ length: 50 }, (_, i) => priceChanged(`during${i}`, '3.00', 1));
-    for (const event of during) await catalog.sql.$transaction((tx) => appendToOutbox(tx, [event]));
-    await waitFor(async () => (await relay.backlog()) === 50 && Number((await catalog.sql.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM outbox WHERE attempts > 0'))[0].n) > 0, {
+    for (const event of during) await catalog.sql.transaction((tx) => appendToOutbox(tx, [event]));
+    await waitFor(async () => (await relay.backlog()) === 50 && Number((await catalog.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE attempts > 0'))[0].n) > 0, {
       what: 'failed publishing attempts while the broker is away',
     });
     expect(Object.keys(await replica())).toEqual(['before']);
@@ -130,7 +129,7 @@ describe('outbox → RabbitMQ → inbox on PostgreSQL', () => {
     await waitFor(async () => Object.keys(await replica()).length === 51, { timeoutMs: 20_000, what: 'the waiting events to arrive' });
     await waitFor(async () => (await relay.backlog()) === 0);
     expect(Object.values(await replica()).every((r) => r.applied === 1)).toBe(true);
-    expect(await cart.sql.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM inbox')).toEqual([{ n: 51 }]);
+    expect(await cart.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM inbox')).toEqual([{ n: 51 }]);
   });
 
   test('the consumer loses its connection → it resumes and the events published meanwhile are applied once', async () => {
@@ -138,7 +137,7 @@ describe('outbox → RabbitMQ → inbox on PostgreSQL', () => {
     proxies.push(proxy);
     await startCart(bus(proxy.url, 'cart'));
     const publisher = bus();
-    relays.push(startOutboxRelay({ prisma: catalog.sql, bus: publisher, service: 'catalog' }));
+    relays.push(startOutboxRelay({ database: catalog.sql, bus: publisher, service: 'catalog' }));
     await appendToOutbox(catalog.sql, [priceChanged('first', '1.00', 1)]);
     await waitFor(async () => (await replica()).first);
     proxy.cut();
@@ -162,7 +161,7 @@ describe('outbox → RabbitMQ → inbox on PostgreSQL', () => {
     await waitFor(() => deliveries.length === 2, { what: 'both deliveries' });
     await waitFor(async () => (await replica())['p-v']?.price === '5.00');
     await publisher.publish(ProductPriceChanged.routingKey, older);
-    await waitFor(async () => Number((await cart.sql.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM inbox'))[0].n) === 2, {
+    await waitFor(async () => Number((await cart.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM inbox'))[0].n) === 2, {
       what: 'the late event to be handled',
     });
     expect(deliveries).toEqual([newer.id, newer.id, older.id]);

@@ -21,8 +21,8 @@ import {
   StockReserved,
   type Envelope,
   type EventBus,
-  type SqlTx,
 } from '../src';
+import type { Sql } from '@shop/service-kit/database';
 import { createPoisonEnvelope } from '../src/testing';
 import { postgresWithPg, type Backend } from './backends';
 
@@ -72,7 +72,7 @@ describe('backbone telemetry (PostgreSQL, in-memory bus)', () => {
 
   const metric = async (name: string, labels: Record<string, string> = {}) => metricValue(parseMetrics(await registry.metrics()), name, labels);
   const outboxEnvelopes = async () =>
-    (await backend.sql.$queryRawUnsafe<{ envelope: Envelope | string }[]>('SELECT envelope FROM outbox ORDER BY seq')).map((r) =>
+    (await backend.sql.query<{ envelope: Envelope | string }>('SELECT envelope FROM outbox ORDER BY seq')).map((r) =>
       typeof r.envelope === 'string' ? (JSON.parse(r.envelope) as Envelope) : r.envelope,
     );
 
@@ -80,10 +80,11 @@ describe('backbone telemetry (PostgreSQL, in-memory bus)', () => {
     backend = await kind.open('telemetry');
     bus = createInMemoryBus();
     registry = new Registry();
-    const consumers = await startConsumers<SqlTx>({
+    const consumers = await startConsumers<Sql>({
       bus,
       service: 'stock',
-      prisma: backend.sql,
+      database: backend.sql,
+      storeOn: (tx) => tx,
       logger: logs.logger,
       metrics: registry,
       tracer: provider.getTracer('stock'),
@@ -178,7 +179,7 @@ describe('outbox relay telemetry (PostgreSQL, in-memory bus)', () => {
   beforeAll(async () => {
     backend = await kind.open('relay_telemetry');
     registry = new Registry();
-    relay = startOutboxRelay({ prisma: backend.sql, bus, service: 'relay_telemetry', metrics: registry, pollIntervalMs: 50, maxBackoffMs: 100 });
+    relay = startOutboxRelay({ database: backend.sql, bus, service: 'relay_telemetry', metrics: registry, pollIntervalMs: 50, maxBackoffMs: 100 });
   });
   afterAll(async () => {
     await relay?.stop();
@@ -188,7 +189,7 @@ describe('outbox relay telemetry (PostgreSQL, in-memory bus)', () => {
   });
 
   it('published rows are counted by type with their lag; failures are counted and the backlog shows what waits', async () => {
-    await backend.sql.$transaction((tx) => appendToOutbox(tx, [orderPlaced(), orderPlaced()]));
+    await backend.sql.transaction((tx) => appendToOutbox(tx, [orderPlaced(), orderPlaced()]));
     await waitFor(async () => (await metric('outbox_published_total', { type: 'OrderPlaced' })) === 2, { what: 'two rows published' });
     expect(await metric('outbox_relay_lag_seconds_count', { type: 'OrderPlaced' })).toBe(2);
     expect(await metric('outbox_relay_lag_seconds_sum', { type: 'OrderPlaced' })).toBeGreaterThan(0);
@@ -197,7 +198,7 @@ describe('outbox relay telemetry (PostgreSQL, in-memory bus)', () => {
     const lagBefore = await metric('outbox_relay_lag_seconds_sum', { type: 'OrderPlaced' });
     brokerDown = true;
     const appendedAt = Date.now();
-    await backend.sql.$transaction((tx) => appendToOutbox(tx, [orderPlaced()]));
+    await backend.sql.transaction((tx) => appendToOutbox(tx, [orderPlaced()]));
     await waitFor(async () => (await metric('outbox_publish_failures_total', { type: 'OrderPlaced' })) >= 1, { what: 'a failed publish counted' });
     expect(await metric('outbox_backlog')).toBe(1);
     expect(await metric('outbox_published_total', { type: 'OrderPlaced' })).toBe(2);
