@@ -7,6 +7,7 @@ import type { OperationSharing } from '../dedup/operations';
 import type { BffContext } from '../context';
 import type { RateLimiter } from '../limits/rate-limit';
 import type { GraphQLParams, Safelist } from '../trusted-documents/safelist';
+import { requestValuesProblem } from './request-values';
 
 export interface GraphQLEndpointOptions {
   apollo: ApolloServer<BffContext>;
@@ -86,6 +87,10 @@ function searchWith(search: URLSearchParams, params: GraphQLParams): string {
   return text ? `?${text}` : '';
 }
 
+/** What a request carries besides the document: checked by `requestValuesProblem` before anything walks it. */
+const requestValuesOf = (params: unknown): Record<string, unknown> =>
+  isObject(params) ? { variables: params.variables, extensions: params.extensions, operationName: params.operationName } : {};
+
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
@@ -130,6 +135,8 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
     const parsed = graphqlBodyOf(req, body);
     if (!parsed) return sendGraphQLErrors(req, res, 400, [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }]);
     let parsedBody = parsed.body;
+    const valuesProblem = requestValuesProblem(requestValuesOf(method === 'GET' ? paramsFromSearch(url.searchParams) : parsedBody));
+    if (valuesProblem) return sendGraphQLErrors(req, res, 400, [fromGraphQLError(valuesProblem)]);
 
     if (safelist) {
       const params = method === 'GET' ? paramsFromSearch(url.searchParams) : isObject(parsedBody) ? (parsedBody as GraphQLParams) : undefined;

@@ -1,6 +1,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { BffLimits } from '../config';
+import { literalValuesRule, operationResolutionPlugin } from './literal-values';
 
 /** Which limit a refused document broke; carried in `extensions.limit`. */
 export type LimitName = 'depth' | 'aliases' | 'directives' | 'cost' | 'tokens';
@@ -28,8 +29,9 @@ export function queryLimitRules(limits: BffLimits, { hideSuggestions }: { hideSu
     blockFieldSuggestion: { enabled: hideSuggestions },
   }).protect();
   return {
-    validationRules: armor.validationRules as ValidationRule[],
-    plugins: armor.plugins,
+    // literal values (Infinity, NUL) and operation resolution are refused with the limits: one set of rules for HTTP and WebSocket
+    validationRules: [...(armor.validationRules as ValidationRule[]), literalValuesRule],
+    plugins: [...armor.plugins, operationResolutionPlugin()],
     parseOptions: { maxTokens: limits.maxTokens },
   };
 }

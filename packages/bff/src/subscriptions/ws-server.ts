@@ -21,6 +21,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BffContext } from '../context';
 import { formatError } from '../errors';
+import { requestValuesProblem } from '../http/request-values';
 import type { GraphQLParams, Safelist } from '../trusted-documents/safelist';
 import type { OrderFeed } from './order-feed';
 import { orderQueryFor, orderUpdates, type OrderQuery } from './order-updates';
@@ -135,6 +136,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       async onSubscribe(ctx, id, payload: SubscribePayload) {
         const connection = connections.get(ctx);
         if (!connection) return [new GraphQLError('Unauthorized', { extensions: { code: ErrorCode.Unauthenticated } })];
+        const valuesProblem = requestValuesProblem({ variables: payload.variables, extensions: payload.extensions, operationName: payload.operationName });
+        if (valuesProblem) return [valuesProblem];
         let params: GraphQLParams = { query: payload.query, operationName: payload.operationName ?? undefined, variables: payload.variables ?? undefined, extensions: payload.extensions ?? undefined };
         if (options.safelist) {
           const decision = options.safelist(params);
