@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import { findCartCouponViews, type CartCouponView, type CartSession } from './data/applied-coupon-repository';
-import type { QueryFn } from '@shop/service-kit/database';
+import type { CartCouponView, CartSession } from './data/applied-coupon-repository';
+import type { DiscountStore } from './data/store';
 
 export interface DiscountLoaders {
   /** a cart (and its last checkout) → its coupon and replica subtotal; every cart of a request in one SQL statement */
@@ -8,9 +8,9 @@ export interface DiscountLoaders {
 }
 
 /** One set per request: batches and caches within the request only. */
-export function createLoaders(sql: QueryFn): DiscountLoaders {
+export function createLoaders(store: DiscountStore): DiscountLoaders {
   return {
-    cartCoupon: new DataLoader((carts) => findCartCouponViews(sql, carts), {
+    cartCoupon: new DataLoader((carts) => store.appliedCoupons.viewsOf(carts), {
       maxBatchSize: 500,
       cacheKeyFn: (cart) => `${cart.cartId} ${cart.lastCheckedOutAt?.toISOString() ?? ''}`,
     }),

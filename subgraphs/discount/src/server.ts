@@ -1,7 +1,8 @@
 import { defineSubgraph, type RunningSubgraph } from '@shop/subgraph-kit';
 import { join } from 'node:path';
 import { settings } from './config';
-import { createDiscountPrisma, DISCOUNT_MIGRATIONS_DIR, type DiscountPrisma } from './data/prisma';
+import { createDiscountPrisma, DISCOUNT_MIGRATIONS_DIR } from './data/prisma';
+import { discountStore } from './data/store';
 import { discountSubscriptions } from './events/subscriptions';
 import { createLoaders } from './loaders';
 import { resolvers } from './resolvers';
@@ -13,17 +14,17 @@ export const discount = defineSubgraph({
   name: 'discount',
   schemaPath: join(__dirname, '..', 'schema.graphql'),
   settings,
-  database: { createPrisma: createDiscountPrisma, migrationsDir: DISCOUNT_MIGRATIONS_DIR },
-  deps: ({ database, clock }): DiscountDeps => ({ prisma: database.prisma, clock }),
+  database: { createPrisma: createDiscountPrisma, migrationsDir: DISCOUNT_MIGRATIONS_DIR, store: discountStore },
+  deps: ({ data, clock }): DiscountDeps => ({ data, clock }),
   async seed(deps, { config, logger }) {
     if (!config.DISCOUNT_DEMO_COUPONS) return;
     const created = await seedDemoCoupons(deps);
     if (created > 0) logger.info({ created }, 'demo coupons created');
   },
   subscriptions: discountSubscriptions,
-  loaders: (_deps, database) => createLoaders(database.sql),
+  loaders: (deps) => createLoaders(deps.data.store),
   resolvers,
 });
 
-export type RunningDiscount = RunningSubgraph<DiscountPrisma, DiscountDeps, object>;
+export type RunningDiscount = RunningSubgraph<DiscountDeps, object>;
 export default discount;

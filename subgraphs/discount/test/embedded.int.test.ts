@@ -1,6 +1,5 @@
 import { cartIdOf } from '@shop/events';
 import { waitFor } from '@shop/service-kit/testing';
-import { findCartSubtotal } from '../src/data/cart-subtotal-repository';
 import type { RunningDiscount } from '../src/server';
 import {
   adminToken,
@@ -38,7 +37,7 @@ it('runs on PGlite with the in-process bus: health, demo coupons, apply, totals,
   try {
     const token = await tokenFor('embedded-alice');
     await publish(discount.bus, cartChanged('embedded-alice', 60_00));
-    await waitFor(async () => (await findCartSubtotal(discount.database.prisma, cartIdOf('embedded-alice')))?.subtotal === 60_00);
+    await waitFor(async () => (await discount.deps.data.store.cartSubtotals.find(cartIdOf('embedded-alice')))?.subtotal === 60_00);
     expect((await gql(discount, APPLY, { code: 'save20' }, token)).data?.applyCoupon.userErrors[0].code).toBe('COUPON_INVALID');
     expect((await gql(discount, APPLY, { code: 'welcome10' }, token)).data?.applyCoupon.userErrors).toEqual([]);
 

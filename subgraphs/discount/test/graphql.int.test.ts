@@ -1,6 +1,5 @@
 import { cartIdOf, createInMemoryBus, type EventBus } from '@shop/events';
 import { testDatabaseServer, waitFor } from '@shop/service-kit/testing';
-import { findCartSubtotal } from '../src/data/cart-subtotal-repository';
 import type { RunningDiscount } from '../src/server';
 import {
   adminToken,
@@ -12,6 +11,7 @@ import {
   CREATE,
   ENTITIES,
   gql,
+  lastAppliedCode,
   orderPlaced,
   publish,
   REMOVE,
@@ -40,14 +40,11 @@ afterAll(async () => {
 /** Feeds the cart's subtotal replica the way cart does (CartChanged) and waits until it holds. */
 async function setSubtotal(customer: string, cents: number) {
   await publish(bus, cartChanged(customer, cents));
-  await waitFor(async () => (await findCartSubtotal(discount.database.prisma, cartIdOf(customer)))?.subtotal === cents, { what: 'subtotal replica' });
+  await waitFor(async () => (await discount.deps.data.store.cartSubtotals.find(cartIdOf(customer)))?.subtotal === cents, { what: 'subtotal replica' });
 }
 
 /** The cart's coupon as its log's last entry has it (null: none, or removed). */
-const appliedCode = async (customer: string) => {
-  const row = await discount.database.prisma.couponApplication.findFirst({ where: { cartId: cartIdOf(customer) }, orderBy: [{ appliedAt: 'desc' }, { id: 'desc' }] });
-  return row?.couponCode ?? null;
-};
+const appliedCode = (customer: string) => lastAppliedCode(discount, customer);
 
 describe('demo coupons', () => {
   it('WELCOME10 and SAVE20 exist after the first start', async () => {
@@ -60,7 +57,8 @@ describe('demo coupons', () => {
   it('a second start on the same database changes nothing (idempotent seed)', async () => {
     const again = await startDiscount({ databaseUrl: server.url, bus: createInMemoryBus(), clock: clock.now });
     try {
-      expect(await discount.database.prisma.coupon.count({ where: { code: { in: ['WELCOME10', 'SAVE20'] } } })).toBe(2);
+      const [{ n }] = await discount.database.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM coupons WHERE code IN ('WELCOME10', 'SAVE20')");
+      expect(n).toBe(2);
     } finally {
       await again.stop();
     }

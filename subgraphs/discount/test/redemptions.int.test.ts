@@ -4,7 +4,7 @@ import { createPoisonEnvelope, rabbitTestNamespace, waitForDeadLetter } from '@s
 import { CartChanged } from '@shop/events';
 import { testDatabaseServer, waitFor } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
-import { findCartSubtotal } from '../src/data/cart-subtotal-repository';
+import { discountStore, type DiscountStore } from '../src/data/store';
 import type { RunningDiscount } from '../src/server';
 import { redeemCoupon } from '../src/use-cases/redeem-coupon';
 import { releaseRedemption } from '../src/use-cases/release-redemption';
@@ -16,6 +16,7 @@ import {
   COUPON,
   CREATE,
   gql,
+  lastAppliedCode,
   orderCancelled,
   orderPlaced,
   orderRejected,
@@ -57,8 +58,15 @@ const apply = async (customer: string, code: string) => {
   expect(res.data?.applyCoupon.userErrors).toEqual([]);
 };
 /** The cart's coupon as its log's last entry has it (null: none, or removed, or taken by an order). */
-const appliedCode = async (customer: string) =>
-  (await discount.database.prisma.couponApplication.findFirst({ where: { cartId: cartIdOf(customer) }, orderBy: [{ appliedAt: 'desc' }, { id: 'desc' }] }))?.couponCode ?? null;
+const appliedCode = (customer: string) => lastAppliedCode(discount, customer);
+/** The causation of events a test causes by calling a use-case itself. */
+const byTest = () => ({ correlationId: randomUUID(), causationId: null, traceparent: null });
+/** Runs `fn` in one transaction with discount's repositories, patient enough for 20 of them at once. */
+const inTransaction = <R>(fn: (store: DiscountStore) => Promise<R>) =>
+  discount.database.sql.transaction((tx) => fn(discountStore(tx)), { maxWait: 20_000, timeout: 20_000 });
+/** The status of the order's redemption row, if any. */
+const redemptionStatus = async (orderId: string) =>
+  (await discount.database.sql.query<{ status: string }>('SELECT status::text AS status FROM redemptions WHERE order_id = $1', [orderId]))[0]?.status;
 /** How many of these events discount's inbox has recorded as handled. */
 const handled = async (eventIds: string[]) =>
   (await discount.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1::uuid[])', [eventIds]))[0].n;
@@ -92,7 +100,7 @@ describe('redeeming for a placed order', () => {
 
   it('order subtotal below the minimum → CouponRedemptionFailed with a readable reason, nothing counted, cart coupon cleared', async () => {
     await publish(bus, cartChanged('s-buyer', 150_00));
-    await waitFor(async () => (await findCartSubtotal(discount.database.prisma, cartIdOf('s-buyer')))?.subtotal === 150_00);
+    await waitFor(async () => (await discount.deps.data.store.cartSubtotals.find(cartIdOf('s-buyer')))?.subtotal === 150_00);
     await apply('s-buyer', 'SAVE20');
     const answer = await place('s-buyer', 80_00);
     expect(answer).toMatchObject({ type: 'CouponRedemptionFailed', data: { couponCode: 'SAVE20', reason: expect.stringContaining('at least 100.00') } });
@@ -119,7 +127,7 @@ describe('redeeming for a placed order', () => {
     const firstCheckout = new Date();
     await waitFor(() => Date.now() > firstCheckout.getTime(), { what: 'the clock to pass the first checkout', intervalMs: 1 });
     await publish(bus, cartChanged(customer, 150_00));
-    await waitFor(async () => (await findCartSubtotal(discount.database.prisma, cartIdOf(customer)))?.subtotal === 150_00);
+    await waitFor(async () => (await discount.deps.data.store.cartSubtotals.find(cartIdOf(customer)))?.subtotal === 150_00);
     await apply(customer, 'SAVE20');
     const secondCheckout = new Date();
     // discount back: the second order's event happens to come first, then the first order's
@@ -167,7 +175,8 @@ describe('racing for the last redemptions', () => {
     expect(refused.every((a) => /fully redeemed/.test((a.data as { reason: string }).reason))).toBe(true);
     expect(await redemptionsOf('RACE5')).toBe(5);
     // every cart was checked out: none keeps the coupon
-    expect(await discount.database.prisma.couponApplication.count({ where: { couponCode: 'RACE5' } })).toBe(0);
+    const [{ n: applications }] = await discount.database.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM coupon_applications WHERE coupon_code = 'RACE5'");
+    expect(applications).toBe(0);
     const redeemedOrders = redeemed.map((a) => a.subject);
 
     // ---- compensation: two winners cancelled → their redemptions come back, once
@@ -199,19 +208,17 @@ describe('racing for the last redemptions', () => {
     await createCoupon({ code: 'TXRACE', description: 'direct race', kind: 'PERCENTAGE', value: '10', maxRedemptions: 5 });
     const customers = Array.from({ length: 20 }, (_, i) => `tx-racer-${i}`);
     for (const customer of customers) await apply(customer, 'TXRACE');
-    const { prisma } = discount.database;
     const outcomes = await Promise.all(
       customers.map((customer) =>
-        prisma.$transaction((tx) => redeemCoupon(tx, { orderId: randomUUID(), cartId: cartIdOf(customer), subtotal: 20_00, placedAt: new Date(), previousCheckoutAt: null }, new Date()), {
-          maxWait: 20_000,
-          timeout: 20_000,
-        }),
+        inTransaction((store) =>
+          redeemCoupon(discount.deps, store, { orderId: randomUUID(), cartId: cartIdOf(customer), subtotal: 20_00, placedAt: new Date(), previousCheckoutAt: null }, byTest()),
+        ),
       ),
     );
     expect(outcomes.filter((o) => o.kind === 'redeemed')).toHaveLength(5);
     expect(outcomes.filter((o) => o.kind === 'refused')).toHaveLength(15);
     expect(await redemptionsOf('TXRACE')).toBe(5);
-    expect(await prisma.redemption.count({ where: { couponCode: 'TXRACE', status: 'REDEEMED' } })).toBe(5);
+    expect((await discount.deps.data.store.redemptions.ofCoupon('TXRACE')).filter((r) => r.status === 'REDEEMED')).toHaveLength(5);
   });
 });
 
@@ -247,7 +254,7 @@ describe('exactly once', () => {
     const before = await redemptionsOf('WELCOME10');
     const orderId = randomUUID();
     await publish(bus, orderCancelled('late-buyer', orderId));
-    await waitFor(async () => (await discount.database.prisma.redemption.findUnique({ where: { orderId } }))?.status === 'CLOSED', { what: 'tombstone' });
+    await waitFor(async () => (await redemptionStatus(orderId)) === 'CLOSED', { what: 'tombstone' });
     const answer = await place('late-buyer', 40_00, orderId);
     expect(answer).toMatchObject({ type: 'CouponRedemptionFailed', data: { orderId, couponCode: 'WELCOME10', reason: 'order already closed' } });
     expect(await redemptionsOf('WELCOME10')).toBe(before);
@@ -258,11 +265,10 @@ describe('exactly once', () => {
   it('release at the use-case level is exactly once', async () => {
     await apply('rel-buyer', 'WELCOME10');
     const orderId = randomUUID();
-    const { prisma } = discount.database;
-    await prisma.$transaction((tx) => redeemCoupon(tx, { orderId, cartId: cartIdOf('rel-buyer'), subtotal: 10_00, placedAt: new Date(), previousCheckoutAt: null }, new Date()));
+    await inTransaction((store) => redeemCoupon(discount.deps, store, { orderId, cartId: cartIdOf('rel-buyer'), subtotal: 10_00, placedAt: new Date(), previousCheckoutAt: null }, byTest()));
     const count = await redemptionsOf('WELCOME10');
-    const first = await prisma.$transaction((tx) => releaseRedemption(tx, orderId, 'cancelled', new Date()));
-    const second = await prisma.$transaction((tx) => releaseRedemption(tx, orderId, 'cancelled', new Date()));
+    const first = await inTransaction((store) => releaseRedemption(discount.deps, store, orderId, 'cancelled', byTest()));
+    const second = await inTransaction((store) => releaseRedemption(discount.deps, store, orderId, 'cancelled', byTest()));
     expect(first).toEqual({ kind: 'released', couponCode: 'WELCOME10' });
     expect(second).toEqual({ kind: 'nothing' });
     expect(await redemptionsOf('WELCOME10')).toBe(count - 1);
@@ -274,12 +280,13 @@ describe('the cart subtotal replica', () => {
     const newer = cartChanged('replica-buyer', 120_00, 7);
     const older = cartChanged('replica-buyer', 20_00, 6);
     await publish(bus, newer);
-    await waitFor(async () => (await findCartSubtotal(discount.database.prisma, cartIdOf('replica-buyer')))?.subtotal === 120_00);
+    await waitFor(async () => (await discount.deps.data.store.cartSubtotals.find(cartIdOf('replica-buyer')))?.subtotal === 120_00);
     await publish(bus, older);
     await publish(bus, newer);
     await waitFor(async () => (await handled([older.id])) === 1, { what: 'older event handled' });
-    expect((await findCartSubtotal(discount.database.prisma, cartIdOf('replica-buyer')))?.subtotal).toBe(120_00);
-    expect((await discount.database.prisma.cartSubtotal.findUnique({ where: { cartId: cartIdOf('replica-buyer') } }))?.version).toBe(7);
+    expect((await discount.deps.data.store.cartSubtotals.find(cartIdOf('replica-buyer')))?.subtotal).toBe(120_00);
+    const [{ version }] = await discount.database.sql.query<{ version: number }>('SELECT version FROM cart_subtotals WHERE cart_id = $1', [cartIdOf('replica-buyer')]);
+    expect(version).toBe(7);
   });
 
   it('a CartChanged that breaks its schema → dead-lettered at once, nothing changes', async () => {
@@ -287,6 +294,6 @@ describe('the cart subtotal replica', () => {
     await bus.publish(CartChanged.routingKey, poison);
     const letter = await waitForDeadLetter(bus, 'discount', (d) => d.id === poison.id, { timeoutMs: 15_000 });
     expect(letter.error).toMatch(/schema/);
-    expect(await findCartSubtotal(discount.database.prisma, cartIdOf('poisoned'))).toBeNull();
+    expect(await discount.deps.data.store.cartSubtotals.find(cartIdOf('poisoned'))).toBeNull();
   });
 });

@@ -37,6 +37,15 @@ export async function startDiscount(options: { databaseUrl?: string; bus?: Event
   return { ...discount, graphql: `${discount.url}/graphql` };
 }
 
+/** The cart's coupon as its log's last entry has it (null: none, removed, or taken by an order). */
+export async function lastAppliedCode(discount: RunningDiscount, customerId: string): Promise<string | null> {
+  const rows = await discount.database.sql.query<{ coupon_code: string | null }>(
+    'SELECT coupon_code FROM coupon_applications WHERE cart_id = $1 ORDER BY applied_at DESC, id DESC LIMIT 1',
+    [cartIdOf(customerId)],
+  );
+  return rows[0]?.coupon_code ?? null;
+}
+
 /** Posts a document to the subgraph, signed as `token` (anonymous without). */
 export const gql = <T = Record<string, any>>(discount: { graphql: string }, query: string, variables?: Record<string, unknown>, token?: string) =>
   postGraphQL<T>(discount.graphql, query, variables, { token });

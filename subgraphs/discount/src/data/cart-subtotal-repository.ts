@@ -1,5 +1,5 @@
+import type { Sql } from '@shop/service-kit/database';
 import { formatCents, toCents, type Cents } from '@shop/service-kit/domain';
-import type { DiscountDb } from './prisma';
 
 export interface CartSubtotalFact {
   cartId: string;
@@ -10,31 +10,51 @@ export interface CartSubtotalFact {
   version: number;
 }
 
-/** The replica's subtotal of a cart; null when no CartChanged has arrived for it yet. */
-export async function findCartSubtotal(db: DiscountDb, cartId: string): Promise<{ subtotal: Cents; currencyCode: string } | null> {
-  const row = await db.cartSubtotal.findUnique({ where: { cartId }, select: { subtotal: true, currencyCode: true } });
-  return row === null ? null : { subtotal: toCents(row.subtotal.toFixed(2)), currencyCode: row.currencyCode };
+/** What the replica says a cart's subtotal is. */
+export interface CartSubtotal {
+  subtotal: Cents;
+  currencyCode: string;
 }
 
-/**
- * Stores the cart's subtotal unless the replica already holds a newer version (the caller also
- * gates on the backbone's `advanceVersion`; this keeps the row itself monotonic).
- */
-export async function saveCartSubtotal(db: DiscountDb, fact: CartSubtotalFact, at: Date): Promise<boolean> {
-  const subtotal = formatCents(fact.subtotal);
-  const changed = await db.$executeRawUnsafe(
-    `INSERT INTO cart_subtotals (cart_id, customer_id, subtotal, currency_code, version, updated_at)
-     VALUES ($1, $2, $3::numeric, $4, $5, $6::timestamptz)
-     ON CONFLICT (cart_id) DO UPDATE
-       SET customer_id = EXCLUDED.customer_id, subtotal = EXCLUDED.subtotal, currency_code = EXCLUDED.currency_code,
-           version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-       WHERE cart_subtotals.version < EXCLUDED.version`,
-    fact.cartId,
-    fact.customerId,
-    subtotal,
-    fact.currencyCode,
-    fact.version,
-    at.toISOString(),
-  );
-  return changed > 0;
+/** A row of `cart_subtotals` as `cartSubtotalColumns` select it (money as text). */
+export interface CartSubtotalRow {
+  subtotal: string;
+  currency_code: string;
+}
+
+/** The columns `toCartSubtotal` reads; `prefix` is the table's alias in a join ("s."). */
+export const cartSubtotalColumns = (prefix = '') => `${prefix}subtotal::text AS subtotal, ${prefix}currency_code`;
+
+export const toCartSubtotal = (row: CartSubtotalRow): CartSubtotal => ({ subtotal: toCents(row.subtotal), currencyCode: row.currency_code });
+
+export interface CartSubtotalRepository {
+  /** The replica's subtotal of a cart; null when no CartChanged has arrived for it yet. */
+  find(cartId: string): Promise<CartSubtotal | null>;
+  /**
+   * Stores the cart's subtotal unless the replica already holds a newer version (the handler also
+   * gates on the backbone's `advanceVersion`; this keeps the row itself monotonic).
+   * @returns false when a newer version was kept
+   */
+  save(fact: CartSubtotalFact, at: Date): Promise<boolean>;
+}
+
+export function cartSubtotalRepository(sql: Sql): CartSubtotalRepository {
+  return {
+    async find(cartId) {
+      const [row] = await sql.query<CartSubtotalRow>(`SELECT ${cartSubtotalColumns()} FROM cart_subtotals WHERE cart_id = $1`, [cartId]);
+      return row === undefined ? null : toCartSubtotal(row);
+    },
+    async save(fact, at) {
+      const changed = await sql.execute(
+        `INSERT INTO cart_subtotals (cart_id, customer_id, subtotal, currency_code, version, updated_at)
+         VALUES ($1, $2, $3::numeric, $4, $5::int, $6::timestamptz)
+         ON CONFLICT (cart_id) DO UPDATE
+           SET customer_id = EXCLUDED.customer_id, subtotal = EXCLUDED.subtotal, currency_code = EXCLUDED.currency_code,
+               version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+           WHERE cart_subtotals.version < EXCLUDED.version`,
+        [fact.cartId, fact.customerId, formatCents(fact.subtotal), fact.currencyCode, fact.version, at.toISOString()],
+      );
+      return changed > 0;
+    },
+  };
 }

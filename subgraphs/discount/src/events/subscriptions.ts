@@ -1,5 +1,5 @@
 import { CartChanged, on, OrderCancelled, OrderPlaced, OrderRejected, type Subscription } from '@shop/events';
-import type { DiscountTx } from '../data/prisma';
+import type { DiscountStore } from '../data/store';
 import type { DiscountDeps } from '../use-cases/deps';
 import { onCartChanged } from './handlers/cart-changed';
 import { onOrderCancelled } from './handlers/order-cancelled';
@@ -11,7 +11,7 @@ import { onOrderRejected } from './handlers/order-rejected';
 const ownTransaction = { ownTransaction: true };
 
 /** Every event discount consumes → its handler; the queue's bindings derive from this list. */
-export const discountSubscriptions = (deps: DiscountDeps): Subscription<DiscountTx>[] => [
+export const discountSubscriptions = (deps: DiscountDeps): Subscription<DiscountStore>[] => [
   on(CartChanged, onCartChanged(deps)),
   on(OrderPlaced, onOrderPlaced(deps), ownTransaction),
   on(OrderRejected, onOrderRejected(deps), ownTransaction),

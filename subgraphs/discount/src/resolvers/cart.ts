@@ -49,7 +49,7 @@ async function priceCart(cart: CartParent, ctx: DiscountContext): Promise<Priced
   const view = await ctx.loaders.cartCoupon.load({ cartId: cart.id, lastCheckedOutAt: cart.lastCheckedOutAt ?? null });
   const subtotal = cart.subtotal
     ? { cents: subtotalCents(cart.subtotal.amount), currencyCode: cart.subtotal.currencyCode }
-    : (view.replicaSubtotal ?? { cents: 0, currencyCode: CURRENCY });
+    : { cents: view.replicaSubtotal?.subtotal ?? 0, currencyCode: view.replicaSubtotal?.currencyCode ?? CURRENCY };
   if (view.coupon === null) return { applied: null, totals: totalsOf(subtotal.cents, null), currencyCode: subtotal.currencyCode };
   const evaluation = evaluateCoupon(view.coupon, subtotal.cents, ctx.deps.clock());
   return {

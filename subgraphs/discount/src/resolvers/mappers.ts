@@ -1,6 +1,6 @@
 /**
  * What each GraphQL object's resolvers receive as their parent (codegen `mappers`): plain
- * objects of the domain and data layers, never Prisma rows.
+ * objects of the domain and data layers, never database rows.
  */
 import type { Money } from '@shop/service-kit/domain';
 import type { CouponRecord } from '../data/coupon-repository';

@@ -1,8 +1,5 @@
 import { cartIdOf } from '@shop/events';
 import { DomainError } from '@shop/service-kit/domain';
-import { setAppliedCoupon } from '../data/applied-coupon-repository';
-import { findCartSubtotal } from '../data/cart-subtotal-repository';
-import { findCoupon } from '../data/coupon-repository';
 import { evaluateCoupon, normalizeCode } from '../domain/coupon';
 import { DiscountErrorCode } from '../domain/errors';
 import type { DiscountDeps } from './deps';
@@ -16,9 +13,10 @@ import type { DiscountDeps } from './deps';
 export async function applyCoupon(deps: DiscountDeps, customerId: string, code: string): Promise<{ cartId: string }> {
   const cartId = cartIdOf(customerId);
   const now = deps.clock();
-  const [coupon, cart] = await Promise.all([findCoupon(deps.prisma, normalizeCode(code)), findCartSubtotal(deps.prisma, cartId)]);
+  const { coupons, cartSubtotals, appliedCoupons } = deps.data.store;
+  const [coupon, cart] = await Promise.all([coupons.find(normalizeCode(code)), cartSubtotals.find(cartId)]);
   const evaluation = evaluateCoupon(coupon, cart?.subtotal ?? 0, now, code);
   if (!evaluation.ok) throw new DomainError(DiscountErrorCode.CouponInvalid, evaluation.message, 'code');
-  await setAppliedCoupon(deps.prisma, cartId, coupon!.code, now);
+  await appliedCoupons.apply(cartId, coupon!.code, now);
   return { cartId };
 }

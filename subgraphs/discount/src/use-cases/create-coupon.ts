@@ -1,5 +1,5 @@
 import { ErrorCode, userError, type UserError } from '@shop/service-kit';
-import { insertCoupon, type CouponRecord } from '../data/coupon-repository';
+import type { CouponRecord } from '../data/coupon-repository';
 import { decideNewCoupon, type NewCouponInput } from '../domain/coupon';
 import { DiscountErrorCode } from '../domain/errors';
 import type { DiscountDeps } from './deps';
@@ -15,7 +15,7 @@ export async function createCoupon(deps: DiscountDeps, input: NewCouponInput): P
   if (!decision.ok) {
     return { coupon: null, userErrors: decision.problems.map((p) => userError(ErrorCode.BadInput, p.message, p.field)) };
   }
-  const coupon = await insertCoupon(deps.prisma, decision.coupon);
+  const coupon = await deps.data.store.coupons.insert(decision.coupon);
   if (coupon === null) {
     return {
       coupon: null,

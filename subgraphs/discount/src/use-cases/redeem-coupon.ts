@@ -1,9 +1,8 @@
-import type { Cents } from '@shop/service-kit/domain';
-import { takeAppliedCoupon } from '../data/applied-coupon-repository';
-import { lockCoupon, takeRedemption } from '../data/coupon-repository';
-import type { DiscountTx } from '../data/prisma';
-import { insertRedemption, lockRedemption } from '../data/redemption-repository';
+import { CouponRedeemed, CouponRedemptionFailed, createEnvelope, type Causation, type Envelope } from '@shop/events';
+import { formatCents, type Cents } from '@shop/service-kit/domain';
+import type { DiscountStore } from '../data/store';
 import { decideRedemption, type RedemptionOutcome } from '../domain/redemption';
+import type { DiscountDeps } from './deps';
 
 export interface OrderToRedeem {
   orderId: string;
@@ -17,8 +16,8 @@ export interface OrderToRedeem {
 }
 
 /**
- * Settles the coupon of a placed order, exactly once per order, inside the caller's transaction
- * (the caller publishes the outcome through the outbox in that same transaction):
+ * Settles the coupon of a placed order, exactly once per order, in the transaction of `store`,
+ * and answers the order saga through its outbox (CouponRedeemed or CouponRedemptionFailed):
  * - first time: takes the coupon the order's cart showed at checkout — the last applied after the
  *   cart's previous checkout and up to this one (one applied later is the next session's and
  *   stays) — and redeems it, or refuses (expired, exhausted, order below minimum);
@@ -29,23 +28,37 @@ export interface OrderToRedeem {
  * Concurrency: the coupon row is locked before its count is read, and the count only moves
  * through a conditional UPDATE, so racing orders never exceed maxRedemptions.
  */
-export async function redeemCoupon(tx: DiscountTx, order: OrderToRedeem, now: Date): Promise<RedemptionOutcome> {
-  const existing = await lockRedemption(tx, order.orderId);
+export async function redeemCoupon(deps: Pick<DiscountDeps, 'clock'>, store: DiscountStore, order: OrderToRedeem, causation: Causation): Promise<RedemptionOutcome> {
+  const outcome = await settle(store, order, deps.clock());
+  await store.outbox.append([answerFor(order.orderId, outcome, causation)]);
+  return outcome;
+}
+
+async function settle({ redemptions, appliedCoupons, coupons }: DiscountStore, order: OrderToRedeem, now: Date): Promise<RedemptionOutcome> {
+  const existing = await redemptions.lock(order.orderId);
   if (existing !== null && existing.status !== 'CLOSED') {
     return decideRedemption(existing, null, order).outcome;
   }
-  const code = await takeAppliedCoupon(tx, order.cartId, { previousCheckoutAt: order.previousCheckoutAt, checkedOutAt: order.placedAt });
-  const applied = code === null ? null : { code, coupon: await lockCoupon(tx, code) };
+  const code = await appliedCoupons.take(order.cartId, { previousCheckoutAt: order.previousCheckoutAt, checkedOutAt: order.placedAt });
+  const applied = code === null ? null : { code, coupon: await coupons.lock(code) };
   const decision = decideRedemption(existing, applied, order);
   if (decision.kind === 'answer-again') return decision.outcome;
 
   let { record, outcome } = decision;
-  if (record.status === 'REDEEMED' && record.couponCode !== null && !(await takeRedemption(tx, record.couponCode))) {
+  if (record.status === 'REDEEMED' && record.couponCode !== null && !(await coupons.takeRedemption(record.couponCode))) {
     // unreachable while the row lock holds; kept so the count can never pass its maximum
     const reason = `Coupon ${record.couponCode} has been fully redeemed.`;
     record = { ...record, status: 'REFUSED', discount: 0, reason };
     outcome = { kind: 'refused', couponCode: record.couponCode!, reason };
   }
-  await insertRedemption(tx, record, now);
+  await redemptions.insert(record, now);
   return outcome;
+}
+
+/** The saga's answer about the order: the same one again when the order is seen again. */
+function answerFor(orderId: string, outcome: RedemptionOutcome, causation: Causation): Envelope {
+  const meta = { ...causation, subject: orderId };
+  return outcome.kind === 'redeemed'
+    ? createEnvelope(CouponRedeemed, { orderId, couponCode: outcome.couponCode, discount: formatCents(outcome.discount) }, meta)
+    : createEnvelope(CouponRedemptionFailed, { orderId, couponCode: outcome.couponCode, reason: outcome.reason }, meta);
 }

@@ -1,5 +1,4 @@
 import { cartIdOf } from '@shop/events';
-import { removeAppliedCoupon } from '../data/applied-coupon-repository';
 import type { DiscountDeps } from './deps';
 
 /**
@@ -8,5 +7,5 @@ import type { DiscountDeps } from './deps';
  */
 export async function removeCoupon(deps: DiscountDeps, customerId: string): Promise<{ cartId: string; removed: boolean }> {
   const cartId = cartIdOf(customerId);
-  return { cartId, removed: await removeAppliedCoupon(deps.prisma, cartId, deps.clock()) };
+  return { cartId, removed: await deps.data.store.appliedCoupons.remove(cartId, deps.clock()) };
 }

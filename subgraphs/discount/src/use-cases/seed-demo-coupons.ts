@@ -1,4 +1,3 @@
-import { insertMissingCoupons } from '../data/coupon-repository';
 import type { Coupon } from '../domain/coupon';
 import type { DiscountDeps } from './deps';
 
@@ -31,6 +30,6 @@ export const DEMO_COUPONS: readonly Coupon[] = [
  * together: an existing code (even one an admin changed) is left alone.
  * @returns how many were created
  */
-export async function seedDemoCoupons(deps: Pick<DiscountDeps, 'prisma'>): Promise<number> {
-  return insertMissingCoupons(deps.prisma, DEMO_COUPONS);
+export async function seedDemoCoupons(deps: Pick<DiscountDeps, 'data'>): Promise<number> {
+  return deps.data.store.coupons.insertMissing(DEMO_COUPONS);
 }

@@ -1,16 +1,15 @@
-import type { CartChanged, EventHandler } from '@shop/events';
+import type { CartChanged, EnvelopeOf, HandlerContext } from '@shop/events';
 import { toCents } from '@shop/service-kit/domain';
-import { saveCartSubtotal } from '../../data/cart-subtotal-repository';
-import type { DiscountTx } from '../../data/prisma';
+import type { DiscountStore } from '../../data/store';
 import type { DiscountDeps } from '../../use-cases/deps';
+import { recordCartSubtotal } from '../../use-cases/record-cart-subtotal';
 
 /**
  * Keeps the replica of the cart's subtotal that applyCoupon checks minimums against. An older
  * CartChanged arriving after a newer one is skipped (versions per cart).
  */
-export const onCartChanged =
-  (deps: DiscountDeps): EventHandler<typeof CartChanged, DiscountTx> =>
-  async (event, tx, ctx) => {
+export const onCartChanged = (deps: DiscountDeps) =>
+  async function onCartChanged(event: EnvelopeOf<typeof CartChanged>, store: DiscountStore, ctx: HandlerContext): Promise<void> {
     if (event.sequence === null) {
       // a subtotal without a version could overwrite a newer one: refuse it loudly, never guess
       throw new Error('CartChanged without a sequence (cart version)');
@@ -19,15 +18,6 @@ export const onCartChanged =
       ctx.logger.debug({ cartId: event.data.cartId, version: event.sequence }, 'older CartChanged skipped');
       return;
     }
-    await saveCartSubtotal(
-      tx,
-      {
-        cartId: event.data.cartId,
-        customerId: event.data.customerId,
-        subtotal: toCents(event.data.subtotal),
-        currencyCode: event.data.currencyCode,
-        version: event.sequence,
-      },
-      deps.clock(),
-    );
+    const { cartId, customerId, subtotal, currencyCode } = event.data;
+    await recordCartSubtotal(deps, store, { cartId, customerId, subtotal: toCents(subtotal), currencyCode, version: event.sequence });
   };
