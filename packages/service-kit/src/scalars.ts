@@ -6,13 +6,19 @@ const invalid = (value: unknown) =>
     extensions: { code: 'BAD_USER_INPUT' },
   });
 
+/** Amounts are stored as numeric(12, 2): ten whole digits at most; a larger one would fail in the database (22003). */
+const MAX_DECIMAL_CENTS = 10 ** 12 - 1;
+
 function parseDecimal(value: unknown): string {
-  if (typeof value !== 'string' && typeof value !== 'number') throw invalid(value);
+  if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) throw invalid(value);
+  let cents: number;
   try {
-    return formatCents(toCents(typeof value === 'number' ? String(value) : value));
+    cents = toCents(typeof value === 'number' ? String(value) : value);
   } catch {
     throw invalid(value);
   }
+  if (Math.abs(cents) > MAX_DECIMAL_CENTS) throw new GraphQLError(`Decimal must be at most 9999999999.99 in size; got ${JSON.stringify(value).slice(0, 40)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  return formatCents(cents);
 }
 
 /** Exact decimal, serialized as a string with two fraction digits ("19.99"); never a float. */
