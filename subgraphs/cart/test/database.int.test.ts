@@ -1,10 +1,9 @@
 import { testDatabaseServer } from '@shop/service-kit/testing';
-import type { ServiceDatabase } from '@shop/service-kit/database';
+import { unitOfWork, type ServiceDatabase } from '@shop/service-kit/database';
+import { toCents } from '@shop/service-kit/domain';
 import { openSubgraphDatabase } from '@shop/subgraph-kit';
-import type { CartPrisma } from '../src/data/prisma';
+import { cartStore } from '../src/data/store';
 import { cart as cartSubgraph } from '../src/server';
-
-type CartDatabase = ServiceDatabase<CartPrisma>;
 
 const CART_TABLES = ['carts', 'cart_lines', 'product_prices', 'checkouts'];
 const BACKBONE_TABLES = ['outbox', 'inbox', 'consumer_versions'];
@@ -14,7 +13,7 @@ describe.each([
   ['PGlite (memory://)', false],
 ])('cart database on %s', (_label, real) => {
   const server = testDatabaseServer('cartdb');
-  let database: CartDatabase;
+  let database: ServiceDatabase;
 
   beforeAll(async () => {
     database = await openSubgraphDatabase(cartSubgraph, real ? { url: { value: server.url, exact: false } } : { dataDir: 'memory://' });
@@ -34,26 +33,43 @@ describe.each([
     expect(applied.map((r) => r.name)).toEqual(['events/0001_backbone', 'events/0002_outbox_without_notify', 'cart/0001_init', 'cart/0002_last_checked_out_at']);
   });
 
-  it('every Prisma model can be written and read (schema.prisma agrees with the SQL)', async () => {
-    const { prisma } = database;
-    await prisma.productPrice.create({ data: { productId: 'p1', name: 'Mug', price: '12.99', currencyCode: 'EUR', version: 1 } });
-    await prisma.cart.create({ data: { id: 'c1', customerId: 'alice', lines: { create: [{ productId: 'p1', quantity: 2 }] } } });
-    await prisma.checkout.create({ data: { customerId: 'alice', idempotencyKey: 'k1', orderId: 'o1', cartId: 'c1' } });
+  const mug = { productId: 'p1', name: 'Mug', price: toCents('12.99'), currencyCode: 'EUR', version: 1 };
+  const createdAt = new Date('2026-03-04T05:06:07.890Z');
 
-    const cart = await prisma.cart.findUniqueOrThrow({ where: { id: 'c1' }, include: { lines: { include: { product: true } } } });
-    expect(cart).toMatchObject({ customerId: 'alice', version: 0, lines: [{ productId: 'p1', quantity: 2 }] });
-    expect(cart.lines[0].product.price.toFixed(2)).toBe('12.99');
-    expect(await prisma.cartLine.count()).toBe(1);
-    expect(await prisma.checkout.findMany()).toEqual([expect.objectContaining({ orderId: 'o1', createdAt: expect.any(Date) })]);
+  it('every table can be written and read through the repositories, the same rows in a transaction and outside', async () => {
+    const data = unitOfWork(database.sql, cartStore);
+    await data.run(async ({ prices, carts, checkouts }) => {
+      await prices.savePrice(mug, createdAt);
+      await carts.lockCart('c1', 'alice');
+      await carts.saveLineChange('c1', { kind: 'set', productId: 'p1', quantity: 2 }, createdAt);
+      await checkouts.recordCheckout({ customerId: 'alice', idempotencyKey: 'k1', orderId: 'o1', cartId: 'c1', createdAt });
+    });
+
+    const [cart] = await data.store.carts.findCarts(['c1']);
+    expect(cart).toEqual({
+      id: 'c1',
+      customerId: 'alice',
+      version: 0,
+      lastCheckedOutAt: null,
+      lines: [{ productId: 'p1', quantity: 2 }],
+      products: new Map([['p1', { productId: 'p1', name: 'Mug', price: toCents('12.99'), currencyCode: 'EUR' }]]),
+    });
+    expect(await database.sql.query('SELECT count(*)::int AS n FROM cart_lines')).toEqual([{ n: 1 }]);
+    const checkout = { customerId: 'alice', idempotencyKey: 'k1', orderId: 'o1', cartId: 'c1', createdAt };
+    expect(await data.store.checkouts.findCheckout('alice', 'k1')).toEqual(checkout);
+    expect(await data.store.prices.lockPrice('p1')).toEqual(mug);
+    // inside a transaction the statements go through Prisma: the rows must not differ
+    expect(
+      await data.run(async ({ carts, checkouts, prices }) => [await carts.findCarts(['c1']), await checkouts.findCheckout('alice', 'k1'), await prices.lockPrice('p1')]),
+    ).toEqual([[cart], checkout, mug]);
   });
 
   it('the database refuses what the domain never writes: quantity 0 or over 99, a line for an unknown product, a reused key', async () => {
-    const { prisma } = database;
-    await expect(prisma.cartLine.create({ data: { cartId: 'c1', productId: 'p1', quantity: 0 } })).rejects.toThrow();
-    await expect(prisma.cartLine.update({ where: { cartId_productId: { cartId: 'c1', productId: 'p1' } }, data: { quantity: 100 } })).rejects.toThrow();
-    await expect(prisma.cartLine.create({ data: { cartId: 'c1', productId: 'ghost', quantity: 1 } })).rejects.toThrow();
-    await expect(
-      prisma.checkout.create({ data: { customerId: 'alice', idempotencyKey: 'k1', orderId: 'o2', cartId: 'c1' } }),
-    ).rejects.toThrow();
+    const { carts, checkouts } = cartStore(database.sql);
+    await expect(carts.saveLineChange('c1', { kind: 'set', productId: 'p1', quantity: 0 }, createdAt)).rejects.toThrow();
+    await expect(carts.saveLineChange('c1', { kind: 'set', productId: 'p1', quantity: 100 }, createdAt)).rejects.toThrow();
+    await expect(carts.saveLineChange('c1', { kind: 'set', productId: 'ghost', quantity: 1 }, createdAt)).rejects.toThrow();
+    await expect(checkouts.recordCheckout({ customerId: 'alice', idempotencyKey: 'k1', orderId: 'o2', cartId: 'c1', createdAt })).rejects.toThrow();
+    expect(await database.sql.query('SELECT product_id AS "productId", quantity FROM cart_lines')).toEqual([{ productId: 'p1', quantity: 2 }]);
   });
 });

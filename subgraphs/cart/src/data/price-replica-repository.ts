@@ -1,38 +1,69 @@
+import type { Sql } from '@shop/service-kit/database';
 import { formatCents, toCents } from '@shop/service-kit/domain';
+import type { KnownProduct } from '../domain/cart';
 import type { ReplicaPrice } from '../domain/price-replica';
-import type { CartTx } from './prisma';
 
-/** The replica's price of a product, locked (FOR UPDATE) until the transaction ends; null if unseen. */
-export async function lockReplicaPrice(tx: CartTx, productId: string): Promise<ReplicaPrice | null> {
-  const [row] = await tx.$queryRaw<{ name: string; price: string; currencyCode: string; version: number }[]>`
-    SELECT name, price::text AS price, currency AS "currencyCode", version
-    FROM product_prices WHERE product_id = ${productId} FOR UPDATE`;
-  return row ? { productId, name: row.name, price: toCents(row.price), currencyCode: row.currencyCode, version: row.version } : null;
+/** The replica of the catalog's prices (product_prices). */
+export interface PriceReplicaRepository {
+  /**
+   * Reads the replica's prices of every product on the cart's lines, and of `alsoProductId`, and
+   * holds them (FOR SHARE) until the transaction ends: a price change then waits for this cart
+   * change and re-prices it afterwards, and this cart change never computes a subtotal from a
+   * price that is being replaced. Taken before the cart lock (see `withLockedCart`); products the
+   * replica does not know are absent from the map.
+   */
+  lockPricesOfCart(cartId: string, alsoProductId: string | null): Promise<Map<string, KnownProduct>>;
+  /** The replica's price of a product, locked (FOR UPDATE) until the transaction ends; null if unseen. */
+  lockPrice(productId: string): Promise<ReplicaPrice | null>;
+  /** Stores a product's price; a write of an older version than the stored one is a no-op. */
+  savePrice(price: ReplicaPrice, now: Date): Promise<void>;
 }
 
-/** Stores a product's price; a write of an older version than the stored one is a no-op. */
-export async function saveReplicaPrice(tx: CartTx, price: ReplicaPrice, now: Date): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO product_prices (product_id, name, price, currency, version, updated_at)
-    VALUES (${price.productId}, ${price.name}, ${formatCents(price.price)}::numeric, ${price.currencyCode}, ${price.version}, ${now})
-    ON CONFLICT (product_id) DO UPDATE
-      SET name = excluded.name, price = excluded.price, currency = excluded.currency,
-          version = excluded.version, updated_at = excluded.updated_at
-      WHERE product_prices.version < excluded.version`;
+/** A product_prices row as the statements select it (price cast ::text: numeric stays exact). */
+export interface ProductPriceRow {
+  productId: string;
+  name: string;
+  price: string;
+  currencyCode: string;
 }
 
-/**
- * Locks every cart holding `productId` (in id order, so two re-pricings never deadlock), bumps
- * their versions and resolves to them with their new versions.
- */
-export async function bumpCartsHolding(tx: CartTx, productId: string, now: Date): Promise<{ id: string; customerId: string; version: number }[]> {
-  return tx.$queryRaw<{ id: string; customerId: string; version: number }[]>`
-    WITH locked AS (
-      SELECT c.id FROM carts c
-      WHERE EXISTS (SELECT 1 FROM cart_lines l WHERE l.cart_id = c.id AND l.product_id = ${productId})
-      ORDER BY c.id FOR UPDATE OF c
-    )
-    UPDATE carts SET version = carts.version + 1, updated_at = ${now}
-    FROM locked WHERE carts.id = locked.id
-    RETURNING carts.id, carts.customer_id AS "customerId", carts.version`;
+/** The one mapper of product_prices rows (cart reads join them too). */
+export function toKnownProduct(row: ProductPriceRow): KnownProduct {
+  return { productId: row.productId, name: row.name, price: toCents(row.price), currencyCode: row.currencyCode };
+}
+
+export function priceReplicaRepository(sql: Sql): PriceReplicaRepository {
+  return {
+    async lockPricesOfCart(cartId, alsoProductId) {
+      const rows = await sql.query<ProductPriceRow>(
+        `SELECT product_id AS "productId", name, price::text AS price, currency AS "currencyCode"
+         FROM product_prices
+         WHERE product_id IN (SELECT product_id FROM cart_lines WHERE cart_id = $1) OR product_id = $2
+         ORDER BY product_id FOR SHARE`,
+        [cartId, alsoProductId],
+      );
+      return new Map(rows.map((row) => [row.productId, toKnownProduct(row)]));
+    },
+
+    async lockPrice(productId) {
+      const [row] = await sql.query<ProductPriceRow & { version: number }>(
+        `SELECT product_id AS "productId", name, price::text AS price, currency AS "currencyCode", version
+         FROM product_prices WHERE product_id = $1 FOR UPDATE`,
+        [productId],
+      );
+      return row ? { ...toKnownProduct(row), version: row.version } : null;
+    },
+
+    async savePrice(price, now) {
+      await sql.execute(
+        `INSERT INTO product_prices (product_id, name, price, currency, version, updated_at)
+         VALUES ($1, $2, $3::numeric, $4, $5, $6)
+         ON CONFLICT (product_id) DO UPDATE
+           SET name = excluded.name, price = excluded.price, currency = excluded.currency,
+               version = excluded.version, updated_at = excluded.updated_at
+           WHERE product_prices.version < excluded.version`,
+        [price.productId, price.name, formatCents(price.price), price.currencyCode, price.version, now],
+      );
+    },
+  };
 }

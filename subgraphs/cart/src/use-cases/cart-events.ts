@@ -2,7 +2,7 @@ import { CartChanged, CartCheckedOut, createEnvelope, type Envelope } from '@sho
 import { formatCents } from '@shop/service-kit/domain';
 import type { PricedCart } from '../domain/cart';
 import type { FrozenOrder } from '../domain/checkout';
-import type { ChangeOrigin } from './cart-deps';
+import type { ChangeOrigin } from './deps';
 
 /** CartChanged for a cart at `version` (its sequence), carrying what discount needs. */
 export function cartChangedEvent(

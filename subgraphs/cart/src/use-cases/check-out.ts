@@ -1,14 +1,12 @@
-import { appendToOutbox, cartIdOf } from '@shop/events';
-import { bumpCartVersion, removeAllLines } from '../data/cart-repository';
-import { findCheckout, recordCheckout } from '../data/checkout-repository';
+import { cartIdOf } from '@shop/events';
 import { priceCart } from '../domain/cart';
 import { decideCheckout } from '../domain/checkout';
-import type { CartDeps, ChangeOrigin } from './cart-deps';
 import { cartChangedEvent, cartCheckedOutEvent } from './cart-events';
-import { withLockedCart } from './cart-transaction';
+import type { CartDeps, ChangeOrigin } from './deps';
+import { withLockedCart } from './locked-cart';
 
 /**
- * Checks the customer's cart out, in one transaction holding the cart: the same key answered
+ * Checks the customer's cart out, in one unit of work holding the cart: the same key answered
  * before → that order id, nothing new; an empty cart → CART_EMPTY; otherwise the lines, prices
  * and subtotal are frozen into CartCheckedOut, the cart is emptied (CartChanged), its
  * lastCheckedOutAt moves to now (the coupon applied before it is this order's, any applied after
@@ -20,20 +18,20 @@ import { withLockedCart } from './cart-transaction';
  */
 export async function checkOut(deps: CartDeps, customerId: string, idempotencyKey: string, origin: ChangeOrigin): Promise<{ orderId: string }> {
   const cart = { id: cartIdOf(customerId), customerId };
-  return withLockedCart(deps, cart, null, async (tx, locked) => {
+  return withLockedCart(deps, cart, null, async ({ carts, checkouts, outbox }, locked) => {
     const now = deps.clock();
     const decision = decideCheckout({
-      previous: await findCheckout(tx, customerId, idempotencyKey),
+      previous: await checkouts.findCheckout(customerId, idempotencyKey),
       cart: priceCart(locked.lines, locked.known, deps.currency),
       newOrderId: deps.newOrderId,
       now,
     });
     if (decision.kind === 'replay') return { orderId: decision.orderId };
     const { order } = decision;
-    await removeAllLines(tx, cart.id);
-    const version = await bumpCartVersion(tx, cart.id, now, true);
-    await recordCheckout(tx, { customerId, idempotencyKey, orderId: order.orderId, cartId: cart.id, createdAt: now });
-    await appendToOutbox(tx, [
+    await carts.removeAllLines(cart.id);
+    const version = await carts.bumpVersion(cart.id, now, { checkedOut: true });
+    await checkouts.recordCheckout({ customerId, idempotencyKey, orderId: order.orderId, cartId: cart.id, createdAt: now });
+    await outbox.append([
       cartCheckedOutEvent({ ...cart, version, previousCheckoutAt: locked.lastCheckedOutAt }, idempotencyKey, order, origin),
       cartChangedEvent({ ...cart, version }, priceCart([], locked.known, order.currencyCode), origin, now),
     ]);

@@ -1,10 +1,12 @@
 import type { Causation } from '@shop/events';
 import type { Logger } from '@shop/service-kit';
-import type { CartPrisma } from '../data/prisma';
+import type { UnitOfWork } from '@shop/service-kit/database';
+import type { CartStore } from '../data/store';
 
 /** What the cart's use-cases are built from (server.ts wires them; tests may swap the clock). */
 export interface CartDeps {
-  prisma: CartPrisma;
+  /** the cart's repositories and outbox, outside a transaction (`store`) and in one (`run`) */
+  data: UnitOfWork<CartStore>;
   logger: Logger;
   /** the time of a change, as events and rows record it */
   clock: () => Date;
