@@ -3,8 +3,8 @@
  * each price change applied in its inbox transaction (Prisma on PostgreSQL). Talks to the parent
  * over IPC: "ready", then counts and latencies on request. Not meant to be run by hand.
  */
-import { openDatabase } from '@shop/service-kit/database';
-import { EVENTS_MIGRATIONS_DIR, on, ProductPriceChanged, startConsumers, type SqlTx } from '@shop/events';
+import { openServiceDatabase, type Sql } from '@shop/service-kit/database';
+import { EVENTS_MIGRATIONS_DIR, on, ProductPriceChanged, startConsumers } from '@shop/events';
 import { createRabbitBus } from '@shop/events/rabbitmq';
 import { PrismaClient } from '../prisma/catalog/generated/client';
 
@@ -18,14 +18,14 @@ export type ConsumerReply =
 async function main(): Promise<void> {
   const send = (reply: ConsumerReply) => process.send?.(reply);
   const env = process.env as Record<string, string>;
-  const db = await openDatabase({
+  const database = await openServiceDatabase({
     service: 'cart',
     url: { value: env.BENCH_CART_DATABASE_URL, exact: true },
     migrationsDirs: [EVENTS_MIGRATIONS_DIR],
     poolSize: Number(env.BENCH_POOL ?? 20),
+    createPrisma: (options) => new PrismaClient(options),
   });
-  const prisma = new PrismaClient({ adapter: db.adapter });
-  await prisma.$executeRawUnsafe('CREATE TABLE IF NOT EXISTS prices (product_id text PRIMARY KEY, price text NOT NULL)');
+  await database.sql.execute('CREATE TABLE IF NOT EXISTS prices (product_id text PRIMARY KEY, price text NOT NULL)');
   const bus = createRabbitBus({
     url: env.BENCH_AMQP_URL,
     exchange: env.BENCH_EXCHANGE,
@@ -48,20 +48,18 @@ async function main(): Promise<void> {
         committed.push(Date.now() - Date.parse(event.time));
       }),
   };
-  const handlePriceChanged = on(ProductPriceChanged, async (event, tx: SqlTx, ctx) => {
+  const handlePriceChanged = on(ProductPriceChanged, async (event, tx: Sql, ctx) => {
     if (await ctx.advanceVersion()) {
-      await tx.$executeRawUnsafe(
-        'INSERT INTO prices (product_id, price) VALUES ($1, $2) ON CONFLICT (product_id) DO UPDATE SET price = EXCLUDED.price',
-        event.data.productId,
-        event.data.price,
-      );
+      await tx.execute(
+        'INSERT INTO prices (product_id, price) VALUES ($1, $2) ON CONFLICT (product_id) DO UPDATE SET price = EXCLUDED.price', [event.data.productId, event.data.price]);
     }
   });
   const startCart = () =>
     startConsumers({
       bus: timed,
       service: 'cart',
-      prisma,
+      database: database.sql,
+      storeOn: (tx) => tx,
       consume: { prefetch: Number(env.BENCH_PREFETCH ?? 100) },
       subscriptions: [handlePriceChanged],
     });
@@ -82,8 +80,7 @@ async function main(): Promise<void> {
     if (request.kind === 'stop') {
       await consumers.stop();
       await bus.close();
-      await prisma.$disconnect();
-      await db.close();
+      await database.close();
       send({ kind: 'stopped' });
       process.exit(0);
     }

@@ -17,7 +17,7 @@
  * Each run gets fresh databases and its own exchange, removed afterwards; the summary is the
  * median of `--runs` runs. Uses DATABASE_URL / AMQP_URL when set, else the local test servers.
  */
-import { dropDatabase, openDatabase, serviceDatabaseUrl, type Database } from '@shop/service-kit/database';
+import { dropDatabase, openServiceDatabase, serviceDatabaseUrl, type ServiceDatabase } from '@shop/service-kit/database';
 import { TEST_AMQP_URL, TEST_POSTGRES_URL, testDatabaseServer } from '@shop/service-kit/testing';
 import { appendToOutbox, createEnvelope, EVENTS_MIGRATIONS_DIR, ProductPriceChanged, startOutboxRelay } from '@shop/events';
 import { createRabbitBus, deleteRabbitQueues, type QueueType } from '@shop/events/rabbitmq';
@@ -148,10 +148,17 @@ async function run(settings: Settings, queueType: QueueType): Promise<RunResult>
   const amqpUrl = process.env.AMQP_URL ?? TEST_AMQP_URL;
   const id = randomBytes(3).toString('hex');
   const exchange = `bench.${Date.now().toString(36)}.${id}`;
-  const open = (service: string): Promise<Database> =>
-    openDatabase({ service, url: { value: url, exact: false }, migrationsDirs: [EVENTS_MIGRATIONS_DIR], poolSize: 20 });
-  const [catalogDb, cartDb] = await Promise.all([open(`bench_catalog_${id}`), open(`bench_cart_${id}`)]);
-  const catalog = new PrismaClient({ adapter: catalogDb.adapter });
+  // as a service opens its database: transactions through its Prisma client (any generated one: only raw SQL runs)
+  const open = (service: string): Promise<ServiceDatabase> =>
+    openServiceDatabase({
+      service,
+      url: { value: url, exact: false },
+      migrationsDirs: [EVENTS_MIGRATIONS_DIR],
+      poolSize: 20,
+      createPrisma: (options) => new PrismaClient(options),
+    });
+  const [catalogDatabase, cartDatabase] = await Promise.all([open(`bench_catalog_${id}`), open(`bench_cart_${id}`)]);
+  const catalog = catalogDatabase.sql;
   const publisherBus = createRabbitBus({ url: amqpUrl, exchange, serviceName: 'bench-catalog', queueType });
   const cart = await startConsumerProcess({
     BENCH_CART_DATABASE_URL: serviceDatabaseUrl(url, `bench_cart_${id}`).url,
@@ -161,7 +168,7 @@ async function run(settings: Settings, queueType: QueueType): Promise<RunResult>
     BENCH_PREFETCH: String(settings.prefetch),
   });
   const running: { stop(): Promise<void> }[] = [];
-  const pending = async () => Number((await catalog.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n);
+  const pending = async () => Number((await catalog.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n);
 
   try {
     // phase 1: a backlog of `events` rows (8 producers, 100 per transaction)
@@ -172,14 +179,14 @@ async function run(settings: Settings, queueType: QueueType): Promise<RunResult>
           const from = next;
           next = Math.min(settings.events, next + 100);
           const events = Array.from({ length: next - from }, (_, k) => priceChange(from + k));
-          await catalog.$transaction((tx) => appendToOutbox(tx, events));
+          await catalog.transaction((tx) => appendToOutbox(tx, events));
         }
       }),
     );
     // 1a: the relay alone drains the backlog into cart's queue (cart is not consuming yet)
     let started = performance.now();
     const relays = Array.from({ length: settings.relays }, () =>
-      startOutboxRelay({ prisma: catalog, bus: publisherBus, service: 'catalog', batchSize: settings.batch }),
+      startOutboxRelay({ database: catalogDatabase.relaySql, bus: publisherBus, service: 'catalog', batchSize: settings.batch }),
     );
     running.push(...relays);
     await until(async () => (await pending()) === 0, 300_000, 'the relay to publish the backlog');
@@ -200,7 +207,7 @@ async function run(settings: Settings, queueType: QueueType): Promise<RunResult>
     const paceStart = performance.now();
     for (let t = 0; t < ticks; t++) {
       const events = Array.from({ length: perTick }, (_, k) => priceChange(settings.events + t * perTick + k));
-      const append = catalog.$transaction((tx) => appendToOutbox(tx, events)).finally(() => inFlight.delete(append));
+      const append = catalog.transaction((tx) => appendToOutbox(tx, events)).finally(() => inFlight.delete(append));
       inFlight.add(append);
       // a database slower than the pace must not drown the pool: at most 8 appends at once
       while (inFlight.size >= 8) await Promise.race(inFlight);
@@ -231,10 +238,9 @@ async function run(settings: Settings, queueType: QueueType): Promise<RunResult>
     await publisherBus.close();
     // every queue the publisher declared (all service queues: see SERVICE_QUEUES) and cart's own
     await deleteRabbitQueues(amqpUrl, [...new Set([...publisherBus.declaredQueues(), `${exchange}.cart`, `${exchange}.cart.dlq`])], exchange);
-    await catalog.$disconnect();
-    await Promise.all([catalogDb.close(), cartDb.close()]);
+    await Promise.all([catalogDatabase.close(), cartDatabase.close()]);
     if (server) await server.drop();
-    else await Promise.all([catalogDb.name, cartDb.name].map((name) => dropDatabase(url, name)));
+    else await Promise.all([catalogDatabase.db.name, cartDatabase.db.name].map((name) => dropDatabase(url, name)));
   }
 }
 

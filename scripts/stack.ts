@@ -28,8 +28,10 @@ export interface RunningStack {
   /** every subgraph's URL by its name, and the BFFs' as `web` and `mobile` */
   urls: Record<string, string> & { web: string; mobile: string };
   /** every subgraph by its name (its database, bus, deps) */
-  subgraphs: Record<string, RunningSubgraph<unknown, unknown, object>>;
+  subgraphs: Record<string, RunningSubgraph<unknown, object>>;
   mode: { database: 'postgres' | 'embedded'; events: 'rabbitmq' | 'in-process' };
+  /** whether each BFF serves its explorers (Sandbox, /graphiql): what the banner may advertise */
+  explorers: { web: boolean; mobile: boolean };
   /** the shared in-process bus (embedded mode only) */
   bus?: EventBus;
   stop(): Promise<void>;
@@ -67,6 +69,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         database: subgraphs[0].config.DATABASE_URL ? 'postgres' : 'embedded',
         events: bus ? 'in-process' : 'rabbitmq',
       },
+      explorers: { web: webConfig.explorer, mobile: mobileConfig.explorer },
       bus,
       stop: parts.stopAll,
     };
