@@ -1,6 +1,8 @@
 export * from './config';
 export type { BffContext } from './context';
 export { startBff, resolveSubgraphs, type BffDeps, type RunningBff } from './server';
+export type { BffPlugin, BffSetup, BffContribution, ListeningBff, ListeningContribution } from './plugin';
+export { cors, deduplication, entityCache, everyBffPlugin, orderUpdates, queryLimits, rateLimits, responseCache, trustedDocuments } from './plugins';
 export { subgraphsOf } from './supergraph/subgraphs';
 export { applySchemaFilter, type SchemaFilter } from './supergraph/schema-filter';
 export { apiSchemaOf, printApiSchema } from './supergraph/api-schema';

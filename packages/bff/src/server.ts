@@ -10,6 +10,7 @@ import {
   operationTelemetryPlugin,
   type Logger,
   type Metrics,
+  type RouteHandler,
   type RunningServer,
   startHttpServer,
   startInParts,
@@ -17,34 +18,22 @@ import {
 } from '@shop/service-kit';
 import { createServiceBus, type EventBus } from '@shop/events';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { Gauge } from 'prom-client';
+import { startCacheInvalidation } from './cache/cache-invalidation';
 import type { BffConfig } from './config';
 import type { BffContext } from './context';
 import { errorReportingPlugin, formatError } from './errors';
 import { subgraphStatesCheck } from './health';
-import { withCors } from './http/cors';
 import { devTokenRoutes } from './http/dev-token';
 import { explorerRoute } from './http/explorer';
 import { explorerLandingPage } from './http/explorer-landing-page';
 import { graphqlEndpoint } from './http/graphql-endpoint';
-import { pageSizePlugin } from './limits/page-size';
-import { queryLimitRules } from './limits/query-limits';
-import { connectRateLimitStore, createRateLimiter, rateLimitStoreConnected } from './limits/rate-limit';
-import { startCacheInvalidation } from './cache/cache-invalidation';
-import { createEntityCache } from './cache/entity-cache';
-import { createResponseCache, type ResponseCache } from './cache/response-cache';
-import { createInFlight } from './dedup/in-flight';
-import { createOperationSharing } from './dedup/operations';
 import { createBffMetrics } from './metrics';
+import { combine, setupInOrder, type BffPlugin, type BffSetup, type Combined } from './plugin';
+import { everyBffPlugin } from './plugins';
 import { SubgraphDataSource } from './subgraph-data-source';
-import type { ReceivedAnswer } from './subgraph-http';
-import { startOrderFeed } from './subscriptions/order-feed';
-import { startSubscriptionServer } from './subscriptions/ws-server';
 import { subgraphsOf } from './supergraph/subgraphs';
 import { servedSupergraphSdl } from './supergraph/served';
-import { clientOperationMetrics, refusedDocumentsCounter } from './client-metrics';
-import { createSafelist } from './trusted-documents/safelist';
-import { createTrustedDocumentStore, type TrustedDocumentStore } from './trusted-documents/trusted-set';
+import type { TrustedDocumentStore } from './trusted-documents/trusted-set';
 
 export interface BffDeps {
   logger?: Logger;
@@ -62,6 +51,11 @@ export interface BffDeps {
    * off where several services share a process (`npm start`), whose terminal's hangup must still end it
    */
   reloadOnSighup?: boolean;
+  /**
+   * What this BFF is made of (see plugin.ts), in order: each gateway lists its own. Default:
+   * every plugin, each on as far as `config` says (tests, the bench).
+   */
+  plugins?: readonly BffPlugin[];
 }
 
 export interface RunningBff extends RunningServer {
@@ -101,9 +95,10 @@ export function resolveSubgraphs(config: Pick<BffConfig, 'supergraphSdl' | 'subg
 
 /**
  * Starts one BFF: the federated gateway over the supergraph file (never introspecting running
- * subgraphs), Apollo Server with limits, masking and CSRF prevention, token verification, per-client
- * rate limiting, the trusted-documents gate when configured, the explorers, health and metrics.
- * Returns `{ url, port, schema, stop }`; `stop` drains in-flight requests, then closes the gateway.
+ * subgraphs), Apollo Server with masking and CSRF prevention, token verification, the explorers,
+ * health and metrics — and what its plugins add (limits, rate limits, trusted documents, caches,
+ * de-duplication, CORS, order updates). Returns `{ url, port, schema, stop }`; `stop` drains
+ * in-flight requests, then closes the gateway.
  */
 export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<RunningBff> {
   const logger = deps.logger ?? createLogger(config.name);
@@ -111,91 +106,33 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
   // everything last first — sockets (1001 going away), in-flight HTTP, the feeds, then the rest
   return startInParts(config.name, logger, async (parts) => {
     const metrics = deps.metrics ?? createMetrics(config.name);
-    const bffMetrics = createBffMetrics(metrics.registry);
     const tracing = deps.tracing ?? parts.add(createTracing(config.name, { otlpEndpoint: config.otlpEndpoint, logger }), (t) => t.shutdown());
+    const bus = deps.bus ?? parts.add(await createDefaultBus(config, logger), (b) => b.close());
     const subgraphs = resolveSubgraphs(config, logger);
-    const urlOf = new Map(subgraphs.map((s) => [s.name, s.url]));
-    const deduplicate = config.deduplicate ?? true;
-    const subgraphInFlight = deduplicate ? createInFlight<ReceivedAnswer>() : undefined;
-    const sharing = deduplicate ? createOperationSharing({ maxTokens: config.limits.maxTokens }) : undefined;
-    const announcements = config.cacheInvalidation;
-    if (!announcements && (config.responseCache || config.entityCache)) logger.warn('no cacheInvalidation configured: response and entity caches off (nothing would keep them fresh)');
-    const entityCache = config.entityCache && announcements ? createEntityCache({ ...config.entityCache, announcements, registry: metrics.registry }) : undefined;
-
-    const gateway = new ApolloGateway({
-      supergraphSdl: servedSupergraphSdl(config.supergraphSdl, config.schemaFilter),
-      logger,
-      buildService: ({ name, url }) =>
-        new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, logger, metrics: bffMetrics, tracing, inFlight: subgraphInFlight, entityCache }),
-    });
     let schema: GraphQLSchema | undefined;
+    const setup: BffSetup = { config, logger, metrics, bffMetrics: createBffMetrics(metrics.registry), tracing, bus, auth: createAuth(config.jwtSecret, config.tokenRules), reloadOnSighup: deps.reloadOnSighup ?? false, schema: () => schema, own: (part, stop) => parts.add(part, stop) };
+    const plugins = deps.plugins ?? everyBffPlugin();
+    const added = combine(plugins, await setupInOrder(plugins, setup));
+    if (config.trustedDocuments && !added.requests.safelist) throw new Error(`${config.name}: trusted documents are configured but the trusted-documents plugin is not in its list (every document would be served)`);
+
+    const gateway = createGateway(config, subgraphs, setup, added.subgraphFetches);
     gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
       schema = apiSchema;
     });
-
-    // read from disk at config time already; a broken manifest never gets this far. The store
-    // watches files and may listen for SIGHUP: nothing of it may outlive a failed start
-    const trustedDocuments = config.trustedDocuments
-      ? parts.add(
-          createTrustedDocumentStore({ sources: config.trustedDocuments.sources, initial: config.trustedDocuments.manifests, watch: config.trustedDocuments.watch, signal: deps.reloadOnSighup ?? false, logger, registry: metrics.registry }),
-          async (store) => store.stop(),
-        )
-      : undefined;
-
-    const clientOperations = trustedDocuments ? clientOperationMetrics<BffContext>(metrics.registry, trustedDocuments) : undefined;
-
-    const limits = queryLimitRules(config.limits, { hideSuggestions: !config.introspection });
-    const apollo = new ApolloServer<BffContext>({
-      gateway,
-      logger,
-      introspection: config.introspection,
-      csrfPrevention: true,
-      // the process entry point owns signals (stopOnSignals); Apollo's own handler would race it
-      stopOnTerminationSignals: false,
-      allowBatchedHttpRequests: false,
-      includeStacktraceInErrorResponses: false,
-      formatError,
-      validationRules: limits.validationRules,
-      parseOptions: limits.parseOptions,
-      // trusted documents are resolved by the safelist gate; Apollo's own APQ would register anything
-      persistedQueries: config.trustedDocuments ? false : undefined,
-      plugins: [
-        config.explorer ? explorerLandingPage<BffContext>() : ApolloServerPluginLandingPageDisabled(),
-        ...(limits.plugins as ApolloServerPlugin<BffContext>[]),
-        pageSizePlugin<BffContext>(config.limits),
-        subscriptionsOverWebSocket(),
-        errorReportingPlugin(logger, metrics),
-        operationTelemetryPlugin<BffContext>(metrics),
-        ...(clientOperations ? [clientOperations.plugin] : []),
-      ],
-    });
+    const apollo = createApollo(config, gateway, setup, added);
     await apollo.start();
     parts.add(apollo, (a) => a.stop());
 
-    const auth = createAuth(config.jwtSecret);
-    const safelist = config.trustedDocuments && trustedDocuments
-      ? createSafelist(() => trustedDocuments.current(), { enforce: config.trustedDocuments.enforce, introspection: config.introspection, maxTokens: config.limits.maxTokens })
-      : undefined;
-
-    const bus = deps.bus ?? parts.add(await createDefaultBus(config, logger), (b) => b.close());
-    const responseCache: ResponseCache | undefined = config.responseCache && announcements
-      ? createResponseCache({ ...config.responseCache, announcements, supergraphSdl: config.supergraphSdl, schema: () => schema, maxTokens: config.limits.maxTokens, registry: metrics.registry })
-      : undefined;
-    const rateLimitStore = config.rateLimit.redisUrl
-      ? parts.add(connectRateLimitStore(config.rateLimit.redisUrl, logger), (store) => store.quit().then(() => undefined, () => store.disconnect()))
-      : undefined;
-    if (rateLimitStore) await rateLimitStoreConnected(rateLimitStore, 2_000);
-    const feed = parts.add(await startOrderFeed(bus, { name: config.name, logger, registry: metrics.registry }), (f) => f.stop());
-    if (announcements && (responseCache || entityCache)) {
-      const invalidation = await startCacheInvalidation(bus, { responseCache, entityCache }, {
-        name: config.name,
-        announcements,
-        logger,
-        registry: metrics.registry,
-        inFlight: [subgraphInFlight, sharing?.inFlight].filter((t) => t !== undefined),
-      });
-      parts.add(invalidation, (i) => i.stop());
+    if (config.cacheInvalidation && added.caches.length > 0) {
+      const { name, cacheInvalidation: announcements } = config;
+      parts.add(await startCacheInvalidation(bus, added.caches, { name, announcements, logger, registry: metrics.registry, inFlight: added.inFlight }), (i) => i.stop());
     }
+    const routes: Record<string, RouteHandler> = {
+      '* /graphql': graphqlEndpoint({ apollo, auth: setup.auth, logger, tracing, ...added.requests }),
+      ...(config.explorer ? { 'GET /graphiql': explorerRoute({ title: config.title }) } : {}),
+      ...(config.devTokens ? devTokenRoutes(setup.auth) : {}),
+      ...added.routes,
+    };
     const http = parts.add(
       await startHttpServer({
         port: config.port,
@@ -212,53 +149,15 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
           // without the broker only live order updates stop; without a subgraph only its fields
           events: degradable(() => bus.check()),
           subgraphs: degradable(subgraphStatesCheck(subgraphs)),
-          ...(trustedDocuments ? { trustedDocuments: async () => trustedDocuments.status() } : {}),
-          // without it each instance limits on its own budget
-          ...(rateLimitStore ? { rateLimitStore: degradable(async () => void (await rateLimitStore.ping())) } : {}),
+          ...added.readiness,
         },
-        routes: withCors(config.corsOrigins ?? [], {
-          '* /graphql': graphqlEndpoint({
-            apollo,
-            auth,
-            logger,
-            rateLimiter: createRateLimiter({ ...config.rateLimit, store: rateLimitStore, keyPrefix: config.name }),
-            safelist,
-            onRefused: trustedDocuments ? refusedDocumentsCounter(metrics.registry, trustedDocuments) : undefined,
-            onCacheHit: clientOperations?.cacheHit,
-            tracing,
-            responseCache,
-            sharing,
-            onShared: () => bffMetrics.sharedOperations.inc(),
-          }),
-          ...(config.explorer ? { 'GET /graphiql': explorerRoute({ title: config.title }) } : {}),
-          ...(config.devTokens ? devTokenRoutes(auth) : {}),
-        }),
+        routes: added.wrapRoutes.reduce((all, wrap) => wrap(all), routes),
       }),
       (server) => server.stop(),
     );
-    const gauge = new Gauge({ name: 'bff_subscriptions', help: 'Live graphql-ws subscriptions', registers: [metrics.registry] });
-    const ws = parts.add(
-      startSubscriptionServer({
-        httpServer: http.httpServer,
-        path: '/graphql',
-        schema: schema!,
-        apollo,
-        auth,
-        logger,
-        feed,
-        validationRules: limits.validationRules,
-        maxTokens: config.limits.maxTokens,
-        maxMessageBytes: config.limits.maxBodyBytes,
-        maxPerConnection: config.subscriptions.maxPerConnection,
-        maxPerInstance: config.subscriptions.maxPerInstance,
-        pendingOrderGraceMs: config.subscriptions.pendingOrderGraceMs,
-        safelist,
-        onCount: (n) => gauge.set(n),
-      }),
-      (server) => server.stop(),
-    );
+    const listening = await added.listening({ httpServer: http.httpServer, apollo, schema: schema!, validationRules: added.validationRules, requests: added.requests, own: setup.own });
     logger.info(
-      { url: `${http.url}/graphql`, subgraphs, introspection: config.introspection, explorer: config.explorer, safelist: config.trustedDocuments?.enforce ?? false, trustedDocuments: trustedDocuments?.status().versions, corsOrigins: config.corsOrigins, devTokens: config.devTokens },
+      { url: `${http.url}/graphql`, subgraphs, plugins: plugins.map((p) => p.name), introspection: config.introspection, explorer: config.explorer, safelist: config.trustedDocuments?.enforce ?? false, trustedDocuments: added.trustedDocuments?.status().versions, corsOrigins: config.corsOrigins, devTokens: config.devTokens },
       `${config.name} ready`,
     );
     let stopping: Promise<void> | undefined;
@@ -266,11 +165,45 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
       ...http,
       schema: schema!,
       subgraphs,
-      subscriptions: { count: () => ws.count(), connections: () => ws.connections() },
-      trustedDocuments,
+      subscriptions: listening.subscriptions ?? { count: () => 0, connections: () => 0 },
+      trustedDocuments: added.trustedDocuments,
       // once: a second call waits for the first
       stop: () => (stopping ??= parts.stopAll()),
     };
+  });
+}
+
+function createGateway(config: BffConfig, subgraphs: { name: string; url: string }[], { logger, bffMetrics, tracing }: BffSetup, fetches: Combined['subgraphFetches']): ApolloGateway {
+  const urlOf = new Map(subgraphs.map((s) => [s.name, s.url]));
+  return new ApolloGateway({
+    supergraphSdl: servedSupergraphSdl(config.supergraphSdl, config.schemaFilter),
+    logger,
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, logger, metrics: bffMetrics, tracing, ...fetches }),
+  });
+}
+
+function createApollo(config: BffConfig, gateway: ApolloGateway, { logger, metrics }: BffSetup, added: Combined): ApolloServer<BffContext> {
+  return new ApolloServer<BffContext>({
+    gateway,
+    logger,
+    introspection: config.introspection,
+    csrfPrevention: true,
+    // the process entry point owns signals (stopOnSignals); Apollo's own handler would race it
+    stopOnTerminationSignals: false,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    validationRules: added.validationRules,
+    parseOptions: added.parseOptions,
+    persistedQueries: added.noAutomaticPersistedQueries ? false : undefined,
+    plugins: [
+      config.explorer ? explorerLandingPage<BffContext>() : ApolloServerPluginLandingPageDisabled(),
+      ...added.apolloPlugins,
+      subscriptionsOverWebSocket(),
+      errorReportingPlugin(logger, metrics),
+      operationTelemetryPlugin<BffContext>(metrics),
+    ],
   });
 }
 

@@ -22,11 +22,37 @@ export interface CacheInvalidationOptions {
   inFlight?: { forget(): void }[];
 }
 
-/** The caches of public data one BFF instance keeps; either may be off. */
-export interface InvalidatedCaches {
-  responseCache?: ResponseCache;
-  entityCache?: EntityCache;
+/** Data one BFF instance keeps from the covered subgraph, as invalidation drives it. */
+export interface InvalidatedCache {
+  /** in the log line */
+  name: string;
+  /** an entity was created: what could show it goes (it can join any list) */
+  entityCreated(): void;
+  /** an entity (by key) changed: what shows it goes */
+  entityChanged(key: string): void;
+  /** events may have been missed: everything goes */
+  clear(): void;
+  /** off while events may be missed (the broker is down); switching drops everything */
+  setActive(active: boolean): void;
 }
+
+/** The response cache as invalidation drives it: a created entity can join any list, so all goes. */
+export const responseCacheInvalidation = (cache: ResponseCache): InvalidatedCache => ({
+  name: 'responseCache',
+  entityCreated: () => cache.clear(),
+  entityChanged: (key) => cache.invalidateEntity(key),
+  clear: () => cache.clear(),
+  setActive: (active) => cache.setActive(active),
+});
+
+/** The entity cache as invalidation drives it: a created entity was in no answer yet. */
+export const entityCacheInvalidation = (cache: EntityCache): InvalidatedCache => ({
+  name: 'entityCache',
+  entityCreated: () => undefined,
+  entityChanged: (key) => cache.invalidateEntity(key),
+  clear: () => cache.clear(),
+  setActive: (active) => cache.setActive(active),
+});
 
 /**
  * Keeps the response cache and the entity cache no staler than event delivery: this BFF instance's own exclusive,
@@ -37,13 +63,12 @@ export interface InvalidatedCaches {
  * period after the broker does; and whenever the queue is reattached, the cache is emptied.
  * Returns `stop()`.
  */
-export async function startCacheInvalidation(bus: EventBus, caches: InvalidatedCaches, options: CacheInvalidationOptions): Promise<{ stop(): Promise<void> }> {
+export async function startCacheInvalidation(bus: EventBus, caches: readonly InvalidatedCache[], options: CacheInvalidationOptions): Promise<{ stop(): Promise<void> }> {
   const { name, logger } = options;
   const announced = new Map(options.announcements.events.map((rule) => [rule.event.type, rule.announces]));
   const routingKeys = options.announcements.events.map((rule) => rule.event.routingKey);
-  const all = [caches.responseCache, caches.entityCache].filter((c) => c !== undefined);
-  const clearAll = () => all.forEach((c) => c.clear());
-  const setActive = (active: boolean) => all.forEach((c) => c.setActive(active));
+  const clearAll = () => caches.forEach((c) => c.clear());
+  const setActive = (active: boolean) => caches.forEach((c) => c.setActive(active));
   const queue = `${name}.response-cache`;
   const consumer = await bus.consume(
     // dropping entries cannot fail, and a redelivery only drops them again
@@ -65,12 +90,9 @@ export async function startCacheInvalidation(bus: EventBus, caches: InvalidatedC
       const announces = announced.get(envelope.type);
       if (!announces) return;
       for (const table of options.inFlight ?? []) table.forget();
-      if (announces === 'created') {
-        // a new entity can join any list, and a read of its key answered nothing; no other entity changes
-        caches.responseCache?.clear();
-      } else {
-        caches.responseCache?.invalidateEntity(envelope.subject);
-        caches.entityCache?.invalidateEntity(envelope.subject);
+      for (const cache of caches) {
+        if (announces === 'created') cache.entityCreated();
+        else cache.entityChanged(envelope.subject);
       }
     },
   );
@@ -108,7 +130,7 @@ export async function startCacheInvalidation(bus: EventBus, caches: InvalidatedC
   };
   schedule();
 
-  logger.info({ subgraph: options.announcements.subgraph, routingKeys, responseCache: !!caches.responseCache, entityCache: !!caches.entityCache }, 'caches invalidated by change events');
+  logger.info({ subgraph: options.announcements.subgraph, routingKeys, caches: caches.map((c) => c.name) }, 'caches invalidated by change events');
   return {
     async stop() {
       stopped = true;

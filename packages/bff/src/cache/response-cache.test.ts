@@ -7,7 +7,7 @@ import { DEFAULT_SUPERGRAPH_PATH, loadBffSettings, REPO_ROOT, toBffConfig, type 
 import { apiSchemaOf } from '../supergraph/api-schema';
 import { cacheScopeOf, planCaching } from './cacheable-operation';
 import { createResponseCache, type CachedResponse } from './response-cache';
-import { startCacheInvalidation } from './cache-invalidation';
+import { responseCacheInvalidation, startCacheInvalidation } from './cache-invalidation';
 import { CATALOG_CHANGES, type ConsumeOptions, type EventBus } from '@shop/events';
 import { createLogger } from '@shop/service-kit';
 
@@ -269,7 +269,7 @@ describe('invalidation by change events', () => {
       },
       check: async () => undefined,
     } as unknown as EventBus;
-    const invalidation = await startCacheInvalidation(bus, { responseCache: cache }, { name: 'bff-test', announcements: CATALOG_CHANGES, logger: createLogger('cache-test', 'silent') });
+    const invalidation = await startCacheInvalidation(bus, [responseCacheInvalidation(cache)], { name: 'bff-test', announcements: CATALOG_CHANGES, logger: createLogger('cache-test', 'silent') });
     try {
       fill(cache, PAGE, { first: 5 }, { data: { products: { totalCount: 5 } } });
       expect(cache.size()).toBe(1);

@@ -9,23 +9,28 @@ import type { RateLimiter } from '../limits/rate-limit';
 import type { GraphQLParams, Safelist } from '../trusted-documents/safelist';
 import { requestValuesProblem } from './request-values';
 
-export interface GraphQLEndpointOptions {
+/** The stages of a request that plugins contribute (see ../plugin.ts); each is skipped when absent. */
+export interface GraphQLEndpointStages {
+  /** one unit of the client's budget per request (and per subscribe over graphql-ws) */
+  rateLimiter: RateLimiter;
+  /** trusted documents gate (mobile), also for subscribe; absent: any document goes to the server */
+  safelist: Safelist;
+  /** told of every document the gate refuses, with the request's headers (counted by app version) */
+  onRefused: (headers: IncomingMessage['headers'], code: string) => void;
+  /** told of every request answered from the response cache (Apollo's plugins never see it) */
+  onCacheHit: (headers: IncomingMessage['headers'], params: GraphQLParams) => void;
+  /** shared answers for anonymous public catalog queries; absent: off */
+  responseCache: ResponseCache;
+  /** identical queries of the same viewer in flight share one execution; absent: each runs */
+  sharing: OperationSharing;
+  /** counts requests answered by joining another's execution */
+  onShared: () => void;
+}
+
+export interface GraphQLEndpointOptions extends Partial<GraphQLEndpointStages> {
   apollo: ApolloServer<BffContext>;
   auth: Auth;
   logger: Logger;
-  rateLimiter: RateLimiter;
-  /** trusted documents gate (mobile); absent: any document goes to the server */
-  safelist?: Safelist;
-  /** told of every document the gate refuses, with the request's headers (counted by app version) */
-  onRefused?: (headers: IncomingMessage['headers'], code: string) => void;
-  /** told of every request answered from the response cache (Apollo's plugins never see it) */
-  onCacheHit?: (headers: IncomingMessage['headers'], params: GraphQLParams) => void;
-  /** shared answers for anonymous public catalog queries; absent: off */
-  responseCache?: ResponseCache;
-  /** identical queries of the same viewer in flight share one execution; absent: each runs */
-  sharing?: OperationSharing;
-  /** counts requests answered by joining another's execution */
-  onShared?: () => void;
   /**
    * A server span per request, continuing the client's `traceparent` or starting a trace when it
    * sent none; subgraph fetches are its children. Its trace id is on the log lines and in the
@@ -116,11 +121,13 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
 
     // a bad token is budgeted by address, so guessing tokens is rate limited too
     const clientKey = viewer ? `sub:${viewer.sub}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
-    const rate = await rateLimiter.take(clientKey);
-    res.setHeader('ratelimit-limit', String(rate.limit));
-    res.setHeader('ratelimit-remaining', String(rate.remaining));
-    res.setHeader('ratelimit-reset', String(rate.resetSeconds));
-    if (!rate.allowed) {
+    const rate = rateLimiter && (await rateLimiter.take(clientKey));
+    if (rate) {
+      res.setHeader('ratelimit-limit', String(rate.limit));
+      res.setHeader('ratelimit-remaining', String(rate.remaining));
+      res.setHeader('ratelimit-reset', String(rate.resetSeconds));
+    }
+    if (rate && !rate.allowed) {
       return sendGraphQLErrors(req, res, 429, [{ message: `Too many requests; try again in ${rate.resetSeconds} s`, extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: rate.resetSeconds } }], {
         'retry-after': String(rate.resetSeconds),
       });

@@ -1,0 +1,44 @@
+import { Gauge } from 'prom-client';
+import type { BffPlugin } from '../plugin';
+import { startOrderFeed } from '../subscriptions/order-feed';
+import { startSubscriptionServer } from '../subscriptions/ws-server';
+
+/**
+ * Live order updates (`orderUpdated`) over graphql-ws on the BFF's own port and /graphql path:
+ * the order feed from the bus, and the subscription server under the same document rules, gate
+ * and rate budget as HTTP (`config.subscriptions` caps).
+ */
+export function orderUpdates(): BffPlugin {
+  return {
+    name: 'order-updates',
+    async setup({ config, logger, metrics, bus, auth, own }) {
+      const feed = own(await startOrderFeed(bus, { name: config.name, logger, registry: metrics.registry }), (f) => f.stop());
+      const gauge = new Gauge({ name: 'bff_subscriptions', help: 'Live graphql-ws subscriptions', registers: [metrics.registry] });
+      return {
+        listening({ httpServer, apollo, schema, validationRules, requests }) {
+          const ws = own(
+            startSubscriptionServer({
+              httpServer,
+              path: '/graphql',
+              schema,
+              apollo,
+              auth,
+              logger,
+              feed,
+              validationRules,
+              maxTokens: config.limits.maxTokens,
+              maxMessageBytes: config.limits.maxBodyBytes,
+              maxPerConnection: config.subscriptions.maxPerConnection,
+              maxPerInstance: config.subscriptions.maxPerInstance,
+              pendingOrderGraceMs: config.subscriptions.pendingOrderGraceMs,
+              safelist: requests.safelist,
+              onCount: (n) => gauge.set(n),
+            }),
+            (server) => server.stop(),
+          );
+          return { subscriptions: { count: () => ws.count(), connections: () => ws.connections() } };
+        },
+      };
+    },
+  };
+}
