@@ -2,9 +2,10 @@
  * `npm start`: the whole platform in one process. With no environment it needs nothing but Node
  * (embedded PostgreSQL per service, in-process events); with DATABASE_URL and AMQP_URL it runs on
  * real infrastructure. Serves the storefront on STOREFRONT_PORT (3000), building it first when
- * needed. Prints the URLs and ready-made tokens.
+ * needed. Prints the URLs and, outside production, ready-made tokens.
  */
-import { createAuth, createLogger, DEV_JWT_SECRET, exitOnStartFailure, stopOnSignals } from '@shop/service-kit';
+import { baseConfigSchema, createAuth, createLogger, exitOnStartFailure, loadConfig, stopOnSignals, tokenRulesOf } from '@shop/service-kit';
+import { bannerLines } from './start-banner';
 import { startStack } from './stack';
 import { ensureStorefrontBuilt } from './storefront-build';
 import { loadStorefrontConfig, runtimeConfigFor, startStorefrontServer } from './storefront-server';
@@ -31,29 +32,17 @@ async function main() {
   });
   // the banner is the last thing a newcomer reads: print it once every service says it is ready
   await Promise.all([...Object.values(stack.urls), shop.url].map((url) => waitUntilReady(url)));
-  const secret = process.env.JWT_SECRET ?? DEV_JWT_SECRET;
-  const auth = createAuth(secret);
-  const customer = await auth.signToken({ sub: 'alice', roles: ['customer'], ttl: '12h' });
-  const admin = await auth.signToken({ sub: 'admin', roles: ['admin'], ttl: '12h' });
-  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-  const lines = [
-    '',
-    `Shop platform ready in ${seconds} s (database: ${stack.mode.database}, events: ${stack.mode.events})`,
-    '',
-    `  storefront    ${shop.url}      (sign in as a demo customer or the admin; back office at ${shop.url}/admin)`,
-    `  web BFF       ${stack.urls.web}/graphql      (Apollo Sandbox in a browser; offline explorer: ${stack.urls.web}/graphiql)`,
-    `  mobile BFF    ${stack.urls.mobile}/graphql      (trusted documents only; explorer: ${stack.urls.mobile}/graphiql)`,
-    `  subscriptions ${stack.urls.web.replace('http', 'ws')}/graphql`,
-    `  subgraphs     ${Object.entries(stack.subgraphs).map(([name, subgraph]) => `${name} ${subgraph.url}`).join('  ')}`,
-    '',
-    '  customer token (sub alice):',
-    `    ${customer}`,
-    '  admin token (sub admin):',
-    `    ${admin}`,
-    '',
-    '  more tokens: npm run token -- --sub bob --roles customer',
-    '',
-  ];
+  const lines = bannerLines({
+    seconds: ((Date.now() - startedAt) / 1000).toFixed(1),
+    mode: stack.mode,
+    storefrontUrl: shop.url,
+    devSignIn: !production,
+    web: { url: stack.urls.web, explorer: stack.explorers.web },
+    mobile: { url: stack.urls.mobile, explorer: stack.explorers.mobile },
+    subgraphs: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, subgraph]) => [name, subgraph.url])),
+    // never in production: nothing is minted with the production secret
+    tokens: production ? undefined : await demoTokens(),
+  });
   process.stdout.write(lines.join('\n') + '\n');
   stopOnSignals(
     async () => {
@@ -63,6 +52,16 @@ async function main() {
     logger,
     20_000,
   );
+}
+
+/** A customer's and the admin's token for the demo, under the services' own token rules. */
+async function demoTokens(): Promise<{ customer: string; admin: string }> {
+  const config = loadConfig(baseConfigSchema);
+  const auth = createAuth(config.JWT_SECRET, tokenRulesOf(config));
+  return {
+    customer: await auth.signToken({ sub: 'alice', roles: ['customer'], ttl: '12h' }),
+    admin: await auth.signToken({ sub: 'admin', roles: ['admin'], ttl: '12h' }),
+  };
 }
 
 /** Resolves once `url`'s /health/ready answers 200 (within 60 s; after that the banner says so). */
