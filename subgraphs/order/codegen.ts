@@ -17,7 +17,7 @@ const config: CodegenConfig = {
         contextType: '../context#OrderContext',
         scalars: { Decimal: 'string', DateTime: 'Date | string', ID: 'string' },
         mappers: {
-          Order: '../data/order-history-repository#OrderHistoryRow',
+          Order: '../data/order-history-repository#OrderView',
           OrderLine: '../resolvers/order#OrderLineParent',
           OrderStatusChange: '../domain/order#StatusChange',
           OrderConnection: '../use-cases/list-orders#OrderPage',

@@ -4,26 +4,25 @@
  */
 import DataLoader from 'dataloader';
 import { statusTimeline, type StatusChange } from './domain/order';
-import { findOrderHistory, type OrderHistoryRow } from './data/order-history-repository';
-import { readStreams } from './data/order-stream-repository';
-import type { OrderDb } from './data/prisma';
+import type { OrderView } from './data/order-history-repository';
+import type { OrderStore } from './data/store';
 
 export interface OrderLoaders {
   /** the read-model row of an order (null: no such order); callers check who may see it */
-  order: DataLoader<string, OrderHistoryRow | null>;
+  order: DataLoader<string, OrderView | null>;
   /** an order's status timeline, oldest first, from its event stream */
   history: DataLoader<string, StatusChange[]>;
 }
 
-export function createOrderLoaders(db: OrderDb): OrderLoaders {
+export function createOrderLoaders({ history, streams }: Pick<OrderStore, 'history' | 'streams'>): OrderLoaders {
   return {
     order: new DataLoader(async (ids) => {
-      const rows = await findOrderHistory(db, ids);
+      const rows = await history.find(ids);
       return ids.map((id) => rows.get(id) ?? null);
     }),
     history: new DataLoader(async (ids) => {
-      const streams = await readStreams(db, ids);
-      return ids.map((id) => statusTimeline((streams.get(id) ?? []).map((r) => r.event)));
+      const stored = await streams.readMany(ids);
+      return ids.map((id) => statusTimeline((stored.get(id) ?? []).map((r) => r.event)));
     }),
   };
 }

@@ -1,8 +1,6 @@
 /** Embedded mode (`npm start` without DATABASE_URL): the same saga on PGlite in memory. */
-import { allOrderHistory } from '../src/data/order-history-repository';
-import { transactionRunner } from '../src/data/prisma';
 import { rebuildOrderHistory } from '../src/use-cases/rebuild-read-model';
-import { contractOperation, gql, newCustomer, placeOrder, publish, replies, startTestOrder, tokenFor, waitForStatus, type TestOrder } from './order-harness';
+import { contractOperation, gql, newCustomer, placeOrder, publish, replies, startTestOrder, storeOf, tokenFor, waitForStatus, type TestOrder } from './order-harness';
 
 let t: TestOrder;
 beforeAll(async () => {
@@ -31,7 +29,7 @@ it('runs on PGlite: checkout → CONFIRMED or REJECTED, myOrders newest first, c
   const cancelled = (await gql(t.url, token, contractOperation('storefront', 'CancelOrder'), { orderId: first.orderId })).data!.cancelOrder;
   expect(cancelled).toEqual({ order: { id: first.orderId, status: 'CANCELLED' }, userErrors: [] });
 
-  const before = await allOrderHistory(t.order.database.prisma);
-  expect(await rebuildOrderHistory({ transaction: transactionRunner(t.order.database.prisma) })).toBe(2);
-  expect(await allOrderHistory(t.order.database.prisma)).toEqual(before);
+  const before = await storeOf(t).history.all();
+  expect(await rebuildOrderHistory(t.order.deps)).toBe(2);
+  expect(await storeOf(t).history.all()).toEqual(before);
 });

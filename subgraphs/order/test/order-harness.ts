@@ -34,8 +34,9 @@ import {
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findOrderHistory, type OrderHistoryRow } from '../src/data/order-history-repository';
-import { readStream, type RecordedOrderEvent } from '../src/data/order-stream-repository';
+import type { OrderView } from '../src/data/order-history-repository';
+import type { RecordedOrderEvent } from '../src/data/order-stream-repository';
+import { orderStore, type OrderStore } from '../src/data/store';
 import { order as orderSubgraph, type RunningOrder } from '../src/server';
 
 export const auth = createAuth(TEST_JWT_SECRET);
@@ -191,13 +192,16 @@ export async function deliver(t: TestOrder, envelope: Envelope): Promise<void> {
 
 // ---- what the order service holds ----
 
-export async function viewOf(t: TestOrder, orderId: string): Promise<OrderHistoryRow | undefined> {
-  return (await findOrderHistory(t.order.database.prisma, [orderId])).get(orderId);
+/** The order's repositories on its database, outside any transaction. */
+export const storeOf = (t: TestOrder): OrderStore => orderStore(t.order.database.sql);
+
+export async function viewOf(t: TestOrder, orderId: string): Promise<OrderView | undefined> {
+  return (await storeOf(t).history.find([orderId])).get(orderId);
 }
 
-export const streamOf = (t: TestOrder, orderId: string): Promise<RecordedOrderEvent[]> => readStream(t.order.database.prisma, orderId);
+export const streamOf = (t: TestOrder, orderId: string): Promise<RecordedOrderEvent[]> => storeOf(t).streams.read(orderId);
 
-export async function waitForStatus(t: TestOrder, orderId: string, status: OrderHistoryRow['status']): Promise<OrderHistoryRow> {
+export async function waitForStatus(t: TestOrder, orderId: string, status: OrderView['status']): Promise<OrderView> {
   return waitFor(
     async () => {
       const view = await viewOf(t, orderId);

@@ -8,8 +8,6 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { allOrderHistory } from '../src/data/order-history-repository';
-import { appendToStream } from '../src/data/order-stream-repository';
 import { recordCouponReply } from '../src/use-cases/record-reply';
 import {
   checkedOut,
@@ -24,6 +22,7 @@ import {
   publish,
   replies,
   startTestOrder,
+  storeOf,
   streamOf,
   TEAPOT,
   tokenFor,
@@ -295,7 +294,6 @@ describe('cancel and ship', () => {
 describe('optimistic concurrency on the stream version', () => {
   it('another writer appends at the version a command read → the command retries on the reloaded stream', async () => {
     const { orderId } = await placeOrder(t, newCustomer());
-    const { prisma } = t.order.database;
     const conflicts: number[] = [];
     const deps = { ...t.order.deps, onConflict: (_id: string, attempt: number) => void conflicts.push(attempt) };
 
@@ -304,16 +302,16 @@ describe('optimistic concurrency on the stream version', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let appended!: () => void;
     const competitorAppended = new Promise<void>((resolve) => (appended = resolve));
-    const competitor = prisma.$transaction(async (tx) => {
-      await appendToStream(tx, orderId, 1, [{ type: 'StockReserved', data: { at: new Date().toISOString() } }], { correlationId: 'other', causationId: null, traceparent: null }, new Date());
+    const competitor = deps.data.run(async ({ streams }) => {
+      await streams.append(orderId, 1, [{ type: 'StockReserved', data: { at: new Date().toISOString() } }], { correlationId: 'other', causationId: null, traceparent: null }, new Date());
       appended();
       await held;
     });
     await competitorAppended;
 
     // the command reads version 1 and appends version 2: it waits on the competitor's key…
-    const command = deps.transaction((tx) =>
-      recordCouponReply(deps, tx, { type: 'CouponRedeemed', orderId, couponCode: null, discount: '0.00' }, { correlationId: 'c', causationId: null, traceparent: null }),
+    const command = deps.data.run((store) =>
+      recordCouponReply(deps, store, { type: 'CouponRedeemed', orderId, couponCode: null, discount: '0.00' }, { correlationId: 'c', causationId: null, traceparent: null }),
     );
     await waitFor(
       async () => (await t.order.database.db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))[0].n > 0,
@@ -337,14 +335,15 @@ describe('rebuilding the read model from the event store', () => {
   // runs last: the orders of every test above (confirmed, rejected, cancelled, shipped, with late
   // and duplicate replies) are in the store
   it('`npm run rebuild-read-model -w subgraphs/order` gives the same rows, repairing a damaged table', async () => {
-    const { db, prisma } = t.order.database;
-    const before = await allOrderHistory(prisma);
+    const { db } = t.order.database;
+    const { history } = storeOf(t);
+    const before = await history.all();
     expect(new Set(before.map((r) => r.status))).toEqual(new Set(['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED', 'SHIPPED']));
     // damage it: a wrong status, a lost row, a stray row
     await db.query("UPDATE order_history SET status = 'SHIPPED', version = 1 WHERE order_id = $1", [before[0].orderId]);
     await db.query('DELETE FROM order_history WHERE order_id = $1', [before[1].orderId]);
     await db.query("INSERT INTO order_history SELECT 'stray', customer_id, 'SO-STRAY', status, status_reason, placed_at, subtotal, discount, total, currency_code, coupon_code, lines, version, updated_at FROM order_history LIMIT 1");
-    expect(await allOrderHistory(prisma)).not.toEqual(before);
+    expect(await history.all()).not.toEqual(before);
 
     const root = join(__dirname, '..', '..', '..');
     const { stdout } = await promisify(execFile)('npm', ['run', 'rebuild-read-model', '-w', 'subgraphs/order'], {
@@ -353,6 +352,6 @@ describe('rebuilding the read model from the event store', () => {
       timeout: 60_000,
     });
     expect(stdout).toMatch(new RegExp(`"orders":${before.length}\\b`));
-    expect(await allOrderHistory(prisma)).toEqual(before);
+    expect(await history.all()).toEqual(before);
   });
 });

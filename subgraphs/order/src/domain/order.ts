@@ -3,9 +3,11 @@
  * from its events. Pure TypeScript, no I/O: the stream of events is the truth, the state is a
  * fold of it (`evolve`), and the decisions live in decide.ts and saga.ts.
  */
+import type { OrderStatus } from '@shop/events';
 import type { Cents } from '@shop/service-kit/domain';
 
-export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'CANCELLED' | 'SHIPPED';
+/** PENDING, CONFIRMED, REJECTED, CANCELLED, SHIPPED: one list with the public order events (@shop/events) */
+export type { OrderStatus };
 
 /** A line as the customer bought it: name and price frozen at checkout. */
 export interface OrderLine {

@@ -10,8 +10,8 @@ import {
   StockReserved,
   type Subscription,
 } from '@shop/events';
-import type { OrderTx } from '../data/prisma';
-import type { OrderDeps } from '../use-cases/order-deps';
+import type { OrderStore } from '../data/store';
+import type { OrderDeps } from '../use-cases/deps';
 import { onCartCheckedOut } from './handlers/cart-checked-out';
 import { onCouponRedeemed } from './handlers/coupon-redeemed';
 import { onCouponRedemptionFailed } from './handlers/coupon-redemption-failed';
@@ -20,7 +20,7 @@ import { onStockReleased } from './handlers/stock-released';
 import { onStockReservationFailed } from './handlers/stock-reservation-failed';
 import { onStockReserved } from './handlers/stock-reserved';
 
-export const orderSubscriptions = (deps: OrderDeps): Subscription<OrderTx>[] => [
+export const orderSubscriptions = (deps: OrderDeps): Subscription<OrderStore>[] => [
   on(CartCheckedOut, onCartCheckedOut(deps)),
   on(StockReserved, onStockReserved(deps)),
   on(StockReservationFailed, onStockReservationFailed(deps)),

@@ -2,14 +2,14 @@ import { causedByRequest } from '@shop/events';
 import { requireAdmin, requireViewer, userError, type UserError } from '@shop/service-kit';
 import { DomainError } from '@shop/service-kit/domain';
 import { canSeeOrder } from '../domain/access';
-import type { OrderHistoryRow } from '../data/order-history-repository';
+import type { OrderView } from '../data/order-history-repository';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import type { OrderContext } from '../context';
 import { cancelOrder } from '../use-cases/cancel-order';
 import { shipOrder } from '../use-cases/ship-order';
 
 export interface OrderPayloadParent {
-  order: OrderHistoryRow | null;
+  order: OrderView | null;
   userErrors: UserError[];
 }
 
@@ -17,7 +17,7 @@ export interface OrderPayloadParent {
  * Runs a command; a DomainError (what the shopper or admin got wrong) becomes a userError, and
  * the payload then shows the order as it is — unless the viewer may not see it.
  */
-async function payload(ctx: OrderContext, orderId: string, run: () => Promise<OrderHistoryRow>): Promise<OrderPayloadParent> {
+async function payload(ctx: OrderContext, orderId: string, run: () => Promise<OrderView>): Promise<OrderPayloadParent> {
   try {
     return { order: await run(), userErrors: [] };
   } catch (error) {

@@ -1,7 +1,7 @@
 import { money } from '@shop/service-kit';
 import { canSeeOrder } from '../domain/access';
 import type { OrderLine as BoughtLine } from '../domain/order';
-import type { OrderHistoryRow } from '../data/order-history-repository';
+import type { OrderView } from '../data/order-history-repository';
 import type { OrderEdgeResolvers, OrderLineResolvers, OrderResolvers } from '../generated/resolvers-types';
 
 /** An order line with its order's currency (the line alone does not know it). */
@@ -12,7 +12,7 @@ export interface OrderLineParent {
 
 export interface OrderEdgeParent {
   cursor: string;
-  node: OrderHistoryRow;
+  node: OrderView;
 }
 
 export const Order: OrderResolvers = {

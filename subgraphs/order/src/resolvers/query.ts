@@ -22,11 +22,11 @@ export const Query: QueryResolvers = {
   },
   async myOrders(_parent, { first, after }, ctx) {
     const viewer = requireViewer(ctx.viewer);
-    return page(() => listOrders(ctx.deps.db, { customerId: viewer.sub, first, after }));
+    return page(() => listOrders(ctx.deps, { customerId: viewer.sub, first, after }));
   },
   async orders(_parent, { first, after, status }, ctx) {
     requireAdmin(ctx.viewer);
-    return page(() => listOrders(ctx.deps.db, { status: status ?? undefined, first, after }));
+    return page(() => listOrders(ctx.deps, { status: status ?? undefined, first, after }));
   },
 };
 

@@ -4,10 +4,10 @@
  * embedded one under DATA_DIR — stop the embedded service first: PGlite has one writer).
  */
 import { createLogger } from '@shop/service-kit';
-import { serviceDataDir } from '@shop/service-kit/database';
+import { serviceDataDir, unitOfWork } from '@shop/service-kit/database';
 import { openSubgraphDatabase } from '@shop/subgraph-kit';
 import { isAbsolute, resolve } from 'node:path';
-import { transactionRunner } from '../data/prisma';
+import { orderStore } from '../data/store';
 import { order } from '../server';
 import { rebuildOrderHistory } from '../use-cases/rebuild-read-model';
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const database = await openSubgraphDatabase(order, { url: config.database, dataDir: serviceDataDir(dataDir, 'order'), logger });
   try {
     const started = performance.now();
-    const orders = await rebuildOrderHistory({ transaction: transactionRunner(database.prisma) });
+    const orders = await rebuildOrderHistory({ data: unitOfWork(database.sql, orderStore) });
     logger.info({ orders, ms: Math.round(performance.now() - started), database: database.db.name }, 'order_history rebuilt from the event store');
   } finally {
     await database.close();

@@ -1,24 +1,23 @@
 /**
  * The one way an order changes: load its stream → fold → decide → append at the expected
  * version → update the read model → write the public events to the outbox, all in the caller's
- * transaction. When another writer appended first (optimistic concurrency on the stream
- * version), the attempt is rolled back to a savepoint and the command is decided again on the
- * reloaded stream.
+ * transaction (the store it passes). When another writer appended first (optimistic concurrency
+ * on the stream version), the attempt is rolled back to a savepoint and the command is decided
+ * again on the reloaded stream.
  */
-import { appendToOutbox } from '@shop/events';
 import { fold, type Order, type OrderEvent } from '../domain/order';
-import type { OrderHistoryRow } from '../data/order-history-repository';
-import { appendToStream, readStream, StreamConflictError, type EventMetadata, type RecordedOrderEvent } from '../data/order-stream-repository';
-import { inSavepoint, type OrderTx } from '../data/prisma';
+import type { OrderView } from '../data/order-history-repository';
+import { StreamConflictError, type EventMetadata, type RecordedOrderEvent } from '../data/order-stream-repository';
+import type { OrderStore } from '../data/store';
 import { projectOrderHistory, updateOrderHistory } from '../events/projections/order-history';
 import { publicEnvelopes } from './published-events';
-import type { OrderDeps } from './order-deps';
+import type { OrderDeps } from './deps';
 
 export interface CommandOutcome {
   /** the order after the command */
   order: Order;
   /** its read-model row after the command (null when there is no order) */
-  view: OrderHistoryRow | null;
+  view: OrderView | null;
   /** what the command appended (empty: nothing to do, e.g. a checkout seen before) */
   appended: RecordedOrderEvent[];
   /** 1, or more when the stream changed under the command */
@@ -33,7 +32,7 @@ export type Decision = (state: Order) => OrderEvent[] | Promise<OrderEvent[]>;
 
 export async function executeOrderCommand(
   deps: OrderDeps,
-  tx: OrderTx,
+  store: OrderStore,
   orderId: string,
   decide: Decision,
   metadata: EventMetadata,
@@ -41,7 +40,7 @@ export async function executeOrderCommand(
   const maxAttempts = deps.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inSavepoint(tx, () => attemptOnce(deps, tx, orderId, decide, metadata, attempt));
+      return await store.savepoint.run(() => attemptOnce(deps, store, orderId, decide, metadata, attempt));
     } catch (error) {
       if (!(error instanceof StreamConflictError) || attempt >= maxAttempts) throw error;
       deps.onConflict?.(orderId, attempt);
@@ -52,22 +51,22 @@ export async function executeOrderCommand(
 
 async function attemptOnce(
   deps: OrderDeps,
-  tx: OrderTx,
+  store: OrderStore,
   orderId: string,
   decide: Decision,
   metadata: EventMetadata,
   attempts: number,
 ): Promise<CommandOutcome> {
-  const stream = await readStream(tx, orderId);
+  const stream = await store.streams.read(orderId);
   const state = fold(stream.map((r) => r.event));
   const events = await decide(state);
   if (events.length === 0) return { order: state, view: projectOrderHistory(stream), appended: [], attempts };
   const version = stream.length === 0 ? 0 : stream[stream.length - 1].version;
-  const appended = await appendToStream(tx, orderId, version, events, metadata, deps.clock());
+  const appended = await store.streams.append(orderId, version, events, metadata, deps.clock());
   const order = fold(events, state);
   const whole = [...stream, ...appended];
-  await updateOrderHistory(tx, whole);
-  if (order.status !== 'NONE') await appendToOutbox(tx, publicEnvelopes(order.details, appended));
+  await updateOrderHistory(store.history, whole);
+  if (order.status !== 'NONE') await store.outbox.append(publicEnvelopes(order.details, appended));
   for (const { event } of appended) {
     if (event.type === 'LateReplyRecorded') deps.logger.warn({ orderId, ...event.data }, 'late participant reply recorded');
   }

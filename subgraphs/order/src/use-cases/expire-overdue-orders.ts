@@ -9,10 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { decide } from '../domain/decide';
-import { overduePendingOrderIds } from '../data/order-history-repository';
-import { readStream } from '../data/order-stream-repository';
 import { executeOrderCommand } from './execute-command';
-import type { OrderDeps } from './order-deps';
+import type { OrderDeps } from './deps';
 
 /** Orders rejected per sweep at most; the next sweep takes the rest. */
 const SWEEP_LIMIT = 100;
@@ -23,16 +21,16 @@ const SWEEP_LIMIT = 100;
  */
 export async function expireOverdueOrders(deps: OrderDeps, timeoutMs: number, limit = SWEEP_LIMIT): Promise<string[]> {
   const now = deps.clock();
-  const overdue = await overduePendingOrderIds(deps.db, new Date(now.getTime() - timeoutMs), limit);
+  const overdue = await deps.data.store.history.overduePendingOrderIds(new Date(now.getTime() - timeoutMs), limit);
   const rejected: string[] = [];
   for (const orderId of overdue) {
-    const outcome = await deps.transaction(async (tx) => {
+    const outcome = await deps.data.run(async (store) => {
       // the rejection continues the checkout's conversation: same correlation id as the order's events
-      const [first] = await readStream(tx, orderId);
+      const [first] = await store.streams.read(orderId);
       const metadata = { correlationId: first?.metadata.correlationId ?? randomUUID(), causationId: null, traceparent: null };
       return executeOrderCommand(
         deps,
-        tx,
+        store,
         orderId,
         (state) => decide({ type: 'ExpireOrder', data: { orderId, timeoutMs }, metadata: { now: deps.clock() } }, state),
         metadata,

@@ -4,14 +4,14 @@
  * new orders arrive.
  */
 import type { OrderStatus } from '../domain/order';
-import { pageOrderHistory, type HistoryCursor, type OrderHistoryRow } from '../data/order-history-repository';
-import type { OrderDb } from '../data/prisma';
+import type { HistoryCursor, OrderView } from '../data/order-history-repository';
+import type { OrderDeps } from './deps';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 export interface OrderPage {
-  rows: OrderHistoryRow[];
+  rows: OrderView[];
   totalCount: number;
   hasNextPage: boolean;
   hasPreviousPage: boolean;
@@ -29,7 +29,7 @@ export class PageRequestError extends Error {
 }
 
 /** Opaque to clients: base64url of the row's keyset position. */
-export function cursorOf(row: Pick<OrderHistoryRow, 'placedAt' | 'orderId'>): string {
+export function cursorOf(row: Pick<OrderView, 'placedAt' | 'orderId'>): string {
   return Buffer.from(JSON.stringify([row.placedAt.toISOString(), row.orderId])).toString('base64url');
 }
 
@@ -47,7 +47,7 @@ export function parseCursor(cursor: string): HistoryCursor {
 }
 
 export async function listOrders(
-  db: OrderDb,
+  deps: Pick<OrderDeps, 'data'>,
   request: { customerId?: string; status?: OrderStatus; first?: number | null; after?: string | null },
 ): Promise<OrderPage> {
   const first = request.first ?? DEFAULT_PAGE_SIZE;
@@ -55,6 +55,6 @@ export async function listOrders(
     throw new PageRequestError(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}; got ${first}`, 'first');
   }
   const after = request.after ? parseCursor(request.after) : undefined;
-  const page = await pageOrderHistory(db, { customerId: request.customerId, status: request.status, first, after });
+  const page = await deps.data.store.history.page({ customerId: request.customerId, status: request.status, first, after });
   return { ...page, hasPreviousPage: after !== undefined };
 }

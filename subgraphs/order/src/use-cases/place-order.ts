@@ -6,14 +6,14 @@
 import type { CartCheckedOut, EventData } from '@shop/events';
 import { toCents } from '@shop/service-kit/domain';
 import { decide } from '../domain/decide';
-import { nextOrderNumber, type EventMetadata } from '../data/order-stream-repository';
-import type { OrderTx } from '../data/prisma';
+import type { EventMetadata } from '../data/order-stream-repository';
+import type { OrderStore } from '../data/store';
 import { executeOrderCommand, type CommandOutcome } from './execute-command';
-import type { OrderDeps } from './order-deps';
+import type { OrderDeps } from './deps';
 
 export type Checkout = EventData<typeof CartCheckedOut>;
 
-export async function placeOrder(deps: OrderDeps, tx: OrderTx, checkout: Checkout, metadata: EventMetadata): Promise<CommandOutcome> {
+export async function placeOrder(deps: OrderDeps, store: OrderStore, checkout: Checkout, metadata: EventMetadata): Promise<CommandOutcome> {
   const lines = checkout.lines.map((l) => ({
     productId: l.productId,
     productName: l.productName,
@@ -35,11 +35,11 @@ export async function placeOrder(deps: OrderDeps, tx: OrderTx, checkout: Checkou
   // appends version 1 first makes this one decide again, and find the order
   return executeOrderCommand(
     deps,
-    tx,
+    store,
     checkout.orderId,
     async (state) =>
       state.status === 'NONE'
-        ? decide({ type: 'PlaceOrder', data: { ...data, number: await nextOrderNumber(tx) }, metadata: { now: deps.clock() } }, state)
+        ? decide({ type: 'PlaceOrder', data: { ...data, number: await store.streams.nextOrderNumber() }, metadata: { now: deps.clock() } }, state)
         : [],
     metadata,
   );

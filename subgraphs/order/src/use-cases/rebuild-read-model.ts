@@ -4,27 +4,25 @@
  * built. One transaction: readers see the old rows until the new ones commit, and commands
  * that write a row meanwhile wait for the rebuild, then apply their newer version over it.
  */
-import { clearOrderHistory, saveOrderHistory } from '../data/order-history-repository';
-import { readStreams, streamIdsAfter } from '../data/order-stream-repository';
 import { projectOrderHistory } from '../events/projections/order-history';
-import type { OrderDeps } from './order-deps';
+import type { OrderDeps } from './deps';
 
 const BATCH = 500;
 
 /** @returns the number of orders projected. */
-export async function rebuildOrderHistory(deps: Pick<OrderDeps, 'transaction'>): Promise<number> {
-  return deps.transaction(async (tx) => {
-    await clearOrderHistory(tx);
+export async function rebuildOrderHistory(deps: Pick<OrderDeps, 'data'>): Promise<number> {
+  return deps.data.run(async ({ streams, history }) => {
+    await history.clear();
     let projected = 0;
-    for (let after = 0n; ; ) {
-      const ids = await streamIdsAfter(tx, after, BATCH);
-      if (ids.length === 0) return projected;
-      const streams = await readStreams(tx, ids.map((s) => s.orderId));
-      for (const stream of streams.values()) {
+    for (let after = '0'; ; ) {
+      const starts = await streams.streamsAfter(after, BATCH);
+      if (starts.length === 0) return projected;
+      const batch = await streams.readMany(starts.map((s) => s.orderId));
+      for (const stream of batch.values()) {
         const row = projectOrderHistory(stream);
-        if (row && (await saveOrderHistory(tx, row))) projected += 1;
+        if (row && (await history.save(row))) projected += 1;
       }
-      after = ids[ids.length - 1].position;
+      after = starts[starts.length - 1].position;
     }
   });
 }

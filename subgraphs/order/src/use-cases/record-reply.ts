@@ -9,9 +9,9 @@ import { toCents } from '@shop/service-kit/domain';
 import { decide } from '../domain/decide';
 import type { CouponReplyInput, ReleaseInput, StockReplyInput } from '../domain/saga';
 import type { EventMetadata } from '../data/order-stream-repository';
-import type { OrderTx } from '../data/prisma';
+import type { OrderStore } from '../data/store';
 import { executeOrderCommand, type CommandOutcome } from './execute-command';
-import type { OrderDeps } from './order-deps';
+import type { OrderDeps } from './deps';
 
 export type StockReply =
   | ({ type: 'StockReserved' } & EventData<typeof StockReserved>)
@@ -24,36 +24,36 @@ export type Release =
   | ({ type: 'StockReleased' } & EventData<typeof StockReleased>)
   | ({ type: 'CouponRedemptionReleased' } & EventData<typeof CouponRedemptionReleased>);
 
-export async function recordStockReply(deps: OrderDeps, tx: OrderTx, reply: StockReply, metadata: EventMetadata): Promise<CommandOutcome> {
+export async function recordStockReply(deps: OrderDeps, store: OrderStore, reply: StockReply, metadata: EventMetadata): Promise<CommandOutcome> {
   const input: StockReplyInput = reply.type === 'StockReserved' ? { type: 'StockReserved' } : { type: 'StockReservationFailed', reason: reply.reason };
   return executeOrderCommand(
     deps,
-    tx,
+    store,
     reply.orderId,
     (state) => decide({ type: 'RecordStockReply', data: { orderId: reply.orderId, reply: input }, metadata: { now: deps.clock() } }, state),
     metadata,
   );
 }
 
-export async function recordCouponReply(deps: OrderDeps, tx: OrderTx, reply: CouponReply, metadata: EventMetadata): Promise<CommandOutcome> {
+export async function recordCouponReply(deps: OrderDeps, store: OrderStore, reply: CouponReply, metadata: EventMetadata): Promise<CommandOutcome> {
   const input: CouponReplyInput =
     reply.type === 'CouponRedeemed'
       ? { type: 'CouponRedeemed', couponCode: reply.couponCode, discount: toCents(reply.discount) }
       : { type: 'CouponRedemptionFailed', couponCode: reply.couponCode, reason: reply.reason };
   return executeOrderCommand(
     deps,
-    tx,
+    store,
     reply.orderId,
     (state) => decide({ type: 'RecordCouponReply', data: { orderId: reply.orderId, reply: input }, metadata: { now: deps.clock() } }, state),
     metadata,
   );
 }
 
-export async function recordRelease(deps: OrderDeps, tx: OrderTx, release: Release, metadata: EventMetadata): Promise<CommandOutcome> {
+export async function recordRelease(deps: OrderDeps, store: OrderStore, release: Release, metadata: EventMetadata): Promise<CommandOutcome> {
   const input: ReleaseInput = release.type === 'StockReleased' ? { type: 'StockReleased' } : { type: 'CouponRedemptionReleased', couponCode: release.couponCode };
   const outcome = await executeOrderCommand(
     deps,
-    tx,
+    store,
     release.orderId,
     (state) => decide({ type: 'RecordRelease', data: { orderId: release.orderId, release: input }, metadata: { now: deps.clock() } }, state),
     metadata,

@@ -2,17 +2,17 @@
 import type { Viewer } from '@shop/service-kit/domain';
 import { decide } from '../domain/decide';
 import { orderNotFound } from '../domain/errors';
-import type { OrderHistoryRow } from '../data/order-history-repository';
+import type { OrderView } from '../data/order-history-repository';
 import type { EventMetadata } from '../data/order-stream-repository';
 import { executeOrderCommand } from './execute-command';
-import type { OrderDeps } from './order-deps';
+import type { OrderDeps } from './deps';
 
 /** @returns the order as the read model now shows it; throws a DomainError (ORDER_NOT_FOUND, INVALID_TRANSITION). */
-export async function shipOrder(deps: OrderDeps, orderId: string, admin: Viewer, metadata: EventMetadata): Promise<OrderHistoryRow> {
-  const outcome = await deps.transaction((tx) =>
+export async function shipOrder(deps: OrderDeps, orderId: string, admin: Viewer, metadata: EventMetadata): Promise<OrderView> {
+  const outcome = await deps.data.run((store) =>
     executeOrderCommand(
       deps,
-      tx,
+      store,
       orderId,
       (state) => decide({ type: 'ShipOrder', data: { orderId, by: admin.sub }, metadata: { now: deps.clock() } }, state),
       metadata,

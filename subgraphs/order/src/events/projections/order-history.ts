@@ -5,12 +5,10 @@
  * every stream from scratch with the same function, so both give the same rows.
  */
 import { applicableDiscount } from '../../domain/order';
-import type { OrderHistoryRow } from '../../data/order-history-repository';
-import { saveOrderHistory } from '../../data/order-history-repository';
-import type { OrderTx } from '../../data/prisma';
+import type { OrderHistoryRepository, OrderView } from '../../data/order-history-repository';
 import type { RecordedOrderEvent } from '../../data/order-stream-repository';
 
-export function evolveOrderHistory(row: OrderHistoryRow | null, recorded: RecordedOrderEvent): OrderHistoryRow | null {
+export function evolveOrderHistory(row: OrderView | null, recorded: RecordedOrderEvent): OrderView | null {
   const { event } = recorded;
   const stamp = { version: recorded.version, updatedAt: recorded.recordedAt };
   if (event.type === 'OrderPlaced') {
@@ -63,14 +61,14 @@ export function evolveOrderHistory(row: OrderHistoryRow | null, recorded: Record
 }
 
 /** The row for a whole stream (null for an empty one). */
-export const projectOrderHistory = (stream: readonly RecordedOrderEvent[]): OrderHistoryRow | null =>
-  stream.reduce<OrderHistoryRow | null>(evolveOrderHistory, null);
+export const projectOrderHistory = (stream: readonly RecordedOrderEvent[]): OrderView | null =>
+  stream.reduce<OrderView | null>(evolveOrderHistory, null);
 
 /**
  * Brings the order's row up to the end of `stream` (its whole stream, new events included).
  * Version-checked: a row already at this version or newer is left alone.
  */
-export async function updateOrderHistory(tx: OrderTx, stream: readonly RecordedOrderEvent[]): Promise<void> {
+export async function updateOrderHistory(history: OrderHistoryRepository, stream: readonly RecordedOrderEvent[]): Promise<void> {
   const row = projectOrderHistory(stream);
-  if (row) await saveOrderHistory(tx, row);
+  if (row) await history.save(row);
 }

@@ -1,12 +1,11 @@
 import type { Logger } from '@shop/service-kit';
-import type { OrderDb, RunInTransaction } from '../data/prisma';
+import type { UnitOfWork } from '@shop/service-kit/database';
+import type { OrderStore } from '../data/store';
 
 /** What the use-cases need from the outside world; server.ts builds it. */
 export interface OrderDeps {
-  /** reads outside any transaction (queries) */
-  db: OrderDb;
-  /** opens a transaction (mutations); event handlers pass the inbox transaction instead */
-  transaction: RunInTransaction;
+  /** the repositories: `data.store` for reads, `data.run` for a transaction (event handlers get the inbox transaction's store instead) */
+  data: UnitOfWork<OrderStore>;
   clock: () => Date;
   logger: Logger;
   /** attempts at one command when other writers keep appending to the stream first (default 5) */
