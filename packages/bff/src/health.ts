@@ -18,22 +18,24 @@ function isLive(graphqlUrl: string): Promise<boolean> {
   });
 }
 
-export type SubgraphStates = Record<string, { status: 'up' | 'down'; url: string }>;
+/** By name only: the readiness answer is public, and subgraph addresses are internal. */
+export type SubgraphStates = Record<string, { status: 'up' | 'down' }>;
 
 /**
  * Readiness of the subgraphs, each `/health/live` probed at once. Meant to be `degradable`: a BFF
  * with a subgraph down serves every other field and reports the missing part as errors, so it
- * stays ready (200, "degraded") and says which subgraph is down.
+ * stays ready (200, "degraded") and says which subgraph is down — by name: the answer is public,
+ * the subgraphs' internal URLs are in the BFF's start log line for operators.
  */
 export function subgraphStatesCheck(subgraphs: { name: string; url: string }[]) {
   return async (): Promise<SubgraphStates> => {
     const states: SubgraphStates = Object.fromEntries(
-      await Promise.all(subgraphs.map(async (s) => [s.name, { status: (await isLive(s.url)) ? 'up' : 'down', url: s.url }] as const)),
+      await Promise.all(subgraphs.map(async (s) => [s.name, { status: (await isLive(s.url)) ? 'up' : 'down' }] as const)),
     );
     const down = Object.entries(states).filter(([, s]) => s.status === 'down');
     if (down.length > 0) {
       const up = Object.keys(states).filter((name) => states[name].status === 'up');
-      throw new Error(`down: ${down.map(([name, s]) => `${name} (${s.url})`).join(', ')}; up: ${up.join(', ') || 'none'}`);
+      throw new Error(`down: ${down.map(([name]) => name).join(', ')}; up: ${up.join(', ') || 'none'}`);
     }
     return states;
   };

@@ -63,7 +63,7 @@ describe('BFF gateway over live subgraphs', () => {
   });
 
   it('expired token → 401 UNAUTHENTICATED "Token expired"', async () => {
-    const expired = await auth.signToken({ sub: 'alice', roles: ['customer'], ttl: -10 });
+    const expired = await auth.signToken({ sub: 'alice', roles: ['customer'], ttl: -120 }); // beyond the clock skew tolerated
     const res = await post(url, { query: '{ products { totalCount } }' }, { token: expired });
     expect(res.status).toBe(401);
     expect(res.errors?.[0]).toMatchObject({ message: 'Token expired', extensions: { code: 'UNAUTHENTICATED' } });
@@ -187,7 +187,9 @@ describe('BFF with a subgraph down', () => {
     expect(res.status).toBe(200);
     expect(body.status).toBe('degraded');
     expect(body.checks.subgraphs.status).toBe('degraded');
-    expect(body.checks.subgraphs.error).toMatch(/^down: cart \(http:\/\/localhost:\d+\/graphql\); up: catalog, order$/);
+    // names only: the public readiness answer carries no internal address
+    expect(body.checks.subgraphs.error).toBe('down: cart; up: catalog, order');
+    expect(JSON.stringify(body)).not.toMatch(/localhost|http:/);
   });
 });
 

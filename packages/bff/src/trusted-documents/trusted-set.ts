@@ -42,6 +42,11 @@ export function indexFromMap(map: Record<string, string>): TrustedDocumentIndex 
 
 const versionKey = (m: Pick<LoadedManifest, 'app' | 'version'>) => `${m.app}@${m.version}`;
 
+/** A problem's text with the manifest folders named by file name only (the status is public). */
+function withoutDirectories(problem: string, sources: readonly string[]): string {
+  return sources.reduce((text, source) => text.split(source.endsWith('.json') ? dirname(source) : source).join('…'), problem);
+}
+
 export interface TrustedDocumentsStatus {
   /** `<app>@<version>` of every manifest served */
   versions: string[];
@@ -160,10 +165,11 @@ export function createTrustedDocumentStore(options: TrustedDocumentStoreOptions)
     },
     status: () => ({
       versions: index.manifests.map(versionKey),
-      manifests: index.manifests.map((m) => ({ app: m.app, version: m.version, file: m.file, format: m.format, operations: m.operations.length })),
+      // file names, not paths: the status is part of the public readiness answer (the log has the paths)
+      manifests: index.manifests.map((m) => ({ app: m.app, version: m.version, file: basename(m.file), format: m.format, operations: m.operations.length })),
       documents: index.byId.size,
       loadedAt: loadedAt.toISOString(),
-      ...(lastReloadError ? { lastReloadError } : {}),
+      ...(lastReloadError ? { lastReloadError: { at: lastReloadError.at, problems: lastReloadError.problems.map((p) => withoutDirectories(p, options.sources)) } } : {}),
     }),
     stop() {
       clearTimeout(timer);
