@@ -1,9 +1,8 @@
 import DataLoader from 'dataloader';
-import { countProductsByBrand, findBrandsByIds, type BrandRecord } from './data/brand-repository';
-import { countProductsByCategory, findCategoriesByIds, type CategoryRecord } from './data/category-repository';
-import type { QueryFn } from '@shop/service-kit/database';
-import type { CatalogTx } from './data/prisma';
-import { findProductsByIds, type ProductRecord } from './data/product-repository';
+import type { BrandRecord } from './data/brand-repository';
+import type { CategoryRecord } from './data/category-repository';
+import type { ProductRecord } from './data/product-repository';
+import type { CatalogStore } from './data/store';
 import { isUuid } from './domain/product';
 
 /**
@@ -22,16 +21,16 @@ export interface CatalogLoaders {
   categoryProductCount: DataLoader<string, number>;
 }
 
-export function createLoaders(client: CatalogTx, sql: QueryFn): CatalogLoaders {
+/** The loaders of one request, over the repositories outside any transaction. */
+export function createLoaders({ products, brands, categories }: CatalogStore): CatalogLoaders {
   return {
-    product: byId((ids) => findProductsByIds(sql, ids)),
-    brand: byId((ids) => findBrandsByIds(client, ids)),
-    category: byId((ids) => findCategoriesByIds(client, ids)),
-    brandProductCount: counts((ids) => countProductsByBrand(client, ids)),
-    categoryProductCount: counts((ids) => countProductsByCategory(client, ids)),
+    product: byId((ids) => products.findByIds(ids)),
+    brand: byId((ids) => brands.findByIds(ids)),
+    category: byId((ids) => categories.findByIds(ids)),
+    brandProductCount: counts((ids) => brands.countProducts(ids)),
+    categoryProductCount: counts((ids) => categories.countProducts(ids)),
   };
 }
-
 
 /**
  * Ids are UUIDs (any case); anything else — including a non-string id in an entity

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { settings } from './config';
 import { seedDemoCatalog } from './data/demo-data';
-import { CATALOG_MIGRATIONS_DIR, createCatalogPrisma, type CatalogPrisma } from './data/prisma';
-import { countAllProducts } from './data/product-repository';
+import { CATALOG_MIGRATIONS_DIR, createCatalogPrisma } from './data/prisma';
+import { catalogStore } from './data/store';
 import { catalogSubscriptions } from './events/subscriptions';
 import { createLoaders } from './loaders';
 import { resolvers } from './resolvers';
@@ -16,15 +16,21 @@ export const catalog = defineSubgraph({
   name: 'catalog',
   schemaPath: join(__dirname, '..', 'schema.graphql'),
   settings,
-  database: { createPrisma: createCatalogPrisma, migrationsDir: CATALOG_MIGRATIONS_DIR },
-  deps: ({ database, clock }): CatalogDeps => ({ prisma: database.prisma, sql: database.sql, currency: CURRENCY, clock, newId: randomUUID }),
-  async seed(deps, { config, logger }) {
-    if (config.CATALOG_DEMO_DATA && (await countAllProducts(deps.prisma)) === 0) await seedDemoCatalog(deps.prisma, { logger });
+  database: {
+    createPrisma: createCatalogPrisma,
+    migrationsDir: CATALOG_MIGRATIONS_DIR,
+    store: catalogStore,
+    // reservations for one hot product queue on its row lock; give them room before failing
+    transactions: { maxWait: 10_000, timeout: 20_000 },
+  },
+  deps: ({ data, clock }): CatalogDeps => ({ data, currency: CURRENCY, clock, newId: randomUUID }),
+  async seed(deps, { config, database, logger }) {
+    if (config.CATALOG_DEMO_DATA && (await deps.data.store.products.countAll()) === 0) await seedDemoCatalog(database.sql, { logger });
   },
   subscriptions: catalogSubscriptions,
-  loaders: (deps) => createLoaders(deps.prisma, deps.sql),
+  loaders: (deps) => createLoaders(deps.data.store),
   resolvers,
 });
 
-export type RunningCatalog = RunningSubgraph<CatalogPrisma, CatalogDeps, object>;
+export type RunningCatalog = RunningSubgraph<CatalogDeps>;
 export default catalog;

@@ -3,10 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSubgraphDatabase } from '@shop/subgraph-kit';
 import type { ServiceDatabase } from '@shop/service-kit/database';
-import type { CatalogPrisma } from '../src/data/prisma';
+import { catalogStore } from '../src/data/store';
 import { catalog } from '../src/server';
-
-type CatalogDatabase = ServiceDatabase<CatalogPrisma>;
 
 const SCHEMA = readFileSync(join(__dirname, '..', '..', '..', 'prisma', 'catalog', 'schema.prisma'), 'utf8');
 const SCALARS = new Set(['String', 'Int', 'Decimal', 'DateTime', 'Boolean', 'BigInt', 'Float', 'Json']);
@@ -32,7 +30,7 @@ describe.each([
   ['PGlite (memory://)', false],
 ])('catalog database on %s', (_label, real) => {
   const server = testDatabaseServer('catalogdb');
-  let database: CatalogDatabase;
+  let database: ServiceDatabase;
 
   beforeAll(async () => {
     database = await openSubgraphDatabase(catalog, real ? { url: { value: server.url, exact: false }, dataDir: 'unused' } : { dataDir: 'memory://' });
@@ -72,44 +70,53 @@ describe.each([
     );
   });
 
-  it('every Prisma model can be written and read back', async () => {
-    const { prisma } = database;
-    const brand = await prisma.brand.create({ data: { id: 'b1000000-0000-4000-8000-000000000001', name: 'Test Brand' } });
-    const category = await prisma.category.create({ data: { id: 'c1000000-0000-4000-8000-000000000001', name: 'Test Category' } });
-    await prisma.product.create({
-      data: {
-        id: 'a1000000-0000-4000-8000-000000000001',
-        sku: 'T-1',
-        name: 'Test Mug',
-        brandId: brand.id,
-        categoryId: category.id,
-        price: '19.99',
-        availableQuantity: 3,
-      },
-    });
-    await prisma.stockReservation.create({
-      data: { orderId: 'order-1', status: 'RESERVED', lines: { create: [{ productId: 'a1000000-0000-4000-8000-000000000001', quantity: 2 }] } },
-    });
-    const product = await prisma.product.findUniqueOrThrow({ where: { sku: 'T-1' }, include: { brand: true, category: true, reservationLines: true } });
-    expect(product).toMatchObject({ currency: 'EUR', version: 1, description: null, brand: { name: 'Test Brand' }, category: { name: 'Test Category' } });
-    expect(product.price.toFixed(2)).toBe('19.99');
-    expect(product.reservationLines).toEqual([{ orderId: 'order-1', productId: product.id, quantity: 2 }]);
-    expect(await prisma.stockReservation.findMany({ include: { lines: true } })).toEqual([
-      expect.objectContaining({ orderId: 'order-1', status: 'RESERVED', reason: null, lines: [expect.objectContaining({ quantity: 2 })] }),
+  it('every table can be written through the repositories and read back', async () => {
+    const store = catalogStore(database.sql);
+    const brand = { id: 'b1000000-0000-4000-8000-000000000001', name: 'Test Brand' };
+    const category = { id: 'c1000000-0000-4000-8000-000000000001', name: 'Test Category' };
+    expect(await store.brands.insertMissing([brand])).toBe(1);
+    expect(await store.categories.insertMissing([category])).toBe(1);
+    const draft = { sku: 'T-1', name: 'Test Mug', description: null, brandId: brand.id, categoryId: category.id, priceCents: 1999, availableQuantity: 3, imageUrl: null };
+    const id = 'a1000000-0000-4000-8000-000000000001';
+    await database.sql.transaction((tx) => catalogStore(tx).products.insert(id, draft, 'EUR', new Date()));
+    await database.sql.transaction((tx) => catalogStore(tx).reservations.insert('order-1', { status: 'RESERVED', lines: [{ productId: id, quantity: 2 }] }));
+    const [product] = await store.products.findByIds([id]);
+    expect(product).toMatchObject({ sku: 'T-1', price: '19.99', currency: 'EUR', version: 1, description: null, brand, category });
+    expect(await store.products.findBySku('T-1')).toEqual({ ...product, brand: undefined, category: undefined });
+    expect(await store.reservations.find('order-1')).toEqual({ status: 'RESERVED', lines: [{ productId: id, quantity: 2 }] });
+    expect(await database.sql.query('SELECT order_id, status::text AS status, reason FROM stock_reservations')).toEqual([
+      { order_id: 'order-1', status: 'RESERVED', reason: null },
     ]);
-    expect(await prisma.stockReservationLine.count()).toBe(1);
+    expect(await database.sql.query('SELECT count(*)::int AS n FROM stock_reservation_lines')).toEqual([{ n: 1 }]);
   });
 
   it('the database refuses what the domain never writes: negative stock or price, a duplicate SKU, an unknown brand', async () => {
-    const { prisma } = database;
+    const { sql } = database;
     const id = 'a1000000-0000-4000-8000-000000000001';
-    await expect(prisma.product.update({ where: { id }, data: { availableQuantity: -1 } })).rejects.toThrow();
-    await expect(prisma.product.update({ where: { id }, data: { price: '-0.01' } })).rejects.toThrow();
-    const base = { name: 'X', brandId: 'b1000000-0000-4000-8000-000000000001', categoryId: 'c1000000-0000-4000-8000-000000000001', price: '1.00', availableQuantity: 1 };
-    await expect(prisma.product.create({ data: { ...base, id: 'a1000000-0000-4000-8000-000000000002', sku: 'T-1' } })).rejects.toThrow();
-    await expect(
-      prisma.product.create({ data: { ...base, id: 'a1000000-0000-4000-8000-000000000003', sku: 'T-3', brandId: 'b1000000-0000-4000-8000-000000000099' } }),
-    ).rejects.toThrow();
-    expect((await prisma.product.findUniqueOrThrow({ where: { id } })).availableQuantity).toBe(3);
+    await expect(sql.execute('UPDATE products SET available_quantity = -1 WHERE id = $1::uuid', [id])).rejects.toThrow();
+    await expect(sql.execute("UPDATE products SET price = '-0.01' WHERE id = $1::uuid", [id])).rejects.toThrow();
+    const insert = (productId: string, sku: string, brandId = 'b1000000-0000-4000-8000-000000000001') =>
+      sql.execute(
+        `INSERT INTO products (id, sku, name, brand_id, category_id, price, available_quantity) VALUES ($1::uuid, $2, 'X', $3::uuid, 'c1000000-0000-4000-8000-000000000001', 1.00, 1)`,
+        [productId, sku, brandId],
+      );
+    await expect(insert('a1000000-0000-4000-8000-000000000002', 'T-1')).rejects.toThrow();
+    await expect(insert('a1000000-0000-4000-8000-000000000003', 'T-3', 'b1000000-0000-4000-8000-000000000099')).rejects.toThrow();
+    expect((await catalogStore(sql).products.findBySku('T-1'))?.availableQuantity).toBe(3);
+  });
+
+  it('a SKU taken, inserted through the repository in a transaction (as createProduct does) → SKU_TAKEN, not a bare database error', async () => {
+    const draft = {
+      sku: 'T-1',
+      name: 'Another Mug',
+      description: null,
+      brandId: 'b1000000-0000-4000-8000-000000000001',
+      categoryId: 'c1000000-0000-4000-8000-000000000001',
+      priceCents: 500,
+      availableQuantity: 1,
+      imageUrl: null,
+    };
+    const insert = database.sql.transaction((tx) => catalogStore(tx).products.insert('a1000000-0000-4000-8000-000000000004', draft, 'EUR', new Date()));
+    await expect(insert).rejects.toMatchObject({ code: 'SKU_TAKEN', field: 'input.sku' });
   });
 });

@@ -105,13 +105,13 @@ describe('demo data on disk (PGlite folder)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'catalog-pglite-'));
     try {
       const first = await openSubgraphDatabase(catalog, { dataDir: dir });
-      expect(await seedDemoCatalog(first.prisma)).toEqual({ brands: 8, categories: 8, products: DEMO_PRODUCTS.length });
-      expect(await seedDemoCatalog(first.prisma)).toEqual({ brands: 0, categories: 0, products: 0 });
+      expect(await seedDemoCatalog(first.sql)).toEqual({ brands: 8, categories: 8, products: DEMO_PRODUCTS.length });
+      expect(await seedDemoCatalog(first.sql)).toEqual({ brands: 0, categories: 0, products: 0 });
       await first.db.query("UPDATE products SET name = 'Renamed Mug' WHERE id = $1", [DEMO_PRODUCTS[0].id]);
       await first.close();
 
       const second = await openSubgraphDatabase(catalog, { dataDir: dir });
-      expect(await seedDemoCatalog(second.prisma)).toEqual({ brands: 0, categories: 0, products: 0 });
+      expect(await seedDemoCatalog(second.sql)).toEqual({ brands: 0, categories: 0, products: 0 });
       expect(await second.db.query('SELECT name FROM products WHERE id = $1', [DEMO_PRODUCTS[0].id])).toEqual([{ name: 'Renamed Mug' }]);
       expect(await second.db.query("SELECT count(*)::int AS n FROM outbox WHERE envelope->>'type' = 'ProductCreated'")).toEqual([{ n: DEMO_PRODUCTS.length }]);
       await second.close();

@@ -4,7 +4,7 @@ import { createPoisonEnvelope, waitForDeadLetter } from '@shop/events/testing';
 import { waitFor } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
 import { DEMO_PRODUCTS } from '../src/data/demo-data';
-import type { CatalogTx } from '../src/data/prisma';
+import { catalogStore, type CatalogStore } from '../src/data/store';
 import { onOrderCancelled } from '../src/events/handlers/order-cancelled';
 import { onOrderPlaced } from '../src/events/handlers/order-placed';
 import { onOrderRejected } from '../src/events/handlers/order-rejected';
@@ -38,8 +38,8 @@ describe('stock reservations for orders (PostgreSQL)', () => {
     events.waitFor((e) => e.subject === orderId && (e.type === 'StockReserved' || e.type === 'StockReservationFailed'), `the answer for ${orderId}`);
   const publish = (envelope: Envelope) => bus.publish(routingKeyOf(envelope.type), envelope);
   /** one delivery through the inbox, as startConsumers makes it; resolves to false for a duplicate */
-  const deliver = <E extends Envelope>(envelope: E, handler: (e: E, tx: CatalogTx, ctx: HandlerContext) => Promise<void>) =>
-    handleOnce(h.catalog.database.prisma, 'catalog', envelope, (tx) => handler(envelope, tx, handlerContext(envelope)));
+  const deliver = <E extends Envelope>(envelope: E, handler: (e: E, store: CatalogStore, ctx: HandlerContext) => Promise<void>) =>
+    handleOnce(h.catalog.database.sql, 'catalog', envelope, (tx) => handler(envelope, catalogStore(tx), handlerContext(envelope)));
   /** types of the events in the outbox that `eventId` caused */
   const outboxCausedBy = async (eventId: string) =>
     (
@@ -67,8 +67,8 @@ describe('stock reservations for orders (PostgreSQL)', () => {
     const orders: string[] = Array.from({ length: 50 }, () => randomUUID());
     const decisions = await Promise.all(
       orders.map((orderId) =>
-        h.catalog.database.prisma.$transaction((tx) =>
-          reserveStockForOrder({ clock: () => new Date() }, tx, { orderId, lines: [{ productId: product.id, quantity: 1 }] }, { correlationId: orderId, causationId: null }),
+        h.catalog.deps.data.run((store) =>
+          reserveStockForOrder({ clock: () => new Date() }, store, { orderId, lines: [{ productId: product.id, quantity: 1 }] }, { correlationId: orderId, causationId: null }),
         ),
       ),
     );

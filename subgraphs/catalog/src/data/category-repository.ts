@@ -1,34 +1,50 @@
-import type { CatalogTx } from './prisma';
+import type { Sql } from '@shop/service-kit/database';
 
 export interface CategoryRecord {
   id: string;
   name: string;
 }
 
-/** Every category, by name. */
-export async function listCategories(client: CatalogTx): Promise<CategoryRecord[]> {
-  return client.category.findMany({ select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+/** The categories table. */
+export interface CategoryRepository {
+  /** Every category, by name. */
+  list(): Promise<CategoryRecord[]>;
+  /** One statement for any number of ids (the DataLoader's batch). */
+  findByIds(ids: readonly string[]): Promise<CategoryRecord[]>;
+  /** Products per category, one grouped statement for any number of categories; categories without products are absent. */
+  countProducts(categoryIds: readonly string[]): Promise<Map<string, number>>;
+  exists(id: string): Promise<boolean>;
+  /** Inserts categories that are not there yet (demo data); existing ones are left as they are. Resolves to how many were inserted. */
+  insertMissing(categories: readonly CategoryRecord[]): Promise<number>;
 }
 
-/** One query for any number of ids (the DataLoader's batch). */
-export async function findCategoriesByIds(client: CatalogTx, ids: readonly string[]): Promise<CategoryRecord[]> {
-  if (ids.length === 0) return [];
-  return client.category.findMany({ select: { id: true, name: true }, where: { id: { in: [...ids] } } });
+/** A categories row as every statement here selects it. */
+interface CategoryRow {
+  id: string;
+  name: string;
 }
 
-/** Products per category, one grouped query for any number of categories; categories without products are absent. */
-export async function countProductsByCategory(client: CatalogTx, categoryIds: readonly string[]): Promise<Map<string, number>> {
-  if (categoryIds.length === 0) return new Map();
-  const groups = await client.product.groupBy({ by: ['categoryId'], where: { categoryId: { in: [...categoryIds] } }, _count: { _all: true } });
-  return new Map(groups.map((g) => [g.categoryId, g._count._all]));
-}
+const toCategory = (row: CategoryRow): CategoryRecord => ({ id: row.id, name: row.name });
 
-export async function categoryExists(client: CatalogTx, id: string): Promise<boolean> {
-  return (await client.category.count({ where: { id } })) > 0;
-}
-
-/** Inserts categories that are not there yet (demo data); existing ones are left as they are. */
-export async function insertMissingCategories(client: CatalogTx, categories: readonly CategoryRecord[]): Promise<number> {
-  const { count } = await client.category.createMany({ data: [...categories], skipDuplicates: true });
-  return count;
+/** The categories table on `sql` (the database's, or a transaction's). */
+export function categoryRepository(sql: Sql): CategoryRepository {
+  return {
+    list: async () => (await sql.query<CategoryRow>('SELECT id, name FROM categories ORDER BY name, id')).map(toCategory),
+    findByIds: async (ids) =>
+      ids.length === 0 ? [] : (await sql.query<CategoryRow>('SELECT id, name FROM categories WHERE id = ANY($1::uuid[])', [[...ids]])).map(toCategory),
+    countProducts: async (categoryIds) => {
+      if (categoryIds.length === 0) return new Map();
+      const rows = await sql.query<{ category_id: string; count: number }>(
+        'SELECT category_id, count(*)::int AS count FROM products WHERE category_id = ANY($1::uuid[]) GROUP BY category_id',
+        [[...categoryIds]],
+      );
+      return new Map(rows.map((r) => [r.category_id, r.count]));
+    },
+    exists: async (id) => (await sql.query('SELECT 1 FROM categories WHERE id = $1::uuid', [id])).length > 0,
+    insertMissing: (categories) =>
+      sql.execute('INSERT INTO categories (id, name) SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING', [
+        categories.map((c) => c.id),
+        categories.map((c) => c.name),
+      ]),
+  };
 }

@@ -1,12 +1,12 @@
+import { isUniqueViolation, type Sql } from '@shop/service-kit/database';
 import { formatCents, type Cents } from '@shop/service-kit/domain';
 import { skuTaken } from '../domain/errors';
-import type { ProductFilter, ProductQuery, ProductSort } from '../domain/product-query';
 import type { ProductDraft } from '../domain/product';
+import type { ProductFilter, ProductQuery, ProductSort } from '../domain/product-query';
 import type { StockLevel } from '../domain/reservation';
-import { isUniqueViolation, type QueryFn } from '@shop/service-kit/database';
 import type { BrandRecord } from './brand-repository';
 import type { CategoryRecord } from './category-repository';
-import { Prisma, type CatalogTx } from './prisma';
+import type { DemoProduct } from './demo-catalog';
 
 /** A product as the rest of the service sees it: plain data, price as an exact decimal string. */
 export interface ProductRecord {
@@ -25,40 +25,6 @@ export interface ProductRecord {
   createdAt: Date;
 }
 
-type ProductModel = Prisma.ProductGetPayload<object>;
-
-/** A Prisma product row as a plain record. */
-export const toProductRecord = (p: ProductModel): ProductRecord => ({
-  id: p.id,
-  sku: p.sku,
-  name: p.name,
-  description: p.description,
-  brandId: p.brandId,
-  categoryId: p.categoryId,
-  price: p.price.toFixed(2),
-  currency: p.currency,
-  imageUrl: p.imageUrl,
-  availableQuantity: p.availableQuantity,
-  version: p.version,
-  createdAt: p.createdAt,
-});
-
-export async function findProductBySku(client: CatalogTx, sku: string): Promise<ProductRecord | null> {
-  const row = await client.product.findUnique({ where: { sku } });
-  return row && toProductRecord(row);
-}
-
-export async function countAllProducts(client: CatalogTx): Promise<number> {
-  return client.product.count();
-}
-
-// The read path (browsing, product pages, the entity fetches of carts and orders) is SQL on the
-// driver, not Prisma: text search goes through the GIN index on to_tsvector('simple', name || ' '
-// || sku), NAME sorts through (lower(name) COLLATE "C", id), and keyset paging compares row
-// values ((key, id) > (…, …)), none of which Prisma's query builder can express so that those
-// indexes are used; and on a page of 50 products Prisma's own work per statement (query
-// compiler, result mapping, query events) was most of the catalog's CPU (bench/README.md).
-
 /** A product as pages and entity fetches show it: with its brand and category (read in the same statement). */
 export interface ProductView extends ProductRecord {
   /** null only if the row points at a brand that does not exist */
@@ -74,7 +40,83 @@ export interface ProductPageRow extends ProductView {
   sortKey: string;
 }
 
-interface ProductRowSql {
+/** The products table: what the catalog reads and writes. */
+export interface ProductRepository {
+  /**
+   * One page in keyset order: the products after the cursor, ties broken by id so that paging is
+   * stable, each with its brand and category.
+   */
+  findPage(query: ProductQuery): Promise<{ rows: ProductPageRow[]; hasNextPage: boolean }>;
+  /** How many products match the filter (the connection's totalCount; the cursor does not narrow it). */
+  countMatching(filter: ProductFilter): Promise<number>;
+  /** One statement for any number of ids (the DataLoader's batch), brands and categories included. Unknown ids are simply absent. */
+  findByIds(ids: readonly string[]): Promise<ProductView[]>;
+  /** The product with this (upper-case) SKU, or null. */
+  findBySku(sku: string): Promise<ProductRecord | null>;
+  /** Every product, whatever it is (an empty catalog gets the demo data). */
+  countAll(): Promise<number>;
+  /**
+   * Locks the rows of these products (in id order, so concurrent reservations never deadlock)
+   * and returns their current stock. Waits for other transactions holding them.
+   */
+  lockStockLevels(productIds: readonly string[]): Promise<Map<string, StockLevel & { version: number }>>;
+  /** Locks one product's row for a read-decide-write; null when there is no such product. */
+  lockForChange(productId: string): Promise<ProductRecord | null>;
+  /** Inserts a product at version 1; a SKU already taken (also by a concurrent create) → SKU_TAKEN. */
+  insert(id: string, draft: ProductDraft, currency: string, at: Date): Promise<ProductRecord>;
+  /** Sets a new price and moves the product to its next version. */
+  changePrice(productId: string, priceCents: Cents, at: Date): Promise<ProductRecord>;
+  /** Sets a product's available quantity (its row is locked by the caller) and moves it to its next version. */
+  setStock(productId: string, availableQuantity: number, at: Date): Promise<ProductRecord>;
+  /**
+   * Inserts the demo products whose id is not there yet, at version 1, in one statement; a demo
+   * SKU taken by a product an admin created is left alone too. Resolves to the products inserted.
+   */
+  insertMissing(products: readonly DemoProduct[], currency: string): Promise<ProductRecord[]>;
+}
+
+/** The products table on `sql` (the database's, or a transaction's). */
+export function productRepository(sql: Sql): ProductRepository {
+  return {
+    findPage: (query) => findProductPage(sql, query),
+    countMatching: (filter) => countProducts(sql, filter),
+    findByIds: (ids) => findProductsByIds(sql, ids),
+    findBySku: async (sku) => first(await sql.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS_TEXT} FROM products p WHERE p.sku = $1`, [sku])),
+    countAll: async () => (await sql.query<{ count: number }>('SELECT count(*)::int AS count FROM products'))[0].count,
+    lockStockLevels: (productIds) => lockStockLevels(sql, productIds),
+    lockForChange: async (productId) =>
+      first(await sql.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS_TEXT} FROM products p WHERE p.id = $1::uuid FOR UPDATE`, [productId])),
+    insert: (id, draft, currency, at) => insertProduct(sql, id, draft, currency, at),
+    changePrice: async (productId, priceCents, at) =>
+      updated(
+        productId,
+        await sql.query<ProductRow>(
+          `UPDATE products p SET price = $2::numeric, version = p.version + 1, updated_at = $3::timestamptz WHERE p.id = $1::uuid RETURNING ${PRODUCT_COLUMNS_TEXT}`,
+          [productId, formatCents(priceCents), at],
+        ),
+      ),
+    setStock: async (productId, availableQuantity, at) =>
+      updated(
+        productId,
+        await sql.query<ProductRow>(
+          `UPDATE products p SET available_quantity = $2::int, version = p.version + 1, updated_at = $3::timestamptz WHERE p.id = $1::uuid RETURNING ${PRODUCT_COLUMNS_TEXT}`,
+          [productId, availableQuantity, at],
+        ),
+      ),
+    insertMissing: (products, currency) => insertMissingProducts(sql, products, currency),
+  };
+}
+
+// The read path (browsing, product pages, the entity fetches of carts and orders) runs outside any
+// transaction, straight on the driver: text search goes through the GIN index on
+// to_tsvector('simple', name || ' ' || sku), NAME sorts through (lower(name) COLLATE "C", id), and
+// keyset paging compares row values ((key, id) > (…, …)), none of which an ORM's query builder
+// could express so that those indexes are used; and on a page of 50 the ORM's own work per
+// statement (query compiler, result mapping, query events) was most of the catalog's CPU
+// (bench/README.md).
+
+/** A products row as every statement here selects it (PRODUCT_COLUMNS_TEXT). */
+interface ProductRow {
   id: string;
   sku: string;
   name: string;
@@ -90,7 +132,7 @@ interface ProductRowSql {
   name_key: string;
 }
 
-interface ProductViewRowSql extends ProductRowSql {
+interface ProductViewRow extends ProductRow {
   brand_name: string | null;
   category_name: string | null;
 }
@@ -163,27 +205,26 @@ export function productPageStatement(query: ProductQuery): SqlStatement {
   return { text, values: st.values };
 }
 
-export async function findProductPage(sql: QueryFn, query: ProductQuery): Promise<{ rows: ProductPageRow[]; hasNextPage: boolean }> {
+async function findProductPage(sql: Sql, query: ProductQuery): Promise<{ rows: ProductPageRow[]; hasNextPage: boolean }> {
   if (query.filter.matchesNothing) return { rows: [], hasNextPage: false };
   const { text, values } = productPageStatement(query);
-  const rows = await sql<ProductViewRowSql>(text, values);
+  const rows = await sql.query<ProductViewRow>(text, values);
   return {
     rows: rows.slice(0, query.first).map((row) => pageRow(row, query.sort)),
     hasNextPage: rows.length > query.first,
   };
 }
 
-function pageRow(row: ProductViewRowSql, sort: ProductSort): ProductPageRow {
-  const page = viewFromSql(row) as ProductPageRow;
+function pageRow(row: ProductViewRow, sort: ProductSort): ProductPageRow {
+  const page = toProductView(row) as ProductPageRow;
   page.sortKey = sort === 'NEWEST' ? page.createdAt.toISOString() : sort === 'PRICE_ASC' || sort === 'PRICE_DESC' ? row.price : row.name_key;
   return page;
 }
 
-/** How many products match the filter (the connection's totalCount; the cursor does not narrow it). */
-export async function countProducts(sql: QueryFn, filter: ProductFilter): Promise<number> {
+async function countProducts(sql: Sql, filter: ProductFilter): Promise<number> {
   if (filter.matchesNothing) return 0;
   const { text, values } = productCountStatement(filter);
-  const [row] = await sql<{ count: number }>(text, values);
+  const [row] = await sql.query<{ count: number }>(text, values);
   return row.count;
 }
 
@@ -193,11 +234,10 @@ export function productCountStatement(filter: ProductFilter): SqlStatement {
   return { text: `SELECT count(*)::int AS count FROM products p ${where}`, values: st.values };
 }
 
-/** One statement for any number of ids (the DataLoader's batch), brands and categories included. Unknown ids are simply absent. */
-export async function findProductsByIds(sql: QueryFn, ids: readonly string[]): Promise<ProductView[]> {
+async function findProductsByIds(sql: Sql, ids: readonly string[]): Promise<ProductView[]> {
   if (ids.length === 0) return [];
   const { text, values } = productsByIdsStatement(ids);
-  return (await sql<ProductViewRowSql>(text, values)).map(viewFromSql);
+  return (await sql.query<ProductViewRow>(text, values)).map(toProductView);
 }
 
 export function productsByIdsStatement(ids: readonly string[]): SqlStatement {
@@ -210,14 +250,14 @@ export function productsByIdsStatement(ids: readonly string[]): SqlStatement {
 }
 
 // the record gets its brand and category added in place (no copy): a page of 50 is on every request's path
-function viewFromSql(row: ProductViewRowSql): ProductView {
-  const view = fromSql(row) as ProductView;
+function toProductView(row: ProductViewRow): ProductView {
+  const view = toProduct(row) as ProductView;
   view.brand = row.brand_name === null ? null : { id: row.brand_id, name: row.brand_name };
   view.category = row.category_name === null ? null : { id: row.category_id, name: row.category_name };
   return view;
 }
 
-function fromSql(row: ProductRowSql): ProductRecord {
+function toProduct(row: ProductRow): ProductRecord {
   return {
     id: row.id,
     sku: row.sku,
@@ -234,67 +274,60 @@ function fromSql(row: ProductRowSql): ProductRecord {
   };
 }
 
-/**
- * Locks the rows of these products (in id order, so concurrent reservations never deadlock)
- * and returns their current stock. Waits for other transactions holding them.
- */
-export async function lockStockLevels(tx: CatalogTx, productIds: readonly string[]): Promise<Map<string, StockLevel & { version: number }>> {
+
+const first = (rows: ProductRow[]): ProductRecord | null => (rows.length === 0 ? null : toProduct(rows[0]));
+
+function updated(productId: string, rows: ProductRow[]): ProductRecord {
+  if (rows.length === 0) throw new Error(`product ${productId} does not exist`);
+  return toProduct(rows[0]);
+}
+
+async function lockStockLevels(sql: Sql, productIds: readonly string[]): Promise<Map<string, StockLevel & { version: number }>> {
   if (productIds.length === 0) return new Map();
-  const rows = await tx.$queryRaw<{ id: string; name: string; available_quantity: number; version: number }[]>`
-    SELECT id, name, available_quantity, version FROM products
-    WHERE id IN (${Prisma.join(productIds.map((id) => Prisma.sql`${id}::uuid`))})
-    ORDER BY id
-    FOR UPDATE`;
-  return new Map(rows.map((r) => [r.id, { productId: r.id, name: r.name, availableQuantity: r.available_quantity, version: r.version }]));
+  const rows = await sql.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS_TEXT} FROM products p WHERE p.id = ANY($1::uuid[]) ORDER BY p.id FOR UPDATE`, [[...productIds]]);
+  return new Map(
+    rows.map(toProduct).map((p) => [p.id, { productId: p.id, name: p.name, availableQuantity: p.availableQuantity, version: p.version }]),
+  );
 }
 
-/** Locks one product's row for a read-decide-write; null when there is no such product. */
-export async function lockProduct(tx: CatalogTx, productId: string): Promise<ProductRecord | null> {
-  const [row] = await tx.$queryRaw<ProductRowSql[]>`SELECT ${Prisma.raw(PRODUCT_COLUMNS_TEXT)} FROM products p WHERE p.id = ${productId}::uuid FOR UPDATE`;
-  return row ? fromSql(row) : null;
-}
-
-/** Inserts a product at version 1; a SKU already taken (also by a concurrent create) → SKU_TAKEN. */
-export async function insertProduct(tx: CatalogTx, id: string, draft: ProductDraft, currency: string, at: Date): Promise<ProductRecord> {
+async function insertProduct(sql: Sql, id: string, draft: ProductDraft, currency: string, at: Date): Promise<ProductRecord> {
   try {
-    const row = await tx.product.create({
-      data: {
-        id,
-        sku: draft.sku,
-        name: draft.name,
-        description: draft.description,
-        brandId: draft.brandId,
-        categoryId: draft.categoryId,
-        price: new Prisma.Decimal(formatCents(draft.priceCents)),
-        currency,
-        imageUrl: draft.imageUrl,
-        availableQuantity: draft.availableQuantity,
-        version: 1,
-        createdAt: at,
-        updatedAt: at,
-      },
-    });
-    return toProductRecord(row);
+    const [row] = await sql.query<ProductRow>(
+      `INSERT INTO products AS p (id, sku, name, description, brand_id, category_id, price, currency, image_url, available_quantity, version, created_at, updated_at)
+       VALUES ($1::uuid, $2, $3, $4, $5::uuid, $6::uuid, $7::numeric, $8, $9, $10::int, 1, $11::timestamptz, $11::timestamptz)
+       RETURNING ${PRODUCT_COLUMNS_TEXT}`,
+      [id, draft.sku, draft.name, draft.description, draft.brandId, draft.categoryId, formatCents(draft.priceCents), currency, draft.imageUrl, draft.availableQuantity, at],
+    );
+    return toProduct(row);
   } catch (e) {
     if (isUniqueViolation(e, 'sku')) throw skuTaken(draft.sku);
     throw e;
   }
 }
 
-/** Sets a new price and moves the product to its next version. */
-export async function updatePrice(tx: CatalogTx, productId: string, priceCents: Cents, at: Date): Promise<ProductRecord> {
-  const row = await tx.product.update({
-    where: { id: productId },
-    data: { price: new Prisma.Decimal(formatCents(priceCents)), version: { increment: 1 }, updatedAt: at },
-  });
-  return toProductRecord(row);
-}
-
-/** Sets a product's available quantity (its row is locked by the caller) and moves it to its next version. */
-export async function updateStock(tx: CatalogTx, productId: string, availableQuantity: number, at: Date): Promise<ProductRecord> {
-  const row = await tx.product.update({
-    where: { id: productId },
-    data: { availableQuantity, version: { increment: 1 }, updatedAt: at },
-  });
-  return toProductRecord(row);
+async function insertMissingProducts(sql: Sql, products: readonly DemoProduct[], currency: string): Promise<ProductRecord[]> {
+  if (products.length === 0) return [];
+  const listed = products.map((p) => ({
+    id: p.id,
+    sku: p.sku,
+    name: p.name,
+    description: p.description,
+    brand_id: p.brandId,
+    category_id: p.categoryId,
+    price: p.price,
+    image_url: p.imageUrl,
+    available_quantity: p.availableQuantity,
+    created_at: p.createdAt.toISOString(),
+  }));
+  // no conflict target: an existing id and a taken SKU are both skipped (RETURNING lists only the new rows)
+  const rows = await sql.query<ProductRow>(
+    `INSERT INTO products AS p (id, sku, name, description, brand_id, category_id, price, currency, image_url, available_quantity, version, created_at)
+     SELECT d.id, d.sku, d.name, d.description, d.brand_id, d.category_id, d.price, $2, d.image_url, d.available_quantity, 1, d.created_at
+     FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, sku text, name text, description text, brand_id uuid, category_id uuid, price numeric,
+       image_url text, available_quantity int, created_at timestamptz)
+     ON CONFLICT DO NOTHING
+     RETURNING ${PRODUCT_COLUMNS_TEXT}`,
+    [JSON.stringify(listed), currency],
+  );
+  return rows.map(toProduct);
 }

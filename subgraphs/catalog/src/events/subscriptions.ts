@@ -1,5 +1,5 @@
 import { on, OrderCancelled, OrderPlaced, OrderRejected, type Subscription } from '@shop/events';
-import type { CatalogTx } from '../data/prisma';
+import type { CatalogStore } from '../data/store';
 import type { CatalogDeps } from '../use-cases/deps';
 import { onOrderCancelled } from './handlers/order-cancelled';
 import { onOrderPlaced } from './handlers/order-placed';
@@ -10,7 +10,7 @@ import { onOrderRejected } from './handlers/order-rejected';
 const ownTransaction = { ownTransaction: true };
 
 /** Every event the catalog consumes, and its handler; the catalog queue's bindings are its `consumes` in services.json. */
-export const catalogSubscriptions = (deps: CatalogDeps): Subscription<CatalogTx>[] => [
+export const catalogSubscriptions = (deps: CatalogDeps): Subscription<CatalogStore>[] => [
   on(OrderPlaced, onOrderPlaced(deps), ownTransaction),
   on(OrderRejected, onOrderRejected(deps), ownTransaction),
   on(OrderCancelled, onOrderCancelled(deps), ownTransaction),

@@ -1,10 +1,9 @@
-import { appendToOutbox } from '@shop/events';
-import { lockProduct, updateStock, type ProductRecord } from '../data/product-repository';
-import { decideStockAdjustment, isUuid } from '../domain/product';
 import type { Causation } from '@shop/events';
-import { productStockChanged } from './product-events';
-import type { CatalogDeps } from './deps';
+import type { ProductRecord } from '../data/product-repository';
 import { productNotFound } from '../domain/errors';
+import { decideStockAdjustment, isUuid } from '../domain/product';
+import type { CatalogDeps } from './deps';
+import { productStockChanged } from './product-events';
 
 /**
  * Back office: adds (delta > 0) or removes (delta < 0) stock. The row is locked while deciding,
@@ -13,12 +12,12 @@ import { productNotFound } from '../domain/errors';
  */
 export async function adjustStock(deps: CatalogDeps, productId: string, delta: number, causation: Causation): Promise<ProductRecord> {
   if (!isUuid(productId)) throw productNotFound(productId);
-  return deps.prisma.$transaction(async (tx) => {
-    const current = await lockProduct(tx, productId);
+  return deps.data.run(async ({ products, outbox }) => {
+    const current = await products.lockForChange(productId);
     if (!current) throw productNotFound(productId);
     const { availableQuantity } = decideStockAdjustment(current, delta);
-    const product = await updateStock(tx, productId, availableQuantity, deps.clock());
-    await appendToOutbox(tx, [productStockChanged(product, causation)]);
+    const product = await products.setStock(productId, availableQuantity, deps.clock());
+    await outbox.append([productStockChanged(product, causation)]);
     return product;
   });
 }

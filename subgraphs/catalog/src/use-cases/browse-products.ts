@@ -1,4 +1,4 @@
-import { countProducts, findProductPage, type ProductView } from '../data/product-repository';
+import type { ProductView } from '../data/product-repository';
 import { encodeCursor, normalizeProductQuery, type ProductFilter, type ProductQueryInput } from '../domain/product-query';
 import type { CatalogDeps } from './deps';
 
@@ -16,7 +16,7 @@ export interface ProductPage {
  */
 export async function browseProducts(deps: CatalogDeps, input: ProductQueryInput): Promise<ProductPage> {
   const query = normalizeProductQuery(input);
-  const { rows, hasNextPage } = await findProductPage(deps.sql, query);
+  const { rows, hasNextPage } = await deps.data.store.products.findPage(query);
   const edges = rows.map(({ sortKey, ...node }) => ({ cursor: encodeCursor({ sort: query.sort, key: sortKey, id: node.id }), node }));
   return {
     edges,
@@ -32,5 +32,5 @@ export async function browseProducts(deps: CatalogDeps, input: ProductQueryInput
 
 /** How many products the filter matches, on all pages together. */
 export async function countMatchingProducts(deps: CatalogDeps, filter: ProductFilter): Promise<number> {
-  return countProducts(deps.sql, filter);
+  return deps.data.store.products.countMatching(filter);
 }

@@ -1,12 +1,9 @@
-import { appendToOutbox } from '@shop/events';
-import { brandExists } from '../data/brand-repository';
-import { categoryExists } from '../data/category-repository';
-import { findProductBySku, insertProduct, type ProductRecord } from '../data/product-repository';
+import type { Causation } from '@shop/events';
+import type { ProductRecord } from '../data/product-repository';
 import { badInput, skuTaken } from '../domain/errors';
 import { validateNewProduct, type NewProductInput } from '../domain/product';
-import type { Causation } from '@shop/events';
-import { productCreated } from './product-events';
 import type { CatalogDeps } from './deps';
+import { productCreated } from './product-events';
 
 /**
  * Back office: adds a product. The row and its ProductCreated event commit together (outbox),
@@ -14,19 +11,19 @@ import type { CatalogDeps } from './deps';
  */
 export async function createProduct(deps: CatalogDeps, input: NewProductInput, causation: Causation): Promise<ProductRecord> {
   const draft = validateNewProduct(input);
-  return deps.prisma.$transaction(async (tx) => {
-    if (!(await brandExists(tx, draft.brandId))) {
+  return deps.data.run(async ({ products, brands, categories, outbox }) => {
+    if (!(await brands.exists(draft.brandId))) {
       throw badInput(`Unknown brand ${input.brandId}`, 'input.brandId');
     }
-    if (!(await categoryExists(tx, draft.categoryId))) {
+    if (!(await categories.exists(draft.categoryId))) {
       throw badInput(`Unknown category ${input.categoryId}`, 'input.categoryId');
     }
-    if (await findProductBySku(tx, draft.sku)) {
+    if (await products.findBySku(draft.sku)) {
       throw skuTaken(draft.sku);
     }
     // a concurrent create of the same SKU passes the check above; the unique index decides
-    const product = await insertProduct(tx, deps.newId(), draft, deps.currency, deps.clock());
-    await appendToOutbox(tx, [productCreated(product, causation)]);
+    const product = await products.insert(deps.newId(), draft, deps.currency, deps.clock());
+    await outbox.append([productCreated(product, causation)]);
     return product;
   });
 }

@@ -1,11 +1,8 @@
-import { appendToOutbox, createEnvelope, StockReservationFailed, StockReserved, type Envelope } from '@shop/events';
-import type { CatalogTx } from '../data/prisma';
-import type { CatalogDeps } from './deps';
-import { lockStockLevels, updateStock } from '../data/product-repository';
-import { findReservation, insertReservation, lockOrder } from '../data/reservation-repository';
+import { createEnvelope, StockReservationFailed, StockReserved, type Causation, type Envelope } from '@shop/events';
+import type { CatalogStore } from '../data/store';
 import { isUuid } from '../domain/product';
 import { mergeLines, reserveStock, type ReservationDecision, type ReservationLine, type Shortage } from '../domain/reservation';
-import type { Causation } from '@shop/events';
+import type { CatalogDeps } from './deps';
 import { productStockChanged } from './product-events';
 
 export interface PlacedOrder {
@@ -14,30 +11,35 @@ export interface PlacedOrder {
 }
 
 /**
- * The catalog's step of the order saga, inside the caller's transaction (the inbox's): takes
- * every line of the order from stock or none, and answers StockReserved or
- * StockReservationFailed. Concurrency: the order is serialised by an advisory lock (against its
+ * The catalog's step of the order saga, inside the caller's transaction (the inbox's, whose
+ * store it is given): takes every line of the order from stock or none, and answers
+ * StockReserved or StockReservationFailed. Concurrency: the order is serialised by an advisory lock (against its
  * own rejection/cancellation) and the products' rows are locked in id order before the stock is
  * read, so racing orders for the last units queue up and each sees what the previous one left.
  */
-export async function reserveStockForOrder(deps: Pick<CatalogDeps, 'clock'>, tx: CatalogTx, order: PlacedOrder, causation: Causation): Promise<ReservationDecision> {
-  await lockOrder(tx, order.orderId);
-  const existing = await findReservation(tx, order.orderId);
+export async function reserveStockForOrder(
+  deps: Pick<CatalogDeps, 'clock'>,
+  { products, reservations, outbox }: CatalogStore,
+  order: PlacedOrder,
+  causation: Causation,
+): Promise<ReservationDecision> {
+  await reservations.lockOrder(order.orderId);
+  const existing = await reservations.find(order.orderId);
   const productIds = existing ? [] : mergeLines(order.lines).map((l) => l.productId).filter(isUuid);
-  const stock = await lockStockLevels(tx, productIds);
+  const stock = await products.lockStockLevels(productIds);
   const decision = reserveStock(existing, order.lines, stock);
   const events: Envelope[] = [];
   switch (decision.kind) {
     case 'reserve':
       for (const level of decision.stock) {
-        const product = await updateStock(tx, level.productId, level.availableQuantity, deps.clock());
+        const product = await products.setStock(level.productId, level.availableQuantity, deps.clock());
         events.push(productStockChanged(product, causation));
       }
-      await insertReservation(tx, order.orderId, { status: 'RESERVED', lines: decision.lines });
+      await reservations.insert(order.orderId, { status: 'RESERVED', lines: decision.lines });
       events.push(reserved(order.orderId, decision.lines, causation));
       break;
     case 'refuse':
-      await insertReservation(tx, order.orderId, { status: 'REFUSED', reason: decision.reason });
+      await reservations.insert(order.orderId, { status: 'REFUSED', reason: decision.reason });
       events.push(failed(order.orderId, decision.reason, decision.unavailable, causation));
       break;
     case 'repeat':
@@ -49,7 +51,7 @@ export async function reserveStockForOrder(deps: Pick<CatalogDeps, 'clock'>, tx:
       );
       break;
   }
-  await appendToOutbox(tx, events);
+  await outbox.append(events);
   return decision;
 }
 

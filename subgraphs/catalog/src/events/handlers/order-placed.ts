@@ -1,15 +1,15 @@
 import type { EnvelopeOf, HandlerContext, OrderPlaced } from '@shop/events';
-import type { CatalogTx } from '../../data/prisma';
+import type { CatalogStore } from '../../data/store';
 import type { CatalogDeps } from '../../use-cases/deps';
 import { reserveStockForOrder } from '../../use-cases/reserve-stock-for-order';
 
 /** OrderPlaced → reserve every line or none → StockReserved | StockReservationFailed. */
 export const onOrderPlaced = (deps: CatalogDeps) =>
-  async function onOrderPlaced(event: EnvelopeOf<typeof OrderPlaced>, tx: CatalogTx, ctx: HandlerContext): Promise<void> {
+  async function onOrderPlaced(event: EnvelopeOf<typeof OrderPlaced>, store: CatalogStore, ctx: HandlerContext): Promise<void> {
     const { orderId, lines } = event.data;
     const decision = await reserveStockForOrder(
       deps,
-      tx,
+      store,
       { orderId, lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) },
       ctx.causation,
     );
