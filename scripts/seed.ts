@@ -6,11 +6,12 @@
  * e.g. 10000 to try the storefront or a load test on a catalog of realistic size.
  */
 import { createLogger } from '@shop/service-kit';
-import { serviceDataDir } from '@shop/service-kit/database';
+import { serviceDataDir, unitOfWork } from '@shop/service-kit/database';
 import { openSubgraphDatabase, type AnySubgraphDefinition } from '@shop/subgraph-kit';
 import { parseArgs } from 'node:util';
 import { seedDemoCatalog } from '../subgraphs/catalog/src/data/demo-data';
 import { catalog as catalogSubgraph } from '../subgraphs/catalog/src/server';
+import { discountStore } from '../subgraphs/discount/src/data/store';
 import { discount as discountSubgraph } from '../subgraphs/discount/src/server';
 import { seedDemoCoupons } from '../subgraphs/discount/src/use-cases/seed-demo-coupons';
 
@@ -34,14 +35,14 @@ async function main() {
   const products = productCount();
   const catalog = await openConfigured(catalogSubgraph);
   try {
-    const result = await seedDemoCatalog(catalog.prisma, { logger, products });
+    const result = await seedDemoCatalog(catalog.sql, { logger, products });
     console.log('catalog:', JSON.stringify(result));
   } finally {
     await catalog.close();
   }
   const discount = await openConfigured(discountSubgraph);
   try {
-    console.log('discount: coupons created:', await seedDemoCoupons({ prisma: discount.prisma }));
+    console.log('discount: coupons created:', await seedDemoCoupons({ data: unitOfWork(discount.sql, discountStore) }));
   } finally {
     await discount.close();
   }

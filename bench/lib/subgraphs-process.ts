@@ -77,7 +77,7 @@ async function main() {
     if (name === 'catalog' && products > 64) {
       const seeding = await openSubgraphDatabase(definition, { url: config.database, dataDir: serviceDataDir(config.DATA_DIR, name), logger: logger(name) });
       try {
-        await seedDemoCatalog(seeding.prisma, { products });
+        await seedDemoCatalog(seeding.sql, { products });
       } finally {
         await seeding.close();
       }
