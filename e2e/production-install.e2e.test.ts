@@ -1,6 +1,8 @@
 /**
- * The container image's runtime stage, step by step (there is no Docker engine to build it):
- * the repository's files, `npm ci --omit=dev` with NODE_ENV=production, the Prisma clients the
+ * The container image's runtime stage, step by step, without a container engine (`npm run
+ * test:containers` builds the real image): the repository's files, the production dependencies
+ * without optional peers (the build stage's `npm prune --omit=dev --omit=peer`) with
+ * NODE_ENV=production, the Prisma clients the
  * build stage generated, and then each of the six services started exactly as the image's CMD
  * starts it (`node --import tsx scripts/start-service.ts "$SERVICE"`), each answering `/health/ready` and the
  * image's health check. Every other test runs with the dev dependencies installed, so only this one
@@ -54,17 +56,17 @@ const imageEnv = (): Record<string, string> =>
 
 beforeAll(async () => {
   await copyBuildContext();
-  // the runtime stage's install, with the environment the image sets
-  await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
+  // the runtime stage's dependencies (the build stage prunes to these), with the environment the image sets
+  await run('npm', ['ci', '--omit=dev', '--omit=peer', '--no-audit', '--no-fund'], {
     cwd: image,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' },
     maxBuffer: 64 * 1024 * 1024,
   });
-  // `COPY --from=build /app/prisma prisma`: the clients the full install generated
+  // the clients the full install generated (the build stage keeps them when it prunes)
   for (const service of SUBGRAPH_NAMES) {
     cpSync(join(ROOT, 'prisma', service, 'generated'), join(image, 'prisma', service, 'generated'), { recursive: true });
   }
-  // `COPY --from=build /app/storefront/dist storefront/dist`: the static build the full install made
+  // the static build the full install made (likewise)
   ensureStorefrontBuilt();
   cpSync(join(ROOT, 'storefront', 'dist'), join(image, 'storefront', 'dist'), { recursive: true });
   for (const service of SERVICES) ports[service] = await freePort();

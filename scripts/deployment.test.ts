@@ -209,17 +209,29 @@ describe('Dockerfile', () => {
 
   it('builds in one stage and runs from another with production dependencies only, as a non-root user', () => {
     expect(dockerfile.match(/^FROM .+ AS \w+$/gm)).toHaveLength(2);
+    const build = dockerfile.slice(dockerfile.indexOf('AS build'), dockerfile.indexOf('AS runtime'));
     const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
-    expect(runtime).toMatch(/npm ci --omit=dev/);
+    expect(build).toMatch(/npm prune --omit=dev --omit=peer/);
+    expect(runtime).not.toMatch(/npm (ci|install)/);
+    expect(runtime).toMatch(/^COPY --from=build \/app \/app$/m);
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/scripts\/start-service\.ts/);
   });
 
-  it('builds the storefront in the build stage and copies only its static files into the runtime', () => {
+  it('builds the storefront in the build stage, which keeps only its static files', () => {
     const build = dockerfile.slice(dockerfile.indexOf('AS build'), dockerfile.indexOf('AS runtime'));
     expect(build).toMatch(/npm run build:storefront/);
-    expect(dockerfile.slice(dockerfile.indexOf('AS runtime'))).toMatch(/^COPY --from=build \/app\/storefront\/dist storefront\/dist$/m);
+    expect(build).toMatch(/rm -rf storefront\/src/);
     expect(readFileSync(join(root, 'scripts', 'start-service.ts'), 'utf8')).toMatch(/^\s*storefront: \(\) => '\.\/storefront-service'/m);
+  });
+
+  it('uses a proxy CA only as a build secret, and declares its health check and writable data folder', () => {
+    expect(dockerfile).toMatch(/--mount=type=secret,id=ca/);
+    expect(dockerfile).not.toMatch(/^(ENV|ARG) NODE_EXTRA_CA_CERTS/m);
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(runtime).toMatch(/^HEALTHCHECK .*scripts\/healthcheck\.mjs/m);
+    expect(runtime).toMatch(/^VOLUME \["\/data"\]$/m);
+    expect(runtime).toMatch(/^ENV DATA_DIR=\/data$/m);
   });
 
   it('starts every service of the list: a subgraph from subgraphs/<name>/src/index.ts, a BFF from gateways/<name>/src/index.ts', () => {
