@@ -89,13 +89,32 @@ export interface BffConfig {
     maxPerInstance: number;
     /** how long a subscription to an order not visible yet (checkout just accepted) waits for it */
     pendingOrderGraceMs: number;
-  };
+  } & Partial<SubscriptionCaps>;
   /** where order events come from when no bus is passed to start (RabbitMQ, else in-process only) */
   events: { amqpUrl?: string; exchange: string };
   shutdownTimeoutMs: number;
   /** OTLP/HTTP collector for traces (OTEL_EXPORTER_OTLP_ENDPOINT); unset: traces are not exported */
   otlpEndpoint?: string;
 }
+
+/**
+ * Caps on graphql-ws per customer (token subject) and per client address, beside those per
+ * connection and per instance: one customer or one address at its caps never takes the instance's
+ * capacity from the others.
+ */
+export interface SubscriptionCaps {
+  /** open sockets of one customer */
+  maxSocketsPerCustomer: number;
+  /** open sockets from one client address (before their token is known) */
+  maxSocketsPerAddress: number;
+  /** live subscriptions of one customer, over all their sockets */
+  maxPerCustomer: number;
+  /** live subscriptions from one client address, over all its sockets */
+  maxPerAddress: number;
+}
+
+/** Used where a BffConfig leaves a cap out (the environment always sets them: <PREFIX>_MAX_…). */
+export const DEFAULT_SUBSCRIPTION_CAPS: SubscriptionCaps = { maxSocketsPerCustomer: 10, maxSocketsPerAddress: 100, maxPerCustomer: 50, maxPerAddress: 500 };
 
 /** Per-BFF defaults; every value can be changed through `<PREFIX>_<KEY>` in the environment. */
 export interface BffProfile {
@@ -168,6 +187,14 @@ export function bffSettingsSchema(profile: BffProfile) {
     MAX_BODY_BYTES: positiveInt(profile.limits.maxBodyBytes),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(profile.subscriptions.maxPerConnection),
     MAX_SUBSCRIPTIONS: positiveInt(profile.subscriptions.maxPerInstance),
+    /** live subscriptions of one customer over all their sockets */
+    MAX_SUBSCRIPTIONS_PER_CUSTOMER: positiveInt(DEFAULT_SUBSCRIPTION_CAPS.maxPerCustomer),
+    /** live subscriptions from one client address (many customers may share one behind a NAT) */
+    MAX_SUBSCRIPTIONS_PER_ADDRESS: positiveInt(DEFAULT_SUBSCRIPTION_CAPS.maxPerAddress),
+    /** open graphql-ws sockets of one customer */
+    MAX_SOCKETS_PER_CUSTOMER: positiveInt(DEFAULT_SUBSCRIPTION_CAPS.maxSocketsPerCustomer),
+    /** open graphql-ws sockets from one client address */
+    MAX_SOCKETS_PER_ADDRESS: positiveInt(DEFAULT_SUBSCRIPTION_CAPS.maxSocketsPerAddress),
     PENDING_ORDER_GRACE_MS: positiveInt(5_000),
   });
 }
@@ -265,6 +292,10 @@ export function toBffConfig(
       maxPerConnection: settings.MAX_SUBSCRIPTIONS_PER_CONNECTION,
       maxPerInstance: settings.MAX_SUBSCRIPTIONS,
       pendingOrderGraceMs: settings.PENDING_ORDER_GRACE_MS,
+      maxPerCustomer: settings.MAX_SUBSCRIPTIONS_PER_CUSTOMER,
+      maxPerAddress: settings.MAX_SUBSCRIPTIONS_PER_ADDRESS,
+      maxSocketsPerCustomer: settings.MAX_SOCKETS_PER_CUSTOMER,
+      maxSocketsPerAddress: settings.MAX_SOCKETS_PER_ADDRESS,
     },
     events: { amqpUrl: settings.AMQP_URL, exchange: settings.EVENTS_EXCHANGE },
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,

@@ -1,4 +1,5 @@
 import { Gauge } from 'prom-client';
+import { DEFAULT_SUBSCRIPTION_CAPS, type SubscriptionCaps } from '../config';
 import type { BffPlugin } from '../plugin';
 import { startOrderFeed } from '../subscriptions/order-feed';
 import { startSubscriptionServer } from '../subscriptions/ws-server';
@@ -32,6 +33,9 @@ export function orderUpdates(): BffPlugin {
               maxPerInstance: config.subscriptions.maxPerInstance,
               pendingOrderGraceMs: config.subscriptions.pendingOrderGraceMs,
               safelist: requests.safelist,
+              rateLimiter: requests.rateLimiter,
+              caps: { ...DEFAULT_SUBSCRIPTION_CAPS, ...definedOnly(config.subscriptions) },
+              registry: metrics.registry,
               onCount: (n) => gauge.set(n),
             }),
             (server) => server.stop(),
@@ -41,4 +45,10 @@ export function orderUpdates(): BffPlugin {
       };
     },
   };
+}
+
+/** The caps a config sets (a config built in code may leave some out: the defaults stand). */
+function definedOnly(subscriptions: Partial<SubscriptionCaps>): Partial<SubscriptionCaps> {
+  const { maxPerCustomer, maxPerAddress, maxSocketsPerCustomer, maxSocketsPerAddress } = subscriptions;
+  return Object.fromEntries(Object.entries({ maxPerCustomer, maxPerAddress, maxSocketsPerCustomer, maxSocketsPerAddress }).filter(([, v]) => v !== undefined));
 }

@@ -18,8 +18,11 @@ import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { decodeJwt, errors as joseErrors } from 'jose';
 import type { IncomingMessage, Server } from 'node:http';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { SubscriptionCaps } from '../config';
 import type { BffContext } from '../context';
+import type { RateLimiter } from '../limits/rate-limit';
 import { formatError } from '../errors';
 import { requestValuesProblem } from '../http/request-values';
 import type { GraphQLParams, Safelist } from '../trusted-documents/safelist';
@@ -41,6 +44,12 @@ export interface SubscriptionServerOptions {
   maxPerInstance: number;
   pendingOrderGraceMs: number;
   safelist?: Safelist;
+  /** each subscribe takes one unit of the caller's HTTP budget (same limiter, same key); absent: none */
+  rateLimiter?: RateLimiter;
+  /** per customer and per address, beside maxPerConnection and maxPerInstance */
+  caps: SubscriptionCaps;
+  /** where the caps, the open sockets and the refusals are shown (/metrics) */
+  registry?: Registry;
   /** called with the number of live subscriptions whenever it changes */
   onCount?: (count: number) => void;
 }
@@ -59,16 +68,53 @@ interface Connection {
   ids: { requestId: string; correlationId: string; traceparent?: string };
   clientKey: string;
   subscriptions: Set<string>;
+  /** the client address the per-address caps count it under */
+  address: string;
+  /** subscribe ids accepted and not ended yet: what the per-customer and per-address caps count */
+  held: Set<string>;
   /** cancels the timer that closes the socket when its token expires */
   cancelExpiry?: () => void;
 }
 
 /** Subscribe arguments the hooks hand to `subscribe` (graphql-ws carries them as ExecutionArgs). */
 interface OrderExecution extends ExecutionArgs {
-  contextValue: { order: OrderQuery; connection: Connection; variables: Record<string, unknown>; operationName?: string };
+  contextValue: { order: OrderQuery; connection: Connection; id: string; variables: Record<string, unknown>; operationName?: string };
 }
 
 const tooMany = (message: string) => new GraphQLError(message, { extensions: { code: ErrorCode.TooManySubscriptions } });
+const rateLimited = (resetSeconds: number) => new GraphQLError(`Too many requests; try again in ${resetSeconds} s`, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: resetSeconds } });
+
+/** graphql-ws's code for "too many": its client does not retry it. */
+const CLOSE_TOO_MANY = CloseCode.TooManyInitialisationRequests;
+
+/** Counts by key (customer, address) that forgets a key at zero, so idle clients cost no memory. */
+function createTally() {
+  const counts = new Map<string, number>();
+  return {
+    of: (key: string) => counts.get(key) ?? 0,
+    add(key: string, delta: number) {
+      const next = (counts.get(key) ?? 0) + delta;
+      if (next <= 0) counts.delete(key);
+      else counts.set(key, next);
+    },
+  };
+}
+
+type Refusal = 'connection' | 'instance' | 'customer' | 'address' | 'rate_limited' | 'sockets_customer' | 'sockets_address';
+
+function subscriptionMetrics(options: SubscriptionServerOptions, open: () => number) {
+  const registers = options.registry ? [options.registry] : [];
+  const caps = new Gauge({ name: 'bff_subscription_caps', help: 'Configured graphql-ws caps: live subscriptions per connection, instance, customer, address; open sockets per customer, address', labelNames: ['cap'], registers });
+  caps.set({ cap: 'per_connection' }, options.maxPerConnection);
+  caps.set({ cap: 'per_instance' }, options.maxPerInstance);
+  caps.set({ cap: 'per_customer' }, options.caps.maxPerCustomer);
+  caps.set({ cap: 'per_address' }, options.caps.maxPerAddress);
+  caps.set({ cap: 'sockets_per_customer' }, options.caps.maxSocketsPerCustomer);
+  caps.set({ cap: 'sockets_per_address' }, options.caps.maxSocketsPerAddress);
+  new Gauge({ name: 'bff_subscription_sockets', help: 'Open graphql-ws sockets', registers, collect() { this.set(open()); } });
+  const refused = new Counter({ name: 'bff_subscriptions_refused_total', help: 'Subscribes and sockets refused by a cap or the rate budget (reason: connection, instance, customer, address, rate_limited, sockets_customer, sockets_address)', labelNames: ['reason'], registers });
+  return (reason: Refusal) => refused.inc({ reason });
+}
 
 /**
  * graphql-ws on the BFF's own port and path. The token travels in connection_init's payload
@@ -86,13 +132,29 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     live += delta;
     options.onCount?.(live);
   };
+  const refused = subscriptionMetrics(options, () => open);
+  const socketsOf = { customer: createTally(), address: createTally() };
+  const heldBy = { customer: createTally(), address: createTally() };
+  const release = (connection: Connection, id: string) => {
+    if (!connection.held.delete(id)) return;
+    heldBy.customer.add(connection.viewer.sub, -1);
+    heldBy.address.add(connection.address, -1);
+  };
 
   const wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxMessageBytes });
-  wss.on('connection', (socket: WebSocket) => {
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     open += 1;
+    const address = clientAddressOf(request);
+    socketsOf.address.add(address, +1);
     socket.once('close', () => {
       open -= 1;
+      socketsOf.address.add(address, -1);
     });
+    // counted with this one: over the cap, this socket goes (the address's others stay)
+    if (socketsOf.address.of(address) > options.caps.maxSocketsPerAddress) {
+      refused('sockets_address');
+      socket.close(CLOSE_TOO_MANY, `Too many connections from this address (at most ${options.caps.maxSocketsPerAddress})`);
+    }
   });
 
   // late subscribers get the status changes they missed, when the Order type has its timeline
@@ -102,6 +164,15 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
   const withHistory = Boolean(historyFields?.status && historyFields?.reason);
 
   const closeUnauthorized = (socket: WebSocket, reason: string) => socket.close(CloseCode.Unauthorized, reason.slice(0, 120));
+
+  /** The first cap a new subscribe of this connection would break, if any. */
+  const capReached = (connection: Connection): { reason: Refusal; message: string } | undefined => {
+    if (connection.subscriptions.size >= options.maxPerConnection) return { reason: 'connection', message: `At most ${options.maxPerConnection} subscriptions per connection` };
+    if (heldBy.customer.of(connection.viewer.sub) >= options.caps.maxPerCustomer) return { reason: 'customer', message: `At most ${options.caps.maxPerCustomer} live subscriptions per customer` };
+    if (heldBy.address.of(connection.address) >= options.caps.maxPerAddress) return { reason: 'address', message: `At most ${options.caps.maxPerAddress} live subscriptions per client address` };
+    if (live >= options.maxPerInstance) return { reason: 'instance', message: 'This server holds as many subscriptions as it can; try again later' };
+    return undefined;
+  };
 
   const disposable = useServer<Record<string, unknown> | undefined, { connection?: Connection }>(
     {
@@ -125,7 +196,15 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
           return false;
         }
         const request = ctx.extra.request as IncomingMessage;
-        const connection: Connection = { viewer, ids: requestIds(request.headers), clientKey: `sub:${viewer.sub}`, subscriptions: new Set() };
+        if (socketsOf.customer.of(viewer.sub) >= options.caps.maxSocketsPerCustomer) {
+          refused('sockets_customer');
+          socket.close(CLOSE_TOO_MANY, `Too many connections for this customer (at most ${options.caps.maxSocketsPerCustomer})`);
+          return false;
+        }
+        const sub = viewer.sub;
+        socketsOf.customer.add(sub, +1);
+        socket.once('close', () => socketsOf.customer.add(sub, -1));
+        const connection: Connection = { viewer, ids: requestIds(request.headers), clientKey: `sub:${viewer.sub}`, subscriptions: new Set(), address: clientAddressOf(request), held: new Set() };
         // a token that expires ends the connection it opened
         const exp = tokenExpiry(viewer.token);
         if (exp !== undefined) connection.cancelExpiry = atTime(exp * 1000, () => closeUnauthorized(socket, 'Unauthorized: token expired'));
@@ -136,6 +215,14 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       async onSubscribe(ctx, id, payload: SubscribePayload) {
         const connection = connections.get(ctx);
         if (!connection) return [new GraphQLError('Unauthorized', { extensions: { code: ErrorCode.Unauthenticated } })];
+        // every subscribe costs what an HTTP request does, refused or not: the same budget and key
+        if (options.rateLimiter) {
+          const rate = await options.rateLimiter.take(connection.clientKey);
+          if (!rate.allowed) {
+            refused('rate_limited');
+            return [rateLimited(rate.resetSeconds)];
+          }
+        }
         const valuesProblem = requestValuesProblem({ variables: payload.variables, extensions: payload.extensions, operationName: payload.operationName });
         if (valuesProblem) return [valuesProblem];
         let params: GraphQLParams = { query: payload.query, operationName: payload.operationName ?? undefined, variables: payload.variables ?? undefined, extensions: payload.extensions ?? undefined };
@@ -156,19 +243,26 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         const variables = (params.variables ?? {}) as Record<string, unknown>;
         const order = orderQueryFor(document, params.operationName, variables, { withHistory });
         if (order instanceof GraphQLError) return [order];
-        if (connection.subscriptions.size >= options.maxPerConnection) return [tooMany(`At most ${options.maxPerConnection} subscriptions per connection`)];
-        if (live >= options.maxPerInstance) return [tooMany('This server holds as many subscriptions as it can; try again later')];
+        const refusal = capReached(connection);
+        if (refusal) {
+          refused(refusal.reason);
+          return [tooMany(refusal.message)];
+        }
+        // held from here (no await between the check and this) until it ends: a burst of subscribes cannot pass the caps together
+        connection.held.add(id);
+        heldBy.customer.add(connection.viewer.sub, +1);
+        heldBy.address.add(connection.address, +1);
         return {
           schema: options.schema,
           document,
           operationName: params.operationName,
           variableValues: variables,
-          contextValue: { order, connection, variables, operationName: params.operationName },
+          contextValue: { order, connection, id, variables, operationName: params.operationName },
         } satisfies OrderExecution;
       },
 
       subscribe(args: ExecutionArgs) {
-        const { order, connection, variables, operationName } = (args as OrderExecution).contextValue;
+        const { order, connection, id, variables, operationName } = (args as OrderExecution).contextValue;
         const subscriptionId = `${connection.ids.requestId}:${order.orderId}:${Math.random().toString(36).slice(2, 8)}`;
         const text = print(order.document);
         const resolve = async (): Promise<ExecutionResult> => {
@@ -191,7 +285,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         }, () => {
           connection.subscriptions.delete(subscriptionId);
           changed(-1);
-        });
+        }, () => release(connection, id));
       },
 
       // errors sent over the socket get the same shaping as HTTP errors
@@ -211,6 +305,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       },
       onClose(ctx) {
         const connection = connections.get(ctx);
+        // graphql-ws ended every iterator already; this covers one that never got an iterator
+        for (const id of connection?.held ?? []) release(connection!, id);
         connection?.cancelExpiry?.();
       },
     },
@@ -264,12 +360,13 @@ export function atTime(atMs: number, then: () => void, now: () => number = Date.
 
 /**
  * Counts a subscription from its first pull to its end (completion, error or return): an iterator
- * graphql-ws drops before pulling it never counted.
+ * graphql-ws drops before pulling it never counted. `onFinally` runs once at its end, pulled or not.
  */
-function counted<T>(inner: AsyncIterableIterator<T>, onStart: () => void, onEnd: () => void): AsyncIterableIterator<T> {
+function counted<T>(inner: AsyncIterableIterator<T>, onStart: () => void, onEnd: () => void, onFinally: () => void): AsyncIterableIterator<T> {
   let state: 'new' | 'running' | 'ended' = 'new';
   const end = () => {
     if (state === 'running') onEnd();
+    if (state !== 'ended') onFinally();
     state = 'ended';
   };
   return {
@@ -298,4 +395,9 @@ function counted<T>(inner: AsyncIterableIterator<T>, onStart: () => void, onEnd:
       return this;
     },
   };
+}
+
+/** The address a socket's per-address caps count it under. */
+function clientAddressOf(request: IncomingMessage): string {
+  return request.socket.remoteAddress ?? 'unknown';
 }
