@@ -143,6 +143,12 @@ export function sqlDatabaseOnPGlite(pglite: PGlite): SqlDatabase {
 async function poolTransaction<R>(pool: Pool, fn: (tx: Sql) => Promise<R>, options: TransactionOptions = {}): Promise<R> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // a connection that fails while checked out emits 'error' besides failing the query: unheard, it
+  // would be thrown as an uncaught exception (the pool listens only while the client is idle)
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     if (options.timeout) await client.query(`SET LOCAL statement_timeout = ${Math.floor(options.timeout)}`);
@@ -155,6 +161,7 @@ async function poolTransaction<R>(pool: Pool, fn: (tx: Sql) => Promise<R>, optio
     });
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

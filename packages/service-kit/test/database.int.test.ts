@@ -1,8 +1,9 @@
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, serviceDatabaseUrl, type Database } from '../src/database';
-import { testDatabaseServer } from '../src/testing';
+import { Pool } from 'pg';
+import { openDatabase, serviceDatabaseUrl, sqlDatabaseOnPool, type Database } from '../src/database';
+import { startTcpProxy, targetOf, testDatabaseServer, TEST_POSTGRES_URL, type TcpProxy } from '../src/testing';
 
 function migrationSet(name: string, migrations: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'migrations-'));
@@ -57,6 +58,21 @@ describe.each([
     if (real) await server.drop();
   });
 
+  it('Database.sql: a transaction commits what it wrote when it resolves and nothing when it throws; execute counts rows', async () => {
+    const db = await open([shop]);
+    await db.sql.execute('DELETE FROM widget WHERE id >= 500');
+    await db.sql.transaction(async (tx) => {
+      expect(await tx.execute('INSERT INTO widget (id, name) VALUES ($1, $2), ($3, $4)', [500, 'a', 501, 'b'])).toBe(2);
+    });
+    await expect(
+      db.sql.transaction(async (tx) => {
+        await tx.execute('INSERT INTO widget (id, name) VALUES ($1, $2)', [502, 'c']);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await db.sql.query<{ id: number }>('SELECT id FROM widget WHERE id >= 500 ORDER BY id')).toEqual([{ id: 500 }, { id: 501 }]);
+  });
+
   it('creates the database, applies every migration once and records it', async () => {
     const db = await open([shop]);
     await db.query("INSERT INTO widget (id, name, price) VALUES (1, '  mug ', 9.5)");
@@ -79,6 +95,38 @@ describe.each([
       const db = await open([shop]);
       expect(await db.query("SELECT to_regclass('half') AS t")).toEqual([{ t: null }]);
     }
+  });
+});
+
+describe('Database.sql on PostgreSQL when a connection breaks under a transaction', () => {
+  const server = testDatabaseServer('kitcut');
+  let proxy: TcpProxy;
+  let pool: Pool;
+  beforeAll(async () => {
+    const db = await openDatabase({ service: 'widgets', url: { value: server.url, exact: false }, migrationsDirs: [] });
+    await db.close();
+    proxy = await startTcpProxy(targetOf(TEST_POSTGRES_URL));
+    pool = new Pool({ connectionString: proxy.proxiedUrl(serviceDatabaseUrl(server.url, 'widgets').url), max: 1 });
+    pool.on('error', () => undefined); // the idle connection the proxy cuts
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await proxy?.close();
+    await server.drop();
+  });
+
+  it('rejects with the fault, discards the connection, and the next transaction gets a working one (pool of one)', async () => {
+    const sql = sqlDatabaseOnPool(pool);
+    expect(await sql.transaction((tx) => tx.query<{ one: number }>('SELECT 1 AS one'))).toEqual([{ one: 1 }]);
+    await expect(
+      sql.transaction(async (tx) => {
+        proxy.cut();
+        await tx.query('SELECT 1');
+      }),
+    ).rejects.toThrow();
+    proxy.restore();
+    // a broken client back in a pool of one would fail this one too
+    expect(await sql.transaction((tx) => tx.query<{ one: number }>('SELECT 1 AS one'))).toEqual([{ one: 1 }]);
   });
 });
 
