@@ -113,7 +113,7 @@ async function graphql<T>(url: string, query: string, variables: Record<string, 
 async function subgraphRequestCounts(subgraphs: SubgraphsChild): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const name of SUBGRAPHS) {
-    const text = await (await fetch(new URL('/metrics', subgraphs.urls[name]))).text();
+    const text = await (await fetch(`${subgraphs.metricsUrls[name]}/metrics`)).text();
     counts[name] = 0;
     for (const line of text.split('\n')) {
       if (line.startsWith('http_request_duration_seconds_count{') && line.includes('route="/graphql"')) counts[name] += Number(line.split(' ').pop());
@@ -142,7 +142,7 @@ async function settledCounters(subgraphs: SubgraphsChild): Promise<{ requests: R
 
 /** ProductCreated events the cart has processed (its price replica), from its /metrics. */
 async function productsKnownToCart(subgraphs: SubgraphsChild): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', subgraphs.urls.cart))).text();
+  const text = await (await fetch(`${subgraphs.metricsUrls.cart}/metrics`)).text();
   return text
     .split('\n')
     .filter((l) => l.startsWith('events_processed_total{') && l.includes('type="ProductCreated"'))

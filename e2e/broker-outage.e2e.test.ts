@@ -1,7 +1,7 @@
 /**
  * RabbitMQ goes away (a proxy in front of it drops every connection): every subgraph stays up and
  * ready — readiness says "degraded", naming the broker — reads and writes go on through the web
- * BFF, the writes' events wait in the outboxes (backlog on /health/ready and /metrics), and once
+ * BFF, the writes' events wait in the outboxes (backlog on the metrics port's /health/ready and /metrics), and once
  * the broker is back they leave and the checkout started during the outage is CONFIRMED.
  */
 import { startBrokerProxy, type BrokerProxy } from '@shop/events/testing';
@@ -51,7 +51,7 @@ it('broker down: subgraphs ready (degraded), shopping goes on, events wait in th
   for (const name of SUBGRAPHS) {
     const ready = await waitFor(
       async () => {
-        const r = await readiness(t.urls[name]);
+        const r = await readiness(t.stack.metricsUrls[name]);
         return r.body.checks.broker.status === 'degraded' && r;
       },
       { timeoutMs: 15_000, what: `${name} noticing the broker is gone` },
@@ -71,13 +71,13 @@ it('broker down: subgraphs ready (degraded), shopping goes on, events wait in th
   const orderId = checkout.data!.checkout.orderId;
 
   // CartChanged ×2 and CartCheckedOut are held by the cart's outbox
-  const cart = await readiness(t.urls.cart);
+  const cart = await readiness(t.stack.metricsUrls.cart);
   expect(cart.status).toBe(200);
   expect(cart.body.checks.outbox.detail?.backlog).toBeGreaterThanOrEqual(3);
-  expect(metricValue(await scrapeMetrics(t.urls.cart), 'outbox_backlog')).toBeGreaterThanOrEqual(3);
+  expect(metricValue(await scrapeMetrics(t.stack.metricsUrls.cart), 'outbox_backlog')).toBeGreaterThanOrEqual(3);
 
   proxy.restore();
-  await waitFor(async () => (await readiness(t.urls.cart)).body.checks.outbox.detail?.backlog === 0, { timeoutMs: 20_000, intervalMs: 100, what: "the cart's outbox drained" });
+  await waitFor(async () => (await readiness(t.stack.metricsUrls.cart)).body.checks.outbox.detail?.backlog === 0, { timeoutMs: 20_000, intervalMs: 100, what: "the cart's outbox drained" });
   const order = await waitFor(
     async () => {
       const res = await postGraphQL<{ order: { status: string } | null }>(web, documentText(store.Order), { id: orderId }, { token });
@@ -87,6 +87,6 @@ it('broker down: subgraphs ready (degraded), shopping goes on, events wait in th
   );
   expect(order.status).toBe('CONFIRMED');
   for (const name of SUBGRAPHS) {
-    await waitFor(async () => (await readiness(t.urls[name])).body.status === 'ok', { timeoutMs: 15_000, what: `${name} ready again` });
+    await waitFor(async () => (await readiness(t.stack.metricsUrls[name])).body.status === 'ok', { timeoutMs: 15_000, what: `${name} ready again` });
   }
 });

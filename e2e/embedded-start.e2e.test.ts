@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postGraphQL, waitFor } from '@shop/service-kit/testing';
+import { metricsPortSetting } from '@shop/services';
 import { contractOperations, documentText } from '@shop/test-support';
 import { freePort } from './support/service-processes';
 
@@ -36,6 +37,8 @@ async function npmStart(): Promise<Started> {
     CART_PORT: String(ports.cart),
     DISCOUNT_PORT: String(ports.discount),
     ORDER_PORT: String(ports.order),
+    // the metrics ports on any free port too (their default, port + 5000, may be taken)
+    ...Object.fromEntries(['web-bff', 'mobile-bff', 'catalog', 'cart', 'discount', 'order'].map((name) => [metricsPortSetting(name), '0'])),
     STOREFRONT_PORT: String(ports.storefront),
     SUBGRAPH_CATALOG_URL: `http://localhost:${ports.catalog}/graphql`,
     SUBGRAPH_CART_URL: `http://localhost:${ports.cart}/graphql`,

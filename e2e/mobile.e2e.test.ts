@@ -144,12 +144,12 @@ describe('the mobile app (Apollo Client, persisted-queries link) through the mob
   });
 
   it('the mobile BFF counts operations per app version', async () => {
-    const metrics = parseMetrics(await (await fetch(`${t.urls.mobile}/metrics`)).text());
+    const metrics = parseMetrics(await (await fetch(`${t.stack.metricsUrls.mobile}/metrics`)).text());
     const count = (version: string, operation: string) =>
       metricValue(metrics, 'bff_client_operation_duration_seconds_count', { operation, client_name: 'shop-mobile', client_version: version, outcome: 'ok' }) ?? 0;
     expect(count(ownApp.version, 'MobileHome')).toBeGreaterThanOrEqual(1);
     expect(count('0.9.0', 'MobileNewArrivals')).toBeGreaterThanOrEqual(1);
-    const health = (await (await fetch(`${t.urls.mobile}/health/ready`)).json()) as { checks: { trustedDocuments: { detail: { versions: string[] } } } };
+    const health = (await (await fetch(`${t.stack.metricsUrls.mobile}/health/ready`)).json()) as { checks: { trustedDocuments: { detail: { versions: string[] } } } };
     expect(health.checks.trustedDocuments.detail.versions).toEqual([`shop-mobile@${ownApp.version}`, 'shop-mobile@0.9.0']);
   });
 });

@@ -110,7 +110,7 @@ async function tapExchange(exchange: string): Promise<typeof tap> {
 async function scrapeAll(): Promise<Record<Service, MetricSample[]>> {
   const entries = await Promise.all(
     SERVICES.map(async (service) => {
-      const res = await fetch(`${t.urls[service]}/metrics`);
+      const res = await fetch(`${t.stack.metricsUrls[service]}/metrics`);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
       return [service, parseMetrics(await res.text())] as const;
     }),
@@ -180,7 +180,7 @@ describe('one checkout, observed', () => {
       { next: (m) => void (m.data && statuses.push(m.data.orderUpdated.status)), error: () => undefined, complete: () => undefined },
     );
     await waitFor(() => statuses.length > 0, { timeoutMs: 20_000, what: 'the first order update' });
-    liveSubscriptions = metricValue(parseMetrics(await (await fetch(`${t.urls.web}/metrics`)).text()), 'bff_subscriptions');
+    liveSubscriptions = metricValue(parseMetrics(await (await fetch(`${t.stack.metricsUrls.web}/metrics`)).text()), 'bff_subscriptions');
     await waitFor(() => statuses.includes('CONFIRMED'), { timeoutMs: 20_000, what: `order ${orderId} CONFIRMED (saw ${statuses.join(', ')})` });
     unsubscribe();
 

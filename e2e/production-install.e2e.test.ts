@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { rabbitTestNamespace } from '@shop/events/testing';
 import { postGraphQL, TEST_AMQP_URL, testDatabaseServer, uniqueRunId, waitFor } from '@shop/service-kit/testing';
 import { ensureStorefrontBuilt } from '../scripts/storefront-build';
-import { portSetting, SERVICES as LISTED, SUBGRAPH_NAMES, subgraphUrlSetting } from '@shop/services';
+import { metricsPortSetting, portSetting, SERVICES as LISTED, SUBGRAPH_NAMES, subgraphUrlSetting } from '@shop/services';
 import { freePort, ServiceProcesses, type ServiceName } from './support/service-processes';
 
 /** the services that run from the production install as processes of their own, in start order */
@@ -108,7 +108,7 @@ it.each(SERVICES)(
   '%s starts from the production install and answers /health/ready and the image health check',
   async (service) => {
     await processes.start(image, service, ports[service], { ...productionEnv(service), ...imageEnv() }, { command: imageCommand() });
-    const env = { PATH: process.env.PATH, SERVICE: service, [portSetting(service)]: String(ports[service]) };
+    const env = { PATH: process.env.PATH, SERVICE: service, [portSetting(service)]: String(ports[service]), [metricsPortSetting(service)]: '0' };
     await expect(run(process.execPath, ['scripts/healthcheck.mjs'], { cwd: image, env })).resolves.toBeDefined();
   },
   180_000,

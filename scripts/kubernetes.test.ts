@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { bffSettingsSchema, type BffProfile } from '@shop/bff';
 import { baseConfigSchema } from '@shop/service-kit';
-import { SERVICES as LISTED, settingPrefix, SUBGRAPHS, subgraphUrlSetting } from '@shop/services';
+import { defaultMetricsPort, SERVICES as LISTED, settingPrefix, SUBGRAPHS, subgraphUrlSetting } from '@shop/services';
 import { MOBILE_BFF } from '../gateways/mobile-bff/src/config';
 import { WEB_BFF } from '../gateways/web-bff/src/config';
 import { storefrontConfigSchema } from './storefront-server';
@@ -131,17 +131,23 @@ describe.each(['base', 'overlays/small', 'overlays/production'])('deploy/kuberne
     resources: { requests: { cpu: string; memory: string }; limits: { memory: string } };
   };
   const podOf = (name: string) =>
-    (named('Deployment', name)!.spec as { replicas: number; template: { metadata: { labels: Record<string, string> }; spec: { terminationGracePeriodSeconds: number; containers: Container[] } } });
+    (named('Deployment', name)!.spec as { replicas: number; template: { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: { terminationGracePeriodSeconds: number; containers: Container[] } } });
 
   it('every object is valid against the Kubernetes API schemas', () => {
     for (const o of objects) expect(() => validate(o)).not.toThrow();
     expect(objects.length).toBeGreaterThanOrEqual(7 * 2 + 3 * 2 + 3);
   });
 
-  it.each(Object.entries(SERVICES))('%s: a Deployment and a Service on its port, probes on /health/live and /health/ready', (service, { port }) => {
+  it.each(Object.entries(SERVICES))('%s: a Deployment and a Service on its port (metrics on the metrics port, scraped by annotation, not on the Service), probes on /health/live and /health/ready', (service, { port }) => {
     const pod = podOf(service);
     const [container] = pod.template.spec.containers;
-    expect(container.ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
+    const metricsPort = defaultMetricsPort(port);
+    if (service === 'storefront') expect(container.ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
+    else {
+      // /metrics and the full readiness report on the metrics port (its default), scraped there, never behind the Service
+      expect(container.ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }, { name: 'metrics', containerPort: metricsPort, protocol: 'TCP' }]);
+      expect(pod.template.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(metricsPort), 'prometheus.io/path': '/metrics' });
+    }
     expect(container.image).toMatch(/^registry\.example\.com\/shop-graph:/);
     expect([container.startupProbe.httpGet.path, container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path]).toEqual(['/health/live', '/health/live', '/health/ready']);
     expect(container.resources.requests.cpu).toBeDefined();

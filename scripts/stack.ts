@@ -27,6 +27,8 @@ export interface StackOptions {
 export interface RunningStack {
   /** every subgraph's URL by its name, and the BFFs' as `web` and `mobile` */
   urls: Record<string, string> & { web: string; mobile: string };
+  /** where each service serves /metrics and its full readiness report (its metrics port), named as `urls` */
+  metricsUrls: Record<string, string> & { web: string; mobile: string };
   /** every subgraph by its name (its database, bus, deps) */
   subgraphs: Record<string, RunningSubgraph<unknown, object>>;
   mode: { database: 'postgres' | 'embedded'; events: 'rabbitmq' | 'in-process' };
@@ -40,7 +42,7 @@ export interface RunningStack {
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
   const env: Env = { ...(options.env ?? process.env) };
   if (options.ephemeralPorts) {
-    for (const service of SERVICES) if (service.kind !== 'storefront') env[portSetting(service.name)] = '0';
+    for (const service of SERVICES) if (service.kind !== 'storefront') env[portSetting(service.name)] = '0'; // metrics ports follow (any free port)
   }
   const loggerFor = options.logger ?? ((service: string) => createLogger(service, env.LOG_LEVEL ?? 'info'));
   // configuration of every service is validated before anything starts
@@ -64,6 +66,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const mobile = parts.add(await startMobileBff(mobileConfig, { logger: loggerFor('mobile-bff'), bus }), (s) => s.stop());
     return {
       urls: { ...subgraphUrls, web: web.url, mobile: mobile.url },
+      metricsUrls: { ...Object.fromEntries(Object.entries(running).map(([name, s]) => [name, s.metricsUrl])), web: web.metricsUrl, mobile: mobile.metricsUrl },
       subgraphs: running,
       mode: {
         database: subgraphs[0].config.DATABASE_URL ? 'postgres' : 'embedded',

@@ -92,6 +92,8 @@ export interface Profiling {
 
 export interface SubgraphsChild extends Profiling {
   urls: SubgraphUrls;
+  /** each subgraph's metrics port (/metrics) */
+  metricsUrls: SubgraphUrls;
   statements(): Promise<Record<SubgraphName, number>>;
   stop(): Promise<void>;
 }
@@ -102,6 +104,7 @@ export async function startSubgraphs(env: Record<string, string | undefined>, lo
     const ready = await child.next<Extract<SubgraphsMessage, { type: 'ready' }>>('ready', 300_000);
     return {
       urls: ready.urls,
+      metricsUrls: ready.metricsUrls,
       profile: async () => child.profile(),
       cpuMillis: () => cpuMillisOf(child.process.pid),
       async statements() {

@@ -2,7 +2,7 @@
  * Child process of `npm run bench`: the four subgraphs on PostgreSQL and RabbitMQ (as in
  * production, where every gateway under test reaches the same subgraphs over HTTP), each on an
  * ephemeral port. Talks to the parent over IPC:
- *   → { type: 'ready', urls }            once every subgraph serves
+ *   → { type: 'ready', urls, metricsUrls } once every subgraph serves
  *   ← { type: 'stats' } → { type: 'stats', statements: { catalog, cart, discount, order } }
  *   ← { type: 'stop' }  → exits 0 after a graceful stop
  *
@@ -23,7 +23,7 @@ export const SUBGRAPHS = SUBGRAPH_NAMES;
 export type SubgraphName = string;
 export type SubgraphUrls = Record<SubgraphName, string>;
 
-export type SubgraphsMessage = { type: 'ready'; urls: SubgraphUrls } | { type: 'stats'; statements: Record<SubgraphName, number> };
+export type SubgraphsMessage = { type: 'ready'; urls: SubgraphUrls; metricsUrls: SubgraphUrls } | { type: 'stats'; statements: Record<SubgraphName, number> };
 
 const statements: Record<SubgraphName, number> = Object.fromEntries(SUBGRAPHS.map((name) => [name, 0]));
 
@@ -68,6 +68,7 @@ async function main() {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
   };
   const urls: SubgraphUrls = {};
+  const metricsUrls: SubgraphUrls = {};
   // in the list's order: consumers first, catalog last (its demo ProductCreated events must find the cart's queue)
   for (const name of SUBGRAPHS) {
     const definition = subgraphDefinition(name);
@@ -85,13 +86,14 @@ async function main() {
     const subgraph = await startSubgraph(definition, config, { logger: logger(name) });
     stops.push(subgraph.stop);
     urls[name] = `${subgraph.url}/graphql`;
+    metricsUrls[name] = subgraph.metricsUrl;
   }
   process.on('message', (message: { type: string }) => {
     if (message.type === 'stats') process.send!({ type: 'stats', statements: { ...statements } } satisfies SubgraphsMessage);
     if (message.type === 'stop') void stopAll().then(() => process.exit(0));
   });
   process.on('disconnect', () => void stopAll().then(() => process.exit(0)));
-  process.send!({ type: 'ready', urls } satisfies SubgraphsMessage);
+  process.send!({ type: 'ready', urls, metricsUrls } satisfies SubgraphsMessage);
 }
 
 // the types and names above are imported by the parent; only a forked child runs

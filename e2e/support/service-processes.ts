@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { TEST_JWT_SECRET, waitFor } from '@shop/service-kit/testing';
-import { portSetting } from '@shop/services';
+import { metricsPortSetting, portSetting } from '@shop/services';
 
 /** A service of the one list (packages/services/services.json) that runs as a process of its own. */
 export type ServiceName = string;
@@ -72,7 +72,7 @@ export class ServiceProcesses {
     // as the workspace start scripts and the image run it: node with tsx as its loader
     const child = spawn(command[0], command.slice(1), {
       cwd: root,
-      env: { PATH: process.env.PATH, ...env, [portSetting(service)]: String(port) },
+      env: { PATH: process.env.PATH, ...env, [portSetting(service)]: String(port), [metricsPortSetting(service)]: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

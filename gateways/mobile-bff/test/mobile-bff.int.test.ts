@@ -214,7 +214,7 @@ describe('mobile BFF serving two app versions at once', () => {
   let folder: string;
   let token: string;
   const older = (name: string) => olderApp.operations.find((o) => o.name === name)!;
-  const ready = async () => (await (await fetch(`${mobile.bff.url}/health/ready`)).json()) as { status: string; checks: { trustedDocuments: { status: string; detail: { versions: string[]; lastReloadError?: { problems: string[] } } } } };
+  const ready = async () => (await (await fetch(`${mobile.bff.metricsUrl}/health/ready`)).json()) as { status: string; checks: { trustedDocuments: { status: string; detail: { versions: string[]; lastReloadError?: { problems: string[] } } } } };
 
   beforeAll(async () => {
     mocks = await startMockSubgraphs();
@@ -272,7 +272,7 @@ describe('mobile BFF serving two app versions at once', () => {
     await send('shop-mobile', ownApp.version);
     for (let i = 0; i < 5; i += 1) await send('shop-mobile', `0.0.${i}`);
     await send('made-up-app', '1');
-    const metrics = await (await fetch(`${mobile.bff.url}/metrics`)).text();
+    const metrics = await (await fetch(`${mobile.bff.metricsUrl}/metrics`)).text();
     const count = (labels: string) => Number(new RegExp(`bff_client_operation_duration_seconds_count\\{service="mobile-bff",operation="MobileFacets",client_name="${labels}",outcome="ok"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
     expect(count('shop-mobile",client_version="0.9.0')).toBe(1);
     expect(count(`shop-mobile",client_version="${ownApp.version}`)).toBe(1);
@@ -285,7 +285,7 @@ describe('mobile BFF serving two app versions at once', () => {
       headers: { 'content-type': 'application/json', 'apollographql-client-name': 'shop-mobile', 'apollographql-client-version': '2.0.0' },
       body: JSON.stringify({ extensions: persisted('b'.repeat(64)) }),
     });
-    const after = await (await fetch(`${mobile.bff.url}/metrics`)).text();
+    const after = await (await fetch(`${mobile.bff.metricsUrl}/metrics`)).text();
     expect(after).toMatch(/^bff_trusted_documents_refused_total\{[^}]*client_name="shop-mobile",client_version="other",code="PERSISTED_QUERY_NOT_ALLOWED"[^}]*\} 1$/m);
     expect(metrics).toMatch(/^bff_trusted_documents\{[^}]*app="shop-mobile",version="0\.9\.0"[^}]*\} 6$/m);
   });
@@ -350,7 +350,7 @@ describe('mobile BFF trusted documents at start', () => {
     const mocks = await startMockSubgraphs();
     const mobile = await startMobile(mocks, { MOBILE_BFF_TRUSTED_DOCUMENTS: join(DEFAULT_TRUSTED_DOCUMENTS_PATH, '..', 'persisted-documents') });
     try {
-      const health = (await (await fetch(`${mobile.bff.url}/health/ready`)).json()) as { checks: { trustedDocuments: { detail: { manifests: { format: string }[] } } } };
+      const health = (await (await fetch(`${mobile.bff.metricsUrl}/health/ready`)).json()) as { checks: { trustedDocuments: { detail: { manifests: { format: string }[] } } } };
       expect(health.checks.trustedDocuments.detail.manifests).toEqual([expect.objectContaining({ format: 'hash-map', operations: trusted.length })]);
       const res = await post(mobile.url, { extensions: persisted(byName('MobileFacets').hash) });
       expect(res.errors).toBeUndefined();

@@ -1,6 +1,7 @@
 import type { ChangeAnnouncements } from '@shop/events';
 import { baseConfigSchema, booleanSetting, ConfigError, loadConfig, portSetting, tokenRulesOf, type TokenRules } from '@shop/service-kit';
 import { join } from 'node:path';
+import { defaultMetricsPort } from '@shop/services';
 import { z } from 'zod';
 import { parseOrigins } from './http/cors';
 import type { SchemaFilter } from './supergraph/schema-filter';
@@ -34,6 +35,8 @@ export interface BffConfig {
   /** human title of the explorer page */
   title: string;
   port: number;
+  /** /metrics and the full readiness report on this port, apart from the public one (METRICS_PORT); unset: on `port` */
+  metricsPort?: number;
   host?: string;
   production: boolean;
   jwtSecret: string;
@@ -138,6 +141,8 @@ export function bffSettingsSchema(profile: BffProfile) {
   return z.object({
     /** HTTP and WebSocket port */
     PORT: portSetting(profile.port),
+    /** the operators' port: /metrics and the full readiness report (default: PORT + 5000, any free port when PORT is 0); the public port has neither */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     /** supergraph SDL file, composed by `npm run compose-supergraph` */
     SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
     /** how long one subgraph request may take before its part of the answer is an error */
@@ -260,6 +265,7 @@ export function toBffConfig(
     name: extra.name,
     title: extra.title,
     port: settings.PORT,
+    metricsPort: settings.METRICS_PORT ?? defaultMetricsPort(settings.PORT),
     production,
     jwtSecret: settings.JWT_SECRET,
     tokenRules: tokenRulesOf(settings),

@@ -137,6 +137,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
       await startHttpServer({
         port: config.port,
         host: config.host,
+        metricsPort: config.metricsPort,
         logger,
         metrics,
         maxBodyBytes: config.limits.maxBodyBytes,

@@ -1,4 +1,5 @@
 import { startHttpServer, type RunningServer } from './http-server';
+import { degradable } from './health';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
 import { sendOversizeBodies } from './testing';
@@ -43,5 +44,40 @@ describe('startHttpServer: a body over the limit', () => {
   it('a body within the limit still reaches the route, and the server keeps serving', async () => {
     const res = await fetch(url, { method: 'POST', body: 'x'.repeat(LIMIT) });
     expect(await res.text()).toBe(String(LIMIT));
+  });
+});
+
+describe('startHttpServer with a metrics port (the operators\' port)', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startHttpServer({
+      port: 0,
+      metricsPort: 0,
+      host: '127.0.0.1',
+      logger: createLogger('http-server-test', 'silent'),
+      metrics: createMetrics('http_server_ops_test'),
+      readiness: { database: async () => ({ url: 'postgres://internal-db:5432/shop' }), broker: degradable(async () => { throw new Error('amqp://rabbit.internal:5672 refused'); }) },
+      routes: {},
+    });
+  });
+  afterAll(() => server.stop());
+
+  it('the public port: no /metrics (404); readiness says up/degraded per check, no address, no error text', async () => {
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+    const res = await fetch(`${server.url}/health/ready`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'degraded', checks: { database: { status: 'ok' }, broker: { status: 'degraded' } } });
+  });
+
+  it('the metrics port: Prometheus text and the full readiness report', async () => {
+    expect(server.metricsUrl).not.toBe(server.url);
+    const metrics = await fetch(`${server.metricsUrl}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^# HELP/m);
+    const report = (await (await fetch(`${server.metricsUrl}/health/ready`)).json()) as { checks: Record<string, { detail?: unknown; error?: string }> };
+    expect(report.checks.broker.error).toContain('refused');
+    expect(report.checks.database.detail).toEqual({ url: 'postgres://internal-db:5432/shop' });
+    // nothing public on the operators' port
+    expect((await fetch(`${server.metricsUrl}/health/live`)).status).toBe(404);
   });
 });

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkReadiness, type ReadinessCheck } from './health';
+import { checkReadiness, type HealthReport, type ReadinessCheck } from './health';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -18,11 +18,19 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
   /** how long in-flight requests may finish at shutdown */
   shutdownTimeoutMs?: number;
+  /**
+   * The operators' port (`<SERVICE>_METRICS_PORT`): GET /metrics and the full GET /health/ready
+   * report. Set, the public port serves no /metrics and its readiness says only each check's
+   * status — no dependency's error text, address or detail. Unset: everything on `port` (tests).
+   */
+  metricsPort?: number;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
+  /** where /metrics and the full readiness report are served: the metrics port's URL, else `url` */
+  metricsUrl: string;
   httpServer: Server;
   /** stops accepting, waits for in-flight requests (bounded), closes every socket */
   stop(): Promise<void>;
@@ -84,17 +92,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   let stopping = false;
   let drained: (() => void) | undefined;
 
-  const routes: Partial<Record<string, RouteHandler>> = {
-    'GET /health/live': (_req, res) => sendJson(res, stopping ? 503 : 200, { status: stopping ? 'stopping' : 'ok' }),
-    'GET /health/ready': async (_req, res) => {
-      const report = stopping ? { status: 'unavailable', checks: {} } : await checkReadiness(options.readiness);
-      sendJson(res, report.status === 'unavailable' ? 503 : 200, report);
-    },
+  const separate = options.metricsPort !== undefined;
+  const readiness = (full: boolean): RouteHandler => async (_req, res) => {
+    const report = stopping ? { status: 'unavailable' as const, checks: {} } : await checkReadiness(options.readiness);
+    sendJson(res, report.status === 'unavailable' ? 503 : 200, full ? report : publicReport(report));
+  };
+  const operatorRoutes: Record<string, RouteHandler> = {
+    'GET /health/ready': readiness(true),
     'GET /metrics': async (_req, res) => {
       const text = await metrics.registry.metrics();
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       res.end(text);
     },
+  };
+  const routes: Partial<Record<string, RouteHandler>> = {
+    'GET /health/live': (_req, res) => sendJson(res, stopping ? 503 : 200, { status: stopping ? 'stopping' : 'ok' }),
+    ...(separate ? { 'GET /health/ready': readiness(false) } : operatorRoutes),
     ...options.routes,
   };
 
@@ -132,14 +145,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const operators = separate ? await startOperatorServer(operatorRoutes, options.metricsPort!, options.host, logger).catch((e: unknown) => {
+    server.close();
+    throw e;
+  }) : undefined;
 
   return {
     url: `http://localhost:${port}`,
     port,
+    metricsUrl: operators?.url ?? `http://localhost:${port}`,
     httpServer: server,
     async stop() {
       if (stopping) return;
       stopping = true;
+      await operators?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) {
@@ -151,5 +170,37 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       server.closeAllConnections();
       await closed;
     },
+  };
+}
+
+/** The public readiness answer: the status and each check's status, nothing a dependency said. */
+function publicReport(report: HealthReport): HealthReport {
+  return { status: report.status, checks: Object.fromEntries(Object.entries(report.checks).map(([name, check]) => [name, { status: check.status }])) };
+}
+
+/** The operators' server: its routes only, never the public ones. */
+async function startOperatorServer(routes: Record<string, RouteHandler>, port: number, host: string | undefined, logger: Logger): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    const handler = routes[`${req.method} ${(req.url ?? '/').split('?')[0]}`];
+    try {
+      if (handler === undefined) return sendJson(res, 404, { error: `no route for ${req.method} ${req.url}` });
+      await handler(req, res, Buffer.alloc(0));
+    } catch (e) {
+      logger.error({ err: e, path: req.url }, 'operator request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host ?? '0.0.0.0', () => resolve());
+  });
+  return {
+    url: `http://localhost:${(server.address() as AddressInfo).port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -31,6 +31,8 @@ export type SubgraphResolvers<Ctx> = Record<string, object>;
 export interface SubgraphOptions<Ctx extends RequestContext> {
   name: string;
   port: number;
+  /** /metrics and the full readiness report on a port of their own (see startHttpServer); unset: on `port` */
+  metricsPort?: number;
   typeDefs: DocumentNode;
   resolvers: SubgraphResolvers<Ctx>;
   logger: Logger;
@@ -143,6 +145,7 @@ export async function serveSubgraph<Ctx extends RequestContext>(options: Subgrap
   let schemaLoaded = true;
   const server = await startHttpServer({
     port: options.port,
+    metricsPort: options.metricsPort,
     logger,
     metrics,
     shutdownTimeoutMs: options.shutdownTimeoutMs,

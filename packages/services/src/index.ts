@@ -51,6 +51,16 @@ export const settingPrefix = (name: string): string => name.toUpperCase().replac
 /** The setting that moves a service's port: `CATALOG_PORT`, `WEB_BFF_PORT`. */
 export const portSetting = (name: string): string => `${settingPrefix(name)}_PORT`;
 
+/** The setting that moves a service's metrics port (its operators' port: /metrics, the full readiness report): `CATALOG_METRICS_PORT`. */
+export const metricsPortSetting = (name: string): string => `${settingPrefix(name)}_METRICS_PORT`;
+
+/**
+ * A service's metrics port when `<NAME>_METRICS_PORT` is not set: its port + 5000 (catalog 4001 →
+ * 9001, web-bff 4000 → 9000), or any free port (0) when its port is (tests, the embedded stack's
+ * ephemeral ports) or when + 5000 would leave the port range.
+ */
+export const defaultMetricsPort = (port: number): number => (port === 0 || port + 5000 > 65_535 ? 0 : port + 5000);
+
 /** The setting that gives a subgraph a database URL of its own: `CATALOG_DATABASE_URL`. */
 export const databaseUrlSetting = (name: string): string => `${settingPrefix(name)}_DATABASE_URL`;
 

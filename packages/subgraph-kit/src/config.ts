@@ -1,6 +1,6 @@
 import { baseConfigSchema, loadConfig, portSetting as port, urlSetting, type BaseConfig } from '@shop/service-kit';
 import { databaseLocation, type DatabaseLocation } from '@shop/service-kit/database';
-import { databaseUrlSetting, portSetting, serviceNamed } from '@shop/services';
+import { databaseUrlSetting, defaultMetricsPort, metricsPortSetting, portSetting, serviceNamed } from '@shop/services';
 import { z } from 'zod';
 
 /** A subgraph's validated settings: the shared ones, its own (`settings` of its definition), its port and database. */
@@ -8,6 +8,8 @@ export type SubgraphConfig<S extends z.ZodRawShape = z.ZodRawShape> = BaseConfig
   z.output<z.ZodObject<S>> & {
     /** `<NAME>_PORT`, default from the list of services (0 = any free port, for tests) */
     readonly port: number;
+    /** `<NAME>_METRICS_PORT`: /metrics and the full readiness report, apart from the public port (default port + 5000) */
+    readonly metricsPort: number;
     /** `<NAME>_DATABASE_URL` as it is, one derived from DATABASE_URL, or none (embedded PGlite) */
     readonly database: DatabaseLocation | undefined;
   };
@@ -20,6 +22,7 @@ export type SubgraphConfig<S extends z.ZodRawShape = z.ZodRawShape> = BaseConfig
 export function subgraphConfigSchema<S extends z.ZodRawShape>(name: string, settings: S) {
   return baseConfigSchema.extend({
     [portSetting(name)]: port(serviceNamed(name).port),
+    [metricsPortSetting(name)]: z.coerce.number().int().min(0).max(65535).optional(),
     [databaseUrlSetting(name)]: urlSetting(['postgres://', 'postgresql://']),
     ...settings,
   });
@@ -31,6 +34,7 @@ export function loadSubgraphConfig<S extends z.ZodRawShape>(name: string, settin
   return {
     ...values,
     port: values[portSetting(name)] as number,
+    metricsPort: (values[metricsPortSetting(name)] as number | undefined) ?? defaultMetricsPort(values[portSetting(name)] as number),
     database: databaseLocation(values[databaseUrlSetting(name)] as string | undefined, values.DATABASE_URL as string | undefined),
   } as SubgraphConfig<S>;
 }

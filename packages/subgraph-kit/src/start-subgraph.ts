@@ -20,6 +20,8 @@ export interface SubgraphOverrides {
 export type RunningSubgraph<Deps, Extras extends object = Record<never, never>> = {
   name: string;
   url: string;
+  /** /metrics and the full readiness report (the metrics port's URL) */
+  metricsUrl: string;
   port: number;
   database: ServiceDatabase;
   bus: EventBus;
@@ -78,6 +80,7 @@ export function startSubgraph<Store, Deps, Loaders, S extends z.ZodRawShape, Ext
       isUnavailable: isInfrastructureFault,
       name,
       port: config.port,
+      metricsPort: config.metricsPort,
       typeDefs: parse(readFileSync(definition.schemaPath, 'utf8')),
       resolvers: definition.resolvers as SubgraphResolvers<SubgraphContext<Loaders, Deps>>,
       logger,
@@ -97,6 +100,6 @@ export function startSubgraph<Store, Deps, Loaders, S extends z.ZodRawShape, Ext
     });
     parts.add(server, (s) => s.stop());
 
-    return { ...extras, name, url: server.url, port: server.port, database, bus: events.bus, deps, stop: parts.stopAll } as RunningSubgraph<Deps, Extras>;
+    return { ...extras, name, url: server.url, metricsUrl: server.metricsUrl, port: server.port, database, bus: events.bus, deps, stop: parts.stopAll } as RunningSubgraph<Deps, Extras>;
   });
 }

@@ -36,7 +36,7 @@ test('an order whose stock reply never comes → REJECTED at its deadline (once,
   now = new Date(placedAt.getTime() + TIMEOUT_MS - 1_000);
   await Promise.all([t.order.sagaDeadline.sweep(), replica.sagaDeadline.sweep()]);
   expect((await viewOf(t, orderId))?.status).toBe('PENDING');
-  expect(metricValue(await scrapeMetrics(t.order.url), 'order_saga_oldest_pending_seconds')).toBeGreaterThanOrEqual(59);
+  expect(metricValue(await scrapeMetrics(t.order.metricsUrl), 'order_saga_oldest_pending_seconds')).toBeGreaterThanOrEqual(59);
 
   // past it: both replicas sweep at once; optimistic concurrency lets one of them reject
   now = new Date(now.getTime() + 2_000);
@@ -49,7 +49,7 @@ test('an order whose stock reply never comes → REJECTED at its deadline (once,
   const published = await outboxOf(t, orderId);
   expect(published.map((e) => e.type)).toEqual(['OrderPlaced', 'OrderRejected']);
   expect(published[1]).toMatchObject({ data: { orderId, reason: view!.statusReason }, correlationId: published[0].correlationId });
-  expect(metricValue(await scrapeMetrics(t.order.url), 'order_saga_oldest_pending_seconds')).toBe(0);
+  expect(metricValue(await scrapeMetrics(t.order.metricsUrl), 'order_saga_oldest_pending_seconds')).toBe(0);
 
   // the stock reply finally comes: recorded as late, compensated by the OrderRejected already out
   await deliver(t, replies.stockReserved(orderId));
