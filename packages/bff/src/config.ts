@@ -3,6 +3,7 @@ import { baseConfigSchema, booleanSetting, ConfigError, loadConfig, portSetting,
 import { join } from 'node:path';
 import { defaultMetricsPort } from '@shop/services';
 import { z } from 'zod';
+import { parseTrustedProxies, type TrustedProxies } from './http/client-address';
 import { parseOrigins } from './http/cors';
 import type { SchemaFilter } from './supergraph/schema-filter';
 import type { LoadedManifest } from './trusted-documents/manifest-files';
@@ -62,6 +63,11 @@ export interface BffConfig {
   limits: BffLimits;
   /** `redisUrl`: one budget per client shared by every replica (else per instance, in memory) */
   rateLimit: { points: number; windowSeconds: number; redisUrl?: string };
+  /**
+   * the proxies (hop count or CIDRs) whose X-Forwarded-For names the client address that anonymous
+   * rate budgets and per-address subscription caps key on; absent: the socket's peer
+   */
+  trustedProxies?: TrustedProxies;
   /**
    * shared answers for anonymous queries whose every field comes from the subgraph
    * `cacheInvalidation` covers, dropped by its events (packages/bff/src/cache); absent: off
@@ -160,6 +166,17 @@ export function bffSettingsSchema(profile: BffProfile) {
       .string()
       .regex(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// or rediss:// URL' })
       .optional(),
+    /**
+     * the load balancers in front of this BFF, whose X-Forwarded-For is believed for the client
+     * address: a hop count (1: one proxy) or comma-separated CIDRs (10.0.0.0/8,fd00::/8); unset:
+     * the socket's peer, X-Forwarded-For ignored
+     */
+    TRUSTED_PROXIES: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        for (const problem of value === undefined ? [] : parseTrustedProxies(value).problems) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     /**
      * comma-separated browser origins allowed cross-origin, e.g. http://localhost:3000 (default:
      * the profile's development origins, none when NODE_ENV=production)
@@ -288,6 +305,7 @@ export function toBffConfig(
       maxBodyBytes: settings.MAX_BODY_BYTES,
     },
     rateLimit: { points: settings.RATE_LIMIT_POINTS, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS, redisUrl: settings.RATE_LIMIT_REDIS_URL },
+    trustedProxies: settings.TRUSTED_PROXIES === undefined ? undefined : parseTrustedProxies(settings.TRUSTED_PROXIES).proxies,
     responseCache: (settings.RESPONSE_CACHE ?? true) ? { maxEntries: settings.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: settings.RESPONSE_CACHE_MAX_MB * 1024 * 1024 } : undefined,
     deduplicate: settings.DEDUPLICATE ?? true,
     entityCache: (settings.ENTITY_CACHE ?? true) ? { maxEntries: settings.ENTITY_CACHE_MAX_ENTRIES } : undefined,

@@ -2,7 +2,7 @@ import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import type { EventBus } from '@shop/events';
 import type { Auth, Logger, Metrics, ReadinessCheck, RouteHandler, Tracing } from '@shop/service-kit';
 import type { GraphQLSchema, ParseOptions, ValidationRule } from 'graphql';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { InvalidatedCache } from './cache/cache-invalidation';
 import type { BffConfig } from './config';
 import type { BffContext } from './context';
@@ -34,6 +34,8 @@ export interface BffSetup {
   /** the BFF's event bus (order events, cache invalidation) */
   bus: EventBus;
   auth: Auth;
+  /** the client address a request or socket counts under (its peer, or X-Forwarded-For from trusted proxies) */
+  clientAddress(req: IncomingMessage): string;
   /** reload what the BFF reads from files on SIGHUP (a process that is this one BFF; see BffDeps) */
   reloadOnSighup: boolean;
   /** the API schema served, once the gateway has loaded it (undefined before) */

@@ -26,6 +26,7 @@ import { subgraphStatesCheck } from './health';
 import { devTokenRoutes } from './http/dev-token';
 import { explorerRoute } from './http/explorer';
 import { explorerLandingPage } from './http/explorer-landing-page';
+import { createClientAddress } from './http/client-address';
 import { graphqlEndpoint } from './http/graphql-endpoint';
 import { createBffMetrics } from './metrics';
 import { combine, setupInOrder, type BffPlugin, type BffSetup, type Combined } from './plugin';
@@ -110,7 +111,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
     const bus = deps.bus ?? parts.add(await createDefaultBus(config, logger), (b) => b.close());
     const subgraphs = resolveSubgraphs(config, logger);
     let schema: GraphQLSchema | undefined;
-    const setup: BffSetup = { config, logger, metrics, bffMetrics: createBffMetrics(metrics.registry), tracing, bus, auth: createAuth(config.jwtSecret, config.tokenRules), reloadOnSighup: deps.reloadOnSighup ?? false, schema: () => schema, own: (part, stop) => parts.add(part, stop) };
+    const setup: BffSetup = { config, logger, metrics, bffMetrics: createBffMetrics(metrics.registry), tracing, bus, auth: createAuth(config.jwtSecret, config.tokenRules), clientAddress: createClientAddress(config.trustedProxies), reloadOnSighup: deps.reloadOnSighup ?? false, schema: () => schema, own: (part, stop) => parts.add(part, stop) };
     const plugins = deps.plugins ?? everyBffPlugin();
     const added = combine(plugins, await setupInOrder(plugins, setup));
     if (config.trustedDocuments && !added.requests.safelist) throw new Error(`${config.name}: trusted documents are configured but the trusted-documents plugin is not in its list (every document would be served)`);
@@ -128,7 +129,7 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
       parts.add(await startCacheInvalidation(bus, added.caches, { name, announcements, logger, registry: metrics.registry, inFlight: added.inFlight }), (i) => i.stop());
     }
     const routes: Record<string, RouteHandler> = {
-      '* /graphql': graphqlEndpoint({ apollo, auth: setup.auth, logger, tracing, ...added.requests }),
+      '* /graphql': graphqlEndpoint({ apollo, auth: setup.auth, clientAddress: setup.clientAddress, logger, tracing, ...added.requests }),
       ...(config.explorer ? { 'GET /graphiql': explorerRoute({ title: config.title }) } : {}),
       ...(config.devTokens ? devTokenRoutes(setup.auth) : {}),
       ...added.routes,

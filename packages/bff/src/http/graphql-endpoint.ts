@@ -30,6 +30,8 @@ export interface GraphQLEndpointStages {
 export interface GraphQLEndpointOptions extends Partial<GraphQLEndpointStages> {
   apollo: ApolloServer<BffContext>;
   auth: Auth;
+  /** the address an anonymous caller's budget is keyed on (default: the socket's peer) */
+  clientAddress?: (req: IncomingMessage) => string;
   logger: Logger;
   /**
    * A server span per request, continuing the client's `traceparent` or starting a trace when it
@@ -105,6 +107,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
  */
 export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
   const { apollo, auth, rateLimiter, safelist, tracing } = options;
+  const clientAddress = options.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown');
   const answer = async (req: IncomingMessage, res: ServerResponse, body: Buffer, span?: ActiveSpan): Promise<void> => {
     const ids = requestIds(req.headers);
     res.setHeader('x-request-id', ids.requestId);
@@ -120,7 +123,7 @@ export function graphqlEndpoint(options: GraphQLEndpointOptions): RouteHandler {
     }
 
     // a bad token is budgeted by address, so guessing tokens is rate limited too
-    const clientKey = viewer ? `sub:${viewer.sub}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    const clientKey = viewer ? `sub:${viewer.sub}` : `ip:${clientAddress(req)}`;
     const rate = rateLimiter && (await rateLimiter.take(clientKey));
     if (rate) {
       res.setHeader('ratelimit-limit', String(rate.limit));

@@ -12,7 +12,7 @@ import { startSubscriptionServer } from '../subscriptions/ws-server';
 export function orderUpdates(): BffPlugin {
   return {
     name: 'order-updates',
-    async setup({ config, logger, metrics, bus, auth, own }) {
+    async setup({ config, logger, metrics, bus, auth, clientAddress, own }) {
       const feed = own(await startOrderFeed(bus, { name: config.name, logger, registry: metrics.registry }), (f) => f.stop());
       const gauge = new Gauge({ name: 'bff_subscriptions', help: 'Live graphql-ws subscriptions', registers: [metrics.registry] });
       return {
@@ -36,6 +36,7 @@ export function orderUpdates(): BffPlugin {
               rateLimiter: requests.rateLimiter,
               caps: { ...DEFAULT_SUBSCRIPTION_CAPS, ...definedOnly(config.subscriptions) },
               registry: metrics.registry,
+              clientAddress,
               onCount: (n) => gauge.set(n),
             }),
             (server) => server.stop(),

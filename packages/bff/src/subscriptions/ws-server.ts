@@ -48,6 +48,8 @@ export interface SubscriptionServerOptions {
   rateLimiter?: RateLimiter;
   /** per customer and per address, beside maxPerConnection and maxPerInstance */
   caps: SubscriptionCaps;
+  /** the address a socket counts under for the per-address caps (default: its peer) */
+  clientAddress?: (request: IncomingMessage) => string;
   /** where the caps, the open sockets and the refusals are shown (/metrics) */
   registry?: Registry;
   /** called with the number of live subscriptions whenever it changes */
@@ -133,6 +135,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     options.onCount?.(live);
   };
   const refused = subscriptionMetrics(options, () => open);
+  const clientAddressOf = options.clientAddress ?? ((request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown');
   const socketsOf = { customer: createTally(), address: createTally() };
   const heldBy = { customer: createTally(), address: createTally() };
   const release = (connection: Connection, id: string) => {
@@ -395,9 +398,4 @@ function counted<T>(inner: AsyncIterableIterator<T>, onStart: () => void, onEnd:
       return this;
     },
   };
-}
-
-/** The address a socket's per-address caps count it under. */
-function clientAddressOf(request: IncomingMessage): string {
-  return request.socket.remoteAddress ?? 'unknown';
 }
