@@ -24,7 +24,7 @@ import { startRabbitNode, type RabbitNode } from '../rabbitmq/node';
 import { createRunFolder, query, startSoakPostgres, type SoakPostgres } from './infrastructure';
 import { checkInvariants, type OrderRow, type SoakState } from './invariants';
 import { parseSoakOptions, USAGE, type SoakOptions } from './options';
-import { startServices, type RunningServices } from './services';
+import { startPlatform, type PlatformPorts, type RunningPlatform } from '../service-processes';
 import { shop, type CheckoutOutcome, type CheckoutPlan, type ShopperDocuments } from './shoppers';
 
 const store = contractOperations('storefront');
@@ -41,6 +41,8 @@ const DOCUMENTS: ShopperDocuments = {
 };
 const SERVICES = ['catalog', 'cart', 'discount', 'order'] as const;
 const PREFIX = 'soak';
+/** The soak's processes listen on 4550-4599 only. */
+const SOAK_PORTS: PlatformPorts = { catalog: 4551, cart: 4552, discount: 4553, orders: [4554, 4555], webBffs: [4560, 4561] };
 
 const log = (line: string) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -290,7 +292,7 @@ async function main(): Promise<number> {
       ...(options.sagaTimeoutMs ? { ORDER_SAGA_TIMEOUT_MS: String(options.sagaTimeoutMs) } : {}),
     };
     log(`PostgreSQL cluster 15/soak on 5491, RabbitMQ node soak@localhost on 5691 up; starting the services (logs in ${logDir})`);
-    const services: RunningServices = await startServices(env, logDir);
+    const services: RunningPlatform = await startPlatform(env, logDir, { ports: SOAK_PORTS });
     cleanups.push(() => services.stop());
     const auth = createAuth(jwtSecret);
     const token = (sub: string, roles = ['customer']) => auth.signToken({ sub, roles, ttl: '2h' });
