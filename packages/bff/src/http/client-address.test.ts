@@ -8,7 +8,7 @@ describe('the client address the rate limits key on', () => {
   it('no trusted proxies → the socket peer; X-Forwarded-For is ignored (anyone can send it)', () => {
     const address = createClientAddress();
     expect(address(request('203.0.113.9', '198.51.100.1'))).toBe('203.0.113.9');
-    expect(address(request('::ffff:203.0.113.9'))).toBe('203.0.113.9');
+    expect(address(request('::ffff:203.0.113.9'))).toBe('::ffff:203.0.113.9');
   });
 
   it('one hop → the address the proxy appended, whatever the client put before it', () => {

@@ -52,8 +52,9 @@ const forwardedFor = (req: IncomingMessage): string[] => {
  * that is not an address ends the walk at the last address read.
  */
 export function createClientAddress(proxies?: TrustedProxies): (req: IncomingMessage) => string {
+  // as the budgets were keyed before this setting existed (a dual-stack peer stays ::ffff:…)
+  if (!proxies) return (req) => req.socket.remoteAddress ?? 'unknown';
   const peerOf = (req: IncomingMessage) => plain(req.socket.remoteAddress ?? 'unknown');
-  if (!proxies) return peerOf;
   if ('hops' in proxies) {
     return (req) => {
       const chain = [...forwardedFor(req), peerOf(req)];
