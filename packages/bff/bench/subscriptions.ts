@@ -50,7 +50,8 @@ async function main(): Promise<void> {
     explorer: false,
     limits: { maxDepth: 10, maxAliases: 30, maxDirectives: 20, maxCost: 5_000, maxTokens: 3_000, maxFirst: 100, maxBodyBytes: 256 * 1024 },
     rateLimit: { points: 1_000_000, windowSeconds: 60 },
-    subscriptions: { maxPerConnection: PER_CONNECTION, maxPerInstance: SUBSCRIBERS + 10, pendingOrderGraceMs: 10_000 },
+    // every subscriber connects from the loopback address: its caps must not be what is measured
+    subscriptions: { maxPerConnection: PER_CONNECTION, maxPerInstance: SUBSCRIBERS + 10, pendingOrderGraceMs: 10_000, maxPerAddress: SUBSCRIBERS + 10, maxSocketsPerAddress: SUBSCRIBERS + 10 },
     events: { exchange: ns?.exchange ?? 'bench' },
     shutdownTimeoutMs: 2_000,
   };
