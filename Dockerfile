@@ -4,9 +4,8 @@
 
 # build: the full install generates the Prisma clients (the Prisma CLI is a dev dependency), makes
 # the embedded PostgreSQL template and builds the storefront (Vite and the code generator are dev
-# dependencies too); then the dev dependencies are pruned, and the optional peers npm installs with
-# them (@prisma/client's: the Prisma CLI with its studio, and TypeScript, ~250 MB), so the runtime
-# stage copies only what runs.
+# dependencies too); then the dev dependencies are pruned, with the optional peers npm keeps for
+# them (scripts/containers/drop-dev-optional.mjs), so the runtime stage copies only what runs.
 FROM node:20.20-bookworm-slim AS build
 WORKDIR /app
 COPY . .
@@ -17,7 +16,8 @@ RUN --mount=type=secret,id=ca --mount=type=cache,target=/root/.npm \
     if [ -s /run/secrets/ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca; fi \
  && npm ci --no-audit --no-fund \
  && npm run build:storefront \
- && npm prune --omit=dev --omit=peer --no-audit --no-fund \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && node scripts/containers/drop-dev-optional.mjs \
  && rm -rf storefront/src storefront/node_modules docs bench e2e coverage \
  && find . -path ./node_modules -prune -o -name '*.test.ts' -print0 | xargs -0 rm -f
 

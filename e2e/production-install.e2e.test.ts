@@ -1,8 +1,8 @@
 /**
  * The container image's runtime stage, step by step, without a container engine (`npm run
  * test:containers` builds the real image): the repository's files, the production dependencies
- * without optional peers (the build stage's `npm prune --omit=dev --omit=peer`) with
- * NODE_ENV=production, the Prisma clients the
+ * (the build stage's `npm prune --omit=dev` and drop-dev-optional.mjs) with NODE_ENV=production,
+ * the Prisma clients the
  * build stage generated, and then each of the six services started exactly as the image's CMD
  * starts it (`node --import tsx scripts/start-service.ts "$SERVICE"`), each answering `/health/ready` and the
  * image's health check. Every other test runs with the dev dependencies installed, so only this one
@@ -57,11 +57,12 @@ const imageEnv = (): Record<string, string> =>
 beforeAll(async () => {
   await copyBuildContext();
   // the runtime stage's dependencies (the build stage prunes to these), with the environment the image sets
-  await run('npm', ['ci', '--omit=dev', '--omit=peer', '--no-audit', '--no-fund'], {
+  await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
     cwd: image,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' },
     maxBuffer: 64 * 1024 * 1024,
   });
+  await run(process.execPath, [join(ROOT, 'scripts', 'containers', 'drop-dev-optional.mjs'), image]);
   // the clients the full install generated (the build stage keeps them when it prunes)
   for (const service of SUBGRAPH_NAMES) {
     cpSync(join(ROOT, 'prisma', service, 'generated'), join(image, 'prisma', service, 'generated'), { recursive: true });

@@ -15,7 +15,7 @@ import { loadStorefrontConfig } from './storefront-server';
 import { subgraphDefinition } from './subgraphs';
 
 const root = join(__dirname, '..');
-const secret = { JWT_SECRET: 'compose-test-secret-of-at-least-32-characters' };
+const secret = { JWT_SECRET: 'compose-test-secret-of-at-least-32-characters', GATEWAY_SECRET: 'compose-gateway-secret-of-at-least-32-chars' };
 
 type ComposeService = {
   image?: string;
@@ -26,8 +26,12 @@ type ComposeService = {
   healthcheck?: { test: string[] | string };
   ports?: unknown[];
   deploy?: { replicas?: number };
+  /** a list in the file, a map once `config` resolved it */
+  networks?: string[] | Record<string, unknown>;
 };
-type ComposeFile = { services: Record<string, ComposeService> };
+type ComposeFile = { services: Record<string, ComposeService>; networks?: Record<string, { internal?: boolean } | null> };
+
+const networksOf = (service: ComposeService): string[] => (Array.isArray(service.networks) ? service.networks : Object.keys(service.networks ?? {})).sort();
 
 /** `docker compose` (plugin) or Debian's `docker-compose`, whichever answers. */
 function composeCommand(): string[] | undefined {
@@ -123,6 +127,23 @@ describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no co
     expect(file.services['web-bff'].environment?.WEB_BFF_CORS_ORIGINS).toMatch(/http:\/\/localhost:3000\}?$/);
   });
 
+  it('internal networks: only the subgraphs reach PostgreSQL, the BFFs reach the subgraphs, the storefront only the edge', () => {
+    expect(file.networks?.data?.internal).toBe(true);
+    expect(file.networks?.services?.internal).toBe(true);
+    expect(networksOf(file.services.postgres)).toEqual(['data']);
+    for (const { name } of SUBGRAPHS) expect([name, networksOf(file.services[name])]).toEqual([name, ['data', 'services']]);
+    for (const name of ['web-bff', 'mobile-bff']) expect([name, networksOf(file.services[name])]).toEqual([name, ['edge', 'services']]);
+    expect(networksOf(file.services.storefront)).toEqual(['edge']);
+    // published ports only where an edge network is
+    for (const [name, service] of Object.entries(file.services)) if (service.ports?.length) expect([name, networksOf(service)]).toEqual([name, expect.arrayContaining(['edge'])]);
+  });
+
+  (compose ? it : it.skip)('refuses to resolve without a GATEWAY_SECRET (no production default)', () => {
+    const result = runConfig({ JWT_SECRET: secret.JWT_SECRET });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/GATEWAY_SECRET/);
+  });
+
   it('keeps the trace collector optional (profile "tracing")', () => {
     expect(file.services.jaeger?.profiles ?? ['tracing']).toEqual(['tracing']);
   });
@@ -211,7 +232,8 @@ describe('Dockerfile', () => {
     expect(dockerfile.match(/^FROM .+ AS \w+$/gm)).toHaveLength(2);
     const build = dockerfile.slice(dockerfile.indexOf('AS build'), dockerfile.indexOf('AS runtime'));
     const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
-    expect(build).toMatch(/npm prune --omit=dev --omit=peer/);
+    expect(build).toMatch(/npm prune --omit=dev /);
+    expect(build).toMatch(/scripts\/containers\/drop-dev-optional\.mjs/);
     expect(runtime).not.toMatch(/npm (ci|install)/);
     expect(runtime).toMatch(/^COPY --from=build \/app \/app$/m);
     expect(runtime).toMatch(/^USER node$/m);

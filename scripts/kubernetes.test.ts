@@ -157,6 +157,22 @@ describe.each(['base', 'overlays/small', 'overlays/production'])('deploy/kuberne
     for (const [label, value] of Object.entries(svc.selector)) expect(pod.template.metadata.labels[label]).toBe(value);
   });
 
+  // npm run test:containers builds the image under compose's name and runs it read-only: the
+  // manifests name the same repository, and give the one path it writes a volume of its own
+  it.each(Object.entries(SERVICES))('%s: runs the image compose builds, on a read-only root with /tmp on an emptyDir', (service) => {
+    const spec = podOf(service).template.spec as unknown as {
+      containers: { image: string; securityContext: { readOnlyRootFilesystem: boolean }; volumeMounts?: { name: string; mountPath: string }[] }[];
+      volumes?: { name: string; emptyDir?: object }[];
+    };
+    const [container] = spec.containers;
+    const composeImage = (parse(readFileSync(join(root, '..', '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { image: string }> }).services[service].image;
+    const repository = (image: string) => image.replace(/:[^/:]+$/, '').split('/').pop();
+    expect(repository(container.image)).toBe(repository(composeImage));
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+    const tmp = container.volumeMounts?.find((m) => m.mountPath === '/tmp');
+    expect(spec.volumes?.find((v) => v.name === tmp?.name)?.emptyDir).toBeDefined();
+  });
+
   it.each(Object.entries(SERVICES))('%s: shuts down gracefully within its grace period (preStop + SHUTDOWN_TIMEOUT_MS)', (service) => {
     const pod = podOf(service);
     const preStopSeconds = Number(pod.template.spec.containers[0].lifecycle.preStop.exec.command[1]);

@@ -31,6 +31,8 @@ const SHOPPING = { documents: DOCUMENTS, requestDeadlineMs: 120_000, settleDeadl
 export interface ContainerStack {
   /** `http://<container address>:<port>` of each running container of a service (one per replica) */
   urls(service: string): Promise<string[]>;
+  /** the same on each container's metrics port (/metrics, the full readiness report: never published) */
+  metricsUrls(service: string): Promise<string[]>;
   /** the containers of a service, by name */
   containers(service: string): Promise<string[]>;
   /** a service's database in the PostgreSQL container */
@@ -105,11 +107,11 @@ async function mobileByHash(stack: ContainerStack, repositoryRoot: string): Prom
   return `${answers.length} replicas: ${answers.join(', ')}`;
 }
 
-/** Every container of every service serves Prometheus text on /metrics. */
+/** Every container of every service (the storefront's static server has none) serves Prometheus text on /metrics, on its metrics port. */
 async function metricsEverywhere(stack: ContainerStack, services: readonly string[]): Promise<string> {
   let containers = 0;
   for (const service of services) {
-    for (const url of await stack.urls(service)) {
+    for (const url of await stack.metricsUrls(service)) {
       const res = await fetch(`${url}/metrics`);
       const text = await res.text();
       if (res.status !== 200 || !/^process_cpu_seconds_total/m.test(text)) throw new Error(`${service} ${url}/metrics → ${res.status}: ${text.slice(0, 200)}`);
@@ -246,7 +248,7 @@ export async function driveJourney(stack: ContainerStack, options: { repositoryR
       for (const invariant of invariants) options.log(`${invariant.ok ? '✓' : '✗'} ${invariant.name}: ${invariant.detail}`);
     }
     await step('mobile BFF by persisted hash (every replica)', () => mobileByHash(stack, options.repositoryRoot));
-    await step('/metrics on every container', () => metricsEverywhere(stack, options.services));
+    await step('/metrics on every container of every subgraph and BFF', () => metricsEverywhere(stack, options.services));
     await step('30 oversize bodies → 30 × 413 (web BFF, mobile BFF, catalog)', () => oversizeBodies(stack));
   } finally {
     await client.close();

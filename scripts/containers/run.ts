@@ -18,7 +18,7 @@
  * up for a look; removed by the next run's cleanup of its own project only).
  * Prints one line per check and a closing "N passed, M failed"; exits 1 when one failed.
  */
-import { SERVICES } from '@shop/services';
+import { defaultMetricsPort, SERVICES } from '@shop/services';
 import { createAuth } from '@shop/service-kit';
 import { serviceDatabaseUrl } from '@shop/service-kit/database';
 import { randomBytes } from 'node:crypto';
@@ -126,6 +126,10 @@ function containerStack(secret: string): ContainerStack {
       const names = await projectContainers(service);
       return Promise.all(names.map(async (n) => `http://${await containerAddress(n)}:${portOf(service)}`));
     },
+    async metricsUrls(service) {
+      const names = await projectContainers(service);
+      return Promise.all(names.map(async (n) => `http://${await containerAddress(n)}:${defaultMetricsPort(portOf(service))}`));
+    },
     async databaseUrl(service) {
       const [postgres] = await projectContainers('postgres');
       return serviceDatabaseUrl(`postgresql://shop:shop@${await containerAddress(postgres)}:5432/shop`, service).url;
@@ -204,7 +208,7 @@ async function main(): Promise<number> {
     const idle = await memoryPerContainer();
     log(`memory per container, idle: ${idle.join(', ')}`);
 
-    const { steps } = await timed('journey', () => driveJourney(containerStack(secret), { repositoryRoot: ROOT, runId, services: SERVICES.map((s) => s.name), checkouts, log }));
+    const { steps } = await timed('journey', () => driveJourney(containerStack(secret), { repositoryRoot: ROOT, runId, services: SERVICES.filter((s) => s.kind !== 'storefront').map((s) => s.name), checkouts, log }));
     checks.push(...steps);
     log(`memory per container, after the journey: ${(await memoryPerContainer()).join(', ')}`);
   } catch (e) {
