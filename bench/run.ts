@@ -6,6 +6,7 @@
  *                    --gateways web-bff,web-bff-nocache,web-bff-plain,apollo,hive-js,hive-js-dedup,hive-rust,hive-rust-dedup
  *                    --workloads products,product,cart,mix,browse --customers 300 --products 10000 --seed 16
  *                    --profile web-bff]
+ *   npm run bench -- --workloads checkout   (checkouts to CONFIRMED, every service its own process; bench/lib/checkout.ts)
  *   npm run bench:quick   (one short round, to try the harness)
  *
  * Starts the four subgraphs on the real PostgreSQL (fresh databases, demo data) and RabbitMQ (own
@@ -37,6 +38,7 @@ import { SUBGRAPHS } from './lib/subgraphs-process';
 import { productCountStatement, productPageStatement, productsByIdsStatement, type SqlStatement } from '../subgraphs/catalog/src/data/product-repository';
 import { encodeCursor, normalizeProductQuery, type ProductQueryInput } from '../subgraphs/catalog/src/domain/product-query';
 import { createWorkload, DOCUMENTS, WORKLOADS, type WorkloadData, type WorkloadName } from './lib/workloads';
+import { runCheckoutWorkload } from './lib/checkout';
 
 interface Settings {
   rounds: number;
@@ -48,7 +50,10 @@ interface Settings {
   products: number;
   seed: number;
   gateways: GatewayKind[];
+  /** the workloads every gateway runs */
   workloads: WorkloadName[];
+  /** the `checkout` workload: the web BFF alone, every service its own process (bench/lib/checkout.ts) */
+  checkout: boolean;
   profile: GatewayKind[];
   /** node flags of the subgraphs process and of every gateway process (default: what the services ship with) */
   nodeOptions: string[];
@@ -74,7 +79,7 @@ function settingsFrom(argv: string[]): Settings {
       products: { type: 'string', default: '10000' },
       seed: { type: 'string', default: '16' },
       gateways: { type: 'string', default: GATEWAY_KINDS.filter((g) => g !== 'web-bff-256' && g !== 'web-bff-nocache').join(',') },
-      workloads: { type: 'string', default: WORKLOADS.join(',') },
+      workloads: { type: 'string', default: [...WORKLOADS, 'checkout'].join(',') },
       profile: { type: 'string' },
       'node-options': { type: 'string', default: SERVICE_NODE_OPTIONS.join(' ') },
     },
@@ -84,6 +89,7 @@ function settingsFrom(argv: string[]): Settings {
     if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer (got ${v})`);
     return n;
   };
+  const workloads = listOf(values.workloads!, [...WORKLOADS, 'checkout'] as const, 'workload');
   return {
     rounds: int(values.rounds, values.quick ? 1 : 3, 'rounds'),
     duration: int(values.duration, values.quick ? 3 : 10, 'duration'),
@@ -94,7 +100,8 @@ function settingsFrom(argv: string[]): Settings {
     products: int(values.products, 10_000, 'products'),
     seed: int(values.seed, 16, 'seed'),
     gateways: listOf(values.gateways!, GATEWAY_KINDS, 'gateway'),
-    workloads: listOf(values.workloads!, WORKLOADS, 'workload'),
+    workloads: workloads.filter((w): w is WorkloadName => w !== 'checkout'),
+    checkout: workloads.includes('checkout'),
     profile: values.profile === undefined ? [] : listOf(values.profile, GATEWAY_KINDS, 'gateway'),
     nodeOptions: values['node-options']!.split(/\s+/).filter(Boolean),
   };
@@ -299,6 +306,13 @@ async function explainBrowse(databaseUrl: string): Promise<string> {
 
 const rotate = <T>(items: T[], by: number) => items.map((_, i) => items[(i + by) % items.length]);
 
+/** The run's summary.md, bench/results/latest.md, and the console. */
+function writeReport(outDir: string, report: string): void {
+  writeFileSync(join(outDir, 'summary.md'), report);
+  writeFileSync(join(__dirname, 'results', 'latest.md'), report);
+  console.log(`\n${report}`);
+}
+
 async function main() {
   const settings = settingsFrom(process.argv.slice(2));
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -313,6 +327,7 @@ async function main() {
     NODE_ENV: 'production',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     JWT_SECRET: jwtSecret,
+    GATEWAY_SECRET: randomBytes(32).toString('hex'),
     DATABASE_URL: databases.url,
     BENCH_PRODUCTS: String(settings.products),
     AMQP_URL: rabbit.url,
@@ -320,6 +335,18 @@ async function main() {
   };
   const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
   console.log(`bench: ${cpus().length} × ${cpus()[0]?.model.trim()}, node ${process.version}, ${load()}; results in ${outDir}`);
+  const checkoutSection = settings.checkout
+    ? await runCheckoutWorkload(
+        { rounds: settings.rounds, duration: settings.duration, warmup: settings.warmup, shoppers: settings.connections, products: settings.products, nodeOptions: settings.nodeOptions },
+        outDir,
+        (line) => console.log(line),
+      )
+    : '';
+  if (settings.workloads.length === 0) {
+    const header = `${cpus().length} × ${cpus()[0]?.model.trim()}, node ${process.version} (${settings.nodeOptions.join(' ') || 'default flags'}); ${settings.products} products; ${load()} at the end.`;
+    writeReport(outDir, [`### Bench ${stamp}`, '', header, '', checkoutSection].join('\n'));
+    return;
+  }
 
   let subgraphs: SubgraphsChild | undefined;
   try {
@@ -452,10 +479,9 @@ async function main() {
       ...targets.map((t) => `- ${t.met === undefined ? '?' : t.met ? 'met' : 'MISSED'}: ${t.target} — ${t.detail}`),
       '',
       ...(profileText ? ['#### Profile', '', '```', profileText, '```', ''] : []),
+      ...(checkoutSection ? [checkoutSection] : []),
     ].join('\n');
-    writeFileSync(join(outDir, 'summary.md'), report);
-    writeFileSync(join(__dirname, 'results', 'latest.md'), report);
-    console.log(`\n${report}`);
+    writeReport(outDir, report);
   } finally {
     await subgraphs?.stop();
     await rabbit.cleanup(SUBGRAPHS).catch((e: unknown) => console.error('bench: removing queues failed', e));
