@@ -89,6 +89,7 @@ function productionEnv(service: ServiceName): Record<string, string> {
     SERVICE: service,
     LOG_LEVEL: 'warn',
     JWT_SECRET: jwtSecret,
+    GATEWAY_SECRET: `gateway-${jwtSecret}`,
     DATABASE_URL: databases.url,
     AMQP_URL: rabbit.url,
     EVENTS_EXCHANGE: rabbit.exchange,

@@ -114,7 +114,7 @@ function bffKeys(profile: BffProfile): string[] {
   return [...Object.keys(baseConfigSchema.shape), ...own, ...subgraphs];
 }
 
-const SECRET_KEYS = ['JWT_SECRET', 'DATABASE_URL', 'AMQP_URL'];
+const SECRET_KEYS = ['JWT_SECRET', 'GATEWAY_SECRET', 'DATABASE_URL', 'AMQP_URL'];
 
 describe.each(['base', 'overlays/small', 'overlays/production'])('deploy/kubernetes/%s', (folder) => {
   const objects = build(join(root, folder));
@@ -171,6 +171,28 @@ describe.each(['base', 'overlays/small', 'overlays/production'])('deploy/kuberne
     expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
     const tmp = container.volumeMounts?.find((m) => m.mountPath === '/tmp');
     expect(spec.volumes?.find((v) => v.name === tmp?.name)?.emptyDir).toBeDefined();
+  });
+
+  it('NetworkPolicies: the subgraphs admit only the BFFs (http) and Prometheus (metrics); the databases only the subgraphs; the BFFs\' metrics port only Prometheus', () => {
+    type Peer = { podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: object };
+    type Rule = { from?: Peer[]; ports: { port: string | number }[] };
+    const policy = (name: string) => named('NetworkPolicy', name)?.spec as { podSelector: { matchLabels: Record<string, string> }; policyTypes: string[]; ingress: Rule[] } | undefined;
+    const peers = (rule: Rule) => (rule.from ?? [{}]).map((p) => p.podSelector?.matchLabels ?? 'anyone');
+    const subgraphs = policy('subgraphs-from-bffs')!;
+    expect(subgraphs.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/component': 'subgraph' });
+    expect(subgraphs.ingress.map((r) => [peers(r), r.ports.map((p) => p.port)])).toEqual([
+      [[{ 'app.kubernetes.io/component': 'bff' }], ['http']],
+      [[{ 'app.kubernetes.io/name': 'prometheus' }], ['metrics']],
+    ]);
+    const databases = policy('databases-from-subgraphs')!;
+    expect(databases.ingress.map((r) => [peers(r), r.ports.map((p) => p.port)])).toEqual([[[{ 'app.kubernetes.io/component': 'subgraph' }], [5432]]]);
+    const bffs = policy('bffs-public-port-only')!;
+    expect(bffs.ingress.map((r) => [peers(r), r.ports.map((p) => p.port)])).toEqual([[['anyone'], ['http']], [[{ 'app.kubernetes.io/name': 'prometheus' }], ['metrics']]]);
+    // the selectors match the Deployments' pods: every subgraph and BFF is covered
+    for (const { name, kind } of LISTED.filter((s) => s.kind !== 'storefront')) {
+      expect([name, podOf(name).template.metadata.labels['app.kubernetes.io/component']]).toEqual([name, kind]);
+    }
+    for (const p of [subgraphs, databases, bffs]) expect(p.policyTypes).toEqual(['Ingress']);
   });
 
   it.each(Object.entries(SERVICES))('%s: shuts down gracefully within its grace period (preStop + SHUTDOWN_TIMEOUT_MS)', (service) => {

@@ -285,6 +285,7 @@ async function main(): Promise<number> {
       NODE_ENV: 'production',
       LOG_LEVEL: process.env.SOAK_LOG_LEVEL ?? 'warn',
       JWT_SECRET: jwtSecret,
+      GATEWAY_SECRET: randomBytes(32).toString('hex'),
       DATABASE_URL: proxies[0].proxiedUrl(postgres.url),
       AMQP_URL: proxies[1].proxiedUrl(rabbit.url),
       EVENTS_EXCHANGE: `soak.${runId}`,

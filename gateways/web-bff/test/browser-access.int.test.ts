@@ -157,7 +157,7 @@ describe('web BFF in production: no CORS by default, no dev sign-in', () => {
 
   beforeAll(async () => {
     mocks = await startMockSubgraphs();
-    bff = await startWeb(mocks, { NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET });
+    bff = await startWeb(mocks, { NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET, GATEWAY_SECRET: PRODUCTION_SECRET });
   });
   afterAll(async () => {
     await bff?.stop();
@@ -178,7 +178,7 @@ describe('web BFF in production: no CORS by default, no dev sign-in', () => {
   });
 
   it('a production deployment can allow its storefront origin explicitly', async () => {
-    const listed = await startWeb(mocks, { NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET, WEB_BFF_CORS_ORIGINS: 'https://shop.example' });
+    const listed = await startWeb(mocks, { NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET, GATEWAY_SECRET: PRODUCTION_SECRET, WEB_BFF_CORS_ORIGINS: 'https://shop.example' });
     try {
       expect((await preflight(`${listed.url}/graphql`, 'https://shop.example')).status).toBe(204);
       expect((await fetch(`${listed.url}/dev/token`, { method: 'POST' })).status).toBe(404);

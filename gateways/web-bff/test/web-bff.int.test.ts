@@ -171,7 +171,7 @@ describe('web BFF in production mode', () => {
 
   beforeAll(async () => {
     mocks = await startMockSubgraphs();
-    web = await startWeb(mocks, { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-that-is-long-enough-42' });
+    web = await startWeb(mocks, { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-that-is-long-enough-42', GATEWAY_SECRET: 'a-gateway-secret-that-is-long-enough-42' });
   });
   afterAll(async () => {
     await web?.bff.stop();

@@ -21,7 +21,7 @@ describe('BFF configuration from the environment', () => {
   });
 
   it('production turns introspection and the explorers off unless asked for', () => {
-    const settings = loadBffSettings(profile, { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-more-than-32-chars', TEST_BFF_EXPLORER: 'on' });
+    const settings = loadBffSettings(profile, { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-more-than-32-chars', GATEWAY_SECRET: 'a-gateway-secret-of-more-than-32-chars', TEST_BFF_EXPLORER: 'on' });
     const config = toBffConfig(settings, { name: 't', title: 'T', supergraphSdl: '' });
     expect(config).toMatchObject({ production: true, introspection: false, explorer: true });
   });
@@ -58,5 +58,11 @@ describe('BFF configuration from the environment', () => {
     const off = toBffConfig(loadBffSettings(profile, { TEST_BFF_RESPONSE_CACHE: 'off', TEST_BFF_DEDUPLICATE: 'off' }), { name: 't', title: 'T', supergraphSdl: '' });
     expect(off.responseCache).toBeUndefined();
     expect(off.deduplicate).toBe(false);
+  });
+
+  it('production requires GATEWAY_SECRET (no default), which the subgraph data source sends; HOST sets the listen address', () => {
+    expect(() => loadBffSettings(profile, { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-more-than-32-chars' })).toThrow(/GATEWAY_SECRET: required in production/);
+    const config = toBffConfig(loadBffSettings(profile, { GATEWAY_SECRET: 'a-gateway-secret-of-more-than-32-chars', HOST: '127.0.0.1' }), { name: 'test-bff', title: 'Test', supergraphSdl: '' });
+    expect(config).toMatchObject({ gatewaySecret: 'a-gateway-secret-of-more-than-32-chars', host: '127.0.0.1' });
   });
 });

@@ -41,6 +41,8 @@ export interface BffConfig {
   host?: string;
   production: boolean;
   jwtSecret: string;
+  /** sent to every subgraph in x-gateway-secret (GATEWAY_SECRET): their introspection and `_service` answer only it */
+  gatewaySecret?: string;
   /** issuer, audience, maximum lifetime and clock skew of accepted tokens (JWT_* settings) */
   tokenRules?: TokenRules;
   /** the composed supergraph SDL (the gateway never introspects running subgraphs) */
@@ -261,7 +263,7 @@ export function loadBffSettings(profile: BffProfile, env: Record<string, string 
   const problems: string[] = [];
   let settings: z.infer<typeof schema> | undefined;
   try {
-    settings = loadConfig(schema, view);
+    settings = loadConfig(schema, view, { productionRequires: ['GATEWAY_SECRET'] });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     problems.push(...e.problems.map((p) => (ownKeys.some((k) => p.startsWith(`${k}:`)) ? `${profile.prefix}_${p}` : p)));
@@ -285,6 +287,8 @@ export function toBffConfig(
     metricsPort: settings.METRICS_PORT ?? defaultMetricsPort(settings.PORT),
     production,
     jwtSecret: settings.JWT_SECRET,
+    gatewaySecret: settings.GATEWAY_SECRET,
+    host: settings.HOST,
     tokenRules: tokenRulesOf(settings),
     supergraphSdl: extra.supergraphSdl,
     subgraphUrls: settings.subgraphUrls,

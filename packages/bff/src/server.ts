@@ -181,7 +181,7 @@ function createGateway(config: BffConfig, subgraphs: { name: string; url: string
     supergraphSdl: servedSupergraphSdl(config.supergraphSdl, config.schemaFilter),
     logger,
     buildService: ({ name, url }) =>
-      new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, logger, metrics: bffMetrics, tracing, ...fetches }),
+      new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', gatewaySecret: config.gatewaySecret, timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, logger, metrics: bffMetrics, tracing, ...fetches }),
   });
 }
 

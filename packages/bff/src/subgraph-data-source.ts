@@ -2,7 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { ErrorCode, SpanKind, type ActiveSpan, type Logger, type Tracing } from '@shop/service-kit';
+import { ErrorCode, GATEWAY_SECRET_HEADER, SpanKind, type ActiveSpan, type Logger, type Tracing } from '@shop/service-kit';
 import { GraphQLError, Kind, parse, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import type { BffContext } from './context';
 import type { BffMetrics } from './metrics';
@@ -23,6 +23,8 @@ export interface SubgraphDataSourceOptions {
   tracing?: Tracing;
   /** identical query fetches in flight (same subgraph, document, variables, Authorization) share one request; absent: off */
   inFlight?: InFlight<ReceivedAnswer>;
+  /** the shared gateway credential, sent in x-gateway-secret (GATEWAY_SECRET); absent: not sent */
+  gatewaySecret?: string;
   /** Product entities answered before (any caller), so an entity fetch asks only for the others; absent: off */
   entityCache?: EntityCache;
 }
@@ -56,6 +58,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<BffContext> {
   override willSendRequest(options: GraphQLDataSourceProcessOptions<BffContext>): void {
     const { request, context } = options;
     const headers = request.http?.headers;
+    if (headers && this.subgraph.gatewaySecret) headers.set(GATEWAY_SECRET_HEADER, this.subgraph.gatewaySecret);
     if (!headers || !context?.requestId) return;
     if (context.viewer) headers.set('authorization', `Bearer ${context.viewer.token}`);
     headers.set('x-request-id', context.requestId);

@@ -74,6 +74,14 @@ export const baseConfigSchema = z.object({
   EVENTS_HANDLER_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   /** The longest wait between two of those attempts (they double from 1 s); the default 8 × up to 60 s span about 2 minutes. */
   EVENTS_HANDLER_MAX_RETRY_DELAY_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  /**
+   * The credential the BFFs send their subgraphs (header x-gateway-secret), at least 32 characters:
+   * a subgraph answers introspection and `_service` only to a caller that has it. Required in
+   * production by the BFFs and subgraphs (no default); unset elsewhere, subgraphs answer anyone.
+   */
+  GATEWAY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The address a service listens on: 0.0.0.0 (every interface, containers), 127.0.0.1 (this machine only), … */
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
   /** Folder for embedded PostgreSQL data when DATABASE_URL is not set. */
   DATA_DIR: z.string().min(1).default('.data'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -91,6 +99,8 @@ export { port as portSetting, optionalUrl as urlSetting };
 export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
+  /** keys production must have set (secrets without a default, e.g. GATEWAY_SECRET) */
+  { productionRequires = [] }: { productionRequires?: string[] } = {},
 ): z.infer<S> {
   const result = schema.safeParse(env);
   const problems: string[] = [];
@@ -105,6 +115,11 @@ export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
     const cfg = result.data as Partial<BaseConfig>;
     if (cfg.NODE_ENV === 'production' && cfg.JWT_SECRET === DEV_JWT_SECRET) {
       problems.push('JWT_SECRET: production refuses the development secret; set a secret of your own');
+    }
+    if (cfg.NODE_ENV === 'production') {
+      for (const key of productionRequires) {
+        if ((result.data as Record<string, unknown>)[key] === undefined) problems.push(`${key}: required in production (no default); set a secret of your own (not set)`);
+      }
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);

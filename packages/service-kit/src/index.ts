@@ -7,6 +7,8 @@ export * from './health';
 export * from './http-server';
 export * from './logger';
 export * from './metrics';
+export * from './query-limits';
+export * from './gateway-caller';
 export * from './money';
 export * from './operation-telemetry';
 export * from './request-context';

@@ -4,6 +4,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLFormattedError } from 'graphql';
 import { type DocumentNode } from 'graphql';
 import { createAuth, type TokenRules } from './auth';
+import { gatewayCallerPlugin } from './gateway-caller';
+import type { QueryLimits } from './query-limits';
 import { ErrorCode } from './domain-errors';
 import { graphqlRoute } from './graphql-route';
 import type { ReadinessCheck } from './health';
@@ -33,6 +35,12 @@ export interface SubgraphOptions<Ctx extends RequestContext> {
   port: number;
   /** /metrics and the full readiness report on a port of their own (see startHttpServer); unset: on `port` */
   metricsPort?: number;
+  /** the listen address (default 0.0.0.0) */
+  host?: string;
+  /** the BFFs' credential (GATEWAY_SECRET): set, only callers presenting it get introspection and `_service` */
+  gatewaySecret?: string;
+  /** limits for callers without the credential (default: the web BFF's, SUBGRAPH_QUERY_LIMITS) */
+  queryLimits?: QueryLimits;
   typeDefs: DocumentNode;
   resolvers: SubgraphResolvers<Ctx>;
   logger: Logger;
@@ -124,6 +132,7 @@ export async function serveSubgraph<Ctx extends RequestContext>(options: Subgrap
     // codegen types __resolveReference as (reference, context, info), Apollo's map as a field
     // resolver (parent, args, context, info) — the same function at run time: the one cast
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as ApolloResolverMap }),
+    // answered to the gateway only when a gateway credential is configured (gatewayCallerPlugin)
     introspection: true,
     includeStacktraceInErrorResponses: !production,
     formatError: formatErrorFor(production, options.isUnavailable),
@@ -131,6 +140,7 @@ export async function serveSubgraph<Ctx extends RequestContext>(options: Subgrap
     // resolution in a hook (~3 % of the catalog's CPU under `browse`, bench/README.md)
     plugins: [
       maskingPlugin(logger, options.isUnavailable) as ApolloServerPlugin<Ctx>,
+      gatewayCallerPlugin<Ctx>({ gatewaySecret: options.gatewaySecret, limits: options.queryLimits }),
       operationTelemetryPlugin<Ctx>(metrics),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
@@ -146,6 +156,7 @@ export async function serveSubgraph<Ctx extends RequestContext>(options: Subgrap
   const server = await startHttpServer({
     port: options.port,
     metricsPort: options.metricsPort,
+    host: options.host,
     logger,
     metrics,
     shutdownTimeoutMs: options.shutdownTimeoutMs,

@@ -36,6 +36,12 @@ describe('a subgraph’s settings', () => {
     expect(problems).toMatch(/ORDER_SAGA_TIMEOUT_MS: /);
   });
 
+  it('production requires GATEWAY_SECRET (no default; its introspection and _service answer only the gateway); HOST is the listen address', () => {
+    expect(() => load({ NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-more-than-32-chars' })).toThrow(/GATEWAY_SECRET: required in production/);
+    expect(load({ NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-more-than-32-chars', GATEWAY_SECRET: 'g'.repeat(32), HOST: '127.0.0.1' })).toMatchObject({ GATEWAY_SECRET: 'g'.repeat(32), HOST: '127.0.0.1' });
+    expect(load({}).HOST).toBe('0.0.0.0');
+  });
+
   it('production refuses the development JWT secret', () => {
     expect(() => load({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET })).toThrow(/production refuses the development secret/);
   });

@@ -30,7 +30,7 @@ export function subgraphConfigSchema<S extends z.ZodRawShape>(name: string, sett
 
 /** Reads and validates a subgraph's environment once; every bad value is named in the error. */
 export function loadSubgraphConfig<S extends z.ZodRawShape>(name: string, settings: S, env: Record<string, string | undefined> = process.env): SubgraphConfig<S> {
-  const values = loadConfig(subgraphConfigSchema(name, settings), env) as Record<string, unknown>;
+  const values = loadConfig(subgraphConfigSchema(name, settings), env, { productionRequires: ['GATEWAY_SECRET'] }) as Record<string, unknown>;
   return {
     ...values,
     port: values[portSetting(name)] as number,

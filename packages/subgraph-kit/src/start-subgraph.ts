@@ -81,6 +81,8 @@ export function startSubgraph<Store, Deps, Loaders, S extends z.ZodRawShape, Ext
       name,
       port: config.port,
       metricsPort: config.metricsPort,
+      host: config.HOST,
+      gatewaySecret: config.GATEWAY_SECRET,
       typeDefs: parse(readFileSync(definition.schemaPath, 'utf8')),
       resolvers: definition.resolvers as SubgraphResolvers<SubgraphContext<Loaders, Deps>>,
       logger,

@@ -1,47 +1,19 @@
-import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import { queryLimitRules as armorRules } from '@shop/service-kit';
 import type { BffLimits } from '../config';
 import { literalValuesRule, operationResolutionPlugin } from './literal-values';
 
-/** Which limit a refused document broke; carried in `extensions.limit`. */
-export type LimitName = 'depth' | 'aliases' | 'directives' | 'cost' | 'tokens';
-
-const refuse = (limit: LimitName) => (ctx: ValidationContext | null, error: GraphQLError) => {
-  ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { limit } }));
-};
+export { limitOf, type LimitName } from '@shop/service-kit';
 
 /**
- * graphql-armor's depth, alias, directive and cost rules as validation rules: a document over a
- * limit fails validation (nothing reaches a subgraph), its error naming the limit. Introspection
- * is exempt from depth and cost (the explorers' introspection query is deep by nature). The token
- * limit is graphql-js's own parser option (see `parseOptions`).
+ * The limits of service-kit (depth, aliases, directives, cost, tokens: the subgraphs apply the same
+ * ones) plus what only the BFF's edge refuses: literal values (Infinity, NUL) and operations that do
+ * not resolve — one set of rules for HTTP and WebSocket. Nothing over a limit reaches a subgraph.
  */
-export function queryLimitRules(limits: BffLimits, { hideSuggestions }: { hideSuggestions: boolean }) {
-  const common = { exposeLimits: true, propagateOnRejection: false };
-  const armor = new ApolloArmor({
-    maxDepth: { ...common, n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, onReject: [refuse('depth')] },
-    // armor lets `__typename` aliases through by default; a thousand of them are still a thousand
-    maxAliases: { ...common, n: limits.maxAliases, allowList: [], onReject: [refuse('aliases')] },
-    maxDirectives: { ...common, n: limits.maxDirectives, onReject: [refuse('directives')] },
-    costLimit: { ...common, maxCost: limits.maxCost, ignoreIntrospection: true, onReject: [refuse('cost')] },
-    maxTokens: { enabled: false },
-    // "Did you mean …?" tells a stranger the schema when introspection is off
-    blockFieldSuggestion: { enabled: hideSuggestions },
-  }).protect();
+export function queryLimitRules(limits: BffLimits, options: { hideSuggestions: boolean }) {
+  const armor = armorRules(limits, options);
   return {
-    // literal values (Infinity, NUL) and operation resolution are refused with the limits: one set of rules for HTTP and WebSocket
-    validationRules: [...(armor.validationRules as ValidationRule[]), literalValuesRule],
+    ...armor,
+    validationRules: [...armor.validationRules, literalValuesRule],
     plugins: [...armor.plugins, operationResolutionPlugin()],
-    parseOptions: { maxTokens: limits.maxTokens },
   };
-}
-
-// graphql 16 spells it "more that"
-const TOKENS_MESSAGE = /Document contains more tha[nt] (\d+) tokens/;
-
-/** The limit an error reports, if it is a limit error (validation rule or the parser's token limit). */
-export function limitOf(error: { message: string; extensions?: Record<string, unknown> }): LimitName | undefined {
-  const limit = error.extensions?.limit;
-  if (typeof limit === 'string') return limit as LimitName;
-  return TOKENS_MESSAGE.test(error.message) ? 'tokens' : undefined;
 }

@@ -154,6 +154,7 @@ async function startCounted(
   typeDefs: ReturnType<typeof parse>,
   resolvers: Record<string, Record<string, unknown>>,
   tokenRules?: TokenRules,
+  gatewaySecret?: string,
 ): Promise<TestSubgraph> {
   let count = 0;
   const server = await serveSubgraph<RequestContext>({
@@ -164,6 +165,7 @@ async function startCounted(
     logger: silent,
     jwtSecret: TEST_JWT_SECRET,
     tokenRules,
+    gatewaySecret,
     context: (base) => {
       count += 1;
       return base;
@@ -186,8 +188,8 @@ async function startCounted(
 }
 
 /** Starts both test subgraphs on free ports and composes their supergraph with those URLs. */
-/** `tokenRules`: what the subgraphs accept, as the BFF under test is configured (default: the defaults) */
-export async function startTestSubgraphs(options: { tokenRules?: TokenRules } = {}): Promise<TestSubgraphs> {
+/** `tokenRules`: what the subgraphs accept, as the BFF under test is configured (default: the defaults); `gatewaySecret`: their gateway credential */
+export async function startTestSubgraphs(options: { tokenRules?: TokenRules; gatewaySecret?: string } = {}): Promise<TestSubgraphs> {
   let release: () => void = () => {};
   const slow = new Promise<void>((resolve) => {
     release = resolve;
@@ -225,7 +227,7 @@ export async function startTestSubgraphs(options: { tokenRules?: TokenRules } = 
       },
       renameProduct: (_: unknown, { id, name }: { id: string; name: string }) => ({ ...(PRODUCTS.find((p) => p.id === id) ?? PRODUCTS[0]), name }),
     },
-  }, options.tokenRules);
+  }, options.tokenRules, options.gatewaySecret);
   const cart = await startCounted('cart', cartTypeDefs, {
     Query: {
       cart: (_: unknown, __: unknown, ctx: RequestContext) => (ctx.viewer ? { id: `cart-${ctx.viewer.sub}`, lines: [{ product: { id: 'p1' }, quantity: 2 }, { product: { id: 'p2' }, quantity: 1 }] } : null),
@@ -233,7 +235,7 @@ export async function startTestSubgraphs(options: { tokenRules?: TokenRules } = 
     Mutation: {
       addToCart: (_: unknown, { productId, quantity }: { productId: string; quantity: number }) => ({ id: 'cart', lines: [{ product: { id: productId }, quantity }] }),
     },
-  }, options.tokenRules);
+  }, options.tokenRules, options.gatewaySecret);
   const orders = new Map<string, TestOrder>();
   const order = await startCounted('order', orderTypeDefs, {
     Query: {
@@ -247,7 +249,7 @@ export async function startTestSubgraphs(options: { tokenRules?: TokenRules } = 
       __resolveReference: (ref: { id: string }) => orders.get(ref.id) ?? null,
       history: (o: TestOrder) => o.history ?? [{ status: o.status, reason: o.statusReason }],
     },
-  }, options.tokenRules);
+  }, options.tokenRules, options.gatewaySecret);
   const supergraphSdl = composeSupergraph([
     { name: 'cart', url: cart.url, typeDefs: cartTypeDefs },
     { name: 'catalog', url: catalog.url, typeDefs: catalogTypeDefs },
