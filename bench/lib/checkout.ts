@@ -60,17 +60,16 @@ interface RoundResult {
   rejected: number;
   /** errors of the whole round, warm-up included */
   errors: number;
-  errorSamples: string[];
+  /** errors by what went wrong, with how many */
+  errorKinds: Record<string, number>;
   /** Checkout sent → CONFIRMED pushed, ms, of purchases whose Checkout was sent in the window */
   toConfirmed: { p50: number; p95: number; p99: number; count: number };
   checkoutAnswer: { p50: number; p95: number };
   addToCart: { p50: number; p95: number };
   /** per process (and PostgreSQL per database): CPU ms per confirmed order and share of one core */
-  cpu: { name: string; group: string; msPerOrder: number; coreShare: number }[];
+  cpu: { name: string; group: string; msPerOrder: number; grossMsPerOrder: number; coreShare: number }[];
   /** share of all the machine's cores busy in the window (everything on the host) */
   machineBusy: number;
-  /** PostgreSQL transactions per confirmed order, per service database (background rate subtracted) */
-  transactionsPerOrder: Record<string, number>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -150,7 +149,7 @@ async function prepareProducts(platform: RunningPlatform, cartDatabaseUrl: strin
 
 const within = (t: number | undefined, from: number, to: number): t is number => t !== undefined && t >= from && t <= to;
 
-function summarizeRound(round: number, cycles: Cycle[], from: number, to: number): Omit<RoundResult, 'cpu' | 'machineBusy' | 'transactionsPerOrder'> {
+function summarizeRound(round: number, cycles: Cycle[], from: number, to: number): Omit<RoundResult, 'cpu' | 'machineBusy'> {
   const seconds = (to - from) / 1000;
   const sorted = (values: number[]) => values.sort((a, b) => a - b);
   const sent = cycles.filter((c) => within(c.checkoutAt, from, to));
@@ -167,7 +166,7 @@ function summarizeRound(round: number, cycles: Cycle[], from: number, to: number
     confirmed,
     rejected: cycles.filter((c) => c.status === 'REJECTED').length,
     errors: errors.length,
-    errorSamples: [...new Set(errors.map((c) => c.error!))].slice(0, 5),
+    errorKinds: errors.reduce<Record<string, number>>((kinds, c) => ({ ...kinds, [c.error!.slice(0, 200)]: (kinds[c.error!.slice(0, 200)] ?? 0) + 1 }), {}),
     toConfirmed: { p50: percentile(toConfirmed, 50), p95: percentile(toConfirmed, 95), p99: percentile(toConfirmed, 99), count: toConfirmed.length },
     checkoutAnswer: { p50: percentile(answers, 50), p95: percentile(answers, 95) },
     addToCart: { p50: percentile(adds, 50), p95: percentile(adds, 95) },
@@ -176,7 +175,6 @@ function summarizeRound(round: number, cycles: Cycle[], from: number, to: number
 
 /** What PostgreSQL does per second for these databases while nothing is asked. */
 interface Background {
-  transactions: Record<string, number>;
   /** CPU ms of the backends per service database */
   backendsCpu: Record<string, number>;
   /** CPU ms of each counted process (relays polling, sweepers, timers), by counter name */
@@ -184,30 +182,28 @@ interface Background {
 }
 
 /**
- * The background (the relays' polls, inbox pruning, the pools' keep-alives), subtracted from the
- * window's PostgreSQL figures: per service, the quietest of three 2-s windows.
+ * The background (the relays' polls, the saga sweeper, pruning, timers), subtracted from the
+ * window's CPU figures: per process and per database, the quietest of three 3-s windows (CPU time
+ * comes in 10-ms ticks).
  */
 async function measureBackground(postgres: ReturnType<typeof watchPostgresBackends>, counters: CpuCounter[]): Promise<Background> {
   const windows: Background[] = [];
   for (let i = 0; i < 3; i++) {
-    const before = await postgres.transactions();
     const processesBefore = counters.map((c) => c.cpuMillis());
     await postgres.start();
     const started = performance.now();
-    await sleep(2_000);
+    await sleep(3_000);
     const cpu = await postgres.stop();
-    const after = await postgres.transactions();
     const processesAfter = counters.map((c) => c.cpuMillis());
     const seconds = (performance.now() - started) / 1000;
     windows.push({
-      transactions: Object.fromEntries(SUBGRAPH_NAMES.map((s) => [s, (after[s] - before[s]) / seconds])),
       backendsCpu: Object.fromEntries(SUBGRAPH_NAMES.map((s) => [s, cpu[s] / seconds])),
       processCpu: Object.fromEntries(counters.map((c, j) => [c.name, (processesAfter[j] - processesBefore[j]) / seconds])),
     });
   }
   const quietest = (of: (b: Background) => Record<string, number>) =>
     Object.fromEntries(Object.keys(of(windows[0])).map((key) => [key, Math.max(0, Math.min(...windows.map((w) => of(w)[key])))]));
-  return { transactions: quietest((b) => b.transactions), backendsCpu: quietest((b) => b.backendsCpu), processCpu: quietest((b) => b.processCpu) };
+  return { backendsCpu: quietest((b) => b.backendsCpu), processCpu: quietest((b) => b.processCpu) };
 }
 
 interface RoundContext {
@@ -242,14 +238,12 @@ async function runRound(round: number, ctx: RoundContext): Promise<RoundResult> 
   const from = performance.now();
   const cpuBefore = counters.map((c) => c.cpuMillis());
   const machineBefore = machineCpu();
-  const transactionsBefore = await postgres.transactions();
   await postgres.start();
   await sleep(settings.duration * 1000);
   const to = performance.now();
   const cpuAfter = counters.map((c) => c.cpuMillis());
   const machineAfter = machineCpu();
   const postgresCpu = await postgres.stop();
-  const transactionsAfter = await postgres.transactions();
   going = false;
   // purchases under way finish (each bounded by the shoppers' own timeouts): their latency counts
   await Promise.all(loops);
@@ -261,17 +255,14 @@ async function runRound(round: number, ctx: RoundContext): Promise<RoundResult> 
       const used = cpuAfter[i] - cpuBefore[i];
       // what the process spends with nothing asked is not the orders' cost (its busy share keeps it)
       const forOrders = Math.max(0, used - ((ctx.background.processCpu[c.name] ?? 0) * windowMs) / 1000);
-      return { name: c.name, group: c.group, msPerOrder: perOrder(forOrders), coreShare: used / windowMs };
+      return { name: c.name, group: c.group, msPerOrder: perOrder(forOrders), grossMsPerOrder: perOrder(used), coreShare: used / windowMs };
     }),
     ...Object.entries(postgresCpu).map(([service, used]) => {
       const ms = Math.max(0, used - (ctx.background.backendsCpu[service] * windowMs) / 1000);
-      return { name: `PostgreSQL backends of ${service}`, group: 'PostgreSQL', msPerOrder: perOrder(ms), coreShare: ms / windowMs };
+      return { name: `PostgreSQL backends of ${service}`, group: 'PostgreSQL', msPerOrder: perOrder(ms), grossMsPerOrder: perOrder(used), coreShare: used / windowMs };
     }),
   ];
-  const transactionsPerOrder = Object.fromEntries(
-    SUBGRAPH_NAMES.map((s) => [s, perOrder(Math.max(0, transactionsAfter[s] - transactionsBefore[s] - (ctx.background.transactions[s] * windowMs) / 1000))]),
-  );
-  return { ...base, cpu, machineBusy: (machineAfter.busyMs - machineBefore.busyMs) / (machineAfter.totalMs - machineBefore.totalMs), transactionsPerOrder };
+  return { ...base, cpu, machineBusy: (machineAfter.busyMs - machineBefore.busyMs) / (machineAfter.totalMs - machineBefore.totalMs) };
 }
 
 function roundLine(r: RoundResult): string {
@@ -297,7 +288,10 @@ function report(rounds: RoundResult[], settings: CheckoutSettings, productIds: s
   const dearest = [...services].map((c) => ({ name: c.name, ms: cpuOf(c.name, (x) => x.msPerOrder) })).sort((a, b) => b.ms - a.ms)[0];
   const machine = m((r) => r.machineBusy);
   const errors = rounds.reduce((n, r) => n + r.errors, 0);
-  const samples = [...new Set(rounds.flatMap((r) => r.errorSamples))].slice(0, 5);
+  const errorKinds = rounds.reduce<Record<string, number>>((all, r) => {
+    for (const [kind, n] of Object.entries(r.errorKinds)) all[kind] = (all[kind] ?? 0) + n;
+    return all;
+  }, {});
   return [
     '#### checkout (web BFF; every service its own process, two order replicas)',
     '',
@@ -306,7 +300,7 @@ function report(rounds: RoundResult[], settings: CheckoutSettings, productIds: s
     '| checkouts accepted/s | orders confirmed/s | REJECTED | errors | Checkout → CONFIRMED push p50 / p95 / p99 ms | Checkout answer p50 / p95 ms | AddToCart p50 / p95 ms | machine cores busy |',
     '|--:|--:|--:|--:|--:|--:|--:|--:|',
     `| ${fixed(m((r) => r.acceptedPerSecond), 1)} (${range((r) => r.acceptedPerSecond, 1)}) | ${fixed(m((r) => r.confirmedPerSecond), 1)} (${range((r) => r.confirmedPerSecond, 1)}) | ${rounds.reduce((n, r) => n + r.rejected, 0)} | ${errors} | ${fixed(m((r) => r.toConfirmed.p50), 1)} / ${fixed(m((r) => r.toConfirmed.p95), 1)} / ${fixed(m((r) => r.toConfirmed.p99), 1)} | ${fixed(m((r) => r.checkoutAnswer.p50), 1)} / ${fixed(m((r) => r.checkoutAnswer.p95), 1)} | ${fixed(m((r) => r.addToCart.p50), 1)} / ${fixed(m((r) => r.addToCart.p95), 1)} | ${percent(machine)} |`,
-    ...(samples.length ? ['', `errors, e.g.: ${samples.map((s) => `\`${s}\``).join('; ')}`] : []),
+    ...(errors ? ['', `errors: ${Object.entries(errorKinds).map(([kind, n]) => `${n} × \`${kind}\``).join('; ')}`] : []),
     '',
     'CPU per confirmed order (a purchase: its AddToCarts, the Checkout, the saga, the subscription; what each process and database spends with nothing asked is measured before the first round and subtracted), by service:',
     '',
@@ -314,14 +308,12 @@ function report(rounds: RoundResult[], settings: CheckoutSettings, productIds: s
     '|---|--:|',
     ...groups.map((g) => `| ${g} | ${fixed(groupMs(g), 2)} |`),
     '',
-    '| process | CPU ms per order | busy (share of one core) | orders/s it could serve on a core of its own |',
-    '|---|--:|--:|--:|',
+    '| process | CPU ms per order | the same with its background | busy (share of one core) | orders/s it could serve on a core of its own |',
+    '|---|--:|--:|--:|--:|',
     ...names.map((n) => {
       const ms = cpuOf(n, (c) => c.msPerOrder);
-      return `| ${n} | ${fixed(ms, 2)} | ${percent(cpuOf(n, (c) => c.coreShare))} | ${services.some((c) => c.name === n) ? fixed(1000 / ms) : ''} |`;
+      return `| ${n} | ${fixed(ms, 2)} | ${fixed(cpuOf(n, (c) => c.grossMsPerOrder), 2)} | ${percent(cpuOf(n, (c) => c.coreShare))} | ${services.some((c) => c.name === n) ? fixed(1000 / ms) : ''} |`;
     }),
-    '',
-    `PostgreSQL transactions per order (the background subtracted, as from the backends' CPU above): ${SUBGRAPH_NAMES.map((s) => `${s} ${fixed(m((r) => r.transactionsPerOrder[s]), 1)}`).join(', ')}.`,
     '',
     saturated.length
       ? `First saturated process: **${saturated[0].name}** at ${percent(saturated[0].share)} of a core${saturated.length > 1 ? ` (also ${saturated.slice(1).map((s) => `${s.name} ${percent(s.share)}`).join(', ')})` : ''}; the machine's cores were ${percent(machine)} busy.`
@@ -382,7 +374,7 @@ export async function runCheckoutWorkload(settings: CheckoutSettings, logDir: st
       const result = await runRound(round, { shoppers, productIds, counters, postgres, background, settings });
       rounds.push(result);
       log(roundLine(result));
-      if (result.errors) log(`   e.g. ${result.errorSamples[0]}`);
+      for (const [kind, n] of Object.entries(result.errorKinds)) log(`   ${n} × ${kind}`);
     }
     return report(rounds, settings, productIds);
   } finally {

@@ -74,17 +74,11 @@ export function watchPostgresBackends(adminUrl: string, prefix: string, services
       else seen.set(pid, { group: service, first: baseline ? ms : 0, last: ms });
     }
   };
-  /** transactions committed or rolled back so far, per service database */
-  const transactions = async (): Promise<Record<string, number>> => {
-    const { rows } = await client.query<{ datname: string; n: string }>('SELECT datname, (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname LIKE $1', [`${prefix}\\_%`]);
-    return Object.fromEntries(services.map((s) => [s, Number(rows.find((r) => r.datname === `${prefix}_${s}`)?.n ?? NaN)]));
-  };
   return {
     async connect() {
       await client.connect();
       connected = true;
     },
-    transactions,
     /** starts watching: the backends open now count from here */
     async start() {
       seen.clear();
