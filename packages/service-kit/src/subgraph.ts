@@ -5,6 +5,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { type DocumentNode } from 'graphql';
 import { createAuth, type TokenRules } from './auth';
 import { gatewayCallerPlugin } from './gateway-caller';
+import { isRefusedValue } from './refused-value';
 import type { QueryLimits } from './query-limits';
 import { ErrorCode } from './domain-errors';
 import { graphqlRoute } from './graphql-route';
@@ -87,6 +88,7 @@ export function maskingPlugin(logger: Logger, isUnavailable: (error: unknown) =>
             if (CLIENT_CODES.has(code)) continue;
             const log = contextValue?.logger ?? logger;
             if (isUnavailable(error.originalError ?? error)) log.warn({ err: error.originalError ?? error, path: error.path }, 'dependency unavailable: answered SERVICE_UNAVAILABLE');
+            else if (isRefusedValue(error.originalError ?? error)) log.warn({ err: error.originalError ?? error, path: error.path }, 'the database refused a value the caller sent: answered BAD_USER_INPUT');
             else log.error({ err: error.originalError ?? error, path: error.path }, 'resolver failed');
           }
         },
@@ -107,6 +109,10 @@ export function formatErrorFor(production: boolean, isUnavailable: (error: unkno
   return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
     const original = (error as { originalError?: unknown } | undefined)?.originalError ?? error;
     if (original !== undefined && isUnavailable(original)) return unavailable(formatted);
+    // the caller's value, not a bug: say so (the BFFs refuse NUL and the like before; a direct caller may not)
+    if (original !== undefined && isRefusedValue(original)) {
+      return { message: 'A value in the request is not one the database can store (a NUL character, text of the wrong form, a number out of range or a string too long)', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.BadUserInput } };
+    }
     const code = String(formatted.extensions?.code ?? ErrorCode.InternalServerError);
     if (CLIENT_CODES.has(code)) {
       if (!production) return formatted;
