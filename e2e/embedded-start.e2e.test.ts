@@ -24,13 +24,14 @@ interface Started {
   readyAfterMs: number;
 }
 
-async function npmStart(): Promise<Started> {
+async function npmStart(extra: Record<string, string> = {}): Promise<Started> {
   const startedAt = Date.now();
   // an empty environment but for PATH, the data folder and ports free on this machine
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     DATA_DIR: dataDir,
+    ...extra,
     WEB_BFF_PORT: String(ports.web),
     MOBILE_BFF_PORT: String(ports.mobile),
     CATALOG_PORT: String(ports.catalog),
@@ -147,3 +148,24 @@ it('npm start with no environment: shop through the web BFF, SIGTERM exits 0, th
     expect(await stop(second)).toBe(0);
   }
 }, 400_000);
+
+it('NODE_ENV=production npm start: no token minted or printed, no explorer advertised; public readiness without addresses, no public /metrics', async () => {
+  const productionData = mkdtempSync(join(tmpdir(), 'shop-production-'));
+  try {
+    const started = await npmStart({ NODE_ENV: 'production', DATA_DIR: productionData, JWT_SECRET: 'a-production-secret-for-the-start-test-0123456789', GATEWAY_SECRET: 'a-gateway-secret-for-the-start-test-0123456789' });
+    await waitFor(() => started.output().includes('Shop platform ready'), { timeoutMs: 30_000, what: 'the banner' });
+    const banner = started.output().slice(started.output().indexOf('Shop platform ready'));
+    // a JWT starts with eyJ (base64 of {"); the banner printed a 12-hour admin token signed with the production secret
+    expect(banner).not.toMatch(/eyJ|token \(sub|Sandbox|graphiql|demo customer/);
+    expect(banner).toContain('no demo tokens are minted');
+    const ready = await fetch(`http://localhost:${ports.web}/health/ready`);
+    const body = await ready.text();
+    expect(ready.status).toBe(200);
+    expect(body).not.toMatch(/localhost|http:|\.json|\//);
+    expect((await fetch(`http://localhost:${ports.web}/metrics`)).status).toBe(404);
+    expect((await fetch(`http://localhost:${ports.catalog}/metrics`)).status).toBe(404);
+    expect(await stop(started)).toBe(0);
+  } finally {
+    rmSync(productionData, { recursive: true, force: true });
+  }
+}, 300_000);
