@@ -313,6 +313,19 @@ describe('orderUpdated over graphql-ws', () => {
     expect(sub.results).toEqual([]);
     expect(JSON.stringify(sub.errors)).toMatch(/Expected a subscription operation/);
   });
+
+  it('hostile variables over WebSocket: a NUL → BAD_USER_INPUT, nested deeper than the bound → BAD_REQUEST, before anything walks them', async () => {
+    const ws = connect(await auth.signToken({ sub: 'ivan', roles: ['customer'] }));
+    const nul = collect(ws.client, { query: ORDER_UPDATED, variables: { orderId: 'o\u0000' } });
+    let deep: unknown = 'x';
+    // deep enough to pass the bound (16), shallow enough for the client's own JSON.stringify
+    for (let i = 0; i < 200; i++) deep = [deep];
+    const nested = collect(ws.client, { query: ORDER_UPDATED, variables: { orderId: deep } });
+    await Promise.all([nul.ended, nested.ended]);
+    expect(nul.results).toEqual([]);
+    expect(JSON.stringify(nul.errors)).toContain('BAD_USER_INPUT');
+    expect(JSON.stringify(nested.errors)).toContain('BAD_REQUEST');
+  });
 });
 
 describe('graphql-ws connection auth and shutdown', () => {
