@@ -110,16 +110,18 @@ export async function startPodmanService(socketDir: string): Promise<PodmanServi
 /**
  * podman runs health checks from systemd timers; without systemd (a container, this machine kind)
  * none runs, a container stays "starting" and compose never starts what depends on it being healthy.
- * Then this runs them itself, every `intervalMs`, for the project's containers that have one.
+ * Then this runs them itself while compose brings the stack up: every `intervalMs`, one after
+ * another, only for the project's containers not yet healthy (each check starts a process in the
+ * container: thirteen at once every few seconds took both cores, and the checks timed out).
  */
-export function driveHealthChecks(project: string, intervalMs = 2_000): { stop(): void } | undefined {
+export function driveHealthChecks(project: string, intervalMs = 5_000): { stop(): void } | undefined {
   if (existsSync('/run/systemd/system')) return undefined;
   let stopped = false;
   const loop = async () => {
     while (!stopped) {
-      const listed = await podman(['ps', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Names}}'], { allowFailure: true });
-      const names = listed.stdout.split('\n').filter(Boolean);
-      await Promise.all(names.map((name) => podman(['healthcheck', 'run', name], { allowFailure: true })));
+      const listed = await podman(['ps', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Names}}\t{{.Status}}'], { allowFailure: true });
+      const waiting = listed.stdout.split('\n').filter((line) => line && !line.includes('(healthy)')).map((line) => line.split('\t')[0]);
+      for (const name of waiting) if (!stopped) await podman(['healthcheck', 'run', name], { allowFailure: true });
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   };

@@ -83,7 +83,7 @@ async function storefrontPage(stack: ContainerStack): Promise<string> {
 async function browse(client: ShopClient): Promise<ProductsData['products']['edges'][number]['node'][]> {
   const facets = await client.run<{ brands: unknown[]; categories: unknown[] }>(store.Facets);
   if (!facets.data?.brands.length) throw new Error(`Facets: ${JSON.stringify(facets.errors)}`);
-  const products = await client.run<ProductsData>(store.Products, { first: 24, filter: { inStock: true } });
+  const products = await client.run<ProductsData>(store.Products, { first: 24, filter: { inStockOnly: true } });
   const nodes = products.data?.products.edges.map((e) => e.node) ?? [];
   if (nodes.length === 0) throw new Error(`Products: ${JSON.stringify(products.errors)}`);
   return nodes;

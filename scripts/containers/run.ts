@@ -79,9 +79,12 @@ async function untilReady(url: string, timeoutMs: number): Promise<void> {
 
 /** What the runtime image holds: run as node, a health check, no dev dependency, no CA of the build. */
 async function inspectImage(image: string): Promise<number> {
-  const [info] = JSON.parse((await podman(['image', 'inspect', image])).stdout) as { Size: number; Config: { User?: string; Env?: string[]; Healthcheck?: { Test?: string[] }; Volumes?: Record<string, unknown> } }[];
+  // podman reports the health check beside Config (docker inside it)
+  type Healthcheck = { Test?: string[] };
+  const [info] = JSON.parse((await podman(['image', 'inspect', image])).stdout) as { Size: number; Healthcheck?: Healthcheck; Config: { User?: string; Env?: string[]; Healthcheck?: Healthcheck; Volumes?: Record<string, unknown> } }[];
+  const healthcheck = info.Healthcheck ?? info.Config.Healthcheck;
   check('the image runs as the node user', info.Config.User === 'node', `User=${info.Config.User}`);
-  check('the image has a HEALTHCHECK', Boolean(info.Config.Healthcheck?.Test?.length), JSON.stringify(info.Config.Healthcheck?.Test));
+  check('the image has a HEALTHCHECK', Boolean(healthcheck?.Test?.length), JSON.stringify(healthcheck?.Test));
   check('the image declares its writable data folder', Boolean(info.Config.Volumes?.['/data']), Object.keys(info.Config.Volumes ?? {}).join(', '));
   check('no CA of the build in the image environment', !(info.Config.Env ?? []).some((e) => e.startsWith('NODE_EXTRA_CA_CERTS')), (info.Config.Env ?? []).join(' '));
   const devOnly = ['typescript', 'prisma', 'jest', 'vite', '@graphql-codegen/cli', 'playwright-core', 'react'];
@@ -95,7 +98,7 @@ async function embeddedReadOnly(image: string, secret: string): Promise<void> {
   const name = `${PROJECT}-embedded`;
   try {
     const t = Date.now();
-    await podman(['run', '-d', '--name', name, '--label', `com.docker.compose.project=${PROJECT}`, '--read-only', '--read-only-tmpfs=false', '--tmpfs', '/tmp', '-e', 'SERVICE=catalog', '-e', 'NODE_ENV=production', '-e', `JWT_SECRET=${secret}`, image]);
+    await podman(['run', '-d', '--name', name, '--label', `com.docker.compose.project=${PROJECT}`, '--read-only', '--read-only-tmpfs=false', '--tmpfs', '/tmp', '-e', 'SERVICE=catalog', '-e', 'NODE_ENV=production', '-e', `JWT_SECRET=${secret}`, '-e', `GATEWAY_SECRET=${secret}`, image]);
     await untilReady(`http://${await containerAddress(name)}:4001`, 90_000);
     const ready = Date.now() - t;
     check('embedded mode (no DATABASE_URL), read-only root, non-root: ready', true, `catalog ready ${seconds(ready)} after start`);
@@ -174,11 +177,13 @@ async function main(): Promise<number> {
   log(`base images: ${bases.map((b) => `${b.image} (${b.how})`).join(', ')}`);
   const image = composeImage();
   const secret = randomBytes(24).toString('hex');
-  const ca = process.env.NODE_EXTRA_CA_CERTS;
+  // the host's trust (an intercepting proxy's CA is in it where there is one) for the build stage's npm only
+  const ca = [process.env.NODE_EXTRA_CA_CERTS, '/etc/ssl/certs/ca-certificates.crt'].find((path) => path && existsSync(path));
   let service: PodmanService | undefined;
   const env = {
     ...process.env,
     JWT_SECRET: secret,
+    GATEWAY_SECRET: randomBytes(24).toString('hex'),
     // podman refuses a host port range for one container port: any free host port per replica
     WEB_BFF_PUBLISH: '127.0.0.1::4000',
     MOBILE_BFF_PUBLISH: '127.0.0.1::4100',
@@ -188,7 +193,7 @@ async function main(): Promise<number> {
   const compose = (args: string[]) => run('docker-compose', ['--project-name', PROJECT, '--file', join(ROOT, 'docker-compose.yml'), ...args], { env: { ...env, DOCKER_HOST: service!.dockerHost }, cwd: ROOT });
   try {
     await timed('image build', () =>
-      podman(['build', '--format', 'docker', '--pull=never', '--label', `shop-graph.build=${runId}`, ...(ca && existsSync(ca) ? ['--secret', `id=ca,src=${ca}`] : []), '--tag', image, ROOT], { echo: process.env.CONTAINERS_VERBOSE === '1' }),
+      podman(['build', '--format', 'docker', '--pull=never', '--label', `shop-graph.build=${runId}`, ...(ca ? ['--secret', `id=ca,src=${ca}`] : []), '--tag', image, ROOT], { echo: process.env.CONTAINERS_VERBOSE === '1' }),
     );
     const size = await inspectImage(image);
     log(`image ${image}: ${MB(size)}`);
