@@ -60,3 +60,22 @@ describe('a subgraph on its own (production, GATEWAY_SECRET set, HOST 127.0.0.1)
     expect(await post(server, '{ products(first: 2) { id } }')).toMatchObject({ status: 200, data: { products: [{ id: 'p0' }, { id: 'p1' }] } });
   });
 });
+
+describe('a subgraph called with an operationName that names no operation', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await serveSubgraph({ name: 'opname-test', port: 0, host: '127.0.0.1', typeDefs, resolvers, logger: createLogger('opname-test', 'silent'), jwtSecret: TEST_JWT_SECRET, context: (base) => base, readiness: {}, production: true, gatewaySecret: GATEWAY_SECRET });
+  });
+  afterAll(() => server.stop());
+
+  const send = async (body: object) => {
+    const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+    return { status: res.status, codes: (answer.errors ?? []).map((e) => e.extensions?.code) };
+  };
+
+  it('unknown, or missing with several operations → 400 with Apollo\'s own OPERATION_RESOLUTION_FAILURE, never masked as INTERNAL_SERVER_ERROR', async () => {
+    expect(await send({ query: 'query A { products { id } }', operationName: 'B' })).toEqual({ status: 400, codes: ['OPERATION_RESOLUTION_FAILURE'] });
+    expect(await send({ query: 'query A { products { id } } query B { products { name } }' })).toEqual({ status: 400, codes: ['OPERATION_RESOLUTION_FAILURE'] });
+  });
+});
