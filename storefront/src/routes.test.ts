@@ -1,7 +1,8 @@
 /// <reference types="node" />
 /**
  * The storefront's URLs, as React Router matches them. The storefront has no jest project (it is
- * a static build); run with `node --import tsx --test storefront/src/routes.test.ts`.
+ * a static build); `npm test` runs it through scripts/storefront-units.test.ts, or alone with
+ * `node --import tsx --test storefront/src/routes.test.ts`.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
