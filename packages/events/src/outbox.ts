@@ -11,8 +11,29 @@ import type { Sql } from '@shop/service-kit/database';
  */
 export async function appendToOutbox(tx: Sql, envelopes: readonly Envelope[]): Promise<void> {
   if (envelopes.length === 0) return;
-  const values: unknown[] = [];
-  const rows = envelopes.map((envelope, i) => {
+  const insert = outboxInsert(envelopes);
+  await tx.execute(insert.text, insert.params);
+  insert.appended();
+}
+
+/** The outbox's INSERT for some envelopes, validated, to run as (part of) one statement. */
+export interface OutboxInsert {
+  /** `INSERT INTO outbox … VALUES …` with parameters numbered from `firstParam` */
+  text: string;
+  params: unknown[];
+  /** call once the statement has run (wakes this process's relays, as `appendToOutbox` does) */
+  appended: () => void;
+}
+
+/**
+ * What `appendToOutbox` runs, for a repository that writes the outbox in the same statement as its
+ * own rows (a data-modifying CTE: one round trip instead of two). Validates every envelope exactly
+ * as `appendToOutbox` does; `firstParam` is the number of the first parameter it uses.
+ */
+export function outboxInsert(envelopes: readonly Envelope[], firstParam = 1): OutboxInsert {
+  if (envelopes.length === 0) throw new Error('an outbox insert needs at least one envelope');
+  const params: unknown[] = [];
+  const rows = envelopes.map((envelope) => {
     const definition = definitionByType.get(envelope.type);
     if (!definition) throw new Error(`cannot append ${envelope.type} to the outbox: no event is defined with that type`);
     const json = JSON.stringify(envelope);
@@ -21,11 +42,11 @@ export async function appendToOutbox(tx: Sql, envelopes: readonly Envelope[]): P
     } catch (e) {
       throw new Error(`cannot append ${envelope.type} ${envelope.id} to the outbox: ${(e as Error).message}`);
     }
-    values.push(envelope.id, definition.routingKey, json);
-    return `($${i * 3 + 1}::uuid, $${i * 3 + 2}, $${i * 3 + 3}::jsonb)`;
+    const n = firstParam + params.length;
+    params.push(envelope.id, definition.routingKey, json);
+    return `($${n}::uuid, $${n + 1}, $${n + 2}::jsonb)`;
   });
-  await tx.execute(`INSERT INTO outbox (id, routing_key, envelope) VALUES ${rows.join(', ')}`, values);
-  signalOutboxAppended();
+  return { text: `INSERT INTO outbox (id, routing_key, envelope) VALUES ${rows.join(', ')}`, params, appended: signalOutboxAppended };
 }
 
 /** Deletes rows published more than `retentionMs` ago; resolves to how many. */
