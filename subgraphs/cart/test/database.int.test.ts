@@ -41,7 +41,7 @@ describe.each([
     await data.run(async ({ prices, carts, checkouts }) => {
       await prices.savePrice(mug, createdAt);
       await carts.lockCart('c1', 'alice');
-      await carts.saveLineChange('c1', { kind: 'set', productId: 'p1', quantity: 2 }, createdAt);
+      await carts.saveLineChange('c1', { kind: 'set', productId: 'p1', quantity: 2 }, { version: 1, now: createdAt, events: [] });
       await checkouts.recordCheckout({ customerId: 'alice', idempotencyKey: 'k1', orderId: 'o1', cartId: 'c1', createdAt });
     });
 
@@ -49,7 +49,7 @@ describe.each([
     expect(cart).toEqual({
       id: 'c1',
       customerId: 'alice',
-      version: 0,
+      version: 1,
       lastCheckedOutAt: null,
       lines: [{ productId: 'p1', quantity: 2 }],
       products: new Map([['p1', { productId: 'p1', name: 'Mug', price: toCents('12.99'), currencyCode: 'EUR' }]]),
@@ -66,9 +66,9 @@ describe.each([
 
   it('the database refuses what the domain never writes: quantity 0 or over 99, a line for an unknown product, a reused key', async () => {
     const { carts, checkouts } = cartStore(database.sql);
-    await expect(carts.saveLineChange('c1', { kind: 'set', productId: 'p1', quantity: 0 }, createdAt)).rejects.toThrow();
-    await expect(carts.saveLineChange('c1', { kind: 'set', productId: 'p1', quantity: 100 }, createdAt)).rejects.toThrow();
-    await expect(carts.saveLineChange('c1', { kind: 'set', productId: 'ghost', quantity: 1 }, createdAt)).rejects.toThrow();
+    await expect(carts.saveLineChange('c1', { kind: 'set', productId: 'p1', quantity: 0 }, { version: 2, now: createdAt, events: [] })).rejects.toThrow();
+    await expect(carts.saveLineChange('c1', { kind: 'set', productId: 'p1', quantity: 100 }, { version: 2, now: createdAt, events: [] })).rejects.toThrow();
+    await expect(carts.saveLineChange('c1', { kind: 'set', productId: 'ghost', quantity: 1 }, { version: 2, now: createdAt, events: [] })).rejects.toThrow();
     await expect(checkouts.recordCheckout({ customerId: 'alice', idempotencyKey: 'k1', orderId: 'o2', cartId: 'c1', createdAt })).rejects.toThrow();
     expect(await database.sql.query('SELECT product_id AS "productId", quantity FROM cart_lines')).toEqual([{ productId: 'p1', quantity: 2 }]);
   });

@@ -1,5 +1,7 @@
+import { outboxInsert, type Envelope } from '@shop/events';
 import type { Sql } from '@shop/service-kit/database';
 import type { CartLine, KnownProduct, LineChange } from '../domain/cart';
+import { CHECKOUT_COLUMNS, toCheckout, type Checkout, type CheckoutRow } from './checkout-repository';
 import { toKnownProduct, type ProductPriceRow } from './price-replica-repository';
 
 /** A cart's own row: whose it is, its version (CartChanged's sequence) and its last checkout. */
@@ -23,21 +25,38 @@ export interface CartRepository {
   /** Carts by id with their lines and replica prices, in one statement whatever the number of carts. */
   findCarts(ids: readonly string[]): Promise<CartSnapshot[]>;
   /**
-   * Locks the customer's cart (FOR UPDATE), creating it on first use, and reads its lines. Every
-   * change to one cart goes through this lock, so cart versions never fork.
+   * Locks the customer's cart (FOR UPDATE), creating it on first use, and reads its lines and the
+   * customer's checkout with `checkoutKey` (if any), in one statement. Every change to one cart
+   * goes through this lock, so cart versions never fork.
    */
-  lockCart(cartId: string, customerId: string): Promise<Cart & { lines: CartLine[] }>;
-  /** Writes one decided change to a cart's lines. */
-  saveLineChange(cartId: string, change: LineChange, now: Date): Promise<void>;
-  /** Empties a cart (checkout). */
-  removeAllLines(cartId: string): Promise<void>;
-  /** Bumps a locked cart's version (and its last checkout, at checkout); resolves to the new version. */
-  bumpVersion(cartId: string, now: Date, options?: { checkedOut: boolean }): Promise<number>;
+  lockCart(cartId: string, customerId: string, checkoutKey?: string | null): Promise<LockedCartRows>;
+  /**
+   * Writes one decided change to a locked cart's lines, moves its version to `version` (the locked
+   * version + 1) and appends `events` to the outbox, in one statement.
+   */
+  saveLineChange(cartId: string, change: LineChange, written: Written): Promise<void>;
+  /**
+   * Checks a locked cart out in one statement: empties it, moves its version to `version` and its
+   * last checkout to `now`, records `checkout` (a second record for the same customer + key
+   * violates the primary key) and appends `events` to the outbox.
+   */
+  checkOut(cartId: string, checkout: Checkout, written: Written): Promise<void>;
   /**
    * Locks every cart holding `productId` (in id order, so two re-pricings never deadlock), bumps
    * their versions and resolves to them with their new versions.
    */
   bumpVersionsHolding(productId: string, now: Date): Promise<Cart[]>;
+}
+
+/** A locked cart with its lines and, when asked for, the customer's checkout with a key. */
+export type LockedCartRows = Cart & { lines: CartLine[]; checkout: Checkout | null };
+
+/** What a write to a locked cart leaves: the cart's new version, the time, the events it publishes. */
+export interface Written {
+  /** the locked version + 1 (the events carry it as their sequence) */
+  version: number;
+  now: Date;
+  events: readonly Envelope[];
 }
 
 interface CartRow {
@@ -59,7 +78,7 @@ const toCart = (row: CartRow): Cart => ({ id: row.id, customerId: row.customerId
 
 const toCartLine = (row: CartLineRow): CartLine => ({ productId: row.productId, quantity: row.quantity });
 
-const hasLine = (row: CartWithLineRow): row is CartRow & CartLineRow => row.productId !== null;
+const hasLine = <R extends CartWithLineRow>(row: R): row is R & CartLineRow => row.productId !== null;
 
 const CART_COLUMNS = `id, customer_id AS "customerId", version, last_checked_out_at AS "lastCheckedOutAt"`;
 
@@ -96,50 +115,49 @@ export function cartRepository(sql: Sql): CartRepository {
       return [...carts.values()];
     },
 
-    async lockCart(cartId, customerId) {
-      await sql.execute(`INSERT INTO carts (id, customer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [cartId, customerId]);
-      const rows = await sql.query<CartWithLineRow>(
-        `SELECT c.id, c.customer_id AS "customerId", c.version, c.last_checked_out_at AS "lastCheckedOutAt",
-                l.product_id AS "productId", l.quantity
-         FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
-         WHERE c.id = $1
-         ORDER BY l.added_at, l.product_id
-         FOR UPDATE OF c`,
-        [cartId],
-      );
-      if (rows.length === 0 || rows[0].customerId !== customerId) throw new Error(`cart ${cartId} does not belong to its customer`);
-      return { ...toCart(rows[0]), lines: rows.filter(hasLine).map(toCartLine) };
+    async lockCart(cartId, customerId, checkoutKey = null) {
+      // a cart another request created meanwhile is read again (this statement could not see it,
+      // so it holds no lock yet), and so is a cart changed while this statement waited for its
+      // lock (its lines were read before); at the latest the third read holds the lock from the
+      // start and sees every commit
+      for (let read = 1; read <= 3; read++) {
+        const locked = await readLockedCart(sql, cartId, customerId, checkoutKey);
+        if (locked) return locked;
+      }
+      throw new Error(`cart ${cartId} could not be read under its lock`);
     },
 
-    async saveLineChange(cartId, change, now) {
+    async saveLineChange(cartId, change, written) {
       switch (change.kind) {
         case 'set':
-          await sql.execute(
-            `INSERT INTO cart_lines (cart_id, product_id, quantity, added_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity`,
-            [cartId, change.productId, change.quantity, now],
-          );
-          return;
+          return writeLockedCart(sql, cartId, written, [
+            {
+              text: `INSERT INTO cart_lines (cart_id, product_id, quantity, added_at) VALUES ($1, $4, $5, $2)
+                     ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity`,
+              params: [change.productId, change.quantity],
+            },
+          ]);
         case 'remove':
-          await sql.execute(`DELETE FROM cart_lines WHERE cart_id = $1 AND product_id = $2`, [cartId, change.productId]);
-          return;
+          return writeLockedCart(sql, cartId, written, [{ text: `DELETE FROM cart_lines WHERE cart_id = $1 AND product_id = $4`, params: [change.productId] }]);
         case 'none':
           return;
       }
     },
 
-    async removeAllLines(cartId) {
-      await sql.execute(`DELETE FROM cart_lines WHERE cart_id = $1`, [cartId]);
-    },
-
-    async bumpVersion(cartId, now, options = { checkedOut: false }) {
-      const checkedOut = options.checkedOut ? ', last_checked_out_at = $2' : '';
-      const [row] = await sql.query<CartRow>(
-        `UPDATE carts SET version = version + 1, updated_at = $2${checkedOut} WHERE id = $1 RETURNING ${CART_COLUMNS}`,
-        [cartId, now],
+    async checkOut(cartId, checkout, written) {
+      return writeLockedCart(
+        sql,
+        cartId,
+        written,
+        [
+          { text: `DELETE FROM cart_lines WHERE cart_id = $1`, params: [] },
+          {
+            text: `INSERT INTO checkouts (customer_id, idempotency_key, order_id, cart_id, created_at) VALUES ($4, $5, $6, $1, $7)`,
+            params: [checkout.customerId, checkout.idempotencyKey, checkout.orderId, checkout.createdAt],
+          },
+        ],
+        { checkedOut: true },
       );
-      if (!row) throw new Error(`cart ${cartId} vanished while locked`);
-      return toCart(row).version;
     },
 
     async bumpVersionsHolding(productId, now) {
@@ -158,3 +176,79 @@ export function cartRepository(sql: Sql): CartRepository {
     },
   };
 }
+
+/** One data-modifying statement of a write, its own parameters numbered after the write's ($4 on). */
+interface Change {
+  text: string;
+  params: unknown[];
+}
+
+/**
+ * One statement for a write to a locked cart: the changes, the version bump (and the last checkout
+ * when it records one) and the outbox insert as data-modifying CTEs — one round trip. $1 is the
+ * cart, $2 the time, $3 the new version; the bump must land on exactly that version (the cart is
+ * locked, so anything else is a bug: it throws and the transaction rolls back).
+ */
+async function writeLockedCart(sql: Sql, cartId: string, written: Written, changes: Change[], options = { checkedOut: false }): Promise<void> {
+  const params: unknown[] = [cartId, written.now, written.version];
+  const ctes = changes.map((change, i) => {
+    params.push(...change.params);
+    return `change${i} AS (${change.text})`;
+  });
+  const checkedOut = options.checkedOut ? ', last_checked_out_at = $2' : '';
+  ctes.push(`bumped AS (UPDATE carts SET version = version + 1, updated_at = $2${checkedOut} WHERE id = $1 AND version = $3::int - 1 RETURNING version)`);
+  const outbox = written.events.length > 0 ? outboxInsert(written.events, params.length + 1) : null;
+  if (outbox) {
+    params.push(...outbox.params);
+    ctes.push(`appended AS (${outbox.text})`);
+  }
+  const rows = await sql.query<{ version: number }>(`WITH ${ctes.join(',\n')}\nSELECT version FROM bumped`, params);
+  if (rows.length !== 1) throw new Error(`cart ${cartId} is not at version ${written.version - 1} while locked`);
+  outbox?.appended();
+}
+
+type LockedCartRow = CartWithLineRow & { [K in keyof CheckoutRow as `checkout${Capitalize<K>}`]: CheckoutRow[K] | null } & { current: boolean };
+
+/**
+ * Creates the cart if it is new, locks it and reads its lines and the checkout with `checkoutKey`.
+ * The lines and the checkout come from the statement's snapshot, taken before it waited for the
+ * lock; the cart row comes locked, as last committed. When another change committed in between
+ * (the locked version differs from the snapshot's), or another request created the cart meanwhile
+ * (nothing visible to lock), resolves to null: read again.
+ */
+async function readLockedCart(sql: Sql, cartId: string, customerId: string, checkoutKey: string | null): Promise<LockedCartRows | null> {
+  const rows = await sql.query<LockedCartRow>(
+    `WITH created AS (
+       INSERT INTO carts (id, customer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING
+       RETURNING ${CART_COLUMNS}
+     ), locked AS (
+       SELECT ${CART_COLUMNS} FROM carts WHERE id = $1 FOR UPDATE
+     ), cart AS (
+       SELECT *, true AS current FROM created
+       UNION ALL
+       SELECT *, version = (SELECT s.version FROM carts s WHERE s.id = $1) AS current FROM locked
+     )
+     SELECT c.id, c."customerId", c.version, c."lastCheckedOutAt", c.current,
+            l.product_id AS "productId", l.quantity,
+            ${CHECKOUT_COLUMNS.map(([column, field]) => `k.${column} AS "checkout${field[0].toUpperCase()}${field.slice(1)}"`).join(', ')}
+     FROM cart c
+     LEFT JOIN cart_lines l ON l.cart_id = c.id
+     LEFT JOIN checkouts k ON k.customer_id = $2 AND k.idempotency_key = $3
+     ORDER BY l.added_at, l.product_id`,
+    [cartId, customerId, checkoutKey],
+  );
+  if (rows.length === 0 || !rows[0].current) return null;
+  if (rows[0].customerId !== customerId) throw new Error(`cart ${cartId} does not belong to its customer`);
+  return { ...toCart(rows[0]), lines: rows.filter(hasLine).map(toCartLine), checkout: checkoutOf(rows[0]) };
+}
+
+const checkoutOf = (row: LockedCartRow): Checkout | null =>
+  row.checkoutOrderId === null
+    ? null
+    : toCheckout({
+        customerId: row.checkoutCustomerId!,
+        idempotencyKey: row.checkoutIdempotencyKey!,
+        orderId: row.checkoutOrderId,
+        cartId: row.checkoutCartId!,
+        createdAt: row.checkoutCreatedAt!,
+      });

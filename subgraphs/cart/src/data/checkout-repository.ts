@@ -17,9 +17,19 @@ export interface CheckoutRepository {
   recordCheckout(checkout: Checkout): Promise<void>;
 }
 
-type CheckoutRow = Checkout;
+export type CheckoutRow = Checkout;
 
-const toCheckout = (row: CheckoutRow): Checkout => ({
+/** The columns of a checkouts row and the fields they map to (statements of other tables join it by these). */
+export const CHECKOUT_COLUMNS = [
+  ['customer_id', 'customerId'],
+  ['idempotency_key', 'idempotencyKey'],
+  ['order_id', 'orderId'],
+  ['cart_id', 'cartId'],
+  ['created_at', 'createdAt'],
+] as const satisfies readonly (readonly [string, keyof CheckoutRow])[];
+
+/** The one mapper of checkouts rows. */
+export const toCheckout = (row: CheckoutRow): Checkout => ({
   customerId: row.customerId,
   idempotencyKey: row.idempotencyKey,
   orderId: row.orderId,

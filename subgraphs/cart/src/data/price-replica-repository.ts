@@ -13,6 +13,12 @@ export interface PriceReplicaRepository {
    * replica does not know are absent from the map.
    */
   lockPricesOfCart(cartId: string, alsoProductId: string | null): Promise<Map<string, KnownProduct>>;
+  /**
+   * The replica's prices of `productIds` that no re-pricing holds, locked FOR SHARE without waiting
+   * (SKIP LOCKED): for a holder of the cart lock, which must never wait for a price (a re-pricing
+   * takes the price first, then the cart). A product being re-priced is absent from the map.
+   */
+  lockFreePrices(productIds: readonly string[]): Promise<Map<string, KnownProduct>>;
   /** The replica's price of a product, locked (FOR UPDATE) until the transaction ends; null if unseen. */
   lockPrice(productId: string): Promise<ReplicaPrice | null>;
   /** Stores a product's price; a write of an older version than the stored one is a no-op. */
@@ -41,6 +47,16 @@ export function priceReplicaRepository(sql: Sql): PriceReplicaRepository {
          WHERE product_id IN (SELECT product_id FROM cart_lines WHERE cart_id = $1) OR product_id = $2
          ORDER BY product_id FOR SHARE`,
         [cartId, alsoProductId],
+      );
+      return new Map(rows.map((row) => [row.productId, toKnownProduct(row)]));
+    },
+
+    async lockFreePrices(productIds) {
+      const rows = await sql.query<ProductPriceRow>(
+        `SELECT product_id AS "productId", name, price::text AS price, currency AS "currencyCode"
+         FROM product_prices WHERE product_id = ANY($1::text[])
+         ORDER BY product_id FOR SHARE SKIP LOCKED`,
+        [[...productIds]],
       );
       return new Map(rows.map((row) => [row.productId, toKnownProduct(row)]));
     },

@@ -14,27 +14,33 @@ import { withLockedCart } from './locked-cart';
  * the order settles through events.
  *
  * Concurrent requests with one key queue on the cart lock, and the later ones find the first's
- * record; the (customer, key) primary key would refuse a second record even without the lock.
+ * record (read with the cart, once it is locked); the (customer, key) primary key would refuse a second record even without the lock.
  */
 export async function checkOut(deps: CartDeps, customerId: string, idempotencyKey: string, origin: ChangeOrigin): Promise<{ orderId: string }> {
   const cart = { id: cartIdOf(customerId), customerId };
-  return withLockedCart(deps, cart, null, async ({ carts, checkouts, outbox }, locked) => {
+  return withLockedCart(deps, cart, { alsoPrice: null, checkoutKey: idempotencyKey }, async ({ carts }, locked) => {
     const now = deps.clock();
     const decision = decideCheckout({
-      previous: await checkouts.findCheckout(customerId, idempotencyKey),
+      previous: locked.checkout,
       cart: priceCart(locked.lines, locked.known, deps.currency),
       newOrderId: deps.newOrderId,
       now,
     });
     if (decision.kind === 'replay') return { orderId: decision.orderId };
     const { order } = decision;
-    await carts.removeAllLines(cart.id);
-    const version = await carts.bumpVersion(cart.id, now, { checkedOut: true });
-    await checkouts.recordCheckout({ customerId, idempotencyKey, orderId: order.orderId, cartId: cart.id, createdAt: now });
-    await outbox.append([
-      cartCheckedOutEvent({ ...cart, version, previousCheckoutAt: locked.lastCheckedOutAt }, idempotencyKey, order, origin),
-      cartChangedEvent({ ...cart, version }, priceCart([], locked.known, order.currencyCode), origin, now),
-    ]);
+    const version = locked.version + 1;
+    await carts.checkOut(
+      cart.id,
+      { customerId, idempotencyKey, orderId: order.orderId, cartId: cart.id, createdAt: now },
+      {
+        version,
+        now,
+        events: [
+          cartCheckedOutEvent({ ...cart, version, previousCheckoutAt: locked.lastCheckedOutAt }, idempotencyKey, order, origin),
+          cartChangedEvent({ ...cart, version }, priceCart([], locked.known, order.currencyCode), origin, now),
+        ],
+      },
+    );
     deps.logger.info({ cartId: cart.id, orderId: order.orderId, subtotal: order.subtotal }, 'cart checked out');
     return { orderId: order.orderId };
   });
