@@ -346,6 +346,18 @@ describe('checkout', () => {
     expect((await outboxEvents(env.cart, 'CartCheckedOut')).filter((e) => e.subject === cartIdOf(sub))).toHaveLength(1);
   });
 
+  it('5 checkouts at once with different keys → one order; the others, waiting for the cart, find it empty (CART_EMPTY)', async () => {
+    const sub = customer('double-click');
+    const token = await tokenFor(sub);
+    await add(token, lamp.productId, 2);
+
+    const answers = await Promise.all(Array.from({ length: 5 }, () => gql(env.url, token, CHECKOUT, { idempotencyKey: randomUUID() })));
+    const orders = answers.filter((a) => a.data?.checkout.orderId);
+    const empty = answers.filter((a) => a.data?.checkout.userErrors[0]?.code === 'CART_EMPTY');
+    expect({ orders: orders.length, empty: empty.length }).toEqual({ orders: 1, empty: 4 });
+    expect((await outboxEvents(env.cart, 'CartCheckedOut')).filter((e) => e.subject === cartIdOf(sub))).toHaveLength(1);
+  });
+
   it('an empty cart → CART_EMPTY, no order id, nothing published', async () => {
     const sub = customer('empty');
     const before = await cartState(sub);
