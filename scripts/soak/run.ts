@@ -290,6 +290,11 @@ async function main(): Promise<number> {
       AMQP_URL: proxies[1].proxiedUrl(rabbit.url),
       EVENTS_EXCHANGE: `soak.${runId}`,
       WEB_BFF_RATE_LIMIT_POINTS: '10000000',
+      // every shopper connects from the loopback address: the per-address caps (100 sockets, 500
+      // subscriptions) are for shoppers behind one NAT, not for one load generator — at 100 open
+      // sockets the later customers' subscriptions were refused and their workers waited out the deadline
+      WEB_BFF_MAX_SOCKETS_PER_ADDRESS: '100000',
+      WEB_BFF_MAX_SUBSCRIPTIONS_PER_ADDRESS: '100000',
       ...(options.sagaTimeoutMs ? { ORDER_SAGA_TIMEOUT_MS: String(options.sagaTimeoutMs) } : {}),
     };
     log(`PostgreSQL cluster 15/soak on 5491, RabbitMQ node soak@localhost on 5691 up; starting the services (logs in ${logDir})`);
