@@ -353,9 +353,8 @@ export async function runCheckoutWorkload(settings: CheckoutSettings, logDir: st
     platform = await startPlatform(env, logDir, { ports, nodeOptions: settings.nodeOptions });
     const auth = createAuth(jwtSecret);
     const productIds = await prepareProducts(platform, serviceDatabaseUrl(databases.url, 'cart').url, await auth.signToken({ sub: 'bench-admin', roles: ['admin'], ttl: '4h' }), settings.products);
-    // statistics, as autovacuum keeps them in a deployment: in a database minutes old, with the 10,000
-    // rows of the price replica just written and never analyzed, the planner joins every cart read
-    // to a sequential scan of the whole replica
+    // statistics, as autovacuum keeps them in a deployment: the databases are minutes old and the
+    // price replica's 10,000 rows were just written, so the plans are those of a running shop
     for (const service of SUBGRAPH_NAMES) await query(serviceDatabaseUrl(databases.url, service).url, 'ANALYZE');
     const runId = uniqueRunId('co');
     const shoppers: Shopper[] = await Promise.all(
