@@ -2,19 +2,29 @@
 # One image for every service; the compose file and the Kubernetes manifests pick the service with
 # SERVICE. Built and run by `npm run test:containers` (scripts/containers/).
 
+# manifests: the package.json files and the lockfile only, so that the install below is rebuilt
+# only when dependencies change, not on every source change
+FROM node:20.20-bookworm-slim AS manifests
+WORKDIR /app
+COPY . .
+RUN find . -type f ! -name package.json ! -name package-lock.json -delete && find . -type d -empty -delete
+
 # build: the full install generates the Prisma clients (the Prisma CLI is a dev dependency), makes
 # the embedded PostgreSQL template and builds the storefront (Vite and the code generator are dev
 # dependencies too); then the dev dependencies are pruned, with the optional peers npm keeps for
 # them (scripts/containers/drop-dev-optional.mjs), so the runtime stage copies only what runs.
 FROM node:20.20-bookworm-slim AS build
 WORKDIR /app
-COPY . .
+COPY --from=manifests /app /app
 # A TLS-intercepting proxy's CA, when the build needs one, comes in as a build secret
 # (`--secret id=ca,src=/etc/ssl/certs/ca-certificates.crt`): used by this stage's npm only, never
-# written to a layer, and never in the runtime stage.
+# written to a layer, and never in the runtime stage. Install scripts wait for the sources (the
+# root's postinstall generates the Prisma clients from them); no dependency's own script is needed.
 RUN --mount=type=secret,id=ca --mount=type=cache,target=/root/.npm \
     if [ -s /run/secrets/ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca; fi \
- && npm ci --no-audit --no-fund \
+ && npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN npm run postinstall \
  && npm run build:storefront \
  && npm prune --omit=dev --no-audit --no-fund \
  && node scripts/containers/drop-dev-optional.mjs \

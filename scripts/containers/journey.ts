@@ -95,14 +95,23 @@ async function mobileByHash(stack: ContainerStack, repositoryRoot: string): Prom
   const hash = manifest.operations.find((o) => o.name === 'MobileHome')!.id;
   const answers: string[] = [];
   for (const url of await stack.urls('mobile-bff')) {
-    const res = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true' },
-      body: JSON.stringify({ operationName: 'MobileHome', variables: { first: 5 }, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
+    // as the app does, asked again while a subgraph is slow to answer (SUBGRAPH_UNAVAILABLE under load)
+    let last = '';
+    let tries = 0;
+    await waitUntil(`MobileHome by hash at ${url}`, async () => {
+      tries++;
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true' },
+        body: JSON.stringify({ operationName: 'MobileHome', variables: { first: 5 }, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
+      });
+      const body = (await res.json()) as { data?: ProductsData; errors?: unknown[] };
+      last = `${res.status} ${JSON.stringify(body).slice(0, 300)}`;
+      return res.status === 200 && !body.errors?.length && Boolean(body.data?.products.edges.length);
+    }, 60_000).catch((e: Error) => {
+      throw new Error(`${e.message}; last answer ${last}`);
     });
-    const body = (await res.json()) as { data?: ProductsData; errors?: unknown[] };
-    if (res.status !== 200 || !body.data?.products.edges.length) throw new Error(`MobileHome by hash at ${url} → ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-    answers.push(`${body.data.products.edges.length} products`);
+    answers.push(`5 products${tries > 1 ? ` (after ${tries} tries)` : ''}`);
   }
   return `${answers.length} replicas: ${answers.join(', ')}`;
 }
@@ -197,10 +206,12 @@ async function checkoutsThroughAKill(stack: ContainerStack, products: { id: stri
     }),
   );
   try {
-    await waitUntil('the first checkouts answered', () => outcomes.length >= Math.ceil(checkouts / 4), 120_000);
+    // the first order id answered: the other checkouts are in flight, their sagas not yet decided
+    await waitUntil('the first checkout answered', () => outcomes.length >= 1, 120_000);
     const orderContainers = await stack.containers('order');
     for (const container of orderContainers) await stack.kill(container);
     const killedAt = Date.now();
+    const atKill = `${outcomes.length} answered, ${outcomes.filter((o) => o.subscription.final).length} settled`;
     for (const container of orderContainers) await stack.start(container);
     await stack.ready('order');
     const back = Date.now() - killedAt;
@@ -212,7 +223,7 @@ async function checkoutsThroughAKill(stack: ContainerStack, products: { id: stri
       return state.orders.length >= outcomes.filter((o) => o.orderId).length && state.orders.every((o) => o.status === 'CONFIRMED' || o.status === 'REJECTED') && [...state.unpublished.values()].every((n) => n === 0);
     }, 120_000);
     const invariants = checkInvariants(await readState(stack, outcomes, clients));
-    return { detail: `${checkouts} checkouts, ${orderContainers.length} order containers killed at ${outcomes.length} answered, ready again after ${(back / 1000).toFixed(1)} s; ${settled} seen settled over graphql-ws`, invariants };
+    return { detail: `${checkouts} checkouts, ${orderContainers.length} order containers killed when ${atKill}, ready again after ${(back / 1000).toFixed(1)} s; ${settled} seen settled over graphql-ws`, invariants };
   } finally {
     await Promise.all([...clients.values()].map((c) => c.close()));
   }
