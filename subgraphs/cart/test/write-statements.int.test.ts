@@ -1,6 +1,7 @@
 import { cartIdOf } from '@shop/events';
 import { waitFor } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
+import { priceReplicaRepository } from '../src/data/price-replica-repository';
 import { contractOperation, gql, outboxEvents, productCreated, publish, startTestCart, tokenFor } from './cart-harness';
 
 // The write path's round trips, counted (db.statements: every statement of a transaction through
@@ -56,4 +57,27 @@ it('AddToCart, UpdateCartLine and RemoveFromCart cost 4 statements (prices, cart
   expect(changed.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
   const [checkedOut] = (await outboxEvents(env.cart, 'CartCheckedOut')).filter((e) => e.subject === cartIdOf(sub));
   expect(checkedOut.sequence).toBe(4);
+});
+
+it('locking a cart\'s prices reads them by primary key, not the whole replica (the old IN (…) OR … scanned all 10,000 rows of the bench on every change)', async () => {
+  // a replica of realistic size, with statistics, as autovacuum keeps them in a deployment
+  await env.cart.database.db.query(
+    `INSERT INTO product_prices (product_id, name, price, currency, version)
+     SELECT 'plan-' || i, 'Product ' || i, 1.00, 'EUR', 1 FROM generate_series(1, 5000) AS i ON CONFLICT DO NOTHING`,
+  );
+  await env.cart.database.db.query('ANALYZE product_prices');
+  await env.cart.database.db.query('ANALYZE cart_lines');
+  // the statement as the repository sends it, captured, then explained with the same parameters
+  const sent: { text: string; params: readonly unknown[] }[] = [];
+  const capturing = { query: async <Row>(text: string, params: readonly unknown[] = []) => (sent.push({ text, params }), [] as Row[]), execute: async () => 0 };
+  await priceReplicaRepository(capturing).lockPricesOfCart('cart-of-nobody', 'plan-42');
+  const [{ text, params }] = sent;
+  const plan = await env.cart.database.db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${text}`, [...params]);
+  type PlanNode = { 'Node Type': string; 'Relation Name'?: string; Plans?: PlanNode[] };
+  const scans = (node: PlanNode): string[] => [...(node['Relation Name'] ? [`${node['Node Type']} ${node['Relation Name']}`] : []), ...(node.Plans ?? []).flatMap(scans)];
+  const [{ Plan }] = plan[0]['QUERY PLAN'] as { Plan: PlanNode }[];
+  // an index scan or a bitmap scan over the primary key, as the planner sees fit; never the whole table
+  const onPrices = scans(Plan).filter((s) => s.endsWith(' product_prices'));
+  expect(onPrices).toHaveLength(1);
+  expect(onPrices[0]).toMatch(/^(Index Scan|Index Only Scan|Bitmap Heap Scan) product_prices$/);
 });
