@@ -51,6 +51,14 @@ describe('BFF configuration from the environment', () => {
     expect(local.rateLimit.redisUrl).toBeUndefined();
   });
 
+  it('graphql-ws sockets holding no subscription are closed after 60 s by default; SUBSCRIPTION_IDLE_SOCKET_SECONDS changes it, 0 never', () => {
+    const idleOf = (env: Record<string, string>) => toBffConfig(loadBffSettings(profile, env), { name: 't', title: 'T', supergraphSdl: '' }).subscriptions.idleSocketMs;
+    expect(idleOf({})).toBe(60_000);
+    expect(idleOf({ TEST_BFF_SUBSCRIPTION_IDLE_SOCKET_SECONDS: '5' })).toBe(5_000);
+    expect(idleOf({ TEST_BFF_SUBSCRIPTION_IDLE_SOCKET_SECONDS: '0' })).toBe(0);
+    expect(() => loadBffSettings(profile, { TEST_BFF_SUBSCRIPTION_IDLE_SOCKET_SECONDS: '-1' })).toThrow(ConfigError);
+  });
+
   it('the response cache and in-flight de-duplication are on by default; =off turns each off', () => {
     const shipped = toBffConfig(loadBffSettings(profile, {}), { name: 't', title: 'T', supergraphSdl: '' });
     expect(shipped.responseCache).toEqual({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 });

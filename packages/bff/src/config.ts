@@ -100,6 +100,8 @@ export interface BffConfig {
     maxPerInstance: number;
     /** how long a subscription to an order not visible yet (checkout just accepted) waits for it */
     pendingOrderGraceMs: number;
+    /** a signed-in socket holding no subscription this long is closed, so it leaves the socket caps (0: never; default 60 s) */
+    idleSocketMs?: number;
   } & Partial<SubscriptionCaps>;
   /** where order events come from when no bus is passed to start (RabbitMQ, else in-process only) */
   events: { amqpUrl?: string; exchange: string };
@@ -123,6 +125,9 @@ export interface SubscriptionCaps {
   /** live subscriptions from one client address, over all its sockets */
   maxPerAddress: number;
 }
+
+/** How long a signed-in graphql-ws socket may hold no subscription (a storefront resubscribes well within it). */
+export const DEFAULT_IDLE_SOCKET_SECONDS = 60;
 
 /** Used where a BffConfig leaves a cap out (the environment always sets them: <PREFIX>_MAX_…). */
 export const DEFAULT_SUBSCRIPTION_CAPS: SubscriptionCaps = { maxSocketsPerCustomer: 10, maxSocketsPerAddress: 100, maxPerCustomer: 50, maxPerAddress: 500 };
@@ -220,6 +225,8 @@ export function bffSettingsSchema(profile: BffProfile) {
     /** open graphql-ws sockets from one client address */
     MAX_SOCKETS_PER_ADDRESS: positiveInt(DEFAULT_SUBSCRIPTION_CAPS.maxSocketsPerAddress),
     PENDING_ORDER_GRACE_MS: positiveInt(5_000),
+    /** a signed-in graphql-ws socket holding no subscription this long is closed (0: never) */
+    SUBSCRIPTION_IDLE_SOCKET_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_IDLE_SOCKET_SECONDS),
   });
 }
 
@@ -324,6 +331,7 @@ export function toBffConfig(
       maxPerAddress: settings.MAX_SUBSCRIPTIONS_PER_ADDRESS,
       maxSocketsPerCustomer: settings.MAX_SOCKETS_PER_CUSTOMER,
       maxSocketsPerAddress: settings.MAX_SOCKETS_PER_ADDRESS,
+      idleSocketMs: settings.SUBSCRIPTION_IDLE_SOCKET_SECONDS * 1000,
     },
     events: { amqpUrl: settings.AMQP_URL, exchange: settings.EVENTS_EXCHANGE },
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,

@@ -1,5 +1,5 @@
 import { Gauge } from 'prom-client';
-import { DEFAULT_SUBSCRIPTION_CAPS, type SubscriptionCaps } from '../config';
+import { DEFAULT_IDLE_SOCKET_SECONDS, DEFAULT_SUBSCRIPTION_CAPS, type SubscriptionCaps } from '../config';
 import type { BffPlugin } from '../plugin';
 import { startOrderFeed } from '../subscriptions/order-feed';
 import { startSubscriptionServer } from '../subscriptions/ws-server';
@@ -35,6 +35,7 @@ export function orderUpdates(): BffPlugin {
               safelist: requests.safelist,
               rateLimiter: requests.rateLimiter,
               caps: { ...DEFAULT_SUBSCRIPTION_CAPS, ...definedOnly(config.subscriptions) },
+              idleSocketMs: config.subscriptions.idleSocketMs ?? DEFAULT_IDLE_SOCKET_SECONDS * 1000,
               registry: metrics.registry,
               clientAddress,
               onCount: (n) => gauge.set(n),

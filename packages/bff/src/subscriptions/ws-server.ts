@@ -48,6 +48,12 @@ export interface SubscriptionServerOptions {
   rateLimiter?: RateLimiter;
   /** per customer and per address, beside maxPerConnection and maxPerInstance */
   caps: SubscriptionCaps;
+  /**
+   * a signed-in socket that holds no subscription this long is closed (1000): a client that keeps
+   * its sockets open after their subscriptions end would otherwise hold the socket caps forever.
+   * 0: never
+   */
+  idleSocketMs: number;
   /** the address a socket counts under for the per-address caps (default: its peer) */
   clientAddress?: (request: IncomingMessage) => string;
   /** where the caps, the open sockets and the refusals are shown (/metrics) */
@@ -72,10 +78,13 @@ interface Connection {
   subscriptions: Set<string>;
   /** the client address the per-address caps count it under */
   address: string;
+  socket: WebSocket;
   /** subscribe ids accepted and not ended yet: what the per-customer and per-address caps count */
   held: Set<string>;
   /** cancels the timer that closes the socket when its token expires */
   cancelExpiry?: () => void;
+  /** closes the socket once it has held no subscription for idleSocketMs */
+  idleTimer?: NodeJS.Timeout;
 }
 
 /** Subscribe arguments the hooks hand to `subscribe` (graphql-ws carries them as ExecutionArgs). */
@@ -85,6 +94,9 @@ interface OrderExecution extends ExecutionArgs {
 
 const tooMany = (message: string) => new GraphQLError(message, { extensions: { code: ErrorCode.TooManySubscriptions } });
 const rateLimited = (resetSeconds: number) => new GraphQLError(`Too many requests; try again in ${resetSeconds} s`, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: resetSeconds } });
+
+/** a socket closed for idleness: graphql-ws's client reconnects after it only if it still has subscriptions */
+const CLOSE_IDLE = 1000;
 
 /** graphql-ws's code for "too many": its client does not retry it. */
 const CLOSE_TOO_MANY = CloseCode.TooManyInitialisationRequests;
@@ -114,8 +126,10 @@ function subscriptionMetrics(options: SubscriptionServerOptions, open: () => num
   caps.set({ cap: 'sockets_per_customer' }, options.caps.maxSocketsPerCustomer);
   caps.set({ cap: 'sockets_per_address' }, options.caps.maxSocketsPerAddress);
   new Gauge({ name: 'bff_subscription_sockets', help: 'Open graphql-ws sockets', registers, collect() { this.set(open()); } });
+  new Gauge({ name: 'bff_subscription_idle_socket_seconds', help: 'How long a signed-in graphql-ws socket may hold no subscription before it is closed (0: never)', registers }).set(options.idleSocketMs / 1000);
+  const idleClosed = new Counter({ name: 'bff_subscription_sockets_idle_closed_total', help: 'graphql-ws sockets closed because they held no subscription for the idle time', registers });
   const refused = new Counter({ name: 'bff_subscriptions_refused_total', help: 'Subscribes and sockets refused by a cap or the rate budget (reason: connection, instance, customer, address, rate_limited, sockets_customer, sockets_address)', labelNames: ['reason'], registers });
-  return (reason: Refusal) => refused.inc({ reason });
+  return { refused: (reason: Refusal) => refused.inc({ reason }), idleClosed: () => idleClosed.inc() };
 }
 
 /**
@@ -134,7 +148,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     live += delta;
     options.onCount?.(live);
   };
-  const refused = subscriptionMetrics(options, () => open);
+  const { refused, idleClosed } = subscriptionMetrics(options, () => open);
   const clientAddressOf = options.clientAddress ?? ((request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown');
   const socketsOf = { customer: createTally(), address: createTally() };
   const heldBy = { customer: createTally(), address: createTally() };
@@ -142,6 +156,18 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     if (!connection.held.delete(id)) return;
     heldBy.customer.add(connection.viewer.sub, -1);
     heldBy.address.add(connection.address, -1);
+    watchIdle(connection);
+  };
+  /** (Re)starts the idle clock of a connection that holds no subscription; stops it otherwise. */
+  const watchIdle = (connection: Connection) => {
+    clearTimeout(connection.idleTimer);
+    connection.idleTimer = undefined;
+    if (connection.held.size > 0 || options.idleSocketMs <= 0) return;
+    connection.idleTimer = setTimeout(() => {
+      idleClosed();
+      connection.socket.close(CLOSE_IDLE, `Idle: no subscription for ${options.idleSocketMs / 1000} s`);
+    }, options.idleSocketMs);
+    connection.idleTimer.unref();
   };
 
   const wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxMessageBytes });
@@ -207,11 +233,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         const sub = viewer.sub;
         socketsOf.customer.add(sub, +1);
         socket.once('close', () => socketsOf.customer.add(sub, -1));
-        const connection: Connection = { viewer, ids: requestIds(request.headers), clientKey: `sub:${viewer.sub}`, subscriptions: new Set(), address: clientAddressOf(request), held: new Set() };
+        const connection: Connection = { viewer, ids: requestIds(request.headers), clientKey: `sub:${viewer.sub}`, subscriptions: new Set(), address: clientAddressOf(request), held: new Set(), socket };
         // a token that expires ends the connection it opened
         const exp = tokenExpiry(viewer.token);
         if (exp !== undefined) connection.cancelExpiry = atTime(exp * 1000, () => closeUnauthorized(socket, 'Unauthorized: token expired'));
         connections.set(ctx, connection);
+        watchIdle(connection);
         return true;
       },
 
@@ -255,6 +282,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         connection.held.add(id);
         heldBy.customer.add(connection.viewer.sub, +1);
         heldBy.address.add(connection.address, +1);
+        watchIdle(connection);
         return {
           schema: options.schema,
           document,
@@ -311,6 +339,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         // graphql-ws ended every iterator already; this covers one that never got an iterator
         for (const id of connection?.held ?? []) release(connection!, id);
         connection?.cancelExpiry?.();
+        clearTimeout(connection?.idleTimer);
       },
     },
     wss,
