@@ -76,7 +76,9 @@ function finalStatusOf(ws: WsClient, orderId: string): Promise<FinalStatus> {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      unsubscribe();
+      // after the current message, never inside `next`: a `complete` read with it would make graphql-ws's
+      // client release the subscription twice and keep its lazy socket open for good
+      queueMicrotask(unsubscribe);
       if (error) reject(error);
       else resolve(status!);
     };

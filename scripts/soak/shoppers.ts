@@ -157,7 +157,11 @@ async function followOrder(client: ShopClient, orderId: string, outcome: Checkou
               sub.final = status;
               sub.finalAt = Date.now();
               clearTimeout(timer);
-              unsubscribe();
+              // after this message, not inside it: the BFF completes the stream after REJECTED, and when that
+              // complete is read with this next, graphql-ws's client would release the subscription twice, its
+              // lock count would go below zero and the lazy socket would stay open for good (the soak's 100
+              // idle sockets per BFF); after the message, a complete already read makes this a no-op
+              queueMicrotask(unsubscribe);
               resolve('final');
             }
           },
