@@ -21,6 +21,8 @@ const auth = createAuth(TEST_JWT_SECRET);
 const logger = createLogger('bff-subscription-sockets-test', 'silent');
 const ORDER_UPDATED = 'subscription Follow($orderId: ID!) { orderUpdated(orderId: $orderId) { id status } }';
 const CUSTOMERS = 30;
+/** short for the test, with room for a slow machine between a socket's ack and its first subscribe */
+const IDLE_MS = 1_000;
 const token = (customer: string) => auth.signToken({ sub: customer, roles: ['customer'] });
 
 /** even customers' orders were confirmed, odd ones' rejected (the BFF completes after REJECTED) */
@@ -95,7 +97,7 @@ describe('graphql-ws sockets of ended subscriptions', () => {
   });
 
   it(`${CUSTOMERS} customers unsubscribing inside next (the soak's old way) → the BFF closes their idle sockets, down to 0`, async () => {
-    const bff = await startWith(300);
+    const bff = await startWith(IDLE_MS);
     await followAll(bff, 'inside-next', 'inside-next');
     await waitFor(() => bff.subscriptions.connections() === 0, { what: 'every socket closed' });
   });
@@ -107,7 +109,7 @@ describe('graphql-ws sockets of ended subscriptions', () => {
   });
 
   it('a socket holding a subscription outlives the idle time; one holding none is closed with 1000', async () => {
-    const bff = await startWith(300);
+    const bff = await startWith(IDLE_MS);
     const order: TestOrder = { id: 'idle-pending', customerId: 'patient', status: 'PENDING', statusReason: null, total: 100, lines: [] };
     subgraphs.orders.set(order.id, order);
     const holding = connectWs(bff.url, await token('patient'));
@@ -115,13 +117,16 @@ describe('graphql-ws sockets of ended subscriptions', () => {
     await waitFor(() => follow.results.length === 1, { what: 'the order as it is' });
     // opened after the holding one: once it is closed for idleness, the holding one has been open longer
     const idle = connectWs(bff.url, await token('idler'));
-    expect(await idle.closed).toEqual({ code: 1000, reason: 'Idle: no subscription for 0.3 s' });
+    expect(await idle.closed).toEqual({ code: 1000, reason: 'Idle: no subscription for 1 s' });
     order.status = 'CONFIRMED';
     subgraphs.orders.set(order.id, order);
     await bus.publish(OrderConfirmed.routingKey, createEnvelope(OrderConfirmed, { orderId: order.id, customerId: 'patient', total: '100.00', discount: '0.00', couponCode: null }, { subject: order.id, sequence: 2, correlationId: 'test' }));
     await waitFor(() => follow.results.length === 2, { what: 'the CONFIRMED update on the holding socket' });
     expect(follow.results.map((r) => r.data?.orderUpdated.status)).toEqual(['PENDING', 'CONFIRMED']);
     expect(follow.errors).toEqual([]);
+    const metrics = await (await fetch(`${bff.url}/metrics`)).text();
+    expect(metrics).toMatch(/bff_subscription_idle_socket_seconds(\{[^}]*\})? 1\n/);
+    expect(metrics).toMatch(/bff_subscription_sockets_idle_closed_total(\{[^}]*\})? 1\n/);
     await holding.dispose();
     await idle.dispose();
   });
