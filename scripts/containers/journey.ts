@@ -94,6 +94,8 @@ async function mobileByHash(stack: ContainerStack, repositoryRoot: string): Prom
   const manifest = JSON.parse(readFileSync(join(repositoryRoot, 'gateways', 'mobile-bff', 'trusted-documents', 'shop-mobile@1.0.0.json'), 'utf8')) as { operations: { id: string; name: string }[] };
   const hash = manifest.operations.find((o) => o.name === 'MobileHome')!.id;
   const answers: string[] = [];
+  // signed in, as the app is (MobileHome asks for the cart too)
+  const token = await stack.token('ct-mobile-shopper');
   for (const url of await stack.urls('mobile-bff')) {
     // as the app does, asked again while a subgraph is slow to answer (SUBGRAPH_UNAVAILABLE under load)
     let last = '';
@@ -102,7 +104,7 @@ async function mobileByHash(stack: ContainerStack, repositoryRoot: string): Prom
       tries++;
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true' },
+        headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true', authorization: `Bearer ${token}` },
         body: JSON.stringify({ operationName: 'MobileHome', variables: { first: 5 }, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
       });
       const body = (await res.json()) as { data?: ProductsData; errors?: unknown[] };
