@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { defaultMetricsPort } from '@shop/services';
 
 const TEMPLATE = join(__dirname, 'template');
 
@@ -99,8 +100,10 @@ function addToDeployment(root: string, names: SubgraphNames): void {
   const base = join(root, 'deploy', 'kubernetes', 'base');
   // a subgraph's objects are the discount's (one replica, probes, grace period) under its own name and port
   const discount = readFileSync(join(base, 'discount.yaml'), 'utf8');
-  const discountPort = /containerPort: (\d+)/.exec(discount)![1];
-  writeFileSync(join(base, `${names.name}.yaml`), discount.replace(/\bdiscount\b/g, names.name).replace(new RegExp(`\\b${discountPort}\\b`, 'g'), names.port));
+  const discountPort = Number(/containerPort: (\d+)/.exec(discount)![1]);
+  // its port and its metrics port (port + 5000, as its config defaults it) in place of discount's
+  const ports = new Map([discountPort, defaultMetricsPort(discountPort)].map((p, i) => [String(p), String(i === 0 ? names.port : defaultMetricsPort(Number(names.port)))]));
+  writeFileSync(join(base, `${names.name}.yaml`), discount.replace(/\bdiscount\b/g, names.name).replace(/\b\d{4,5}\b/g, (n) => ports.get(n) ?? n));
   insertLines(join(base, 'kustomization.yaml'), `  - ${names.name}.yaml`, { before: /^ {2}- web-bff\.yaml/ });
   insertLines(join(base, 'config.yaml'), `  SUBGRAPH_${names.NAME}_URL: ${url}`, { after: /^ {2}SUBGRAPH_[A-Z0-9_]+_URL: / });
 }
