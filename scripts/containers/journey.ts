@@ -12,19 +12,10 @@ import { join } from 'node:path';
 import { createShopClient, type ShopClient } from '../soak/clients';
 import { query } from '../soak/infrastructure';
 import { checkInvariants, type InvariantResult, type OrderRow, type SoakState } from '../soak/invariants';
-import { shop, type CheckoutOutcome, type CheckoutPlan, type ShopperDocuments } from '../soak/shoppers';
+import { shop, shopperDocuments, type CheckoutOutcome, type CheckoutPlan, type ShopperDocuments } from '../soak/shoppers';
 
 const store = contractOperations('storefront');
-const DOCUMENTS: ShopperDocuments = {
-  Cart: store.Cart,
-  AddToCart: store.AddToCart,
-  UpdateCartLine: store.UpdateCartLine,
-  RemoveFromCart: store.RemoveFromCart,
-  ApplyCoupon: store.ApplyCoupon,
-  RemoveCoupon: store.RemoveCoupon,
-  Checkout: store.Checkout,
-  OrderUpdated: store.OrderUpdated,
-};
+const DOCUMENTS: ShopperDocuments = shopperDocuments();
 const SHOPPING = { documents: DOCUMENTS, requestDeadlineMs: 120_000, settleDeadlineMs: 180_000 };
 
 /** How the journey reaches the stack: every address is a container's own, on the compose network. */

@@ -25,20 +25,11 @@ import { createRunFolder, query, startSoakPostgres, type SoakPostgres } from './
 import { checkInvariants, type OrderRow, type SoakState } from './invariants';
 import { parseSoakOptions, USAGE, type SoakOptions } from './options';
 import { startPlatform, type PlatformPorts, type RunningPlatform } from '../service-processes';
-import { shop, type CheckoutOutcome, type CheckoutPlan, type ShopperDocuments } from './shoppers';
+import { shop, shopperDocuments, type CheckoutOutcome, type CheckoutPlan, type ShopperDocuments } from './shoppers';
 
 const store = contractOperations('storefront');
 const admin = contractOperations('admin');
-const DOCUMENTS: ShopperDocuments = {
-  Cart: store.Cart,
-  AddToCart: store.AddToCart,
-  UpdateCartLine: store.UpdateCartLine,
-  RemoveFromCart: store.RemoveFromCart,
-  ApplyCoupon: store.ApplyCoupon,
-  RemoveCoupon: store.RemoveCoupon,
-  Checkout: store.Checkout,
-  OrderUpdated: store.OrderUpdated,
-};
+const DOCUMENTS: ShopperDocuments = shopperDocuments();
 const SERVICES = ['catalog', 'cart', 'discount', 'order'] as const;
 const PREFIX = 'soak';
 /** The soak's processes listen on 4550-4599 only. */

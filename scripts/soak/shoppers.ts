@@ -6,6 +6,7 @@
  * (subscribing again if the subscription ends in an error, as a storefront would).
  */
 import { print, type DocumentNode } from 'graphql';
+import { contractOperations } from '@shop/test-support';
 import { errorCodes, type OperationResult, type ShopClient } from './clients';
 
 export interface PlannedLine {
@@ -53,6 +54,13 @@ export interface ShopperDocuments {
   RemoveCoupon: DocumentNode;
   Checkout: DocumentNode;
   OrderUpdated: DocumentNode;
+}
+
+/** The storefront's own contract documents, as a shopper sends them (the soak, the containers' journey). */
+export function shopperDocuments(): ShopperDocuments {
+  const store = contractOperations('storefront');
+  const { Cart, AddToCart, UpdateCartLine, RemoveFromCart, ApplyCoupon, RemoveCoupon, Checkout, OrderUpdated } = store;
+  return { Cart, AddToCart, UpdateCartLine, RemoveFromCart, ApplyCoupon, RemoveCoupon, Checkout, OrderUpdated };
 }
 
 interface CartData {
