@@ -56,6 +56,12 @@ describe('a subgraph on its own (production, GATEWAY_SECRET set, HOST 127.0.0.1)
     expect((await post(server, query, { [GATEWAY_SECRET_HEADER]: GATEWAY_SECRET })).status).toBe(200);
   });
 
+  it('the same over-limit document sent again is refused again (the verdict is remembered per document, not forgotten)', async () => {
+    const query = `{ ${Array.from({ length: 100 }, (_, i) => `c${i}: products(first: 100) { id }`).join(' ')} }`;
+    for (let i = 0; i < 3; i++) expect(await post(server, query)).toMatchObject({ status: 400, codes: ['QUERY_TOO_COMPLEX'] });
+    expect((await post(server, query, { [GATEWAY_SECRET_HEADER]: GATEWAY_SECRET })).status).toBe(200);
+  });
+
   it('an ordinary query without the credential is answered', async () => {
     expect(await post(server, '{ products(first: 2) { id } }')).toMatchObject({ status: 200, data: { products: [{ id: 'p0' }, { id: 'p1' }] } });
   });
