@@ -1,0 +1,4 @@
+import { runSubgraph } from '@shop/subgraph-kit';
+import { payment } from './server';
+
+runSubgraph(payment);
