@@ -10,7 +10,7 @@ export interface EventDefinition<TType extends string = string, TSchema extends 
   /** `<producer>.<entity>.<fact>.v<major>` — an explicit string, never derived from a class name */
   readonly routingKey: string;
   readonly version: number;
-  readonly source: 'catalog' | 'cart' | 'discount' | 'order';
+  readonly source: 'catalog' | 'cart' | 'discount' | 'order' | 'payment';
   readonly description: string;
   readonly schema: TSchema;
 }

@@ -28,6 +28,12 @@ export const CartCheckedOut = defineEvent({
      * after it. Absent from events written before the field existed.
      */
     previousCheckoutAt: isoTime.nullable().optional(),
+    /**
+     * The payment provider's token for the shopper's card (checkout with `payment`): the order has
+     * its total authorized before it confirms. Null or absent: placed without payment (clients that
+     * predate payments), confirmed without one.
+     */
+    paymentToken: z.string().min(1).max(200).nullable().optional(),
   }),
 });
 

@@ -2,9 +2,10 @@ import { allEvents } from './index';
 import { isFinalOrderStatus, isOrderStatus, ORDER_STATUSES, orderStatusAnnouncedBy, orderStatusRank } from './order';
 
 describe("the order's statuses, as its events announce them", () => {
-  it('every order event announces one status; no other event announces any', () => {
+  it("every order event but the order's requests to payment announces one status; no other event announces any", () => {
     const orderEvents = allEvents.filter((e) => e.source === 'order');
-    expect(orderEvents.map((e) => orderStatusAnnouncedBy(e.type))).toEqual(['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED', 'SHIPPED']);
+    expect(orderEvents.map((e) => orderStatusAnnouncedBy(e.type))).toEqual(['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED', 'SHIPPED', undefined, undefined]);
+    expect(orderEvents.slice(5).map((e) => e.type)).toEqual(['OrderPaymentRequested', 'OrderCaptureRequested']);
     expect(allEvents.filter((e) => e.source !== 'order').map((e) => orderStatusAnnouncedBy(e.type)).filter(Boolean)).toEqual([]);
   });
 
@@ -16,6 +17,6 @@ describe("the order's statuses, as its events announce them", () => {
 
   it('the list of events holds event definitions only (not the statuses exported beside them)', () => {
     expect(allEvents.every((e) => typeof e.routingKey === 'string' && typeof e.type === 'string')).toBe(true);
-    expect(allEvents.filter((e) => e.source === 'order')).toHaveLength(5);
+    expect(allEvents.filter((e) => e.source === 'order')).toHaveLength(7);
   });
 });

@@ -65,6 +65,28 @@ export const OrderShipped = defineEvent({
   schema: z.object({ ...orderFact }),
 });
 
+export const OrderPaymentRequested = defineEvent({
+  type: 'OrderPaymentRequested',
+  routingKey: 'order.order.payment-requested.v1',
+  version: 1,
+  source: 'order',
+  description:
+    "Stock reserved and coupon settled for an order placed with a payment token: payment authorizes the total after discount " +
+    '(PaymentAuthorized or PaymentDeclined). The token is the provider\'s reference to the card, never the card. Subject: orderId.',
+  schema: z.object({ ...orderFact, amount, currencyCode: z.string().length(3), paymentToken: z.string().min(1).max(200) }),
+});
+
+export const OrderCaptureRequested = defineEvent({
+  type: 'OrderCaptureRequested',
+  routingKey: 'order.order.capture-requested.v1',
+  version: 1,
+  source: 'order',
+  description:
+    'An admin ships a paid CONFIRMED order: payment captures the authorized total (PaymentCaptured → SHIPPED, PaymentCaptureFailed → ' +
+    'stays CONFIRMED and may be shipped again: `attempt` counts the tries). Subject: orderId.',
+  schema: z.object({ ...orderFact, amount, currencyCode: z.string().length(3), attempt: z.number().int().positive() }),
+});
+
 /**
  * An order's statuses, in the order an order reaches them. Readers that follow an order (the
  * BFF's subscriptions) use the rank to tell news from a fact arriving late.
