@@ -9,7 +9,8 @@ import list from '../services.json';
  */
 const serviceSchema = z.object({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
-  kind: z.enum(['subgraph', 'bff', 'storefront']),
+  /** `simulator`: a stand-in for a third party (the payment provider), run in development and tests only, never in production */
+  kind: z.enum(['subgraph', 'bff', 'storefront', 'simulator']),
   port: z.number().int().min(1).max(65_535),
   /** event types the service's queue receives (subgraphs; a BFF listens on a queue of its own instance) */
   consumes: z.array(z.string()),
