@@ -18,6 +18,10 @@ const ADD = contractOperation('AddToCart');
 const UPDATE = contractOperation('UpdateCartLine');
 const REMOVE = contractOperation('RemoveFromCart');
 const CHECKOUT = contractOperation('Checkout');
+/** The storefront's CheckoutAndPay (contract/ gains it with the storefront's payment work). */
+const CHECKOUT_AND_PAY = `mutation CheckoutAndPay($idempotencyKey: ID!, $paymentToken: String!) {
+  checkout(idempotencyKey: $idempotencyKey, payment: { token: $paymentToken }) { orderId userErrors { code message field } }
+}`;
 const LAST_CHECKOUT = '{ cart { lastCheckedOutAt } }';
 
 const product = (name: string, price: string): CatalogProduct => ({ productId: randomUUID(), name, price });
@@ -309,6 +313,7 @@ describe('checkout', () => {
       currencyCode: 'EUR',
       checkedOutAt: expect.any(String),
       previousCheckoutAt: null, // the cart's first checkout
+      paymentToken: null, // checked out without a payment
     });
     const { checkedOutAt } = event.data as { checkedOutAt: string };
     expect((await gql(env.url, token, CART)).data!.cart).toMatchObject({ lines: [], totalQuantity: 0, subtotal: { amount: '0.00' } });
@@ -377,6 +382,44 @@ describe('checkout', () => {
     expect(ra.data!.checkout.orderId).toEqual(expect.any(String));
     expect(rb.data!.checkout.orderId).toEqual(expect.any(String));
     expect(ra.data!.checkout.orderId).not.toBe(rb.data!.checkout.orderId);
+  });
+
+  it('with a payment token → CartCheckedOut carries it, the order id answered at once', async () => {
+    const sub = customer('payer');
+    const token = await tokenFor(sub);
+    await add(token, mug.productId, 1);
+    const res = await gql(env.url, token, CHECKOUT_AND_PAY, { idempotencyKey: randomUUID(), paymentToken: 'tok_9f8e7d6c5b4a' });
+    expect(res.data!.checkout).toEqual({ orderId: expect.any(String), userErrors: [] });
+    const [event] = (await outboxEvents<{ orderId: string; paymentToken: string | null }>(env.cart, 'CartCheckedOut')).filter((e) => e.subject === cartIdOf(sub));
+    expect(event.data).toMatchObject({ orderId: res.data!.checkout.orderId, paymentToken: 'tok_9f8e7d6c5b4a', subtotal: '12.99' });
+  });
+
+  it.each([[''], ['tok with spaces'], ['tok_é'], ['t'.repeat(201)]])(
+    'a malformed payment token (%#) → PAYMENT_INVALID on payment.token, nothing checked out',
+    async (paymentToken) => {
+      const sub = customer('badtoken');
+      const token = await tokenFor(sub);
+      await add(token, mug.productId, 1);
+      const before = await cartState(sub);
+      const res = await gql(env.url, token, CHECKOUT_AND_PAY, { idempotencyKey: randomUUID(), paymentToken });
+      expect(res.data!.checkout).toEqual({ orderId: null, userErrors: [{ code: 'PAYMENT_INVALID', message: expect.any(String), field: 'payment.token' }] });
+      expect(await cartState(sub)).toEqual(before);
+      expect(await env.cart.database.db.query('SELECT * FROM checkouts WHERE customer_id = $1', [sub])).toEqual([]);
+    },
+  );
+
+  it('the same key again with another token → the first order id, no second CartCheckedOut', async () => {
+    const sub = customer('twotokens');
+    const token = await tokenFor(sub);
+    await add(token, mug.productId, 1);
+    const key = randomUUID();
+    const first = await gql(env.url, token, CHECKOUT_AND_PAY, { idempotencyKey: key, paymentToken: 'tok_first' });
+    await add(token, tea.productId, 1);
+    const second = await gql(env.url, token, CHECKOUT_AND_PAY, { idempotencyKey: key, paymentToken: 'tok_second' });
+    expect(second.data!.checkout).toEqual({ orderId: first.data!.checkout.orderId, userErrors: [] });
+    const events = (await outboxEvents<{ paymentToken: string | null }>(env.cart, 'CartCheckedOut')).filter((e) => e.subject === cartIdOf(sub));
+    expect(events.map((e) => e.data.paymentToken)).toEqual(['tok_first']);
+    expect((await gql(env.url, token, CART)).data!.cart.totalQuantity).toBe(1);
   });
 
   it.each([[''], ['k'.repeat(201)]])('a malformed idempotency key (%#) → BAD_USER_INPUT, cart untouched', async (key) => {

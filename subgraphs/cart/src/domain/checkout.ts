@@ -6,6 +6,20 @@ import type { PricedCart } from './cart';
 /** Longest idempotency key accepted (CartCheckedOut carries it). */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
+/** Longest payment token accepted (CartCheckedOut.paymentToken allows 200). */
+export const MAX_PAYMENT_TOKEN_LENGTH = 200;
+
+/**
+ * The form of a provider's card token: printable ASCII without spaces. Only the form: whether the
+ * token is known to the provider and the card pays is settled after checkout (the order's saga),
+ * so a checkout never waits for the provider.
+ */
+const PAYMENT_TOKEN = /^[\x21-\x7e]+$/;
+
+export function isValidPaymentToken(token: string): boolean {
+  return token.length >= 1 && token.length <= MAX_PAYMENT_TOKEN_LENGTH && PAYMENT_TOKEN.test(token);
+}
+
 export interface PreviousCheckout {
   orderId: string;
 }
@@ -17,6 +31,8 @@ export interface FrozenOrder {
   subtotal: Cents;
   currencyCode: string;
   checkedOutAt: Date;
+  /** the provider's token the order is paid with; null: checked out without a payment */
+  paymentToken: string | null;
 }
 
 export type CheckoutDecision =
@@ -31,16 +47,28 @@ export function isValidIdempotencyKey(key: string): boolean {
 }
 
 /**
- * Decides a checkout. The previous answer for the same customer + key wins over everything
- * (a retried request must not see CART_EMPTY because its first attempt emptied the cart);
- * otherwise an empty cart → CART_EMPTY, and a cart with lines is frozen into a new order.
+ * Decides a checkout. A malformed payment token is refused first (PAYMENT_INVALID): it is what
+ * the request says, not what the cart holds. Then the previous answer for the same customer + key
+ * wins over everything (a retried request must not see CART_EMPTY because its first attempt
+ * emptied the cart; a retry with another token gets the first order, paid as it was placed:
+ * one key, one order); otherwise an empty cart → CART_EMPTY, and a cart with lines is frozen
+ * into a new order.
  */
 export function decideCheckout(input: {
   previous: PreviousCheckout | null;
   cart: PricedCart;
+  /** null: no payment */
+  paymentToken: string | null;
   newOrderId: () => string;
   now: Date;
 }): CheckoutDecision {
+  if (input.paymentToken !== null && !isValidPaymentToken(input.paymentToken)) {
+    throw new DomainError(
+      CartErrorCode.PaymentInvalid,
+      'The payment could not be read: send the token the payment provider gave for the card',
+      'payment.token',
+    );
+  }
   if (input.previous) return { kind: 'replay', orderId: input.previous.orderId };
   if (input.cart.lines.length === 0) throw new DomainError(CartErrorCode.CartEmpty, 'Your cart is empty: add something before checking out');
   return {
@@ -57,6 +85,7 @@ export function decideCheckout(input: {
       subtotal: input.cart.subtotal,
       currencyCode: input.cart.currencyCode,
       checkedOutAt: input.now,
+      paymentToken: input.paymentToken,
     },
   };
 }

@@ -7,4 +7,5 @@ export enum CartErrorCode {
   InvalidQuantity = 'INVALID_QUANTITY',
   CartEmpty = 'CART_EMPTY',
   CartFull = 'CART_FULL',
+  PaymentInvalid = 'PAYMENT_INVALID',
 }

@@ -77,7 +77,7 @@ export type CheckoutPayload = {
    * The order then settles asynchronously: poll or subscribe to it.
    */
   orderId: Maybe<Scalars['ID']['output']>;
-  /** What the shopper did wrong (CART_EMPTY); empty on success. */
+  /** What the shopper did wrong (CART_EMPTY, PAYMENT_INVALID); empty on success. */
   userErrors: Array<UserError>;
 };
 
@@ -100,7 +100,10 @@ export type Mutation = {
   /**
    * Checks the viewer's cart out: freezes its lines and prices into a new order, empties the cart
    * and answers at once with the order id. The same idempotencyKey from the same customer always
-   * answers the same order id and creates nothing new. Empty cart → CART_EMPTY.
+   * answers the same order id and creates nothing new (whatever `payment` it carries the second
+   * time). Empty cart → CART_EMPTY; a malformed payment token → PAYMENT_INVALID (nothing checked out).
+   * With `payment`, the order is CONFIRMED only once its total (after discount) is authorized on the
+   * card; without it, the order is confirmed without a payment (paid on delivery or by invoice).
    */
   checkout: CheckoutPayload;
   /** Removes a product's line from the viewer's cart (a product that is not in the cart: nothing changes). */
@@ -121,6 +124,7 @@ export type MutationAddToCartArgs = {
 
 export type MutationCheckoutArgs = {
   idempotencyKey: Scalars['ID']['input'];
+  payment?: InputMaybe<PaymentInput>;
 };
 
 
@@ -132,6 +136,18 @@ export type MutationRemoveFromCartArgs = {
 export type MutationUpdateCartLineArgs = {
   productId: Scalars['ID']['input'];
   quantity: Scalars['Int']['input'];
+};
+
+/**
+ * How a checkout is paid. The card itself never travels through the graph: the browser sends it to
+ * the payment provider, which answers with a token; only that token comes here.
+ */
+export type PaymentInput = {
+  /**
+   * The payment provider's token for the card (e.g. "tok_…"): 1 to 200 printable ASCII characters
+   * without spaces, else PAYMENT_INVALID. Whether the card pays is settled after checkout, by the order.
+   */
+  token: Scalars['String']['input'];
 };
 
 /** A catalog product, owned by the catalog subgraph; the cart only knows its id. */
@@ -263,6 +279,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PaymentInput: PaymentInput;
   Product: ResolverTypeWrapper<{ id: string }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserError: ResolverTypeWrapper<UserError>;
@@ -282,6 +299,7 @@ export type ResolversParentTypes = {
   Money: Money;
   String: Scalars['String']['output'];
   Mutation: Record<PropertyKey, never>;
+  PaymentInput: PaymentInput;
   Product: { id: string };
   Query: Record<PropertyKey, never>;
   UserError: UserError;

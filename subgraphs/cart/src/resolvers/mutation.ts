@@ -26,13 +26,13 @@ export const Mutation: MutationResolvers = {
   removeFromCart: (_parent, { productId }, ctx) =>
     changeViewerCart(ctx, requireViewer(ctx.viewer), { type: 'RemoveFromCart', productId }),
 
-  checkout: (_parent, { idempotencyKey }, ctx) => {
+  checkout: (_parent, { idempotencyKey, payment }, ctx) => {
     const viewer = requireViewer(ctx.viewer);
     if (!isValidIdempotencyKey(idempotencyKey)) {
       throw badUserInput(`idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`, 'idempotencyKey');
     }
     return withUserErrors<{ orderId: string | null }>(
-      () => checkOut(ctx.deps, viewer.sub, idempotencyKey, causedByRequest(ctx)),
+      () => checkOut(ctx.deps, viewer.sub, { idempotencyKey, paymentToken: payment?.token ?? null }, causedByRequest(ctx)),
       () => ({ orderId: null }),
     );
   },

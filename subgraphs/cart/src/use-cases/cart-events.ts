@@ -49,6 +49,7 @@ export function cartCheckedOutEvent(
       currencyCode: order.currencyCode,
       checkedOutAt: order.checkedOutAt.toISOString(),
       previousCheckoutAt: cart.previousCheckoutAt?.toISOString() ?? null,
+      paymentToken: order.paymentToken,
     },
     { ...origin, subject: cart.id, sequence: cart.version, time: order.checkedOutAt },
   );
