@@ -20,10 +20,17 @@ afterAll(async () => {
 });
 
 describe('storefront static server', () => {
-  it('/config.json tells the app where the web BFF, its WebSocket and the dev sign-in are; never cached', async () => {
+  it('/config.json tells the app where the web BFF, its WebSocket, the dev sign-in and the payment provider are; never cached', async () => {
     const res = await fetch(`${server.url}/config.json`);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await res.json()).toEqual({ graphqlUrl: 'http://localhost:4000/graphql', subscriptionsUrl: 'ws://localhost:4000/graphql', devSignInUrl: 'http://localhost:4000/dev', productImages: false });
+    expect(await res.json()).toEqual({
+      graphqlUrl: 'http://localhost:4000/graphql',
+      subscriptionsUrl: 'ws://localhost:4000/graphql',
+      devSignInUrl: 'http://localhost:4000/dev',
+      productImages: false,
+      paymentProviderUrl: 'http://localhost:4090',
+      testCards: false,
+    });
   });
 
   it('a client-side route answers the app (index.html, not cached); a missing asset is a 404', async () => {
@@ -43,10 +50,10 @@ describe('storefront static server', () => {
     expect(await res.text()).toMatch(/^console\.log/);
   });
 
-  it('the CSP lets scripts come only from itself and connections go only to itself and the BFF', async () => {
+  it('the CSP lets scripts come only from itself and connections go only to itself, the BFF and the payment provider', async () => {
     const csp = (await fetch(`${server.url}/`)).headers.get('content-security-policy') ?? '';
     expect(csp).toMatch(/script-src 'self'(;|$)/);
-    expect(csp).toMatch(/connect-src 'self' http:\/\/localhost:4000 ws:\/\/localhost:4000/);
+    expect(csp).toMatch(/connect-src 'self' http:\/\/localhost:4000 ws:\/\/localhost:4000 http:\/\/localhost:4090(;|$)/);
     expect(csp).toMatch(/frame-ancestors 'none'/);
   });
 
@@ -66,10 +73,24 @@ describe('storefront static server', () => {
 });
 
 describe('storefront configuration', () => {
-  it('development: the local web BFF and the dev sign-in; production: no dev sign-in', () => {
-    expect(loadStorefrontConfig({}).runtime.devSignInUrl).toBe('http://localhost:4000/dev');
-    const production = loadStorefrontConfig({ NODE_ENV: 'production', STOREFRONT_GRAPHQL_URL: 'https://api.shop.example/graphql' });
-    expect(production.runtime).toEqual({ graphqlUrl: 'https://api.shop.example/graphql', subscriptionsUrl: 'wss://api.shop.example/graphql', devSignInUrl: null, productImages: false });
+  it('development: the local web BFF, the dev sign-in, the simulated provider and its test cards; production: neither sign-in nor test cards', () => {
+    const development = loadStorefrontConfig({}).runtime;
+    expect(development.devSignInUrl).toBe('http://localhost:4000/dev');
+    expect(development.paymentProviderUrl).toBe('http://localhost:4090');
+    expect(development.testCards).toBe(true);
+    const production = loadStorefrontConfig({ NODE_ENV: 'production', STOREFRONT_GRAPHQL_URL: 'https://api.shop.example/graphql', PAYMENT_PROVIDER_PUBLIC_URL: 'https://pay.example/' });
+    expect(production.runtime).toEqual({
+      graphqlUrl: 'https://api.shop.example/graphql',
+      subscriptionsUrl: 'wss://api.shop.example/graphql',
+      devSignInUrl: null,
+      productImages: false,
+      paymentProviderUrl: 'https://pay.example',
+      testCards: false,
+    });
+  });
+
+  it('a provider URL that is not http(s) is a configuration error naming the variable', () => {
+    expect(() => loadStorefrontConfig({ PAYMENT_PROVIDER_PUBLIC_URL: 'javascript:alert(1)' })).toThrow(/PAYMENT_PROVIDER_PUBLIC_URL/);
   });
 
   it('a bad URL or port is a configuration error naming the variable', () => {

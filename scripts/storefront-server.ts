@@ -19,7 +19,14 @@ export interface StorefrontRuntimeConfig {
   subscriptionsUrl: string;
   devSignInUrl: string | null;
   productImages: boolean;
+  /** the payment provider's browser-facing base URL: the card is posted to its /v1/tokens, never to our graph */
+  paymentProviderUrl: string;
+  /** list the provider's test cards at the payment step (never in production) */
+  testCards: boolean;
 }
+
+/** Where the simulated payment provider listens in development (simulators/payment-provider). */
+export const DEFAULT_PAYMENT_PROVIDER_URL = 'http://localhost:4090';
 
 /** The storefront server's environment (validated once, one message per bad value). */
 export const storefrontConfigSchema = baseConfigSchema.pick({ NODE_ENV: true, LOG_LEVEL: true }).extend({
@@ -33,21 +40,45 @@ export const storefrontConfigSchema = baseConfigSchema.pick({ NODE_ENV: true, LO
   STOREFRONT_DEV_SIGN_IN: booleanSetting(),
   /** load the products' imageUrl (the demo's are remote; default off) */
   STOREFRONT_PRODUCT_IMAGES: booleanSetting(false),
+  /** the payment provider's tokenization base URL as the browser reaches it (the card goes there, not to the BFF) */
+  PAYMENT_PROVIDER_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default(DEFAULT_PAYMENT_PROVIDER_URL),
+  /** list the provider's test cards at the payment step (default: on, off when NODE_ENV=production) */
+  STOREFRONT_TEST_CARDS: booleanSetting(),
 });
 
 export function loadStorefrontConfig(env: Record<string, string | undefined> = process.env): { port: number; runtime: StorefrontRuntimeConfig } {
   const c = loadConfig(storefrontConfigSchema, env);
-  return { port: c.STOREFRONT_PORT, runtime: runtimeConfigFor(c.STOREFRONT_GRAPHQL_URL, { devSignIn: c.STOREFRONT_DEV_SIGN_IN ?? c.NODE_ENV !== 'production', productImages: c.STOREFRONT_PRODUCT_IMAGES, subscriptionsUrl: c.STOREFRONT_SUBSCRIPTIONS_URL }) };
+  const production = c.NODE_ENV === 'production';
+  return {
+    port: c.STOREFRONT_PORT,
+    runtime: runtimeConfigFor(c.STOREFRONT_GRAPHQL_URL, {
+      devSignIn: c.STOREFRONT_DEV_SIGN_IN ?? !production,
+      productImages: c.STOREFRONT_PRODUCT_IMAGES,
+      subscriptionsUrl: c.STOREFRONT_SUBSCRIPTIONS_URL,
+      paymentProviderUrl: c.PAYMENT_PROVIDER_PUBLIC_URL,
+      testCards: c.STOREFRONT_TEST_CARDS ?? !production,
+    }),
+  };
 }
 
-/** The runtime configuration for a web BFF at `graphqlUrl` (http://host:port/graphql). */
-export function runtimeConfigFor(graphqlUrl: string, options: { devSignIn: boolean; productImages?: boolean; subscriptionsUrl?: string }): StorefrontRuntimeConfig {
+/**
+ * The runtime configuration for a web BFF at `graphqlUrl` (http://host:port/graphql). The payment
+ * provider defaults to the simulated one on its development port; test cards are listed only
+ * when asked (callers pass `!production`).
+ */
+export function runtimeConfigFor(
+  graphqlUrl: string,
+  options: { devSignIn: boolean; productImages?: boolean; subscriptionsUrl?: string; paymentProviderUrl?: string; testCards?: boolean },
+): StorefrontRuntimeConfig {
   const url = new URL(graphqlUrl);
   return {
     graphqlUrl: url.href,
     subscriptionsUrl: options.subscriptionsUrl ?? url.href.replace(/^http/, 'ws'),
     devSignInUrl: options.devSignIn ? new URL('/dev', url).href : null,
     productImages: options.productImages ?? false,
+    // no trailing slash: the app appends /v1/tokens
+    paymentProviderUrl: new URL(options.paymentProviderUrl ?? DEFAULT_PAYMENT_PROVIDER_URL).href.replace(/\/+$/, ''),
+    testCards: options.testCards ?? false,
   };
 }
 
@@ -92,9 +123,11 @@ export async function startStorefrontServer(options: {
   const headersFor = (runtime: StorefrontRuntimeConfig) => {
     const bff = new URL(runtime.graphqlUrl);
     const ws = new URL(runtime.subscriptionsUrl);
+    // the payment step posts the card straight to the provider's tokenization endpoint
+    const provider = new URL(runtime.paymentProviderUrl);
     const csp = [
       "default-src 'self'",
-      `connect-src 'self' ${bff.origin} ${ws.protocol}//${ws.host}`,
+      `connect-src 'self' ${bff.origin} ${ws.protocol}//${ws.host} ${provider.origin}`,
       runtime.productImages ? "img-src 'self' data: https:" : "img-src 'self' data:",
       // React sets the placeholder tiles' colour through the style attribute
       "style-src 'self' 'unsafe-inline'",
