@@ -8,13 +8,15 @@ const transform = { '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }] };
 const { readdirSync, readFileSync } = require('node:fs');
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const moduleNameMapper = Object.fromEntries(
-  readdirSync(`${__dirname}/packages`).flatMap((dir) => {
-    const { name, exports } = JSON.parse(readFileSync(`${__dirname}/packages/${dir}/package.json`, 'utf8'));
-    return Object.entries(exports).map(([subpath, target]) => [
-      `^${escape(subpath === '.' ? name : `${name}${subpath.slice(1)}`)}$`,
-      `<rootDir>/packages/${dir}/${target.slice(2)}`,
-    ]);
-  }),
+  ['packages', 'simulators'].flatMap((folder) =>
+    readdirSync(`${__dirname}/${folder}`).flatMap((dir) => {
+      const { name, exports } = JSON.parse(readFileSync(`${__dirname}/${folder}/${dir}/package.json`, 'utf8'));
+      return Object.entries(exports).map(([subpath, target]) => [
+        `^${escape(subpath === '.' ? name : `${name}${subpath.slice(1)}`)}$`,
+        `<rootDir>/${folder}/${dir}/${target.slice(2)}`,
+      ]);
+    }),
+  ),
 );
 const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
 
@@ -24,13 +26,13 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{packages,subgraphs,gateways,scripts}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{packages,subgraphs,gateways,simulators,scripts}/**/*.test.ts'],
       testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '/node_modules/'],
     },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{packages,subgraphs,gateways,scripts}/**/*.int.test.ts'],
+      testMatch: ['<rootDir>/{packages,subgraphs,gateways,simulators,scripts}/**/*.int.test.ts'],
     },
     {
       ...common,
