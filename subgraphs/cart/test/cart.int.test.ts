@@ -18,10 +18,7 @@ const ADD = contractOperation('AddToCart');
 const UPDATE = contractOperation('UpdateCartLine');
 const REMOVE = contractOperation('RemoveFromCart');
 const CHECKOUT = contractOperation('Checkout');
-/** The storefront's CheckoutAndPay (contract/ gains it with the storefront's payment work). */
-const CHECKOUT_AND_PAY = `mutation CheckoutAndPay($idempotencyKey: ID!, $paymentToken: String!) {
-  checkout(idempotencyKey: $idempotencyKey, payment: { token: $paymentToken }) { orderId userErrors { code message field } }
-}`;
+const CHECKOUT_AND_PAY = contractOperation('CheckoutAndPay');
 const LAST_CHECKOUT = '{ cart { lastCheckedOutAt } }';
 
 const product = (name: string, price: string): CatalogProduct => ({ productId: randomUUID(), name, price });
