@@ -150,7 +150,7 @@ export async function start(config: ProviderConfig, deps: ProviderDeps = {}): Pr
     const operation = req.method === 'GET' ? OPERATION.exec(path) : null;
     if (operation) {
       const record = answers.find(decodeURIComponent(operation[1]));
-      return record ? { status: 200, body: { status: record.status, body: record.body } } : { status: 404, body: { error: { code: 'not_found', message: 'Nothing was done under this idempotency key.' } } };
+      return record ? { status: 200, body: { operation: operationOf(record.request), status: record.status, body: record.body } } : { status: 404, body: { error: { code: 'not_found', message: 'Nothing was done under this idempotency key.' } } };
     }
     if (route === 'GET /_simulator/settings') return { status: 200, body: settings };
     if (route === 'POST /_simulator/settings') {
@@ -224,6 +224,14 @@ export async function start(config: ProviderConfig, deps: ProviderDeps = {}): Pr
       await closed;
     },
   };
+}
+
+/** Which operation a recorded request was, from its path: `authorization`, `capture`, `void` or `refund` (the ledger's words). */
+function operationOf(request: string): string {
+  const path = request.split(' ')[1] ?? '';
+  if (path === '/v1/authorizations') return 'authorization';
+  const verb = AUTHORIZATION_ACTION.exec(path)?.[2];
+  return verb === 'refunds' ? 'refund' : (verb ?? 'unknown');
 }
 
 function parseJson(body: Buffer): unknown {

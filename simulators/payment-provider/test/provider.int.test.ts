@@ -172,7 +172,7 @@ describe('POST /v1/authorizations with each test card', () => {
     await expect(operation('/v1/authorizations', key, request, AbortSignal.timeout(300))).rejects.toThrow(/abort|timeout/i);
     const known = await get(`/v1/operations/${encodeURIComponent(key)}`);
     expect(known.status).toBe(200);
-    expect(known.body).toMatchObject({ status: 201, body: { status: 'authorized', amount: '7.00', last4: '5126' } });
+    expect(known.body).toMatchObject({ operation: 'authorization', status: 201, body: { status: 'authorized', amount: '7.00', last4: '5126' } });
     // a client that waits longer is not answered either: the provider drops the connection
     const started = Date.now();
     const dropped = await new Promise<string>((resolve) => {
@@ -199,7 +199,7 @@ describe('idempotency keys', () => {
     expect((await get('/v1/ledger')).body.entries.filter((e: { idempotencyKey: string }) => e.idempotencyKey === key)).toHaveLength(1);
     const other = await operation('/v1/authorizations', key, { ...request, amount: '4.00' });
     expect([other.status, other.body.error.code]).toEqual([409, 'idempotency_key_reused']);
-    expect((await get(`/v1/operations/${encodeURIComponent(key)}`)).body).toEqual({ status: 201, body: first.body });
+    expect((await get(`/v1/operations/${encodeURIComponent(key)}`)).body).toEqual({ operation: 'authorization', status: 201, body: first.body });
   });
 
   it('a key never used → GET /v1/operations 404', async () => {
@@ -319,7 +319,7 @@ describe('restart', () => {
     await provider.stop();
     provider = await startProvider();
     expect((await get('/v1/ledger')).body.entries).toEqual(before);
-    expect((await get(`/v1/operations/${encodeURIComponent(auth.key)}`)).body).toEqual({ status: 201, body: auth.body });
+    expect((await get(`/v1/operations/${encodeURIComponent(auth.key)}`)).body).toEqual({ operation: 'authorization', status: 201, body: auth.body });
     const captured = await operation(`/v1/authorizations/${auth.body.id}/capture`, newKey('capture:1'), { amount: '12.34' });
     expect(captured.status).toBe(201);
     expect((await operation('/v1/authorizations', newKey('authorize'), { token, amount: '1.00', currency: 'EUR', reference: 'r' })).status).toBe(201);
