@@ -1,8 +1,10 @@
 /**
  * The mobile app's flow through the mobile BFF with its trusted documents: as the app sends them
  * (Apollo Client with the persisted-queries link: the sha256 hash only, never the text), by hash
- * and in full by hand; two app versions served at once (this repository's app and an older
- * release whose manifest Apollo's generator wrote); anything else is refused before any subgraph.
+ * and in full by hand; several app versions served at once (this repository's app as it is —
+ * 1.1.0, which pays by card —, its 1.0.0 release, still installed, whose checkout takes no payment,
+ * and an older release whose manifest Apollo's generator wrote); anything else is refused before
+ * any subgraph. 1.1.0's checkout with a card: e2e/mobile-payment.e2e.test.ts.
  */
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, type DocumentNode, type OperationVariables } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
@@ -13,15 +15,20 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TRUSTED_DOCUMENTS_PATH } from '../gateways/mobile-bff/src/config';
+import { appOfSource } from '@shop/schema-tools';
 import { contractOperations, documentText } from '@shop/test-support';
 import { startTestStack, type TestStack } from './support/stack';
 
 const FIXTURES = join(REPO_ROOT, 'gateways', 'mobile-bff', 'test', 'fixtures');
 const OLDER_MANIFEST = join(FIXTURES, 'trusted-documents', 'shop-mobile@0.9.0.json');
-const [ownApp] = readManifests([DEFAULT_TRUSTED_DOCUMENTS_PATH]);
-const hashOf = (operationName: string): string => {
-  const op = ownApp.operations.find((o) => o.name === operationName);
-  if (!op) throw new Error(`${operationName} is not in the trusted documents`);
+const APP_SOURCE = readFileSync(join(REPO_ROOT, 'contract', 'mobile.graphql'), 'utf8');
+const served = readManifests([DEFAULT_TRUSTED_DOCUMENTS_PATH]);
+// this repository's app as contract/mobile.graphql is today, and its first release, still installed
+const ownApp = served.find((m) => m.version === appOfSource(APP_SOURCE).version)!;
+const released = served.find((m) => m.version === '1.0.0')!;
+const hashOf = (operationName: string, app = ownApp): string => {
+  const op = app.operations.find((o) => o.name === operationName);
+  if (!op) throw new Error(`${operationName} is not in the trusted documents of ${app.app}@${app.version}`);
   return op.id;
 };
 const bodyOf = (operationName: string) => ownApp.operations.find((o) => o.name === operationName)!.body;
@@ -43,7 +50,9 @@ function appDocuments(source: string): Record<string, DocumentNode> {
       .map((op) => [op.name!.value, parse(canonicalOperationText(op, fragments))]),
   );
 }
-const currentApp = appDocuments(readFileSync(join(REPO_ROOT, 'contract', 'mobile.graphql'), 'utf8'));
+const currentApp = appDocuments(APP_SOURCE);
+// 1.0.0's documents as its build sent them: its manifest's bodies (__typename included already)
+const releasedApp: Record<string, DocumentNode> = Object.fromEntries(released.operations.map((o) => [o.name, parse(o.body)]));
 const olderSources = join(FIXTURES, 'app-0.9.0', 'src');
 const olderApp = appDocuments(readdirSync(olderSources).map((f) => readFileSync(join(olderSources, f), 'utf8')).join('\n'));
 
@@ -78,31 +87,33 @@ async function appRun<T = any>(client: ApolloClient, document: DocumentNode, var
 }
 
 describe('the mobile app (Apollo Client, persisted-queries link) through the mobile BFF', () => {
-  it('shopping flow by hash only: home → product → add to cart → coupon → cart → checkout → orders; no document text ever sent', async () => {
+  it('1.0.0, by hash only: home → product → add to cart → coupon → cart → checkout without payment → orders (confirmed, no payment asked); no document text ever sent', async () => {
+    expect(currentApp.MobileCheckout).toBeUndefined();
     const token = await t.token();
-    const app = mobileApp(ownApp.version, token);
+    const app = mobileApp(released.version, token);
     const from = sent.length;
-    const home = await appRun(app, currentApp.MobileHome, { first: 20, filter: { inStockOnly: true } });
+    const home = await appRun(app, releasedApp.MobileHome, { first: 20, filter: { inStockOnly: true } });
     expect(home.errors).toEqual([]);
     expect(home.data.products.edges).toHaveLength(20);
     const productId = home.data.products.edges[0].node.id as string;
-    expect((await appRun(app, currentApp.MobileProduct, { id: productId })).data.product).toMatchObject({ id: productId, inStock: true });
+    expect((await appRun(app, releasedApp.MobileProduct, { id: productId })).data.product).toMatchObject({ id: productId, inStock: true });
     const added = await waitFor(
       async () => {
-        const res = await appRun(app, currentApp.MobileAddToCart, { productId, quantity: 2 });
+        const res = await appRun(app, releasedApp.MobileAddToCart, { productId, quantity: 2 });
         return res.data?.addToCart.userErrors.length === 0 ? res.data.addToCart : undefined;
       },
       { what: 'the product to be addable' },
     );
     expect(added.cart.totalQuantity).toBe(2);
-    expect((await appRun(app, currentApp.MobileApplyCoupon, { code: 'WELCOME10' })).data.applyCoupon.userErrors).toEqual([]);
-    const cart = await appRun(app, currentApp.MobileCart);
+    expect((await appRun(app, releasedApp.MobileApplyCoupon, { code: 'WELCOME10' })).data.applyCoupon.userErrors).toEqual([]);
+    const cart = await appRun(app, releasedApp.MobileCart);
     expect(cart.data.cart.appliedCoupon).toEqual({ code: 'WELCOME10', __typename: 'AppliedCoupon' });
-    const checkout = await appRun(app, currentApp.MobileCheckout, { idempotencyKey: `mobile-app-${Date.now()}` });
+    const checkout = await appRun(app, releasedApp.MobileCheckout, { idempotencyKey: `mobile-app-${Date.now()}` });
+    expect(checkout.data.checkout.userErrors).toEqual([]);
     const orderId = checkout.data.checkout.orderId as string;
     const order = await waitFor(
       async () => {
-        const res = await appRun(app, currentApp.MobileOrders, { first: 5 });
+        const res = await appRun(app, releasedApp.MobileOrders, { first: 5 });
         const node = res.data?.myOrders.edges.find((e: { node: { id: string } }) => e.node.id === orderId)?.node;
         return node?.status === 'CONFIRMED' ? node : undefined;
       },
@@ -117,7 +128,7 @@ describe('the mobile app (Apollo Client, persisted-queries link) through the mob
       expect(body.extensions).toMatchObject({ persistedQuery: { version: 1, sha256Hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     }
     const names = new Set(requests.map((r) => r.body.operationName as string));
-    for (const name of names) expect(requests.find((r) => r.body.operationName === name)!.body.extensions).toMatchObject({ persistedQuery: { version: 1, sha256Hash: hashOf(name) } });
+    for (const name of names) expect(requests.find((r) => r.body.operationName === name)!.body.extensions).toMatchObject({ persistedQuery: { version: 1, sha256Hash: hashOf(name, released) } });
   });
 
   it('the older app version (its manifest from Apollo\'s generator) runs its own operations, including one the current app no longer has', async () => {
@@ -147,10 +158,11 @@ describe('the mobile app (Apollo Client, persisted-queries link) through the mob
     const metrics = parseMetrics(await (await fetch(`${t.stack.metricsUrls.mobile}/metrics`)).text());
     const count = (version: string, operation: string) =>
       metricValue(metrics, 'bff_client_operation_duration_seconds_count', { operation, client_name: 'shop-mobile', client_version: version, outcome: 'ok' }) ?? 0;
-    expect(count(ownApp.version, 'MobileHome')).toBeGreaterThanOrEqual(1);
+    expect(count(released.version, 'MobileHome')).toBeGreaterThanOrEqual(1);
     expect(count('0.9.0', 'MobileNewArrivals')).toBeGreaterThanOrEqual(1);
+    expect(count(released.version, 'MobileCheckout')).toBeGreaterThanOrEqual(1);
     const health = (await (await fetch(`${t.stack.metricsUrls.mobile}/health/ready`)).json()) as { checks: { trustedDocuments: { detail: { versions: string[] } } } };
-    expect(health.checks.trustedDocuments.detail.versions).toEqual([`shop-mobile@${ownApp.version}`, 'shop-mobile@0.9.0']);
+    expect(health.checks.trustedDocuments.detail.versions).toEqual(['shop-mobile@1.0.0', `shop-mobile@${ownApp.version}`, 'shop-mobile@0.9.0']);
   });
 });
 
@@ -203,7 +215,7 @@ describe('the mobile BFF by hand (fetch)', () => {
     expect(facets.body.data.brands.length).toBeGreaterThanOrEqual(6);
   });
 
-  it('shopping flow: product → add to cart → coupon → cart → checkout → orders', async () => {
+  it('1.0.0 shopping flow: product → add to cart → coupon → cart → checkout without payment → orders, confirmed without a payment', async () => {
     const token = await t.token();
     const home = await byHash('MobileHome', { first: 20, filter: { inStockOnly: true } }, token);
     const productId = home.body.data.products.edges[0].node.id as string;
@@ -225,7 +237,9 @@ describe('the mobile BFF by hand (fetch)', () => {
     expect(Math.round(Number(subtotal.amount) * 100) - Math.round(Number(discount.amount) * 100)).toBe(Math.round(Number(total.amount) * 100));
     expect(cart.body.data.cart.appliedCoupon).toMatchObject({ code: 'WELCOME10' });
 
-    const checkout = await byHash('MobileCheckout', { idempotencyKey: 'mobile-1' }, token);
+    // the 1.0.0 app's checkout (no payment): the BFF knows its hash from 1.0.0's manifest
+    const checkout = await send({ operationName: 'MobileCheckout', variables: { idempotencyKey: 'mobile-1' }, extensions: { persistedQuery: { version: 1, sha256Hash: hashOf('MobileCheckout', released) } } }, token);
+    expect(checkout.body.data.checkout.userErrors).toEqual([]);
     const orderId = checkout.body.data.checkout.orderId as string;
     expect(orderId).toBeTruthy();
     const orders = await waitFor(

@@ -18,7 +18,7 @@ import { start } from '../src/server';
 
 const auth = createAuth(TEST_JWT_SECRET);
 const logger = createLogger('mobile-bff-test', 'silent');
-// this repository's own app: the served folder holds its one version
+// this repository's own app as first released (1.0.0): the served folder also holds its later versions
 const [ownApp] = readManifests([DEFAULT_TRUSTED_DOCUMENTS_PATH]);
 const trusted = ownApp.operations.map((op) => ({ hash: op.id, text: op.body, name: op.name, kind: op.type }));
 const OLDER_APP = join(__dirname, 'fixtures', 'trusted-documents', 'shop-mobile@0.9.0.json');
@@ -351,7 +351,9 @@ describe('mobile BFF trusted documents at start', () => {
     const mobile = await startMobile(mocks, { MOBILE_BFF_TRUSTED_DOCUMENTS: join(DEFAULT_TRUSTED_DOCUMENTS_PATH, '..', 'persisted-documents') });
     try {
       const health = (await (await fetch(`${mobile.bff.metricsUrl}/health/ready`)).json()) as { checks: { trustedDocuments: { detail: { manifests: { format: string }[] } } } };
-      expect(health.checks.trustedDocuments.detail.manifests).toEqual([expect.objectContaining({ format: 'hash-map', operations: trusted.length })]);
+      // one codegen map per served app version (1.0.0, still installed, and the current one)
+      const served = readManifests([DEFAULT_TRUSTED_DOCUMENTS_PATH]);
+      expect(health.checks.trustedDocuments.detail.manifests).toEqual(served.map((m) => expect.objectContaining({ format: 'hash-map', version: m.version, operations: m.operations.length })));
       const res = await post(mobile.url, { extensions: persisted(byName('MobileFacets').hash) });
       expect(res.errors).toBeUndefined();
     } finally {

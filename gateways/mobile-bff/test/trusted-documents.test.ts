@@ -47,13 +47,14 @@ describe("a manifest written by Apollo's own generator (@apollo/generate-persist
     expect(loaded.operations).toEqual(raw.operations);
   });
 
-  it("shares the unchanged operation's id with today's app: the generator and `npm run trusted-documents` print alike", () => {
+  it("shares the unchanged operation's id with 1.0.0 (written by `npm run trusted-documents`): the generator and the script print alike", () => {
     const older = readManifestFile(FIXTURE).operations.find((o) => o.name === 'MobileCheckout')!;
-    expect(buildAppManifests(SOURCE).operations.find((o) => o.name === 'MobileCheckout')!.id).toBe(older.id);
+    const released = readManifestFile(join(REPO_ROOT, 'gateways', 'mobile-bff', 'trusted-documents', 'shop-mobile@1.0.0.json'));
+    expect(released.operations.find((o) => o.name === 'MobileCheckout')!.id).toBe(older.id);
   });
 
-  it('loads together with the served folder as two app versions', () => {
+  it('loads together with the served folder: every served version, then the fixture', () => {
     const manifests = readManifests([join(REPO_ROOT, 'gateways', 'mobile-bff', 'trusted-documents'), FIXTURE]);
-    expect(manifests.map((m) => `${m.app}@${m.version}`)).toEqual([`shop-mobile@${version}`, 'shop-mobile@0.9.0']);
+    expect(manifests.map((m) => `${m.app}@${m.version}`)).toEqual(['shop-mobile@1.0.0', `shop-mobile@${version}`, 'shop-mobile@0.9.0']);
   });
 });

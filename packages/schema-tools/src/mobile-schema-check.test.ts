@@ -9,8 +9,8 @@ import { diffSnapshots, printServedSchema } from './schema-snapshot';
 const SNAPSHOT = readFileSync(join(REPO_ROOT, 'gateways', 'mobile-bff', 'schema.snapshot.graphql'), 'utf8');
 const OLDER = join(REPO_ROOT, 'gateways', 'mobile-bff', 'test', 'fixtures', 'trusted-documents', 'shop-mobile@0.9.0.json');
 const live = readManifests([DEFAULT_TRUSTED_DOCUMENTS_PATH, OLDER]);
-const current = live.find((m) => m.version !== '0.9.0')!;
-const currentVersion = `${current.app}@${current.version}`;
+// every version the served folder holds (this repository's app, current and still-installed releases)
+const servedVersions = live.filter((m) => m.version !== '0.9.0').map((m) => `${m.app}@${m.version}`);
 
 /** The snapshot with one field definition changed (undefined: removed). */
 function withField(type: string, field: string, change: (node: FieldDefinitionNode) => FieldDefinitionNode | null): string {
@@ -46,7 +46,7 @@ describe('check-mobile-schema: every live manifest against the schema about to s
 
   it('removing a field both versions use names both; one no live version uses breaks none', async () => {
     const both = await check(withField('Product', 'imageUrl', () => null));
-    expect(both.brokenVersions).toEqual([currentVersion, 'shop-mobile@0.9.0'].sort());
+    expect(both.brokenVersions).toEqual([...servedVersions, 'shop-mobile@0.9.0'].sort());
     const unused = await check(withField('Product', 'sku', () => null));
     expect(unused.brokenVersions).toEqual([]);
     expect(unused.changes).toEqual([{ change: expect.objectContaining({ level: 'BREAKING', path: 'Product.sku' }), versions: [] }]);
@@ -59,8 +59,8 @@ describe('check-mobile-schema: every live manifest against the schema about to s
       arguments: [...(f.arguments ?? []), { kind: Kind.INPUT_VALUE_DEFINITION, name: { kind: Kind.NAME, value: 'channel' }, type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'String' } } } }],
     }));
     const report = await check(next);
-    expect(report.brokenVersions).toEqual([currentVersion, 'shop-mobile@0.9.0'].sort());
-    expect(report.changes.find((c) => c.change.path === 'Query.products.channel')?.versions).toEqual([currentVersion, 'shop-mobile@0.9.0'].sort());
+    expect(report.brokenVersions).toEqual([...servedVersions, 'shop-mobile@0.9.0'].sort());
+    expect(report.changes.find((c) => c.change.path === 'Query.products.channel')?.versions).toEqual([...servedVersions, 'shop-mobile@0.9.0'].sort());
   });
 
   it('deprecated fields still used by a live version are listed with the versions and operations using them', async () => {
