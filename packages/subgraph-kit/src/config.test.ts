@@ -50,3 +50,25 @@ describe('a subgraph’s settings', () => {
     expect(() => subgraphConfigSchema('payments', {})).toThrow(/no service "payments" in packages\/services\/services.json/);
   });
 });
+
+describe('development values production refuses', () => {
+  const own = { PAYMENT_PROVIDER_API_KEY: z.string().min(1).default('dev-key') };
+  const loadOwn = (env: Record<string, string>) => loadSubgraphConfig('order', own, env, { productionRefuses: { PAYMENT_PROVIDER_API_KEY: 'dev-key' } });
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-more-than-32-chars', GATEWAY_SECRET: 'g'.repeat(32) };
+
+  it('outside production the development value is the default', () => {
+    expect(loadOwn({}).PAYMENT_PROVIDER_API_KEY).toBe('dev-key');
+  });
+
+  it('production refuses it, set or left unset, beside the other problems; a value of its own is accepted', () => {
+    expect(() => loadOwn({ ...production, PAYMENT_PROVIDER_API_KEY: 'dev-key' })).toThrow(/PAYMENT_PROVIDER_API_KEY: production refuses the development value/);
+    let error: unknown;
+    try {
+      loadOwn({ ...production, ORDER_PORT: 'eighty' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^ORDER_PORT/), expect.stringMatching(/^PAYMENT_PROVIDER_API_KEY: production refuses/)]);
+    expect(loadOwn({ ...production, PAYMENT_PROVIDER_API_KEY: 'live-key' }).PAYMENT_PROVIDER_API_KEY).toBe('live-key');
+  });
+});

@@ -1,4 +1,4 @@
-import { baseConfigSchema, loadConfig, portSetting as port, urlSetting, type BaseConfig } from '@shop/service-kit';
+import { baseConfigSchema, ConfigError, loadConfig, portSetting as port, urlSetting, type BaseConfig } from '@shop/service-kit';
 import { databaseLocation, type DatabaseLocation } from '@shop/service-kit/database';
 import { databaseUrlSetting, defaultMetricsPort, metricsPortSetting, portSetting, serviceNamed } from '@shop/services';
 import { z } from 'zod';
@@ -28,9 +28,31 @@ export function subgraphConfigSchema<S extends z.ZodRawShape>(name: string, sett
   });
 }
 
-/** Reads and validates a subgraph's environment once; every bad value is named in the error. */
-export function loadSubgraphConfig<S extends z.ZodRawShape>(name: string, settings: S, env: Record<string, string | undefined> = process.env): SubgraphConfig<S> {
-  const values = loadConfig(subgraphConfigSchema(name, settings), env, { productionRequires: ['GATEWAY_SECRET'] }) as Record<string, unknown>;
+/**
+ * Reads and validates a subgraph's environment once; every bad value is named in the error.
+ * `productionRefuses`: setting → its development value, which production refuses (unset too).
+ */
+export function loadSubgraphConfig<S extends z.ZodRawShape>(
+  name: string,
+  settings: S,
+  env: Record<string, string | undefined> = process.env,
+  { productionRefuses = {} }: { productionRefuses?: Partial<Record<string, string>> } = {},
+): SubgraphConfig<S> {
+  let values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  try {
+    values = loadConfig(subgraphConfigSchema(name, settings), env, { productionRequires: ['GATEWAY_SECRET'] }) as Record<string, unknown>;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems.push(...e.problems);
+  }
+  if (env.NODE_ENV === 'production') {
+    for (const [key, development] of Object.entries(productionRefuses)) {
+      const given = env[key]?.trim();
+      if (given === undefined || given === '' || given === development) problems.push(`${key}: production refuses the development value; set one of your own`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...values,
     port: values[portSetting(name)] as number,

@@ -1,5 +1,5 @@
 import type { Subscription } from '@shop/events';
-import type { Logger, Metrics, RequestContext, StartedParts } from '@shop/service-kit';
+import type { Logger, Metrics, RequestContext, RouteHandler, StartedParts } from '@shop/service-kit';
 import type { PrismaClientOptions, ServiceDatabase, ServicePrisma, StoreOn, TransactionOptions, UnitOfWork } from '@shop/service-kit/database';
 import { serviceNamed, type Service } from '@shop/services';
 import type { z } from 'zod';
@@ -33,6 +33,12 @@ export interface SubgraphSpec<Store, Deps, Loaders, S extends z.ZodRawShape, Ext
   /** its own settings beyond the shared ones, its port and its database URL (zod, one key per variable) */
   settings: S;
   /**
+   * Development defaults of its own secrets that production refuses, as it refuses the development
+   * JWT secret: setting → the development value (e.g. a provider's sandbox key). With
+   * NODE_ENV=production, that value (or the setting left unset) is a configuration error.
+   */
+  productionRefuses?: Partial<Record<keyof S & string, string>>;
+  /**
    * Its database: its generated Prisma client (the transactions run through it), its hand-written
    * migrations (applied after the event backbone's), its repositories on a connection or a
    * transaction (`data/store.ts`), and the limits of its transactions.
@@ -48,6 +54,13 @@ export interface SubgraphSpec<Store, Deps, Loaders, S extends z.ZodRawShape, Ext
   loaders: (deps: Deps) => Loaders;
   /** the resolvers, typed by its generated resolver types (src/generated, from schema.graphql) */
   resolvers: object;
+  /**
+   * HTTP routes of its own on its public port, beside /graphql and the health routes: `"POST /path"`
+   * → handler (`"* /path"` for any method), built once at start. A handler gets the raw body as
+   * bytes (what a signature is computed over) and answers with plain node:http; the payment
+   * subgraph's provider webhooks are one.
+   */
+  routes?: (deps: Deps, start: SubgraphStart<Store, S>) => Record<string, RouteHandler>;
   /** parts of its own, started after the consumers and before HTTP (the order's saga deadline) */
   start?: (deps: Deps, start: SubgraphStart<Store, S>, parts: StartedParts) => Extras | Promise<Extras>;
 }
@@ -79,6 +92,6 @@ export function defineSubgraph<Store, Deps, Loaders, S extends z.ZodRawShape = R
     ...spec,
     service,
     configSchema: subgraphConfigSchema(spec.name, spec.settings),
-    loadConfig: (env = process.env) => loadSubgraphConfig(spec.name, spec.settings, env),
+    loadConfig: (env = process.env) => loadSubgraphConfig(spec.name, spec.settings, env, { productionRefuses: spec.productionRefuses }),
   };
 }

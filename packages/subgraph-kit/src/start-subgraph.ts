@@ -85,6 +85,7 @@ export function startSubgraph<Store, Deps, Loaders, S extends z.ZodRawShape, Ext
       gatewaySecret: config.GATEWAY_SECRET,
       typeDefs: parse(readFileSync(definition.schemaPath, 'utf8')),
       resolvers: definition.resolvers as SubgraphResolvers<SubgraphContext<Loaders, Deps>>,
+      routes: definition.routes?.(deps, start),
       logger,
       metrics,
       tracing,
