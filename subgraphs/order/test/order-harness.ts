@@ -8,6 +8,10 @@ import {
   CouponRedemptionReleased,
   createEnvelope,
   createInMemoryBus,
+  PaymentAuthorized,
+  PaymentCaptured,
+  PaymentCaptureFailed,
+  PaymentDeclined,
   StockReleased,
   StockReservationFailed,
   StockReserved,
@@ -133,8 +137,12 @@ export interface CheckoutLine {
 const cents = (amount: string) => Math.round(Number(amount) * 100);
 const amount = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
 
-/** CartCheckedOut as the cart publishes it (subtotal and line totals computed exactly). */
-export function checkedOut(customerId: string, lines: CheckoutLine[], { orderId = randomUUID(), checkedOutAt = new Date() } = {}): Envelope<EventData<typeof CartCheckedOut>> {
+/** CartCheckedOut as the cart publishes it (subtotal and line totals computed exactly); with `paymentToken`, paid by card. */
+export function checkedOut(
+  customerId: string,
+  lines: CheckoutLine[],
+  { orderId = randomUUID(), checkedOutAt = new Date(), paymentToken }: { orderId?: string; checkedOutAt?: Date; paymentToken?: string } = {},
+): Envelope<EventData<typeof CartCheckedOut>> {
   const wire = lines.map((l) => ({ ...l, lineTotal: amount(cents(l.unitPrice) * l.quantity) }));
   const subtotal = amount(wire.reduce((sum, l) => sum + cents(l.lineTotal), 0));
   return createEnvelope(
@@ -148,6 +156,7 @@ export function checkedOut(customerId: string, lines: CheckoutLine[], { orderId 
       subtotal,
       currencyCode: 'EUR',
       checkedOutAt: checkedOutAt.toISOString(),
+      ...(paymentToken === undefined ? {} : { paymentToken }),
     },
     { subject: cartIdOf(customerId), correlationId: `corr-${orderId.slice(0, 8)}`, causationId: null },
   );
@@ -169,6 +178,14 @@ export const replies = {
     reply(CouponRedemptionFailed, { orderId, couponCode, reason }),
   stockReleased: (orderId: string, lines = [{ productId: 'p-1', quantity: 1 }]) => reply(StockReleased, { orderId, lines }),
   couponReleased: (orderId: string, couponCode = 'WELCOME10') => reply(CouponRedemptionReleased, { orderId, couponCode }),
+  paymentAuthorized: (orderId: string, customerId: string, amount: string) =>
+    reply(PaymentAuthorized, { orderId, customerId, amount, currencyCode: 'EUR', brand: 'visa', last4: '4242' }),
+  paymentDeclined: (orderId: string, customerId: string, reason = 'the card has insufficient funds') =>
+    reply(PaymentDeclined, { orderId, customerId, code: 'INSUFFICIENT_FUNDS', reason }),
+  paymentCaptured: (orderId: string, customerId: string, amount: string, attempt: number) =>
+    reply(PaymentCaptured, { orderId, customerId, amount, currencyCode: 'EUR', attempt }),
+  paymentCaptureFailed: (orderId: string, customerId: string, attempt: number, reason = 'the provider refused the capture') =>
+    reply(PaymentCaptureFailed, { orderId, customerId, reason, attempt }),
 };
 
 const routingKeys: Record<string, string> = {
@@ -179,6 +196,10 @@ const routingKeys: Record<string, string> = {
   CouponRedemptionFailed: CouponRedemptionFailed.routingKey,
   StockReleased: StockReleased.routingKey,
   CouponRedemptionReleased: CouponRedemptionReleased.routingKey,
+  PaymentAuthorized: PaymentAuthorized.routingKey,
+  PaymentDeclined: PaymentDeclined.routingKey,
+  PaymentCaptured: PaymentCaptured.routingKey,
+  PaymentCaptureFailed: PaymentCaptureFailed.routingKey,
 };
 
 export const publish = (bus: EventBus, envelope: Envelope) => bus.publish(routingKeys[envelope.type], envelope);
@@ -193,15 +214,15 @@ export async function deliver(t: TestOrder, envelope: Envelope): Promise<void> {
 // ---- what the order service holds ----
 
 /** The order's repositories on its database, outside any transaction. */
-export const storeOf = (t: TestOrder): OrderStore => orderStore(t.order.database.sql);
+export const storeOf = (t: Pick<TestOrder, 'order'>): OrderStore => orderStore(t.order.database.sql);
 
-export async function viewOf(t: TestOrder, orderId: string): Promise<OrderView | undefined> {
+export async function viewOf(t: Pick<TestOrder, 'order'>, orderId: string): Promise<OrderView | undefined> {
   return (await storeOf(t).history.find([orderId])).get(orderId);
 }
 
-export const streamOf = (t: TestOrder, orderId: string): Promise<RecordedOrderEvent[]> => storeOf(t).streams.read(orderId);
+export const streamOf = (t: Pick<TestOrder, 'order'>, orderId: string): Promise<RecordedOrderEvent[]> => storeOf(t).streams.read(orderId);
 
-export async function waitForStatus(t: TestOrder, orderId: string, status: OrderView['status']): Promise<OrderView> {
+export async function waitForStatus(t: Pick<TestOrder, 'order'>, orderId: string, status: OrderView['status']): Promise<OrderView> {
   return waitFor(
     async () => {
       const view = await viewOf(t, orderId);
@@ -212,7 +233,7 @@ export async function waitForStatus(t: TestOrder, orderId: string, status: Order
 }
 
 /** The outbox rows of one order, oldest first. */
-export async function outboxOf(t: TestOrder, orderId: string): Promise<Envelope[]> {
+export async function outboxOf(t: Pick<TestOrder, 'order'>, orderId: string): Promise<Envelope[]> {
   const rows = await t.order.database.db.query<{ envelope: Envelope }>("SELECT envelope FROM outbox WHERE envelope->>'subject' = $1 ORDER BY seq", [orderId]);
   return rows.map((r) => r.envelope);
 }

@@ -27,6 +27,7 @@ const checkout: PlaceOrderData = {
   currencyCode: 'EUR',
   placedAt: new Date('2026-03-01T10:00:00.000Z'),
   previousCheckoutAt: null,
+  paymentToken: null,
 };
 
 const placed: OrderEvent = {

@@ -6,8 +6,20 @@
 import { isAdmin, type Cents, type Viewer } from '@shop/service-kit/domain';
 import { canSeeOrder } from './access';
 import { orderError, OrderErrorCode, orderNotFound } from './errors';
-import type { OpenedOrder, Order, OrderEvent, OrderLine } from './order';
-import { expireOverdueOrder, recordCouponReply, recordRelease, recordStockReply, type CouponReplyInput, type ReleaseInput, type StockReplyInput } from './saga';
+import { isPaidByCard, type OpenedOrder, type Order, type OrderEvent, type OrderLine } from './order';
+import {
+  expireOverdueOrder,
+  recordCaptureReply,
+  recordCouponReply,
+  recordPaymentReply,
+  recordRelease,
+  recordStockReply,
+  type CaptureReplyInput,
+  type CouponReplyInput,
+  type PaymentReplyInput,
+  type ReleaseInput,
+  type StockReplyInput,
+} from './saga';
 import { guard } from './transitions';
 
 type Command<Type extends string, Data> = { type: Type; data: Data; metadata: { now: Date } };
@@ -24,18 +36,31 @@ export interface PlaceOrderData {
   placedAt: Date;
   /** the cart's checkout before this one (null: its first): discount settles the coupon applied since */
   previousCheckoutAt: Date | null;
+  /** the provider's card token (null: placed without a payment, confirmed without one) */
+  paymentToken: string | null;
 }
 
 export type PlaceOrder = Command<'PlaceOrder', PlaceOrderData>;
 export type RecordStockReply = Command<'RecordStockReply', { orderId: string; reply: StockReplyInput }>;
 export type RecordCouponReply = Command<'RecordCouponReply', { orderId: string; reply: CouponReplyInput }>;
+export type RecordPaymentReply = Command<'RecordPaymentReply', { orderId: string; reply: PaymentReplyInput }>;
+export type RecordCaptureReply = Command<'RecordCaptureReply', { orderId: string; reply: CaptureReplyInput }>;
 export type RecordRelease = Command<'RecordRelease', { orderId: string; release: ReleaseInput }>;
 export type CancelOrder = Command<'CancelOrder', { orderId: string; by: Viewer }>;
 export type ShipOrder = Command<'ShipOrder', { orderId: string; by: string }>;
 /** The saga's deadline may have passed (`timeoutMs` after placing): reject the order if it still waits. */
 export type ExpireOrder = Command<'ExpireOrder', { orderId: string; timeoutMs: number }>;
 
-export type OrderCommand = PlaceOrder | RecordStockReply | RecordCouponReply | RecordRelease | CancelOrder | ShipOrder | ExpireOrder;
+export type OrderCommand =
+  | PlaceOrder
+  | RecordStockReply
+  | RecordCouponReply
+  | RecordPaymentReply
+  | RecordCaptureReply
+  | RecordRelease
+  | CancelOrder
+  | ShipOrder
+  | ExpireOrder;
 
 export function decide(command: OrderCommand, state: Order): OrderEvent[] {
   const { now } = command.metadata;
@@ -46,6 +71,10 @@ export function decide(command: OrderCommand, state: Order): OrderEvent[] {
       return recordStockReply(state, command.data.reply, command.data.orderId, now);
     case 'RecordCouponReply':
       return recordCouponReply(state, command.data.reply, command.data.orderId, now);
+    case 'RecordPaymentReply':
+      return recordPaymentReply(state, command.data.reply, command.data.orderId, now);
+    case 'RecordCaptureReply':
+      return recordCaptureReply(state, command.data.reply, command.data.orderId, now);
     case 'RecordRelease':
       return recordRelease(state, command.data.release, command.data.orderId, now);
     case 'CancelOrder':
@@ -68,7 +97,7 @@ export function decide(command: OrderCommand, state: Order): OrderEvent[] {
 export function placeOrder(state: Order, data: PlaceOrderData): OrderEvent[] {
   if (state.status !== 'NONE') return [];
   assertTotalsAddUp(data);
-  const { orderId, customerId, cartId, number, lines, subtotal, currencyCode, placedAt, previousCheckoutAt } = data;
+  const { orderId, customerId, cartId, number, lines, subtotal, currencyCode, placedAt, previousCheckoutAt, paymentToken } = data;
   return [
     {
       type: 'OrderPlaced',
@@ -82,12 +111,16 @@ export function placeOrder(state: Order, data: PlaceOrderData): OrderEvent[] {
         currencyCode,
         placedAt: placedAt.toISOString(),
         previousCheckoutAt: previousCheckoutAt?.toISOString() ?? null,
+        paymentToken,
       },
     },
   ];
 }
 
-/** The owner or an admin cancels a PENDING or CONFIRMED order; someone else's order is "not found". */
+/**
+ * The owner or an admin cancels a PENDING or CONFIRMED order; someone else's order is "not found".
+ * Not while a capture is in flight (INVALID_STATE): its answer decides whether the order shipped.
+ */
 export function cancelOrder(state: Order, { orderId, by }: CancelOrder['data'], now: Date): OrderEvent[] {
   const order = visibleTo(state, orderId, by);
   guard(order, 'cancel');
@@ -97,11 +130,20 @@ export function cancelOrder(state: Order, { orderId, by }: CancelOrder['data'], 
   return [{ type: 'OrderCancelled', data: { reason, cancelledBy: by.sub, byAdmin, previousStatus, at: now.toISOString() } }];
 }
 
-/** An admin ships a CONFIRMED order (the admin role is checked before the command is sent). */
+/**
+ * An admin ships a CONFIRMED order (the admin role is checked before the command is sent). An
+ * order paid by card ships once payment has captured its total: this asks for the capture
+ * (CaptureRequested, the next attempt) and the order stays CONFIRMED until PaymentCaptured; asked
+ * again while that capture is in flight, it changes nothing. An order without a payment ships at once.
+ */
 export function shipOrder(state: Order, { orderId, by }: ShipOrder['data'], now: Date): OrderEvent[] {
   if (state.status === 'NONE') throw orderNotFound(orderId);
   guard(state, 'ship');
-  return [{ type: 'OrderShipped', data: { shippedBy: by, at: now.toISOString() } }];
+  const at = now.toISOString();
+  if (!isPaidByCard(state)) return [{ type: 'OrderShipped', data: { shippedBy: by, at } }];
+  if (state.capture.status === 'REQUESTED') return [];
+  const { total } = state as Extract<OpenedOrder, { status: 'CONFIRMED' }>;
+  return [{ type: 'CaptureRequested', data: { attempt: state.capture.attempt + 1, amount: total, requestedBy: by, at } }];
 }
 
 /** Never reveal whether someone else's order exists: to them it is simply not found. */

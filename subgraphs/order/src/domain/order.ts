@@ -21,9 +21,12 @@ export interface OrderLine {
 /** The replies the saga waits for, by participant. */
 export type StockReply = 'StockReserved' | 'StockReservationFailed';
 export type CouponReply = 'CouponRedeemed' | 'CouponRedemptionFailed';
+/** Payment's answer to OrderPaymentRequested (authorization) and to OrderCaptureRequested (capture). */
+export type PaymentReply = 'PaymentAuthorized' | 'PaymentDeclined';
+export type CaptureReply = 'PaymentCaptured' | 'PaymentCaptureFailed';
 /** The participants' acknowledgements of compensation (after OrderRejected/OrderCancelled). */
 export type Release = 'StockReleased' | 'CouponRedemptionReleased';
-export type ParticipantReply = StockReply | CouponReply | Release;
+export type ParticipantReply = StockReply | CouponReply | PaymentReply | CaptureReply | Release;
 
 type Event<Type extends string, Data> = { type: Type; data: Data };
 
@@ -41,6 +44,11 @@ export type OrderPlaced = Event<
     placedAt: string;
     /** absent from streams written before it was recorded */
     previousCheckoutAt?: string | null;
+    /**
+     * The payment provider's token the order is paid with (from CartCheckedOut). Null: placed
+     * without a payment, confirmed without one; absent from streams written before payments (the same).
+     */
+    paymentToken?: string | null;
   }
 >;
 export type StockReserved = Event<'StockReserved', { at: string }>;
@@ -60,6 +68,16 @@ export type OrderCancelled = Event<
   { reason: string; cancelledBy: string; byAdmin: boolean; previousStatus: 'PENDING' | 'CONFIRMED'; at: string }
 >;
 export type OrderShipped = Event<'OrderShipped', { shippedBy: string; at: string }>;
+/** Stock and coupon settled for an order placed with a payment token: payment is asked to authorize `amount` (the total after discount). */
+export type PaymentRequested = Event<'PaymentRequested', { amount: Cents; at: string }>;
+/** Payment's answers to the authorization; the card's brand and last digits for the record. */
+export type PaymentAuthorized = Event<'PaymentAuthorized', { amount: Cents; brand: string; last4: string; at: string }>;
+export type PaymentDeclined = Event<'PaymentDeclined', { code: string; reason: string; at: string }>;
+/** An admin shipped a paid CONFIRMED order: payment is asked to capture `amount`; `attempt` counts the tries (1, 2…). */
+export type CaptureRequested = Event<'CaptureRequested', { attempt: number; amount: Cents; requestedBy: string; at: string }>;
+/** Payment's answers to the capture of `attempt`. */
+export type PaymentCaptured = Event<'PaymentCaptured', { attempt: number; amount: Cents; at: string }>;
+export type CaptureFailed = Event<'CaptureFailed', { attempt: number; reason: string; at: string }>;
 
 /**
  * A participant's reply that came when it could no longer change the order: a duplicate, a
@@ -75,7 +93,7 @@ export type LateReplyRecorded = Event<
     kind: 'DUPLICATE' | 'AFTER_CLOSE' | 'CONTRADICTS_EARLIER_REPLY';
     /** the participant says it holds something for this order (stock reserved, coupon redeemed) */
     holds: boolean;
-    /** the closing event already published that makes the participant release what it holds */
+    /** the closing event already published that makes the participant release what it holds (payment: void the authorization) */
     compensatedBy: 'OrderRejected' | 'OrderCancelled' | null;
     detail: string;
     at: string;
@@ -94,6 +112,12 @@ export type OrderEvent =
   | OrderRejected
   | OrderCancelled
   | OrderShipped
+  | PaymentRequested
+  | PaymentAuthorized
+  | PaymentDeclined
+  | CaptureRequested
+  | PaymentCaptured
+  | CaptureFailed
   | LateReplyRecorded;
 
 export type OrderEventType = OrderEvent['type'];
@@ -105,6 +129,24 @@ export type CouponStep =
   | { status: 'REDEEMED'; couponCode: string | null; discount: Cents }
   | { status: 'FAILED'; couponCode: string; reason: string }
   | { status: 'RELEASED'; couponCode: string };
+/**
+ * The payment's authorization. NOT_REQUESTED until stock and coupon are settled (and forever for an
+ * order placed without a payment token).
+ */
+export type PaymentStep =
+  | { status: 'NOT_REQUESTED' }
+  | { status: 'REQUESTED'; amount: Cents }
+  | { status: 'AUTHORIZED'; amount: Cents }
+  | { status: 'DECLINED'; code: string; reason: string };
+/**
+ * The capture at shipping (paid orders only). `attempt` is the latest try (0: none yet); a new try
+ * is only requested after the previous one failed, so every earlier attempt failed.
+ */
+export type CaptureStep =
+  | { status: 'NONE'; attempt: 0 }
+  | { status: 'REQUESTED'; attempt: number; requestedBy: string }
+  | { status: 'FAILED'; attempt: number; reason: string }
+  | { status: 'CAPTURED'; attempt: number };
 
 export interface OrderDetails {
   orderId: string;
@@ -115,12 +157,16 @@ export interface OrderDetails {
   subtotal: Cents;
   currencyCode: string;
   placedAt: string;
+  /** the provider's token the order is paid with; null: placed without a payment */
+  paymentToken: string | null;
 }
 
 interface Opened {
   details: OrderDetails;
   stock: StockStep;
   coupon: CouponStep;
+  payment: PaymentStep;
+  capture: CaptureStep;
 }
 
 export type Order =
@@ -143,11 +189,15 @@ export function evolve(state: Order, event: OrderEvent): Order {
   if (event.type === 'OrderPlaced') {
     if (state.status !== 'NONE') return state;
     const { orderId, customerId, cartId, number, lines, subtotal, currencyCode, placedAt } = event.data;
+    // streams written before payments carry no token: such an order was placed without a payment
+    const paymentToken = event.data.paymentToken ?? null;
     return {
       status: 'PENDING',
-      details: { orderId, customerId, cartId, number, lines, subtotal, currencyCode, placedAt },
+      details: { orderId, customerId, cartId, number, lines, subtotal, currencyCode, placedAt, paymentToken },
       stock: { status: 'AWAITING' },
       coupon: { status: 'AWAITING' },
+      payment: { status: 'NOT_REQUESTED' },
+      capture: { status: 'NONE', attempt: 0 },
     };
   }
   if (state.status === 'NONE') return state;
@@ -164,15 +214,27 @@ export function evolve(state: Order, event: OrderEvent): Order {
       return { ...state, stock: { status: 'RELEASED' } };
     case 'CouponRedemptionReleased':
       return { ...state, coupon: { status: 'RELEASED', couponCode: event.data.couponCode } };
+    case 'PaymentRequested':
+      return { ...state, payment: { status: 'REQUESTED', amount: event.data.amount } };
+    case 'PaymentAuthorized':
+      return { ...state, payment: { status: 'AUTHORIZED', amount: event.data.amount } };
+    case 'PaymentDeclined':
+      return { ...state, payment: { status: 'DECLINED', code: event.data.code, reason: event.data.reason } };
+    case 'CaptureRequested':
+      return { ...state, capture: { status: 'REQUESTED', attempt: event.data.attempt, requestedBy: event.data.requestedBy } };
+    case 'PaymentCaptured':
+      return { ...state, capture: { status: 'CAPTURED', attempt: event.data.attempt } };
+    case 'CaptureFailed':
+      return { ...state, capture: { status: 'FAILED', attempt: event.data.attempt, reason: event.data.reason } };
     case 'OrderConfirmed': {
       const { discount, total, couponCode } = event.data;
-      return { details: state.details, stock: state.stock, coupon: state.coupon, status: 'CONFIRMED', discount, total, couponCode };
+      return { ...steps(state), status: 'CONFIRMED', discount, total, couponCode };
     }
     case 'OrderRejected':
-      return { details: state.details, stock: state.stock, coupon: state.coupon, status: 'REJECTED', reason: event.data.reason };
+      return { ...steps(state), status: 'REJECTED', reason: event.data.reason };
     case 'OrderCancelled': {
       const { reason, cancelledBy } = event.data;
-      return { details: state.details, stock: state.stock, coupon: state.coupon, status: 'CANCELLED', reason, cancelledBy };
+      return { ...steps(state), status: 'CANCELLED', reason, cancelledBy };
     }
     case 'OrderShipped': {
       if (state.status !== 'CONFIRMED') return state;
@@ -187,6 +249,12 @@ export function evolve(state: Order, event: OrderEvent): Order {
     }
   }
 }
+
+/** What every opened order carries whatever its status: its details and the saga's steps. */
+const steps = ({ details, stock, coupon, payment, capture }: OpenedOrder): Opened => ({ details, stock, coupon, payment, capture });
+
+/** Whether the order is paid by card: its total was authorized, so shipping captures it (else it ships directly). */
+export const isPaidByCard = (order: OpenedOrder): boolean => order.payment.status === 'AUTHORIZED';
 
 /** The state after `events`, from the beginning of the stream. */
 export const fold = (events: readonly OrderEvent[], from: Order = initialState()): Order => events.reduce(evolve, from);

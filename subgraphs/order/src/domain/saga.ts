@@ -31,6 +31,21 @@
  * When the participants have released, they say so (StockReleased, CouponRedemptionReleased): the
  * order records it, so its stream shows each compensation completed.
  *
+ * Payment. An order placed with a payment token (CartCheckedOut.paymentToken) has a third step,
+ * once stock and coupon are settled: PaymentRequested (published as OrderPaymentRequested, the
+ * total after discount), then PaymentAuthorized → CONFIRMED or PaymentDeclined → REJECTED
+ * ("Payment declined: …"). The deadline covers it like the other steps. An authorization that
+ * comes after the order closed is held money: the closing event (OrderRejected/OrderCancelled)
+ * already published makes payment void it, as catalog and discount release on it. An order
+ * placed without a token confirms without a payment, as before payments.
+ *
+ *   PENDING ──(stock + coupon settled, token)──► payment requested ──(authorized)──► CONFIRMED
+ *                                                                  ──(declined)────► REJECTED
+ *
+ * Shipping a paid order captures the authorization (decide.ts `shipOrder` → CaptureRequested,
+ * published as OrderCaptureRequested with the attempt): PaymentCaptured → SHIPPED;
+ * PaymentCaptureFailed → stays CONFIRMED (CaptureFailed), shippable again with the next attempt.
+ *
  * Shaped like a workflow (emmett): `decide(reply, state) → events`, `evolve`, `initialState`.
  */
 import type { Cents } from '@shop/service-kit/domain';
@@ -39,12 +54,16 @@ import {
   applicableDiscount,
   evolve,
   initialState,
+  type CaptureReply,
+  type CaptureStep,
   type CouponStep,
   type LateReplyRecorded,
   type OpenedOrder,
   type Order,
   type OrderEvent,
   type ParticipantReply,
+  type PaymentReply,
+  type PaymentStep,
   type StockStep,
 } from './order';
 import { canTransition, guard, isClosed } from './transitions';
@@ -53,8 +72,12 @@ export type StockReplyInput = { type: 'StockReserved' } | { type: 'StockReservat
 export type CouponReplyInput =
   | { type: 'CouponRedeemed'; couponCode: string | null; discount: Cents }
   | { type: 'CouponRedemptionFailed'; couponCode: string; reason: string };
+export type PaymentReplyInput =
+  | { type: 'PaymentAuthorized'; amount: Cents; brand: string; last4: string }
+  | { type: 'PaymentDeclined'; code: string; reason: string };
+export type CaptureReplyInput = { type: 'PaymentCaptured'; attempt: number; amount: Cents } | { type: 'PaymentCaptureFailed'; attempt: number; reason: string };
 export type ReleaseInput = { type: 'StockReleased' } | { type: 'CouponRedemptionReleased'; couponCode: string };
-export type ReplyInput = StockReplyInput | CouponReplyInput | ReleaseInput;
+export type ReplyInput = StockReplyInput | CouponReplyInput | PaymentReplyInput | CaptureReplyInput | ReleaseInput;
 
 /** Catalog's answer to OrderPlaced. */
 export function recordStockReply(state: Order, reply: StockReplyInput, orderId: string, now: Date): OrderEvent[] {
@@ -88,6 +111,53 @@ export function recordCouponReply(state: Order, reply: CouponReplyInput, orderId
 }
 
 /**
+ * Payment's answer to OrderPaymentRequested. An authorization of another amount than requested,
+ * or an answer for an order placed without a payment, cannot be right (dead-letter queue).
+ */
+export function recordPaymentReply(state: Order, reply: PaymentReplyInput, orderId: string, now: Date): OrderEvent[] {
+  const order = opened(state, orderId);
+  const at = now.toISOString();
+  if (order.details.paymentToken === null) {
+    throw orderError(OrderErrorCode.InvalidReply, `${reply.type} for order ${orderId}, which was placed without a payment`);
+  }
+  if (order.payment.status === 'NOT_REQUESTED' && !isClosed(order)) {
+    throw orderError(OrderErrorCode.InvalidReply, `${reply.type} for order ${orderId}, whose payment was not requested yet`);
+  }
+  if (order.status !== 'PENDING' || order.payment.status !== 'REQUESTED') return [lateReply(order, reply, at)];
+  if (reply.type === 'PaymentDeclined') {
+    const { code, reason } = reply;
+    return [{ type: 'PaymentDeclined', data: { code, reason, at } }, reject(order, `Payment declined: ${reason}`, at)];
+  }
+  if (reply.amount !== order.payment.amount) {
+    throw orderError(OrderErrorCode.InvalidReply, `PaymentAuthorized for order ${orderId} is for ${reply.amount} cents; ${order.payment.amount} were requested`);
+  }
+  const authorized: OrderEvent = { type: 'PaymentAuthorized', data: { amount: reply.amount, brand: reply.brand, last4: reply.last4, at } };
+  return [authorized, ...confirmWhenSettled(evolve(order, authorized) as OpenedOrder, at)];
+}
+
+/**
+ * Payment's answer to OrderCaptureRequested of `attempt`: captured → SHIPPED (shipped by the admin
+ * who asked); failed → the order stays CONFIRMED and may be shipped again. An answer about an
+ * attempt never requested cannot be right (dead-letter queue); one about an earlier attempt, or
+ * the same answer again, is a late reply.
+ */
+export function recordCaptureReply(state: Order, reply: CaptureReplyInput, orderId: string, now: Date): OrderEvent[] {
+  const order = opened(state, orderId);
+  const at = now.toISOString();
+  if (!Number.isSafeInteger(reply.attempt) || reply.attempt < 1 || reply.attempt > order.capture.attempt) {
+    throw orderError(OrderErrorCode.InvalidReply, `${reply.type} for order ${orderId} answers capture attempt ${reply.attempt}, which was never requested`);
+  }
+  const { capture } = order;
+  if (capture.status !== 'REQUESTED' || reply.attempt !== capture.attempt) return [lateReply(order, reply, at)];
+  if (reply.type === 'PaymentCaptureFailed') return [{ type: 'CaptureFailed', data: { attempt: reply.attempt, reason: reply.reason, at } }];
+  guard(order, 'ship');
+  return [
+    { type: 'PaymentCaptured', data: { attempt: reply.attempt, amount: reply.amount, at } },
+    { type: 'OrderShipped', data: { shippedBy: capture.requestedBy, at } },
+  ];
+}
+
+/**
  * A participant gave back what it held for the order. Recorded as a fact whatever the status
  * (a release for an order still open would be the participant's mistake, and must show); the
  * same release again is a duplicate.
@@ -112,7 +182,11 @@ export function expireOverdueOrder(state: Order, orderId: string, timeoutMs: num
   const order = opened(state, orderId);
   if (order.status !== 'PENDING') return [];
   if (now.getTime() < sagaDeadline(order, timeoutMs).getTime()) return [];
-  const silent = [order.stock.status === 'AWAITING' && 'stock (catalog)', order.coupon.status === 'AWAITING' && 'coupon (discount)'].filter(Boolean);
+  const silent = [
+    order.stock.status === 'AWAITING' && 'stock (catalog)',
+    order.coupon.status === 'AWAITING' && 'coupon (discount)',
+    order.payment.status === 'REQUESTED' && 'payment (payment)',
+  ].filter(Boolean);
   const waitedFor = silent.length > 0 ? silent.join(' and ') : 'the saga';
   return [reject(order, `No answer about the ${waitedFor} within ${formatDuration(timeoutMs)} of placing the order: the order timed out`, now.toISOString())];
 }
@@ -134,13 +208,20 @@ function opened(state: Order, orderId: string): OpenedOrder {
   return state;
 }
 
-/** Both participants agreed: the order is confirmed with the redeemed discount. */
+/**
+ * Stock and coupon agreed: an order placed without a payment is confirmed with the redeemed
+ * discount; one placed with a payment token asks payment to authorize the total after discount
+ * first, and is confirmed once it is authorized.
+ */
 function confirmWhenSettled(order: OpenedOrder, at: string): OrderEvent[] {
   if (order.stock.status !== 'RESERVED' || order.coupon.status !== 'REDEEMED' || !canTransition(order, 'confirm')) return [];
-  guard(order, 'confirm');
-  const { subtotal } = order.details;
+  const { subtotal, paymentToken } = order.details;
   const discount = applicableDiscount(subtotal, order.coupon.discount);
-  return [{ type: 'OrderConfirmed', data: { subtotal, discount, total: subtotal - discount, couponCode: order.coupon.couponCode, at } }];
+  const total = subtotal - discount;
+  if (paymentToken !== null && order.payment.status === 'NOT_REQUESTED') return [{ type: 'PaymentRequested', data: { amount: total, at } }];
+  if (paymentToken !== null && order.payment.status !== 'AUTHORIZED') return [];
+  guard(order, 'confirm');
+  return [{ type: 'OrderConfirmed', data: { subtotal, discount, total, couponCode: order.coupon.couponCode, at } }];
 }
 
 function reject(order: OpenedOrder, reason: string, at: string): OrderEvent {
@@ -148,11 +229,15 @@ function reject(order: OpenedOrder, reason: string, at: string): OrderEvent {
   return { type: 'OrderRejected', data: { reason, at } };
 }
 
-const PARTICIPANT: Record<ParticipantReply, 'catalog' | 'discount'> = {
+const PARTICIPANT: Record<ParticipantReply, 'catalog' | 'discount' | 'payment'> = {
   StockReserved: 'catalog',
   StockReservationFailed: 'catalog',
   CouponRedeemed: 'discount',
   CouponRedemptionFailed: 'discount',
+  PaymentAuthorized: 'payment',
+  PaymentDeclined: 'payment',
+  PaymentCaptured: 'payment',
+  PaymentCaptureFailed: 'payment',
   StockReleased: 'catalog',
   CouponRedemptionReleased: 'discount',
 };
@@ -167,12 +252,54 @@ function earlierAnswer(step: StockStep | CouponStep, reply: ParticipantReply): P
   return step.status === 'REDEEMED' ? 'CouponRedeemed' : 'CouponRedemptionFailed';
 }
 
+/** What payment answered before about the authorization (null: it had not answered). */
+function earlierPaymentAnswer(step: PaymentStep): PaymentReply | null {
+  if (step.status === 'AUTHORIZED') return 'PaymentAuthorized';
+  if (step.status === 'DECLINED') return 'PaymentDeclined';
+  return null;
+}
+
+/**
+ * What payment answered before about the capture attempt `attempt` (already requested). A new
+ * attempt is only requested after the previous one failed, so an earlier attempt failed.
+ */
+function earlierCaptureAnswer(step: CaptureStep, attempt: number): CaptureReply | null {
+  if (attempt < step.attempt) return 'PaymentCaptureFailed';
+  if (step.status === 'CAPTURED') return 'PaymentCaptured';
+  if (step.status === 'FAILED') return 'PaymentCaptureFailed';
+  return null;
+}
+
+function earlierAnswerTo(order: OpenedOrder, reply: ReplyInput): ParticipantReply | null {
+  switch (reply.type) {
+    case 'PaymentAuthorized':
+    case 'PaymentDeclined':
+      return earlierPaymentAnswer(order.payment);
+    case 'PaymentCaptured':
+    case 'PaymentCaptureFailed':
+      return earlierCaptureAnswer(order.capture, reply.attempt);
+    default:
+      return earlierAnswer(PARTICIPANT[reply.type] === 'catalog' ? order.stock : order.coupon, reply.type);
+  }
+}
+
+/** Whether the reply says the participant holds something for the order: stock, a redemption, an authorization, captured money. */
 const holdsSomething = (reply: ReplyInput): boolean =>
-  reply.type === 'StockReserved' || (reply.type === 'CouponRedeemed' && reply.couponCode !== null);
+  reply.type === 'StockReserved' ||
+  (reply.type === 'CouponRedeemed' && reply.couponCode !== null) ||
+  reply.type === 'PaymentAuthorized' ||
+  reply.type === 'PaymentCaptured';
+
+/** How the participant gives back what it holds when it processes the closing event. */
+const RELEASES: Record<'catalog' | 'discount' | 'payment', string> = {
+  catalog: 'catalog releases what it holds for the order',
+  discount: 'discount releases what it holds for the order',
+  payment: 'payment voids the authorization it holds for the order',
+};
 
 function lateReply(order: OpenedOrder, reply: ReplyInput, at: string): LateReplyRecorded {
   const participant = PARTICIPANT[reply.type];
-  const earlier = earlierAnswer(participant === 'catalog' ? order.stock : order.coupon, reply.type);
+  const earlier = earlierAnswerTo(order, reply);
   const kind = earlier === null ? 'AFTER_CLOSE' : earlier === reply.type ? 'DUPLICATE' : 'CONTRADICTS_EARLIER_REPLY';
   const holds = holdsSomething(reply);
   const compensatedBy = holds && isClosed(order) ? (order.status === 'REJECTED' ? 'OrderRejected' : 'OrderCancelled') : null;
@@ -183,7 +310,7 @@ function lateReply(order: OpenedOrder, reply: ReplyInput, at: string): LateReply
         ? `${reply.type} arrived again while the order is ${order.status}; the first one was already applied`
         : `${reply.type} contradicts the earlier ${earlier} while the order is ${order.status}; the first answer stands`;
   const consequence = compensatedBy
-    ? `${participant} releases what it holds for the order when it processes ${compensatedBy}, already published`
+    ? `${RELEASES[participant]} when it processes ${compensatedBy}, already published`
     : holds
       ? 'what it holds belongs to this order'
       : 'nothing is held for the order';

@@ -40,11 +40,19 @@ export type Money = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * Cancels a PENDING or CONFIRMED order (its customer or an admin); the reserved stock and the
-   * coupon redemption are given back. Any other status → userError INVALID_TRANSITION.
+   * Cancels a PENDING or CONFIRMED order (its customer or an admin); the reserved stock, the
+   * coupon redemption and any card authorization are given back. Any other status → userError
+   * INVALID_TRANSITION; while shipping captures the payment → userError INVALID_STATE (try again
+   * once the capture has succeeded or failed).
    */
   cancelOrder: OrderPayload;
-  /** Admin only (FORBIDDEN otherwise): ships a CONFIRMED order. Any other status → userError INVALID_TRANSITION. */
+  /**
+   * Admin only (FORBIDDEN otherwise): ships a CONFIRMED order. An order without a payment is SHIPPED
+   * at once. A card-paid order asks payment to capture the authorized total and stays CONFIRMED until
+   * it is captured (then SHIPPED); if the capture fails it stays CONFIRMED with a statusReason, and
+   * shipping it again tries again. Shipping while a capture runs changes nothing and returns the
+   * order. Any other status → userError INVALID_TRANSITION.
+   */
   shipOrder: OrderPayload;
 };
 
@@ -82,7 +90,10 @@ export type Order = {
   placedAt: Scalars['DateTime']['output'];
   /** Where the order stands now. */
   status: OrderStatus;
-  /** Why it is REJECTED or CANCELLED, in words for the customer; null otherwise. */
+  /**
+   * Why it is REJECTED or CANCELLED, in words for the customer; for a CONFIRMED order whose payment
+   * capture failed at shipping, why ("Payment capture failed: …. Ship again to retry."); null otherwise.
+   */
   statusReason: Maybe<Scalars['String']['output']>;
   /** Sum of the line totals. */
   subtotal: Money;
@@ -143,24 +154,43 @@ export type OrderPayload = {
   __typename?: 'OrderPayload';
   /** The order after the change; with userErrors, the order as it was (null when it is not yours or does not exist). */
   order: Maybe<Order>;
-  /** ORDER_NOT_FOUND (no such order, or not yours) or INVALID_TRANSITION (e.g. cancelling a SHIPPED order). */
+  /**
+   * ORDER_NOT_FOUND (no such order, or not yours), INVALID_TRANSITION (e.g. cancelling a SHIPPED
+   * order) or INVALID_STATE (cancelling while the payment is being captured).
+   */
   userErrors: Array<UserError>;
 };
 
 /**
  * Where an order stands. PENDING until catalog has reserved the stock and discount has redeemed
- * the coupon (or found none); then CONFIRMED, or REJECTED as soon as either refuses.
+ * the coupon (or found none) and, for an order placed with a payment, payment has authorized its
+ * total; then CONFIRMED, or REJECTED as soon as any of them refuses.
  */
 export type OrderStatus =
-  /** Cancelled by its customer or an admin; the stock and the coupon redemption were given back. */
+  /**
+   * Cancelled by its customer or an admin; the stock, the coupon redemption and any card
+   * authorization were given back.
+   */
   | 'CANCELLED'
-  /** Stock reserved and coupon redeemed (or no coupon): the order will be shipped. */
+  /**
+   * Stock reserved, coupon redeemed (or no coupon) and, when paid by card, the total authorized (not
+   * yet taken): the order will be shipped. Orders placed without a payment are confirmed without one
+   * (paid on delivery or by invoice). Shipping a card-paid order captures the payment; while the
+   * capture runs the order stays CONFIRMED, and if it fails statusReason says so and it may be
+   * shipped again.
+   */
   | 'CONFIRMED'
-  /** Placed at checkout; waiting for the stock reservation and the coupon redemption. */
+  /**
+   * Placed at checkout; waiting for the stock reservation, the coupon redemption and, when paid by
+   * card, the authorization of the total.
+   */
   | 'PENDING'
-  /** Refused (not enough stock, coupon no longer valid); statusReason says why. Nothing is held for it. */
+  /**
+   * Refused (not enough stock, coupon no longer valid, card declined, no answer in time); statusReason
+   * says why. Nothing is held for it: stock, redemption and any authorization are given back.
+   */
   | 'REJECTED'
-  /** Shipped by an admin. Final. */
+  /** Shipped by an admin; for a card-paid order, once the payment was captured. Final. */
   | 'SHIPPED';
 
 /** One step of an order's timeline. */

@@ -30,6 +30,8 @@ export async function placeOrder(deps: OrderDeps, store: OrderStore, checkout: C
     currencyCode: checkout.currencyCode,
     placedAt: new Date(checkout.checkedOutAt),
     previousCheckoutAt: checkout.previousCheckoutAt ? new Date(checkout.previousCheckoutAt) : null,
+    // checkouts from clients that predate payments carry none: confirmed without a payment
+    paymentToken: checkout.paymentToken ?? null,
   };
   // an order that exists already decides nothing (and takes no number); a racing duplicate that
   // appends version 1 first makes this one decide again, and find the order

@@ -28,7 +28,7 @@ const events: OrderEvent[] = [
 const stream: RecordedOrderEvent[] = events.map((event, i) => ({ orderId: 'o1', version: i + 1, event, metadata, recordedAt: new Date(at) }));
 
 describe('the order events the platform hears about', () => {
-  const envelopes = publicEnvelopes({ orderId: 'o1', customerId: 'alice' }, stream);
+  const envelopes = publicEnvelopes({ orderId: 'o1', customerId: 'alice', currencyCode: 'EUR', paymentToken: null }, stream);
 
   it('only status facts go out; the saga bookkeeping stays in the stream', () => {
     expect(envelopes.map((e) => [e.type, e.sequence])).toEqual([
@@ -46,5 +46,42 @@ describe('the order events the platform hears about', () => {
     expect(envelopes[0].data).toMatchObject({ subtotal: '9.99', lines: [{ unitPrice: '3.33', lineTotal: '9.99' }] });
     expect(envelopes[1].data).toEqual({ orderId: 'o1', customerId: 'alice', total: '9.99', discount: '0.00', couponCode: null });
     expect(envelopes[2].data).toEqual({ orderId: 'o1', customerId: 'alice', reason: 'Cancelled by the customer', cancelledBy: 'alice' });
+  });
+});
+
+describe('the requests to payment', () => {
+  const paid: OrderEvent[] = [
+    { ...events[0], data: { ...(events[0] as Extract<OrderEvent, { type: 'OrderPlaced' }>).data, paymentToken: 'tok_abc' } } as OrderEvent,
+    { type: 'StockReserved', data: { at } },
+    { type: 'CouponRedeemed', data: { couponCode: 'WELCOME1', discount: 100, at } },
+    { type: 'PaymentRequested', data: { amount: 899, at } },
+    { type: 'PaymentAuthorized', data: { amount: 899, brand: 'visa', last4: '4242', at } },
+    { type: 'OrderConfirmed', data: { subtotal: 999, discount: 100, total: 899, couponCode: 'WELCOME1', at } },
+    { type: 'CaptureRequested', data: { attempt: 1, amount: 899, requestedBy: 'root', at } },
+    { type: 'CaptureFailed', data: { attempt: 1, reason: 'the provider is unavailable', at } },
+    { type: 'CaptureRequested', data: { attempt: 2, amount: 899, requestedBy: 'root', at } },
+    { type: 'PaymentCaptured', data: { attempt: 2, amount: 899, at } },
+    { type: 'OrderShipped', data: { shippedBy: 'root', at } },
+  ];
+  const recorded: RecordedOrderEvent[] = paid.map((event, i) => ({ orderId: 'o1', version: i + 1, event, metadata, recordedAt: new Date(at) }));
+  const envelopes = publicEnvelopes({ orderId: 'o1', customerId: 'alice', currencyCode: 'EUR', paymentToken: 'tok_abc' }, recorded);
+
+  it('PaymentRequested → OrderPaymentRequested with the total after discount and the token; CaptureRequested → OrderCaptureRequested per attempt', () => {
+    expect(envelopes.map((e) => [e.type, e.sequence])).toEqual([
+      ['OrderPlaced', 1],
+      ['OrderPaymentRequested', 4],
+      ['OrderConfirmed', 6],
+      ['OrderCaptureRequested', 7],
+      ['OrderCaptureRequested', 9],
+      ['OrderShipped', 11],
+    ]);
+    expect(envelopes[1].data).toEqual({ orderId: 'o1', customerId: 'alice', amount: '8.99', currencyCode: 'EUR', paymentToken: 'tok_abc' });
+    expect(envelopes[3].data).toEqual({ orderId: 'o1', customerId: 'alice', amount: '8.99', currencyCode: 'EUR', attempt: 1 });
+    expect(envelopes[4].data).toMatchObject({ attempt: 2 });
+    for (const envelope of envelopes) expect(() => parseEnvelope(JSON.stringify(envelope))).not.toThrow();
+  });
+
+  it('a payment request for an order without a token cannot be published', () => {
+    expect(() => publicEnvelopes({ orderId: 'o1', customerId: 'alice', currencyCode: 'EUR', paymentToken: null }, recorded.slice(3, 4))).toThrow(/without a payment token/);
   });
 });

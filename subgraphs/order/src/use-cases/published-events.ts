@@ -2,14 +2,29 @@
  * Which of the order's own events the rest of the platform hears about, and how they read on
  * the wire (@shop/events contracts). Subject: the order id; sequence: the stream version, so a
  * consumer never lets an older status overwrite a newer one. The saga's bookkeeping
- * (StockReserved, CouponRedeemed…, LateReplyRecorded) stays inside the order's stream.
+ * (StockReserved, CouponRedeemed…, LateReplyRecorded) stays inside the order's stream; its requests
+ * to payment (PaymentRequested, CaptureRequested) go out as OrderPaymentRequested and
+ * OrderCaptureRequested, which announce no status.
  */
-import { createEnvelope, OrderCancelled, OrderConfirmed, OrderPlaced, OrderRejected, OrderShipped, type Envelope } from '@shop/events';
+import {
+  createEnvelope,
+  OrderCancelled,
+  OrderCaptureRequested,
+  OrderConfirmed,
+  OrderPaymentRequested,
+  OrderPlaced,
+  OrderRejected,
+  OrderShipped,
+  type Envelope,
+} from '@shop/events';
 import { formatCents } from '@shop/service-kit/domain';
 import type { OrderDetails } from '../domain/order';
 import type { RecordedOrderEvent } from '../data/order-stream-repository';
 
-export function publicEnvelopes(order: Pick<OrderDetails, 'orderId' | 'customerId'>, appended: readonly RecordedOrderEvent[]): Envelope[] {
+export function publicEnvelopes(
+  order: Pick<OrderDetails, 'orderId' | 'customerId' | 'currencyCode' | 'paymentToken'>,
+  appended: readonly RecordedOrderEvent[],
+): Envelope[] {
   const envelopes: Envelope[] = [];
   for (const recorded of appended) {
     const { event, version, metadata, recordedAt } = recorded;
@@ -38,6 +53,18 @@ export function publicEnvelopes(order: Pick<OrderDetails, 'orderId' | 'customerI
       case 'OrderShipped':
         envelopes.push(createEnvelope(OrderShipped, fact, meta));
         break;
+      case 'PaymentRequested': {
+        // decide only requests a payment for an order placed with a token
+        if (order.paymentToken === null) throw new Error(`order ${order.orderId}: a payment requested without a payment token`);
+        const { currencyCode, paymentToken } = order;
+        envelopes.push(createEnvelope(OrderPaymentRequested, { ...fact, amount: formatCents(event.data.amount), currencyCode, paymentToken }, meta));
+        break;
+      }
+      case 'CaptureRequested': {
+        const { amount, attempt } = event.data;
+        envelopes.push(createEnvelope(OrderCaptureRequested, { ...fact, amount: formatCents(amount), currencyCode: order.currencyCode, attempt }, meta));
+        break;
+      }
       default:
         break;
     }

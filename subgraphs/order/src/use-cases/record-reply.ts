@@ -1,13 +1,26 @@
 /**
- * The saga's participants answer: catalog about the stock, discount about the coupon. Each
- * answer moves the order on (CONFIRMED when both agreed, REJECTED on any refusal) or, when it
+ * The saga's participants answer: catalog about the stock, discount about the coupon, payment
+ * about the authorization and, at shipping, the capture. Each answer moves the order on
+ * (CONFIRMED when all agreed, REJECTED on any refusal, SHIPPED once captured) or, when it
  * comes too late or twice, is recorded as such (see domain/saga.ts). Their releases after a
  * rejection or cancellation are recorded too: the stream shows the compensation completed.
  */
-import type { CouponRedeemed, CouponRedemptionFailed, CouponRedemptionReleased, EventData, StockReleased, StockReservationFailed, StockReserved } from '@shop/events';
+import type {
+  CouponRedeemed,
+  CouponRedemptionFailed,
+  CouponRedemptionReleased,
+  EventData,
+  PaymentAuthorized,
+  PaymentCaptured,
+  PaymentCaptureFailed,
+  PaymentDeclined,
+  StockReleased,
+  StockReservationFailed,
+  StockReserved,
+} from '@shop/events';
 import { toCents } from '@shop/service-kit/domain';
 import { decide } from '../domain/decide';
-import type { CouponReplyInput, ReleaseInput, StockReplyInput } from '../domain/saga';
+import type { CaptureReplyInput, CouponReplyInput, PaymentReplyInput, ReleaseInput, StockReplyInput } from '../domain/saga';
 import type { EventMetadata } from '../data/order-stream-repository';
 import type { OrderStore } from '../data/store';
 import { executeOrderCommand, type CommandOutcome } from './execute-command';
@@ -19,6 +32,13 @@ export type StockReply =
 export type CouponReply =
   | ({ type: 'CouponRedeemed' } & EventData<typeof CouponRedeemed>)
   | ({ type: 'CouponRedemptionFailed' } & EventData<typeof CouponRedemptionFailed>);
+
+export type PaymentReply =
+  | ({ type: 'PaymentAuthorized' } & EventData<typeof PaymentAuthorized>)
+  | ({ type: 'PaymentDeclined' } & EventData<typeof PaymentDeclined>);
+export type CaptureReply =
+  | ({ type: 'PaymentCaptured' } & EventData<typeof PaymentCaptured>)
+  | ({ type: 'PaymentCaptureFailed' } & EventData<typeof PaymentCaptureFailed>);
 
 export type Release =
   | ({ type: 'StockReleased' } & EventData<typeof StockReleased>)
@@ -45,6 +65,34 @@ export async function recordCouponReply(deps: OrderDeps, store: OrderStore, repl
     store,
     reply.orderId,
     (state) => decide({ type: 'RecordCouponReply', data: { orderId: reply.orderId, reply: input }, metadata: { now: deps.clock() } }, state),
+    metadata,
+  );
+}
+
+export async function recordPaymentReply(deps: OrderDeps, store: OrderStore, reply: PaymentReply, metadata: EventMetadata): Promise<CommandOutcome> {
+  const input: PaymentReplyInput =
+    reply.type === 'PaymentAuthorized'
+      ? { type: 'PaymentAuthorized', amount: toCents(reply.amount), brand: reply.brand, last4: reply.last4 }
+      : { type: 'PaymentDeclined', code: reply.code, reason: reply.reason };
+  return executeOrderCommand(
+    deps,
+    store,
+    reply.orderId,
+    (state) => decide({ type: 'RecordPaymentReply', data: { orderId: reply.orderId, reply: input }, metadata: { now: deps.clock() } }, state),
+    metadata,
+  );
+}
+
+export async function recordCaptureReply(deps: OrderDeps, store: OrderStore, reply: CaptureReply, metadata: EventMetadata): Promise<CommandOutcome> {
+  const input: CaptureReplyInput =
+    reply.type === 'PaymentCaptured'
+      ? { type: 'PaymentCaptured', attempt: reply.attempt, amount: toCents(reply.amount) }
+      : { type: 'PaymentCaptureFailed', attempt: reply.attempt, reason: reply.reason };
+  return executeOrderCommand(
+    deps,
+    store,
+    reply.orderId,
+    (state) => decide({ type: 'RecordCaptureReply', data: { orderId: reply.orderId, reply: input }, metadata: { now: deps.clock() } }, state),
     metadata,
   );
 }

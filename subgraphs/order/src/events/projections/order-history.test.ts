@@ -81,4 +81,29 @@ describe('order_history projection', () => {
     const shipped = evolveOrderHistory({ ...cancelled!, status: 'CONFIRMED', statusReason: null }, recorded({ type: 'OrderShipped', data: { shippedBy: 'root', at: 'x' } }));
     expect(shipped).toMatchObject({ status: 'SHIPPED', statusReason: null });
   });
+
+  it('a paid order: CONFIRMED once authorized; a failed capture keeps it CONFIRMED with a reason to ship again; the next attempt clears it; captured → SHIPPED', () => {
+    const row = projectOrderHistory([
+      recorded({ ...placed, data: { ...placed.data, paymentToken: 'tok_x' } } as OrderEvent),
+      recorded({ type: 'StockReserved', data: { at: 'x' } }),
+      recorded({ type: 'CouponRedeemed', data: { couponCode: null, discount: 0, at: 'x' } }),
+      recorded({ type: 'PaymentRequested', data: { amount: 2500, at: 'x' } }),
+    ]);
+    expect(row).toMatchObject({ status: 'PENDING', statusReason: null, version: 4 });
+    const steps: OrderEvent[] = [
+      { type: 'PaymentAuthorized', data: { amount: 2500, brand: 'visa', last4: '4242', at: 'x' } },
+      { type: 'OrderConfirmed', data: { subtotal: 2500, discount: 0, total: 2500, couponCode: null, at: 'x' } },
+      { type: 'CaptureRequested', data: { attempt: 1, amount: 2500, requestedBy: 'root', at: 'x' } },
+      { type: 'CaptureFailed', data: { attempt: 1, reason: 'the provider is unavailable', at: 'x' } },
+    ];
+    const failed = steps.reduce((r, e) => evolveOrderHistory(r, recorded(e)), row);
+    expect(failed).toMatchObject({ status: 'CONFIRMED', statusReason: 'Payment capture failed: the provider is unavailable. Ship again to retry.', version: 8 });
+    const retried = evolveOrderHistory(failed, recorded({ type: 'CaptureRequested', data: { attempt: 2, amount: 2500, requestedBy: 'root', at: 'x' } }));
+    expect(retried).toMatchObject({ status: 'CONFIRMED', statusReason: null, version: 9 });
+    const shipped = [
+      { type: 'PaymentCaptured', data: { attempt: 2, amount: 2500, at: 'x' } },
+      { type: 'OrderShipped', data: { shippedBy: 'root', at: 'x' } },
+    ].reduce((r, e) => evolveOrderHistory(r, recorded(e as OrderEvent)), retried);
+    expect(shipped).toMatchObject({ status: 'SHIPPED', statusReason: null, version: 11 });
+  });
 });

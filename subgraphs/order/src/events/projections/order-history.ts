@@ -46,6 +46,16 @@ export function evolveOrderHistory(row: OrderView | null, recorded: RecordedOrde
       return { ...row, status: 'CANCELLED', statusReason: event.data.reason, ...stamp };
     case 'OrderShipped':
       return { ...row, status: 'SHIPPED', statusReason: null, ...stamp };
+    case 'CaptureFailed':
+      // still CONFIRMED: the admin reads why shipping did not happen and may ship again
+      return { ...row, statusReason: `Payment capture failed: ${event.data.reason}. Ship again to retry.`, ...stamp };
+    case 'CaptureRequested':
+      // a new attempt is in flight: the last failure is no longer the news
+      return { ...row, statusReason: null, ...stamp };
+    case 'PaymentRequested':
+    case 'PaymentAuthorized':
+    case 'PaymentDeclined':
+    case 'PaymentCaptured':
     case 'StockReserved':
     case 'StockReservationFailed':
     case 'CouponRedemptionFailed':
