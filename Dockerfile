@@ -48,7 +48,7 @@ ARG SERVICE=web-bff
 ENV SERVICE=${SERVICE}
 # the V8 flags every service ships with (scripts/node-options.ts says why)
 ENV NODE_OPTIONS="--max-semi-space-size=64"
-EXPOSE 3000 4000 4001 4002 4003 4004 4005 4100
+EXPOSE 3000 4000 4001 4002 4003 4004 4005 4090 4100
 # scripts/healthcheck.mjs asks the service's own /health/ready (its port from SERVICE)
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=12 CMD ["node", "scripts/healthcheck.mjs"]
 # node itself is the container's process, tsx only its loader: SIGTERM (graceful shutdown) and

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { loadProviderConfig } from '@shop/payment-provider-simulator';
 import { portSetting, SERVICES, SUBGRAPHS, subgraphUrlSetting } from '@shop/services';
 import { loadMobileBffConfig } from '../gateways/mobile-bff/src/config';
 import { loadWebBffConfig } from '../gateways/web-bff/src/config';
@@ -60,8 +61,10 @@ function resolvedCompose(): ComposeFile {
   return parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as ComposeFile;
 }
 
-/** the services run from the image behind the storefront, from the one list of services */
-const services = SERVICES.filter((s) => s.kind !== 'storefront').map((s) => s.name);
+/** the services run from the image behind the storefront, from the one list of services (the simulators aside: development stand-ins) */
+const services = SERVICES.filter((s) => s.kind !== 'storefront' && s.kind !== 'simulator').map((s) => s.name);
+/** the stand-ins for third parties (the payment provider), in compose for development only */
+const simulators = SERVICES.filter((s) => s.kind === 'simulator');
 
 describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no compose command: the file parsed'})`, () => {
   const file = resolvedCompose();
@@ -134,8 +137,33 @@ describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no co
     for (const { name } of SUBGRAPHS) expect([name, networksOf(file.services[name])]).toEqual([name, ['data', 'services']]);
     for (const name of ['web-bff', 'mobile-bff']) expect([name, networksOf(file.services[name])]).toEqual([name, ['edge', 'services']]);
     expect(networksOf(file.services.storefront)).toEqual(['edge']);
+    // the browser posts cards to the payment provider (edge); the payment subgraph calls it and receives its webhooks (services)
+    for (const { name } of simulators) expect([name, networksOf(file.services[name])]).toEqual([name, ['edge', 'services']]);
     // published ports only where an edge network is
     for (const [name, service] of Object.entries(file.services)) if (service.ports?.length) expect([name, networksOf(service)]).toEqual([name, expect.arrayContaining(['edge'])]);
+  });
+
+  it.each(simulators.map((s) => s.name))('%s (a simulator): runs from the one image as development (it refuses production), with its health check, needing nothing', (name) => {
+    const service = file.services[name];
+    expect(service.image).toBe('shop-graph:local');
+    expect(service.environment?.SERVICE).toBe(name);
+    expect(service.environment?.NODE_ENV).toBe('development');
+    expect(service.healthcheck?.test).toEqual(['CMD', 'node', 'scripts/healthcheck.mjs']);
+    expect(Object.keys(service.depends_on ?? {})).toEqual([]);
+    // nothing of the platform's own: no database, broker, token or gateway secret
+    expect(Object.keys(service.environment ?? {}).filter((key) => ['DATABASE_URL', 'AMQP_URL', 'JWT_SECRET', 'GATEWAY_SECRET'].includes(key))).toEqual([]);
+  });
+
+  it('the payment subgraph calls the simulated provider, whose webhooks come back to it, with the same credentials on both sides', () => {
+    const payment = file.services.payment.environment ?? {};
+    const provider = file.services['payment-provider'].environment ?? {};
+    const port = (name: string) => SERVICES.find((s) => s.name === name)!.port;
+    expect(payment.PAYMENT_PROVIDER_URL).toBe(`http://payment-provider:${port('payment-provider')}`);
+    expect(provider.PAYMENT_PROVIDER_WEBHOOK_URL).toBe(`http://payment:${port('payment')}/webhooks/provider`);
+    expect(provider.PAYMENT_PROVIDER_API_KEY).toBe(payment.PAYMENT_PROVIDER_API_KEY);
+    expect(provider.PAYMENT_WEBHOOK_SECRET).toBe(payment.PAYMENT_WEBHOOK_SECRET);
+    // browsers post cards to its /v1/tokens: published on its port (the storefront's default provider URL)
+    expect(JSON.stringify(file.services['payment-provider'].ports)).toContain(`${port('payment-provider')}`);
   });
 
   (compose ? it : it.skip)('refuses to resolve without a GATEWAY_SECRET (no production default)', () => {
@@ -158,6 +186,7 @@ describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no co
 /** Each service's port when nothing is configured, from its own config loader. */
 const defaultPorts: Record<string, number> = {
   ...Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, subgraphDefinition(name).loadConfig({}).port])),
+  'payment-provider': loadProviderConfig({}).PAYMENT_PROVIDER_PORT,
   'web-bff': loadWebBffConfig({}).port,
   'mobile-bff': loadMobileBffConfig({}).port,
   storefront: loadStorefrontConfig({}).port,
@@ -257,12 +286,14 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/^ENV DATA_DIR=\/data$/m);
   });
 
-  it('starts every service of the list: a subgraph from subgraphs/<name>/src/index.ts, a BFF from gateways/<name>/src/index.ts', () => {
+  it('starts every service of the list: a subgraph from subgraphs/<name>/src/index.ts, a BFF from gateways/<name>/src/index.ts, a simulator from simulators/<name>/src/index.ts', () => {
     const startService = readFileSync(join(root, 'scripts', 'start-service.ts'), 'utf8');
     expect(startService).toContain('subgraph: (name) => `../subgraphs/${name}/src/index`');
     expect(startService).toContain('bff: (name) => `../gateways/${name}/src/index`');
-    for (const { name, kind } of SERVICES.filter((s) => s.kind !== 'storefront')) {
-      expect(existsSync(join(root, kind === 'subgraph' ? 'subgraphs' : 'gateways', name, 'src', 'index.ts'))).toBe(true);
+    expect(startService).toContain('simulator: (name) => `../simulators/${name}/src/index`');
+    const folders = { subgraph: 'subgraphs', bff: 'gateways', simulator: 'simulators' } as const;
+    for (const { name, kind } of SERVICES) {
+      if (kind !== 'storefront') expect([name, existsSync(join(root, folders[kind], name, 'src', 'index.ts'))]).toEqual([name, true]);
     }
   });
 });

@@ -25,4 +25,15 @@ describe('the npm start banner', () => {
     expect(text).not.toMatch(/Sandbox|graphiql|explorer|eyJ|demo customer/);
     expect(text).toContain('no demo tokens are minted');
   });
+
+  it('outside production with the simulated provider: its URL and every test card, grouped as on a card', () => {
+    const text = bannerLines(facts({ paymentProvider: { url: 'http://localhost:4090', testCards: [{ number: '4242424242424242', description: 'approved' }, { number: '4000000000000002', description: 'declined' }] } })).join('\n');
+    expect(text).toMatch(/payments +http:\/\/localhost:4090/);
+    expect(text).toContain('4242 4242 4242 4242  approved');
+    expect(text).toContain('4000 0000 0000 0002  declined');
+  });
+
+  it('without the simulator (production, or another provider): no payments line, no card', () => {
+    expect(bannerLines(facts({})).join('\n')).not.toMatch(/payments|4242/);
+  });
 });

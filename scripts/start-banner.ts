@@ -14,7 +14,12 @@ export interface BannerFacts {
   subgraphs: Record<string, string>;
   /** demo tokens; absent in production */
   tokens?: { customer: string; admin: string };
+  /** the simulated payment provider and its test cards; absent in production (it never runs there) */
+  paymentProvider?: { url: string; testCards: readonly { number: string; description: string }[] };
 }
+
+/** `4242424242424242` → `4242 4242 4242 4242`, as a card shows it */
+const spacedNumber = (number: string): string => number.replace(/(\d{4})(?=\d)/g, '$1 ');
 
 /** The banner's lines. */
 export function bannerLines(facts: BannerFacts): string[] {
@@ -28,6 +33,12 @@ export function bannerLines(facts: BannerFacts): string[] {
     `  mobile BFF    ${mobile.url}/graphql      (trusted documents only${mobile.explorer ? `; explorer: ${mobile.url}/graphiql` : ''})`,
     `  subscriptions ${web.url.replace('http', 'ws')}/graphql`,
     `  subgraphs     ${Object.entries(facts.subgraphs).map(([name, url]) => `${name} ${url}`).join('  ')}`,
+    ...(facts.paymentProvider
+      ? [
+          `  payments      ${facts.paymentProvider.url}      (the simulated provider; test cards, any future expiry, any 3-digit cvc:)`,
+          ...facts.paymentProvider.testCards.map((card) => `    ${spacedNumber(card.number)}  ${card.description}`),
+        ]
+      : []),
     '',
     ...(facts.tokens
       ? ['  customer token (sub alice):', `    ${facts.tokens.customer}`, '  admin token (sub admin):', `    ${facts.tokens.admin}`, '', '  more tokens: npm run token -- --sub bob --roles customer', '']

@@ -4,12 +4,13 @@
  * but from the repository root so relative paths (DATA_DIR) mean the same in every mode. The
  * services are those of packages/services/services.json.
  */
-import { SERVICES } from '@shop/services';
+import { SERVICES, type ServiceKind } from '@shop/services';
 
-const ENTRY_POINTS: Record<string, (name: string) => string> = {
+const ENTRY_POINTS: Record<ServiceKind, (name: string) => string> = {
   subgraph: (name) => `../subgraphs/${name}/src/index`,
   bff: (name) => `../gateways/${name}/src/index`,
   storefront: () => './storefront-service',
+  simulator: (name) => `../simulators/${name}/src/index`,
 };
 
 const name = process.argv[2] ?? process.env.SERVICE ?? '';

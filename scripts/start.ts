@@ -5,6 +5,7 @@
  * needed. Prints the URLs and, outside production, ready-made tokens.
  */
 import { baseConfigSchema, createAuth, createLogger, exitOnStartFailure, loadConfig, stopOnSignals, tokenRulesOf } from '@shop/service-kit';
+import { TEST_CARDS } from '@shop/payment-provider-simulator';
 import { bannerLines } from './start-banner';
 import { startStack } from './stack';
 import { ensureStorefrontBuilt } from './storefront-build';
@@ -42,6 +43,8 @@ async function main() {
     subgraphs: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, subgraph]) => [name, subgraph.url])),
     // never in production: nothing is minted with the production secret
     tokens: production ? undefined : await demoTokens(),
+    // the stack runs the simulator only outside production
+    paymentProvider: stack.urls.paymentProvider ? { url: stack.urls.paymentProvider, testCards: TEST_CARDS } : undefined,
   });
   process.stdout.write(lines.join('\n') + '\n');
   stopOnSignals(

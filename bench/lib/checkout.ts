@@ -336,8 +336,8 @@ export async function runCheckoutWorkload(settings: CheckoutSettings, logDir: st
   try {
     log(`checkout: seeding ${settings.products} products, starting every service as its own process (logs in ${logDir})…`);
     await seedCatalog(databases.url, settings.products);
-    const [catalog, cart, discount, order1, order2, bff1, bff2] = await freePorts(7);
-    const ports = { catalog, cart, discount, orders: [order1, order2], webBffs: [bff1, bff2] } as const;
+    const [catalog, cart, discount, payment, order1, order2, bff1, bff2, paymentProvider] = await freePorts(9);
+    const ports = { subgraphs: { catalog, cart, discount, payment }, orders: [order1, order2], webBffs: [bff1, bff2], paymentProvider } as const;
     const env: Record<string, string> = {
       NODE_ENV: 'production',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',

@@ -33,7 +33,7 @@ const DOCUMENTS: ShopperDocuments = shopperDocuments();
 const SERVICES = ['catalog', 'cart', 'discount', 'order'] as const;
 const PREFIX = 'soak';
 /** The soak's processes listen on 4550-4599 only. */
-const SOAK_PORTS: PlatformPorts = { catalog: 4551, cart: 4552, discount: 4553, orders: [4554, 4555], webBffs: [4560, 4561] };
+const SOAK_PORTS: PlatformPorts = { subgraphs: { catalog: 4551, cart: 4552, discount: 4553, payment: 4556 }, orders: [4554, 4555], webBffs: [4560, 4561], paymentProvider: 4557 };
 
 const log = (line: string) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

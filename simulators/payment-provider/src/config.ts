@@ -19,6 +19,8 @@ const webhookUrl = z
 export const providerConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` lines, or `pretty` lines for a person (unset: pretty at a terminal); read by the shared logger */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** the address it listens on */
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PAYMENT_PROVIDER_PORT: portSetting(4090),

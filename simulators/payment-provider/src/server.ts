@@ -10,7 +10,7 @@ import { changeSettings, createSettings, settingsChangeSchema, takeOne } from '.
 import { openTokenVault } from './tokens';
 import { createWebhookSender } from './webhooks';
 
-export { loadProviderConfig, DEV_API_KEY, DEV_WEBHOOK_SECRET, type ProviderConfig } from './config';
+export { loadProviderConfig, providerConfigSchema, DEV_API_KEY, DEV_WEBHOOK_SECRET, type ProviderConfig } from './config';
 export { TEST_CARDS, spacedNumber, type TestCard } from './test-cards';
 export { signatureHeader, type WebhookEvent } from './webhooks';
 export type { LedgerEntry } from './ledger';
@@ -20,6 +20,11 @@ export interface RunningProvider {
   port: number;
   /** webhooks sent and not yet accepted (or given up) */
   pendingWebhooks(): number;
+  /**
+   * Where the next webhooks go: for a host that learns the payment subgraph's address only after
+   * the provider started (the embedded stack's ephemeral ports). '' stops sending.
+   */
+  setWebhookUrl(url: string): void;
   /** stops accepting, drops held answers and webhook retries, waits for in-flight requests (bounded) */
   stop(): Promise<void>;
 }
@@ -50,8 +55,9 @@ export async function start(config: ProviderConfig, deps: ProviderDeps = {}): Pr
   const ledger = openLedger(dataDir, logger);
   const answers = openAnswerBook(dataDir, logger);
   const settings = createSettings(config.PAYMENT_PROVIDER_WEBHOOK_CHAOS);
+  let webhookUrl = config.PAYMENT_PROVIDER_WEBHOOK_URL;
   const webhooks = createWebhookSender({
-    url: config.PAYMENT_PROVIDER_WEBHOOK_URL,
+    url: () => webhookUrl,
     secret: config.PAYMENT_WEBHOOK_SECRET,
     attempts: config.PAYMENT_PROVIDER_WEBHOOK_ATTEMPTS,
     chaos: () => settings.webhookChaos,
@@ -207,6 +213,10 @@ export async function start(config: ProviderConfig, deps: ProviderDeps = {}): Pr
     url: `http://localhost:${port}`,
     port,
     pendingWebhooks: () => webhooks.pending(),
+    setWebhookUrl(url) {
+      webhookUrl = url;
+      logger.info({ webhooks: url || 'off' }, 'webhook URL changed');
+    },
     async stop() {
       if (stopping) return;
       stopping = true;

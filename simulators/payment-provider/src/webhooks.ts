@@ -18,7 +18,8 @@ export function signatureHeader(secret: string, rawBody: string, unixSeconds: nu
 }
 
 export interface WebhookOptions {
-  url: string;
+  /** read at each send: where webhooks go now ('' : nowhere) */
+  url: () => string;
   secret: string;
   attempts: number;
   /** test mode, read at each send: every event twice, each after a random 0–2 s */
@@ -40,7 +41,7 @@ export interface WebhookSender {
 
 /** Sends webhooks, each signed at the moment it is sent, retrying non-2xx answers with backoff. */
 export function createWebhookSender(options: WebhookOptions): WebhookSender {
-  const { url, secret, attempts, logger } = options;
+  const { secret, attempts, logger } = options;
   const random = options.random ?? Math.random;
   const firstRetryMs = options.retryDelayMs ?? 500;
   const timers = new Set<NodeJS.Timeout>();
@@ -55,7 +56,7 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
     timers.add(timer);
   };
 
-  const deliver = async (event: WebhookEvent, attempt: number): Promise<void> => {
+  const deliver = async (url: string, event: WebhookEvent, attempt: number): Promise<void> => {
     const body = JSON.stringify(event);
     const signature = signatureHeader(secret, body, Math.floor(Date.now() / 1000));
     let outcome: string;
@@ -84,22 +85,23 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
     }
     const wait = Math.min(firstRetryMs * 2 ** (attempt - 1), 30_000);
     logger.info({ eventId: event.id, type: event.type, attempt, outcome, retryInMs: wait }, 'webhook not accepted; retrying');
-    later(wait, () => void deliver(event, attempt + 1));
+    later(wait, () => void deliver(url, event, attempt + 1));
   };
 
   return {
     send(type, idempotencyKey, data) {
+      const url = options.url();
       if (url === '') return;
       const event: WebhookEvent = { id: `evt_${randomBytes(12).toString('hex')}`, type, idempotencyKey, data };
       if (options.chaos()) {
         // twice, each after its own random delay: duplicates, out of order, before or after the direct answer
         for (let copy = 0; copy < 2; copy += 1) {
           pending += 1;
-          later(Math.floor(random() * 2000), () => void deliver(event, 1));
+          later(Math.floor(random() * 2000), () => void deliver(url, event, 1));
         }
       } else {
         pending += 1;
-        later(0, () => void deliver(event, 1));
+        later(0, () => void deliver(url, event, 1));
       }
     },
     pending: () => pending,

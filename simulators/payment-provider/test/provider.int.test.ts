@@ -311,6 +311,34 @@ describe('webhooks retried', () => {
   });
 });
 
+describe('the webhook URL', () => {
+  it('changed after start (setWebhookUrl) → the next webhooks go there; empty → none are sent', async () => {
+    const moved: string[] = [];
+    const elsewhere = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        moved.push(String(req.url));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const original = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/provider`;
+    try {
+      provider.setWebhookUrl(`http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/moved`);
+      const { key } = await authorizeWith('4242');
+      await waitFor('the webhook at the new URL', () => moved.length === 1);
+      expect(moved).toEqual(['/moved']);
+      expect(received.filter((r) => r.event.idempotencyKey === key)).toEqual([]);
+      provider.setWebhookUrl('');
+      await authorizeWith('4242');
+      expect(provider.pendingWebhooks()).toBe(0);
+    } finally {
+      provider.setWebhookUrl(original);
+      await new Promise((resolve) => elsewhere.close(resolve));
+    }
+  });
+});
+
 describe('restart', () => {
   it('a new process on the same data folder keeps the ledger, the recorded answers and the tokens', async () => {
     const auth = await authorizeWith('4242');
