@@ -19,8 +19,8 @@ import { ensureStorefrontBuilt } from '../scripts/storefront-build';
 import { metricsPortSetting, portSetting, SERVICES as LISTED, SUBGRAPH_NAMES, subgraphUrlSetting } from '@shop/services';
 import { freePort, ServiceProcesses, type ServiceName } from './support/service-processes';
 
-/** the services that run from the production install as processes of their own, in start order */
-const SERVICES = LISTED.filter((s) => s.kind !== 'storefront').map((s) => s.name);
+/** the services that run from the production install as processes of their own, in start order (not the simulators: development stand-ins, they refuse production) */
+const SERVICES = LISTED.filter((s) => s.kind !== 'storefront' && s.kind !== 'simulator').map((s) => s.name);
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
@@ -93,6 +93,9 @@ function productionEnv(service: ServiceName): Record<string, string> {
     DATABASE_URL: databases.url,
     AMQP_URL: rabbit.url,
     EVENTS_EXCHANGE: rabbit.exchange,
+    // the payment subgraph's provider credentials: production refuses the development ones
+    PAYMENT_PROVIDER_API_KEY: `sk_test_${jwtSecret}`,
+    PAYMENT_WEBHOOK_SECRET: `whsec_${jwtSecret}`,
     ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [subgraphUrlSetting(name), `http://localhost:${ports[name]}/graphql`])),
   };
 }

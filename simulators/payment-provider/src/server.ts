@@ -155,7 +155,9 @@ export async function start(config: ProviderConfig, deps: ProviderDeps = {}): Pr
     if (route === 'GET /v1/ledger') return { status: 200, body: { entries: ledger.entries } };
     const operation = req.method === 'GET' ? OPERATION.exec(path) : null;
     if (operation) {
-      const record = answers.find(decodeURIComponent(operation[1]));
+      const key = decodeKey(operation[1]);
+      if (key === undefined) return { status: 400, body: { error: { code: 'invalid_request', message: 'The idempotency key in the path is not URL-encoded properly.' } } };
+      const record = answers.find(key);
       return record ? { status: 200, body: { operation: operationOf(record.request), status: record.status, body: record.body } } : { status: 404, body: { error: { code: 'not_found', message: 'Nothing was done under this idempotency key.' } } };
     }
     if (route === 'GET /_simulator/settings') return { status: 200, body: settings };
@@ -242,6 +244,14 @@ function operationOf(request: string): string {
   if (path === '/v1/authorizations') return 'authorization';
   const verb = AUTHORIZATION_ACTION.exec(path)?.[2];
   return verb === 'refunds' ? 'refund' : (verb ?? 'unknown');
+}
+
+function decodeKey(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
 }
 
 function parseJson(body: Buffer): unknown {

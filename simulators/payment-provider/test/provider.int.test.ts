@@ -202,8 +202,9 @@ describe('idempotency keys', () => {
     expect((await get(`/v1/operations/${encodeURIComponent(key)}`)).body).toEqual({ operation: 'authorization', status: 201, body: first.body });
   });
 
-  it('a key never used → GET /v1/operations 404', async () => {
+  it('a key never used → GET /v1/operations 404; a badly encoded one → 400', async () => {
     expect((await get('/v1/operations/never-used')).status).toBe(404);
+    expect((await get('/v1/operations/%E0%A4%A')).status).toBe(400);
   });
 
   it('no Idempotency-Key → 400; no API key → 401', async () => {
