@@ -14,8 +14,13 @@ export const resolverTypes: Types.ConfiguredOutput = {
     enumsAsTypes: true,
     avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
     contextType: '../context#PaymentContext',
-    scalars: { DateTime: 'Date' },
-    mappers: { Payment: '../data/payment-repository#PaymentRecord' },
+    scalars: { Decimal: 'string', DateTime: 'Date' },
+    mappers: {
+      Order: '../resolvers/mappers#OrderParent',
+      Payment: '../resolvers/mappers#PaymentParent',
+      PaymentEvent: '../resolvers/mappers#PaymentEventParent',
+      Money: '../resolvers/mappers#MoneyParent',
+    },
   },
 };
 

@@ -1,14 +1,16 @@
-import { DateTimeScalar } from '@shop/service-kit';
+import { DateTimeScalar, DecimalScalar } from '@shop/service-kit';
+import type { PaymentContext } from '../context';
 import type { Resolvers } from '../generated/resolvers-types';
 import { Mutation } from './mutation';
-import { Query } from './query';
+import { Order } from './order';
+import { Payment, PaymentEvent } from './payment';
 
 /** Every payment resolver, typed by the generated resolver types (src/generated, from schema.graphql). */
-export const resolvers: Resolvers = {
+export const resolvers: Resolvers<PaymentContext> = {
+  Decimal: DecimalScalar,
   DateTime: DateTimeScalar,
-  Query,
   Mutation,
-  Payment: {
-    __resolveReference: (reference, ctx) => ctx.loaders.payment.load(reference.id),
-  },
+  Order,
+  Payment,
+  PaymentEvent,
 };
