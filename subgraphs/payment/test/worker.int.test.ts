@@ -1,0 +1,57 @@
+import { testDatabaseServer, waitFor } from '@shop/service-kit/testing';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { authorizeKey } from '../src/domain/operation';
+import { createFakeProvider } from './fake-provider';
+import { collectPaymentEvents, paymentRequested, publish, startPayment } from './support';
+
+// The operation worker's pacing and shutdown, on PostgreSQL with the in-process bus.
+const server = testDatabaseServer('payment_worker');
+afterAll(() => server.drop());
+
+it('woken when a handler records an operation: the provider is called long before the poll floor', async () => {
+  const provider = createFakeProvider();
+  const payment = await startPayment({ databaseUrl: server.url, provider, env: { PAYMENT_WORKER_POLL_MS: '600000' } });
+  const probe = await collectPaymentEvents(payment.bus);
+  try {
+    const orderId = randomUUID();
+    const started = Date.now();
+    await publish(payment.bus, paymentRequested(orderId, 'c-wake', 10_00, 'tok_ok'));
+    await waitFor(() => probe.ofOrder(orderId).some((e) => e.type === 'PaymentAuthorized'), { what: 'PaymentAuthorized', timeoutMs: 5_000 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  } finally {
+    await probe.stop();
+    await payment.stop();
+  }
+});
+
+it('stops cleanly: a call in flight at shutdown is finished and its outcome recorded before the database closes', async () => {
+  const provider = createFakeProvider();
+  const payment = await startPayment({ databaseUrl: server.url, provider });
+  const orderId = randomUUID();
+  provider.hold(authorizeKey(orderId));
+  await publish(payment.bus, paymentRequested(orderId, 'c-stop', 20_00, 'tok_ok'));
+  await waitFor(() => provider.waiting(authorizeKey(orderId)), { what: 'the authorization in flight' });
+  const database = payment.database.db.name;
+  let stopped = false;
+  const stopping = payment.stop().then(() => (stopped = true));
+  // the worker waits for its call: stop does not return while the provider has not answered
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(stopped).toBe(false);
+  provider.release(authorizeKey(orderId));
+  await stopping;
+
+  const url = new URL(server.url);
+  url.pathname = `/${database}`;
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ state: string; outbox: number }>(
+      "SELECT state::text AS state, (SELECT count(*)::int FROM outbox WHERE envelope->>'type' = 'PaymentAuthorized' AND envelope->>'subject' = $1) AS outbox FROM payment_operations WHERE idempotency_key = $2",
+      [orderId, authorizeKey(orderId)],
+    );
+    expect(rows).toEqual([{ state: 'SUCCEEDED', outbox: 1 }]);
+  } finally {
+    await client.end();
+  }
+});
