@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import { createLogger } from '@shop/service-kit';
 import { DEV_API_KEY, DEV_WEBHOOK_SECRET, loadProviderConfig, start, TEST_CARDS, type RunningProvider } from '@shop/payment-provider-simulator';
 import { DEV_PAYMENT_PROVIDER_API_KEY, DEV_PAYMENT_WEBHOOK_SECRET } from '../config';
 import { createHttpPaymentProvider } from './http-provider';
@@ -53,7 +53,7 @@ beforeAll(async () => {
       PAYMENT_PROVIDER_DATA_DIR: mkdtempSync(join(tmpdir(), 'payment-adapter-')),
       PAYMENT_PROVIDER_HOLD_MS: String(TIMEOUT_MS * 3),
     }),
-    { logger: pino({ level: 'silent' }) },
+    { logger: createLogger('payment-provider', 'silent') },
   );
   provider = createHttpPaymentProvider({ url: simulator.url, apiKey: API_KEY, timeoutMs: TIMEOUT_MS });
 });
