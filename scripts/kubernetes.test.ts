@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { bffSettingsSchema, type BffProfile } from '@shop/bff';
+import { providerConfigSchema } from '@shop/payment-provider-simulator';
 import { baseConfigSchema } from '@shop/service-kit';
 import { defaultMetricsPort, SERVICES as LISTED, settingPrefix, SUBGRAPHS, subgraphUrlSetting } from '@shop/services';
 import { MOBILE_BFF } from '../gateways/mobile-bff/src/config';
@@ -92,21 +93,22 @@ function validate(o: K8sObject): void {
   new model(o).validate();
 }
 
-/** Every service of the one list, with its port there and the environment keys its configuration reads. */
-const SERVICES: Record<string, { port: number; keys: string[] }> = Object.fromEntries(
-  LISTED.map(({ name, kind, port }) => [
-    name,
-    {
-      port,
-      keys:
-        kind === 'subgraph'
-          ? Object.keys(subgraphDefinition(name).configSchema.shape)
-          : kind === 'bff'
-            ? bffKeys(name === 'web-bff' ? WEB_BFF : MOBILE_BFF)
-            : Object.keys(storefrontConfigSchema.shape),
-    },
-  ]),
-);
+type Deployed = { port: number; keys: string[]; kind: string };
+const keysOf = (name: string, kind: string): string[] =>
+  kind === 'subgraph'
+    ? Object.keys(subgraphDefinition(name).configSchema.shape)
+    : kind === 'bff'
+      ? bffKeys(name === 'web-bff' ? WEB_BFF : MOBILE_BFF)
+      : kind === 'simulator'
+        ? Object.keys(providerConfigSchema.shape)
+        : Object.keys(storefrontConfigSchema.shape);
+const deployed = (s: (typeof LISTED)[number]): [string, Deployed] => [s.name, { port: s.port, keys: keysOf(s.name, s.kind), kind: s.kind }];
+/** Every service of the one list that runs in every deployment, with its port there and the environment keys its configuration reads. */
+const SERVICES: Record<string, Deployed> = Object.fromEntries(LISTED.filter((s) => s.kind !== 'simulator').map(deployed));
+/** The simulators (development stand-ins for third parties): in overlays/dev only. */
+const SIMULATORS: Record<string, Deployed> = Object.fromEntries(LISTED.filter((s) => s.kind === 'simulator').map(deployed));
+/** What each folder deploys. */
+const servicesIn = (folder: string): Record<string, Deployed> => (folder === 'overlays/dev' ? { ...SERVICES, ...SIMULATORS } : SERVICES);
 
 function bffKeys(profile: BffProfile): string[] {
   const own = Object.keys(bffSettingsSchema(profile).shape).map((key) => `${profile.prefix}_${key}`);
@@ -116,8 +118,9 @@ function bffKeys(profile: BffProfile): string[] {
 
 const SECRET_KEYS = ['JWT_SECRET', 'GATEWAY_SECRET', 'DATABASE_URL', 'AMQP_URL'];
 
-describe.each(['base', 'overlays/small', 'overlays/production'])('deploy/kubernetes/%s', (folder) => {
+describe.each(['base', 'overlays/small', 'overlays/production', 'overlays/dev'])('deploy/kubernetes/%s', (folder) => {
   const objects = build(join(root, folder));
+  const SERVICES = servicesIn(folder);
   const named = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
   type Container = {
     image: string;
@@ -142,7 +145,8 @@ describe.each(['base', 'overlays/small', 'overlays/production'])('deploy/kuberne
     const pod = podOf(service);
     const [container] = pod.template.spec.containers;
     const metricsPort = defaultMetricsPort(port);
-    if (service === 'storefront') expect(container.ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
+    // the storefront and the simulators have no metrics port
+    if (service === 'storefront' || service in SIMULATORS) expect(container.ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
     else {
       // /metrics and the full readiness report on the metrics port (its default), scraped there, never behind the Service
       expect(container.ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }, { name: 'metrics', containerPort: metricsPort, protocol: 'TCP' }]);
@@ -189,7 +193,7 @@ describe.each(['base', 'overlays/small', 'overlays/production'])('deploy/kuberne
     const bffs = policy('bffs-public-port-only')!;
     expect(bffs.ingress.map((r) => [peers(r), r.ports.map((p) => p.port)])).toEqual([[['anyone'], ['http']], [[{ 'app.kubernetes.io/name': 'prometheus' }], ['metrics']]]);
     // the selectors match the Deployments' pods: every subgraph and BFF is covered
-    for (const { name, kind } of LISTED.filter((s) => s.kind !== 'storefront')) {
+    for (const { name, kind } of LISTED.filter((s) => s.kind !== 'storefront' && s.name in SERVICES)) {
       expect([name, podOf(name).template.metadata.labels['app.kubernetes.io/component']]).toEqual([name, kind]);
     }
     for (const p of [subgraphs, databases, bffs]) expect(p.policyTypes).toEqual(['Ingress']);
@@ -214,7 +218,36 @@ describe.each(['base', 'overlays/small', 'overlays/production'])('deploy/kuberne
       }
     }
     expect(given.filter((key) => !(keys as readonly string[]).includes(key))).toEqual([]);
-    if (service !== 'storefront') expect(given).toEqual(expect.arrayContaining(SECRET_KEYS));
+    if (service !== 'storefront' && !(service in SIMULATORS)) expect(given).toEqual(expect.arrayContaining(SECRET_KEYS));
+  });
+
+  it('the payment subgraph finds its provider, our API key there and the webhook secret in the Secret payment-provider (never in these files)', () => {
+    type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
+    const env = (podOf('payment').template.spec.containers[0].env ?? []) as EnvVar[];
+    for (const key of ['PAYMENT_PROVIDER_URL', 'PAYMENT_PROVIDER_API_KEY', 'PAYMENT_WEBHOOK_SECRET']) {
+      expect(env.find((e) => e.name === key)).toEqual({ name: key, valueFrom: { secretKeyRef: { name: 'payment-provider', key } } });
+    }
+  });
+
+  it(folder === 'overlays/dev' ? 'runs the simulated payment provider as development, its webhooks to the payment subgraph, which admits them' : 'runs no simulator (development stand-ins stay in overlays/dev)', () => {
+    const simulatorDeployments = objects.filter((o) => o.kind === 'Deployment' && o.metadata.name in SIMULATORS);
+    if (folder !== 'overlays/dev') {
+      expect(simulatorDeployments).toEqual([]);
+      return;
+    }
+    type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
+    const env = (podOf('payment-provider').template.spec.containers[0].env ?? []) as EnvVar[];
+    const value = (name: string) => env.find((e) => e.name === name);
+    expect(value('NODE_ENV')?.value).toBe('development');
+    expect(value('PAYMENT_PROVIDER_WEBHOOK_URL')?.value).toBe(`http://payment:${SERVICES.payment.port}/webhooks/provider`);
+    // the same credentials as the payment subgraph: from the same Secret
+    for (const key of ['PAYMENT_PROVIDER_API_KEY', 'PAYMENT_WEBHOOK_SECRET']) expect(value(key)?.valueFrom?.secretKeyRef).toEqual({ name: 'payment-provider', key });
+    expect((podOf('payment-provider').template.spec.containers[0].envFrom ?? []).length).toBe(0);
+    expect(podOf('payment-provider').replicas).toBe(1);
+    const webhooks = named('NetworkPolicy', 'payment-webhooks-from-simulator')!.spec as { podSelector: { matchLabels: Record<string, string> }; ingress: { from: { podSelector: { matchLabels: Record<string, string> } }[]; ports: { port: string }[] }[] };
+    expect(webhooks.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'payment' });
+    expect(webhooks.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'simulator' } } }], ports: [{ port: 'http', protocol: 'TCP' }] }]);
+    expect(podOf('payment-provider').template.metadata.labels['app.kubernetes.io/component']).toBe('simulator');
   });
 
   it('every ConfigMap a Deployment reads is there; no secret value is in the manifests', () => {
