@@ -1,6 +1,9 @@
 import type { Logger } from '@shop/service-kit';
 import type { UnitOfWork } from '@shop/service-kit/database';
 import type { PaymentStore } from '../data/store';
+import type { SubgraphStart } from '@shop/subgraph-kit';
+import type { settings } from '../config';
+import { createHttpPaymentProvider } from '../provider/http-provider';
 import type { PaymentProvider } from '../provider/provider';
 
 /** Wakes the operation worker: something was recorded for it (it covers the commit with a few quick polls). */
@@ -44,4 +47,22 @@ export interface PaymentDeps {
   operationRecorded: OperationSignal;
   pacing: OperationPacing;
   logger: Logger;
+}
+
+/** The deps of the definition: the provider over HTTP and the worker's pacing, from the settings. */
+export function createPaymentDeps({ data, clock, config, logger }: SubgraphStart<PaymentStore, typeof settings>): PaymentDeps {
+  return {
+    data,
+    clock,
+    logger,
+    provider: createHttpPaymentProvider({ url: config.PAYMENT_PROVIDER_URL, apiKey: config.PAYMENT_PROVIDER_API_KEY, timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS }),
+    operationRecorded: createOperationSignal(),
+    pacing: {
+      pollMs: config.PAYMENT_WORKER_POLL_MS,
+      retryFirstMs: config.PAYMENT_RETRY_FIRST_MS,
+      retryMaxMs: config.PAYMENT_RETRY_MAX_MS,
+      // a claim outlives the longest call, so two workers never make the same call at once
+      leaseMs: config.PAYMENT_PROVIDER_TIMEOUT_MS * 2 + 5_000,
+    },
+  };
 }
