@@ -54,9 +54,9 @@ const reply = (r: PaymentReplyInput): OrderCommand => ({ type: 'RecordPaymentRep
 const captureReply = (r: CaptureReplyInput): OrderCommand => ({ type: 'RecordCaptureReply', data: { orderId: ORDER, reply: r }, metadata: { now: NOW } });
 const command = {
   stockReserved: (): OrderCommand => ({ type: 'RecordStockReply', data: { orderId: ORDER, reply: { type: 'StockReserved' } }, metadata: { now: NOW } }),
-  couponRedeemed: (): OrderCommand => ({
+  couponRedeemed: ({ couponCode, discount } = { couponCode: 'WELCOME5', discount: 500 }): OrderCommand => ({
     type: 'RecordCouponReply',
-    data: { orderId: ORDER, reply: { type: 'CouponRedeemed', couponCode: 'WELCOME5', discount: 500 } },
+    data: { orderId: ORDER, reply: { type: 'CouponRedeemed', couponCode, discount } },
     metadata: { now: NOW },
   }),
   authorized: (amount = 3499) => reply({ type: 'PaymentAuthorized', amount, brand: 'visa', last4: '4242' }),
@@ -112,6 +112,13 @@ describe('placed with a payment token', () => {
 
   it('coupon redeemed, then stock reserved → PaymentRequested (replies in the other order)', () =>
     given(placed, couponRedeemed).when(command.stockReserved()).then(stockReserved, paymentRequested));
+
+  it('a coupon that covers the whole subtotal → CONFIRMED at once, nothing to authorize; shipping then captures nothing', () => {
+    const everything: OrderEvent = { type: 'CouponRedeemed', data: { couponCode: 'ALLFREE', discount: 3999, at } };
+    const free: OrderEvent = { type: 'OrderConfirmed', data: { subtotal: 3999, discount: 3999, total: 0, couponCode: 'ALLFREE', at } };
+    given(placed, stockReserved).when(command.couponRedeemed({ couponCode: 'ALLFREE', discount: 3999 })).then(everything, free);
+    given(placed, stockReserved, everything, free).when(command.ship()).then({ type: 'OrderShipped', data: { shippedBy: ADMIN, at } });
+  });
 
   it('a payment answer before payment was asked → INVALID_REPLY (dead-lettered)', () =>
     given(placed, stockReserved).when(command.authorized()).thenFails('INVALID_REPLY', /not requested/));

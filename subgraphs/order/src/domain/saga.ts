@@ -211,15 +211,18 @@ function opened(state: Order, orderId: string): OpenedOrder {
 /**
  * Stock and coupon agreed: an order placed without a payment is confirmed with the redeemed
  * discount; one placed with a payment token asks payment to authorize the total after discount
- * first, and is confirmed once it is authorized.
+ * first, and is confirmed once it is authorized — unless that total is 0.00 (nothing to charge:
+ * confirmed at once, `Order.payment` stays null, shipping captures nothing).
  */
 function confirmWhenSettled(order: OpenedOrder, at: string): OrderEvent[] {
   if (order.stock.status !== 'RESERVED' || order.coupon.status !== 'REDEEMED' || !canTransition(order, 'confirm')) return [];
   const { subtotal, paymentToken } = order.details;
   const discount = applicableDiscount(subtotal, order.coupon.discount);
   const total = subtotal - discount;
-  if (paymentToken !== null && order.payment.status === 'NOT_REQUESTED') return [{ type: 'PaymentRequested', data: { amount: total, at } }];
-  if (paymentToken !== null && order.payment.status !== 'AUTHORIZED') return [];
+  // a coupon that covers everything leaves nothing to authorize: no card is charged 0.00
+  const paysByCard = paymentToken !== null && total > 0;
+  if (paysByCard && order.payment.status === 'NOT_REQUESTED') return [{ type: 'PaymentRequested', data: { amount: total, at } }];
+  if (paysByCard && order.payment.status !== 'AUTHORIZED') return [];
   guard(order, 'confirm');
   return [{ type: 'OrderConfirmed', data: { subtotal, discount, total, couponCode: order.coupon.couponCode, at } }];
 }
