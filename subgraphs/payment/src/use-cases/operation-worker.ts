@@ -36,7 +36,12 @@ export function startOperationWorker(deps: PaymentDeps): OperationWorker {
       await Promise.all(
         due.map((operation) =>
           runOperation(deps, operation).then(
-            (turn) => logger.debug({ idempotencyKey: operation.idempotencyKey, kind: operation.kind, turn: turn.kind }, 'payment operation turn'),
+            (turn) => {
+              const fields = { idempotencyKey: operation.idempotencyKey, kind: operation.kind, attempts: operation.attempts + 1 };
+              if (turn.kind === 'recorded') logger.info({ ...fields, result: turn.result }, 'payment operation settled');
+              // the provider away or its answer lost: said each time, it is what an operator looks for
+              else logger.warn({ ...fields, state: turn.kind, reason: turn.reason }, 'payment operation not settled; due again later');
+            },
             // the claim's lease runs out and the operation is due again: a bug or an outage never loses it
             (err: unknown) => logger.warn({ err, idempotencyKey: operation.idempotencyKey, kind: operation.kind }, 'payment operation failed; due again after its lease'),
           ),
