@@ -1,8 +1,8 @@
-import { createEnvelope, createInMemoryBus, OrderConfirmed, type Envelope } from '@shop/events';
+import { createEnvelope, createInMemoryBus, OrderConfirmed, OrderPaymentRequested, type Envelope } from '@shop/events';
 import { createLogger } from '@shop/service-kit';
 import { waitFor } from '@shop/service-kit/testing';
 import { Registry } from 'prom-client';
-import { startOrderFeed } from './order-feed';
+import { ORDER_EVENT_KEYS, startOrderFeed } from './order-feed';
 
 const logger = createLogger('order-feed-test', 'silent');
 
@@ -21,6 +21,28 @@ async function processed(registry: Registry, queue: string): Promise<number> {
 }
 
 describe('order feed', () => {
+  it("binds the order's status changes only: the payment request, which carries the card token, never reaches a BFF", async () => {
+    expect(ORDER_EVENT_KEYS).toEqual(['order.order.placed.v1', 'order.order.confirmed.v1', 'order.order.rejected.v1', 'order.order.cancelled.v1', 'order.order.shipped.v1']);
+    const bus = createInMemoryBus();
+    const feed = await startOrderFeed(bus, { name: 'web-bff-test', logger });
+    const seen: string[] = [];
+    feed.watch('order-a', (u) => u.kind === 'event' && seen.push(u.envelope.type));
+    try {
+      const request = createEnvelope(
+        OrderPaymentRequested,
+        { orderId: 'order-a', customerId: 'c1', amount: '1.00', currencyCode: 'EUR', paymentToken: 'tok_secret' },
+        { subject: 'order-a', sequence: 4, correlationId: 'test' },
+      );
+      await bus.publish(OrderPaymentRequested.routingKey, request);
+      await bus.publish(OrderConfirmed.routingKey, confirmed('order-a'));
+      await waitFor(() => seen.length === 1, { what: 'the confirmation handed over' });
+      expect(seen).toEqual(['OrderConfirmed']);
+    } finally {
+      await feed.stop();
+      await bus.close();
+    }
+  });
+
   it('hands each order event to the listeners of that order only, and counts it', async () => {
     const bus = createInMemoryBus();
     const registry = new Registry();

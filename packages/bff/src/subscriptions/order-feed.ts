@@ -1,9 +1,13 @@
-import { countSettlements, type Envelope, type EventBus } from '@shop/events';
+import { allEvents, countSettlements, orderStatusAnnouncedBy, type Envelope, type EventBus } from '@shop/events';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@shop/service-kit';
 
-/** Every order event (placed, confirmed, rejected, cancelled, shipped, and any later fact). */
-export const ORDER_EVENT_KEYS = ['order.order.*.v1'];
+/**
+ * The order events that announce a status (placed, confirmed, rejected, cancelled, shipped): what a
+ * subscriber is pushed. Not a wildcard: the order's requests to payment (OrderPaymentRequested)
+ * carry the shopper's card token, and no BFF instance's queue should hold one.
+ */
+export const ORDER_EVENT_KEYS: readonly string[] = allEvents.filter((e) => e.source === 'order' && orderStatusAnnouncedBy(e.type) !== undefined).map((e) => e.routingKey);
 
 /**
  * What a watcher is told: an event about its order, or that events may have been missed (the
