@@ -32,7 +32,7 @@ export interface RunningProvider {
 export interface ProviderDeps {
   logger?: Logger;
   now?: () => Date;
-  /** webhook chaos delays; Math.random unless a test fixes it */
+  /** chaos delays (webhooks, direct answers); Math.random unless a test fixes it */
   random?: () => number;
 }
 
@@ -50,6 +50,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 export async function start(config: ProviderConfig, deps: ProviderDeps = {}): Promise<RunningProvider> {
   const logger = deps.logger ?? createLogger('payment-provider', config.LOG_LEVEL);
   const now = deps.now ?? (() => new Date());
+  const random = deps.random ?? Math.random;
   const dataDir = config.PAYMENT_PROVIDER_DATA_DIR;
   const vault = openTokenVault(dataDir, config.PAYMENT_PROVIDER_TOKEN_TTL_SECONDS, logger);
   const ledger = openLedger(dataDir, logger);
@@ -62,7 +63,7 @@ export async function start(config: ProviderConfig, deps: ProviderDeps = {}): Pr
     attempts: config.PAYMENT_PROVIDER_WEBHOOK_ATTEMPTS,
     chaos: () => settings.webhookChaos,
     logger,
-    random: deps.random,
+    random,
   });
   /** 503s the processing-error card has given under each idempotency key */
   const processingFailures = new Map<string, number>();
@@ -79,7 +80,7 @@ export async function start(config: ProviderConfig, deps: ProviderDeps = {}): Pr
   };
 
   /** The money operations: idempotent, fault-injectable, recorded, announced by webhook. */
-  const operate = (req: IncomingMessage, res: ServerResponse, path: string, key: string, body: unknown): Answer | 'held' => {
+  const operate = (req: IncomingMessage, res: ServerResponse, path: string, key: string, body: unknown): Answer | 'held' | Promise<Answer> => {
     if (takeOne(settings.failNext)) return { status: settings.failNext.status, body: { error: { code: 'simulated_failure', message: 'The provider failed (simulated); nothing was done.' } } };
     const recalled = answers.recall(key, requestFingerprint('POST', path, body));
     if (recalled.kind === 'conflict') return { status: 409, body: { error: { code: 'idempotency_key_reused', message: 'This idempotency key was used for another request.' } } };
@@ -129,6 +130,11 @@ export async function start(config: ProviderConfig, deps: ProviderDeps = {}): Pr
         held.delete(socket);
       });
       return 'held';
+    }
+    if (settings.webhookChaos) {
+      // the direct answer is late too (0–1 s, well inside a client's timeout): webhooks may arrive before it
+      const answer = decision.answer;
+      return new Promise<Answer>((resolve) => setTimeout(() => resolve(answer), Math.floor(random() * 1000)));
     }
     return decision.answer;
   };

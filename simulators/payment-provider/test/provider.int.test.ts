@@ -23,6 +23,8 @@ interface Received {
   event: WebhookEvent;
   raw: string;
   signature: string;
+  /** when it arrived (Date.now()) */
+  at: number;
 }
 
 async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -38,7 +40,7 @@ let received: Received[] = [];
 let dataDir: string;
 let provider: RunningProvider;
 
-const startProvider = (env: Record<string, string> = {}) =>
+const startProvider = (env: Record<string, string> = {}, random?: () => number) =>
   start(
     loadProviderConfig({
       NODE_ENV: 'test',
@@ -51,7 +53,7 @@ const startProvider = (env: Record<string, string> = {}) =>
       PAYMENT_PROVIDER_HOLD_MS: String(HOLD_MS),
       ...env,
     }),
-    { logger },
+    { logger, random },
   );
 
 beforeAll(async () => {
@@ -60,7 +62,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      received.push({ event: JSON.parse(raw) as WebhookEvent, raw, signature: String(req.headers['provider-signature']) });
+      received.push({ event: JSON.parse(raw) as WebhookEvent, raw, signature: String(req.headers['provider-signature']), at: Date.now() });
       res.writeHead(204).end();
     });
   });
@@ -273,6 +275,27 @@ describe('fault controls and chaos (POST /_simulator/settings)', () => {
     for (const k of keysSent) {
       const copies = received.filter((r) => r.event.idempotencyKey === k);
       expect(copies[0].event.id).toBe(copies[1].event.id);
+    }
+  });
+
+  it('chaos: the direct answer is late too, so both copies of its webhook can arrive before it', async () => {
+    // chaos delays drawn in turn: each webhook copy after 0 ms, the answer after 900 ms
+    const draws = [0, 0, 0.9];
+    let draw = 0;
+    const chaotic = await startProvider({ PAYMENT_PROVIDER_DATA_DIR: mkdtempSync(join(tmpdir(), 'payment-provider-')), PAYMENT_PROVIDER_WEBHOOK_CHAOS: 'on' }, () => draws[draw++ % draws.length]);
+    try {
+      const token = ((await (await fetch(`${chaotic.url}/v1/tokens`, { method: 'POST', body: JSON.stringify({ number: '4242424242424242', expMonth: 12, expYear: 2099, cvc: '123' }) })).json()) as { token: string }).token;
+      const key = newKey('authorize');
+      const sent = Date.now();
+      const res = await fetch(`${chaotic.url}/v1/authorizations`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'idempotency-key': key }, body: JSON.stringify({ token, amount: '1.00', currency: 'EUR', reference: key }) });
+      const answered = Date.now();
+      expect(res.status).toBe(201);
+      expect(answered - sent).toBeGreaterThanOrEqual(850);
+      const copies = received.filter((r) => r.event.idempotencyKey === key);
+      expect(copies).toHaveLength(2);
+      for (const copy of copies) expect(copy.at).toBeLessThan(answered);
+    } finally {
+      await chaotic.stop();
     }
   });
 
