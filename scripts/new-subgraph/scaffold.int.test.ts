@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { SUBGRAPHS } from '@shop/services';
 
 const ROOT = join(__dirname, '..', '..');
 const NAME = 'wishlist';
@@ -58,11 +59,16 @@ afterAll(() => {
   if (copy && !process.env.NEW_SUBGRAPH_KEEP) rmSync(copy, { recursive: true, force: true });
 });
 
-it('adds one entry to the list of services, on the next free port', () => {
-  const { services } = JSON.parse(readFileSync(join(copy, 'packages', 'services', 'services.json'), 'utf8')) as { services: { name: string; port: number }[] };
+/** the port after the highest subgraph's of the repository's own list */
+const NEXT_PORT = Math.max(...SUBGRAPHS.map((s) => s.port)) + 1;
+
+it('adds one entry to the list of services, on the next free port, after the subgraphs and before the BFFs', () => {
+  const { services } = JSON.parse(readFileSync(join(copy, 'packages', 'services', 'services.json'), 'utf8')) as { services: { name: string; kind: string; port: number }[] };
   const ports = services.map((s) => s.port);
-  expect(services.find((s) => s.name === NAME)).toEqual({ name: NAME, kind: 'subgraph', port: 4005, consumes: [] });
+  expect(services.find((s) => s.name === NAME)).toEqual({ name: NAME, kind: 'subgraph', port: NEXT_PORT, consumes: [] });
   expect(new Set(ports).size).toBe(ports.length);
+  const at = services.findIndex((s) => s.name === NAME);
+  expect([services[at - 1].kind, services[at + 1].kind]).toEqual(['subgraph', 'bff']);
 });
 
 it('writes its folder in the one shape, its prisma folder, and its place in the supergraph', () => {
@@ -71,7 +77,7 @@ it('writes its folder in the one shape, its prisma folder, and its place in the 
   }
   expect(existsSync(join(copy, 'prisma', NAME, 'migrations', '0001_init', 'migration.sql'))).toBe(true);
   expect(existsSync(join(copy, 'prisma', NAME, 'generated', 'client.ts'))).toBe(true);
-  expect(readFileSync(join(copy, 'gateways', 'supergraph.graphql'), 'utf8')).toMatch(/WISHLIST @join__graph\(name: "wishlist", url: "http:\/\/localhost:4005\/graphql"\)/);
+  expect(readFileSync(join(copy, 'gateways', 'supergraph.graphql'), 'utf8')).toContain(`WISHLIST @join__graph(name: "wishlist", url: "http://localhost:${NEXT_PORT}/graphql")`);
   expect(readFileSync(join(copy, 'gateways', 'web-bff', 'schema.snapshot.graphql'), 'utf8')).toContain('createWishlist(name: String!): CreateWishlistPayload!');
 });
 

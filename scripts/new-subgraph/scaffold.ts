@@ -73,7 +73,8 @@ function addToServiceList(root: string, name: string): number {
   const taken = new Set(list.services.map((s) => s.port));
   let port = Math.max(...list.services.filter((s) => s.kind === 'subgraph').map((s) => s.port)) + 1;
   while (taken.has(port)) port += 1;
-  const firstBff = list.services.findIndex((s) => s.kind !== 'subgraph');
+  // before the first BFF, not the first non-subgraph: simulators (the payment provider) start first
+  const firstBff = list.services.findIndex((s) => s.kind === 'bff');
   list.services.splice(firstBff, 0, { name, kind: 'subgraph', port, consumes: [] });
   const lines = list.services.map((s) => `    ${JSON.stringify(s).replace(/,"/g, ', "').replace(/":/g, '": ').replace(/^\{/, '{ ').replace(/\}$/, ' }')}`);
   writeFileSync(file, `{\n  "$comment": ${JSON.stringify(list.$comment)},\n  "services": [\n${lines.join(',\n')}\n  ]\n}\n`);
