@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { authorizeKey } from '../src/domain/operation';
 import { adminToken, captureRequested, collectPaymentEvents, gql, paymentRequested, publish, REFUND, startPayment, WEBHOOK_SECRET, type TestPayment } from './support';
 
@@ -26,6 +27,9 @@ let simulator: ChildProcess;
 let simulatorUrl: string;
 let dataDir: string;
 let probe: Awaited<ReturnType<typeof collectPaymentEvents>>;
+/** every line the payment subgraph logs here, at debug: checked for tokens and card numbers at the end */
+const logLines: string[] = [];
+const tokens: string[] = [];
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -43,6 +47,7 @@ beforeAll(async () => {
     databaseUrl: server.url,
     bus,
     env: { PAYMENT_PROVIDER_URL: simulatorUrl, PAYMENT_PROVIDER_API_KEY: API_KEY, PAYMENT_PROVIDER_TIMEOUT_MS: '700' },
+    logger: pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) }),
   });
   dataDir = mkdtempSync(join(tmpdir(), 'payment-sim-'));
   simulator = spawn(process.execPath, ['--import', 'tsx', join(root, 'simulators', 'payment-provider', 'src', 'index.ts')], {
@@ -78,7 +83,9 @@ afterAll(async () => {
 async function tokenize(number: string): Promise<string> {
   const res = await fetch(`${simulatorUrl}/v1/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number, expMonth: 12, expYear: 2040, cvc: '123' }) });
   expect(res.status).toBe(201);
-  return ((await res.json()) as { token: string }).token;
+  const { token } = (await res.json()) as { token: string };
+  tokens.push(token);
+  return token;
 }
 interface LedgerEntry { kind: string; amount: string; reference: string; idempotencyKey: string }
 const ledgerOf = async (orderId: string): Promise<LedgerEntry[]> => {
@@ -126,3 +133,12 @@ it('the unknown-outcome card: the call times out, the status query finds the aut
   expect((await ledgerOf(orderId)).map((e) => e.kind)).toEqual(['authorization']);
   expect(probe.ofOrder(orderId).map((e) => e.type)).toEqual(['PaymentAuthorized']);
 }, 60_000);
+
+it('logs no card token and no card number, at debug level either', () => {
+  expect(logLines.length).toBeGreaterThan(10);
+  expect(tokens).toHaveLength(2);
+  for (const line of logLines) {
+    for (const token of tokens) expect(line).not.toContain(token);
+    expect(line).not.toMatch(/4242424242424242|4000000000005126/);
+  }
+});

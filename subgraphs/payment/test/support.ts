@@ -8,7 +8,7 @@ import {
   type Envelope,
   type EventBus,
 } from '@shop/events';
-import { createAuth, formatCents, type Cents } from '@shop/service-kit';
+import { createAuth, formatCents, type Cents, type Logger } from '@shop/service-kit';
 import { postGraphQL, TEST_JWT_SECRET } from '@shop/service-kit/testing';
 import { startSubgraph } from '@shop/subgraph-kit';
 import { randomUUID } from 'node:crypto';
@@ -24,7 +24,7 @@ export const adminToken = () => auth.signToken({ sub: 'admin-1', roles: ['admin'
 export type TestPayment = RunningPayment & { graphql: string };
 
 /** Starts the payment subgraph on `provider` (a fake, or the HTTP adapter to the simulator), with a quick worker. */
-export async function startPayment(options: { databaseUrl?: string; bus?: EventBus; provider?: PaymentProvider; env?: Record<string, string> }): Promise<TestPayment> {
+export async function startPayment(options: { databaseUrl?: string; bus?: EventBus; provider?: PaymentProvider; env?: Record<string, string>; logger?: Logger }): Promise<TestPayment> {
   const config = paymentSubgraph.loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -40,7 +40,7 @@ export async function startPayment(options: { databaseUrl?: string; bus?: EventB
   });
   const provider = options.provider;
   const definition = provider === undefined ? paymentSubgraph : { ...paymentSubgraph, deps: (start: Parameters<typeof paymentSubgraph.deps>[0]) => ({ ...paymentSubgraph.deps(start), provider }) };
-  const payment = await startSubgraph(definition, config, { bus: options.bus });
+  const payment = await startSubgraph(definition, config, { bus: options.bus, logger: options.logger });
   return { ...payment, graphql: `${payment.url}/graphql` };
 }
 

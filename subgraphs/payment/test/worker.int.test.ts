@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { authorizeKey } from '../src/domain/operation';
 import { createFakeProvider } from './fake-provider';
-import { collectPaymentEvents, paymentRequested, publish, startPayment } from './support';
+import { adminToken, captureRequested, collectPaymentEvents, gql, paymentRequested, publish, REFUND, startPayment } from './support';
 
 // The operation worker's pacing and shutdown, on PostgreSQL with the in-process bus.
 const server = testDatabaseServer('payment_worker');
@@ -53,5 +53,29 @@ it('stops cleanly: a call in flight at shutdown is finished and its outcome reco
     expect(rows).toEqual([{ state: 'SUCCEEDED', outbox: 1 }]);
   } finally {
     await client.end();
+  }
+});
+
+it('a refund is answered with its outcome even while the worker polls all the time (it never takes a refund its request is making)', async () => {
+  const provider = createFakeProvider();
+  const payment = await startPayment({ databaseUrl: server.url, provider, env: { PAYMENT_WORKER_POLL_MS: '10' } });
+  const probe = await collectPaymentEvents(payment.bus);
+  try {
+    const orderId = randomUUID();
+    await publish(payment.bus, paymentRequested(orderId, 'c-refunds', 30_00, 'tok_ok'));
+    await waitFor(() => probe.ofOrder(orderId).some((e) => e.type === 'PaymentAuthorized'), { what: 'PaymentAuthorized' });
+    await publish(payment.bus, captureRequested(orderId, 'c-refunds', 30_00, 1));
+    await waitFor(() => probe.ofOrder(orderId).some((e) => e.type === 'PaymentCaptured'), { what: 'PaymentCaptured' });
+    const admin = await adminToken();
+    const refunded: string[] = [];
+    for (let i = 1; i <= 30; i++) {
+      const res = await gql(payment, REFUND, { orderId, amount: '1.00', idempotencyKey: `k-${i}` }, admin);
+      expect(res.data?.refundOrder.userErrors).toEqual([]);
+      refunded.push(res.data?.refundOrder.order.payment.refunded.amount);
+    }
+    expect(refunded).toEqual(Array.from({ length: 30 }, (_, i) => `${i + 1}.00`));
+  } finally {
+    await probe.stop();
+    await payment.stop();
   }
 });

@@ -48,10 +48,11 @@ const toOperation = (row: OperationRow): CausedOperation => ({
 
 export interface OperationRepository {
   /**
-   * Records an operation to make, due at `at`. @returns false when its key exists already (a
+   * Records an operation to make, due at `at` (or at `dueAt`: a caller that makes the call itself
+   * holds it until then, as a claim would). @returns false when its key exists already (a
    * redelivered event, a repeated refund): nothing changed
    */
-  record(intent: OperationIntent, cause: OperationCause, at: Date): Promise<boolean>;
+  record(intent: OperationIntent, cause: OperationCause, at: Date, dueAt?: Date): Promise<boolean>;
   /** The operation under this key, its row locked until the transaction ends; null when there is none. */
   lock(idempotencyKey: string): Promise<CausedOperation | null>;
   /** The operation under this key, unlocked (reads). */
@@ -82,12 +83,12 @@ export function operationRepository(sql: Sql): OperationRepository {
     return row === undefined ? null : toOperation(row);
   };
   return {
-    async record(intent, cause, at) {
+    async record(intent, cause, at, dueAt = at) {
       const inserted = await sql.execute(
         `INSERT INTO payment_operations (idempotency_key, order_id, kind, amount, attempt, reason, requested_by, cause, next_attempt_at, created_at)
-         VALUES ($1, $2, $3::"PaymentOperationKind", $4::bigint, $5::int, $6, $7, $8::jsonb, $9::timestamptz, $9::timestamptz)
+         VALUES ($1, $2, $3::"PaymentOperationKind", $4::bigint, $5::int, $6, $7, $8::jsonb, $10::timestamptz, $9::timestamptz)
          ON CONFLICT (idempotency_key) DO NOTHING`,
-        [intent.idempotencyKey, intent.orderId, intent.kind, intent.amount, intent.attempt, intent.reason, intent.requestedBy, JSON.stringify(cause), at.toISOString()],
+        [intent.idempotencyKey, intent.orderId, intent.kind, intent.amount, intent.attempt, intent.reason, intent.requestedBy, JSON.stringify(cause), at.toISOString(), dueAt.toISOString()],
       );
       return inserted === 1;
     },
