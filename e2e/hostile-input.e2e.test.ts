@@ -9,7 +9,7 @@ import { readManifests } from '@shop/bff';
 import { waitFor } from '@shop/service-kit/testing';
 import { contractOperations, documentText, operationOf } from '@shop/test-support';
 import fc from 'fast-check';
-import type { DocumentNode } from 'graphql';
+import { parse, type DocumentNode } from 'graphql';
 import pino, { type Logger } from 'pino';
 import { DEFAULT_TRUSTED_DOCUMENTS_PATH } from '../gateways/mobile-bff/src/config';
 import { startTestStack, type TestStack } from './support/stack';
@@ -64,18 +64,19 @@ const contract = (file: 'storefront' | 'admin', token: () => string) =>
     variables: (operationOf(doc).variableDefinitions ?? []).map((v) => v.variable.name.value),
     token,
   }));
-const [mobileApp] = readManifests([DEFAULT_TRUSTED_DOCUMENTS_PATH]);
-const mobileOperations = contractOperations('mobile');
+// every served app version's trusted documents (1.0.0, still installed, and the current one), each
+// document once (the versions share the operations that did not change: same id)
+const mobileDocuments = [...new Map(readManifests([DEFAULT_TRUSTED_DOCUMENTS_PATH]).flatMap((app) => app.operations.map((op) => [op.id, op] as const))).values()];
 const targets: Target[] = [
   { label: 'web BFF', url: () => `${t.urls.web}/graphql`, documents: [...contract('storefront', () => customer), ...contract('admin', () => admin)] },
   {
     label: 'mobile BFF',
     url: () => `${t.urls.mobile}/graphql`,
     // the trusted text (what the manifest holds), as the app sends it in full
-    documents: mobileApp.operations.map((op) => ({
+    documents: mobileDocuments.map((op) => ({
       name: op.name,
       query: op.body,
-      variables: (operationOf(mobileOperations[op.name]).variableDefinitions ?? []).map((v) => v.variable.name.value),
+      variables: (operationOf(parse(op.body)).variableDefinitions ?? []).map((v) => v.variable.name.value),
       token: () => customer,
     })),
   },
