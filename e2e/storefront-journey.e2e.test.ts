@@ -1,12 +1,13 @@
 /**
  * A shopper in Chromium on the built storefront, against the whole stack (real PostgreSQL and
- * RabbitMQ): browse, filter, search, page, sort, sign in, add, a bad coupon and a good one,
- * check out with a double click, watch CONFIRMED arrive live, find the order in "my orders";
- * then an order rejected for stock, with its reason. axe-core on every page, no console errors.
+ * RabbitMQ, the simulated payment provider): browse, filter, search, page, sort, sign in, add, a
+ * bad coupon and a good one, pay by card with a double click, watch CONFIRMED arrive live, find the
+ * order in "my orders"; then an order rejected for stock, with its reason. axe-core on every page,
+ * no console errors. A declined card, capture at shipping and refunds: storefront-payment.e2e.test.ts.
  */
 import type { Page } from 'playwright-core';
 import { contractOperations } from '@shop/test-support';
-import { accessibilityProblems, describeInBrowser, SETTLE_MS, signInAs, startBrowserShop, waitForText, type BrowserShop } from './support/browser';
+import { accessibilityProblems, describeInBrowser, payWithCard, SETTLE_MS, signInAs, startBrowserShop, waitForText, type BrowserShop } from './support/browser';
 import { run } from './support/stack';
 
 const admin = contractOperations('admin');
@@ -116,8 +117,8 @@ describeInBrowser('storefront: the shopper journey in Chromium', () => {
     await page.getByRole('button', { name: 'Remove coupon' }).waitFor();
   });
 
-  it('checkout with a double click → one order, whose CONFIRMED arrives live on its page; my orders lists it', async () => {
-    await page.getByRole('button', { name: 'Check out' }).dblclick();
+  it('pay by card with a double click → one order, whose CONFIRMED arrives live on its page; my orders lists it', async () => {
+    await payWithCard(page, '4242 4242 4242 4242', { click: 'dblclick' });
     await page.waitForURL(/\/orders\/[^/]+$/);
     const orderId = page.url().split('/').pop()!;
     // the status line is updated by the orderUpdated subscription, not by reloading
@@ -152,7 +153,7 @@ describeInBrowser('storefront: the shopper journey in Chromium', () => {
     expect(adjusted.data.adjustStock.userErrors).toEqual([]);
 
     await page.getByRole('link', { name: /^Cart/ }).click();
-    await page.getByRole('button', { name: 'Check out' }).click();
+    await payWithCard(page, '4242 4242 4242 4242');
     await page.locator('[data-status="REJECTED"]').waitFor({ timeout: SETTLE_MS });
     await waitForText(page.getByRole('list', { name: 'Order status timeline' }), /Rejected.*Reason: .*\S/s);
     await page.getByRole('button', { name: 'Cancel order' }).waitFor({ state: 'detached' });
@@ -168,7 +169,7 @@ describeInBrowser('storefront: the shopper journey in Chromium', () => {
     expect(width).toBeLessThanOrEqual(390);
     await phone.locator('.product-card button:not([disabled])').first().click();
     await phone.getByRole('link', { name: 'Cart, 1 item' }).click();
-    await phone.getByRole('button', { name: 'Check out' }).waitFor();
+    await phone.getByRole('button', { name: /^Pay / }).waitFor();
     a11y.push(...(await accessibilityProblems(phone)));
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });

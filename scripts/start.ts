@@ -25,7 +25,13 @@ async function main() {
   const stack = await startStack();
   const shop = await startStorefrontServer({
     port: storefront.port,
-    runtime: runtimeConfigFor(`${stack.urls.web}/graphql`, { devSignIn: !production, productImages: storefront.runtime.productImages }),
+    runtime: runtimeConfigFor(`${stack.urls.web}/graphql`, {
+      devSignIn: !production,
+      productImages: storefront.runtime.productImages,
+      // the browser posts cards to the simulator this run started, unless told where the provider is
+      paymentProviderUrl: process.env.PAYMENT_PROVIDER_PUBLIC_URL ? storefront.runtime.paymentProviderUrl : (stack.urls.paymentProvider ?? storefront.runtime.paymentProviderUrl),
+      testCards: storefront.runtime.testCards,
+    }),
     logger: createLogger('storefront', process.env.LOG_LEVEL ?? 'info'),
   }).catch(async (e) => {
     await stack.stop();

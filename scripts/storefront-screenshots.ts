@@ -71,7 +71,7 @@ async function main() {
   let runtime: StorefrontRuntimeConfig | undefined;
   const storefront = await startStorefrontServer({ port: 0, runtime: () => runtime!, logger: createLogger('storefront', 'silent') });
   const stack = await startStack({ env: { ...env, WEB_BFF_CORS_ORIGINS: storefront.url }, ephemeralPorts: true, logger: (s) => createLogger(s, 'silent') });
-  runtime = runtimeConfigFor(`${stack.urls.web}/graphql`, { devSignIn: true });
+  runtime = runtimeConfigFor(`${stack.urls.web}/graphql`, { devSignIn: true, testCards: true, paymentProviderUrl: stack.urls.paymentProvider });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   const url = storefront.url;
   try {
@@ -101,7 +101,12 @@ async function main() {
       await page.getByRole('button', { name: 'Apply' }).click();
       await page.getByRole('button', { name: 'Remove coupon' }).waitFor();
       await shoot(page, `cart${suffix}`);
-      await page.getByRole('button', { name: 'Check out' }).click();
+      // the payment step, with a test card of the simulated provider
+      const payment = page.getByRole('region', { name: 'Payment' });
+      await payment.getByLabel('Card number').fill('4242 4242 4242 4242');
+      await payment.getByLabel('Expiry (MM/YY)').fill('12/30');
+      await payment.getByLabel('Security code').fill('123');
+      await payment.getByRole('button', { name: /^Pay / }).click();
       await page.locator('[data-status="CONFIRMED"]').waitFor({ timeout: 30_000 });
       await shoot(page, `order${suffix}`);
       await context.close();

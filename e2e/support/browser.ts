@@ -68,7 +68,8 @@ export async function startBrowserShop(): Promise<BrowserShop> {
   let browser: Browser | undefined;
   try {
     t = await startTestStack({ env: { WEB_BFF_CORS_ORIGINS: storefront.url } });
-    runtime = runtimeConfigFor(`${t.urls.web}/graphql`, { devSignIn: true });
+    // the browser tokenizes cards at the stack's own simulated provider (its ephemeral port)
+    runtime = runtimeConfigFor(`${t.urls.web}/graphql`, { devSignIn: true, testCards: true, paymentProviderUrl: paymentProviderUrlOf(t) });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   } catch (e) {
     await t?.stop();
@@ -111,6 +112,24 @@ export async function startBrowserShop(): Promise<BrowserShop> {
     },
   };
   return shop;
+}
+
+/** The simulated payment provider the test stack started (scripts/stack.ts names it as in the list of services). */
+export function paymentProviderUrlOf(t: TestStack): string | undefined {
+  return t.urls.paymentProvider;
+}
+
+/**
+ * Pays at the cart's payment step with a test card (a number from ../shared/SPEC.md), typed into
+ * the fields as a shopper would; `click` may be a double click.
+ */
+export async function payWithCard(page: Page, number: string, { click = 'click' }: { click?: 'click' | 'dblclick' } = {}): Promise<void> {
+  const payment = page.getByRole('region', { name: 'Payment' });
+  await payment.getByLabel('Card number').fill(number);
+  await payment.getByLabel('Expiry (MM/YY)').fill(`12/${String((new Date().getFullYear() + 2) % 100).padStart(2, '0')}`);
+  await payment.getByLabel('Security code').fill('123');
+  const pay = payment.getByRole('button', { name: /^Pay / });
+  await (click === 'dblclick' ? pay.dblclick() : pay.click());
 }
 
 /** Waits until `locator` has text matching `text` (auto-retrying, no fixed sleep). */

@@ -34,7 +34,10 @@ export function createApolloClient(config: RuntimeConfig, token: string | null):
       typePolicies: {
         // one cart per customer: replace its lines wholesale on every answer
         Cart: { fields: { lines: { merge: false } } },
-        Order: { fields: { lines: { merge: false }, history: { merge: false } } },
+        // payment has no id of its own: the answers about one order's payment (the order page's,
+        // the back office's, a refund's) are merged into it; its timeline is replaced wholesale
+        Order: { fields: { lines: { merge: false }, history: { merge: false }, payment: { merge: true } } },
+        Payment: { fields: { events: { merge: false } } },
         Money: { keyFields: false },
       },
     }),

@@ -41,7 +41,7 @@ function Pages({ config }: { config: RuntimeConfig }) {
   const elements: Record<Page, ReactElement> = {
     catalog: <CatalogPage productImages={config.productImages} />,
     product: <ProductAtUrl productImages={config.productImages} />,
-    cart: <CartPage />,
+    cart: <CartPage config={config} />,
     myOrders: <MyOrdersPage />,
     order: <OrderAtUrl />,
     signIn: <SignInPage config={config} />,

@@ -1,21 +1,26 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { Empty, ErrorNotice, Loading, PageTitle, Pager, UserErrors } from '../components';
 import {
   AdjustStockDocument,
+  BackOfficeOrderDocument,
   ChangeProductPriceDocument,
   CreateCouponDocument,
   CreateProductDocument,
   FacetsDocument,
   OrdersDocument,
+  RefundOrderDocument,
   ShipOrderDocument,
   StockLevelsDocument,
   type CouponKind,
+  type BackOfficeOrderQuery,
   type OrderStatus,
   type StockLevelsQuery,
 } from '../gql/graphql';
 import { formatMoney, toDecimal } from '../money';
+import { PAYMENT_STATUS_WORDS, PaymentSummary, Timeline } from '../order-payment';
+import { orderTimeline } from '../order-timeline';
 import { isAdmin, useSession } from '../session';
 
 const SECTIONS = [
@@ -45,14 +50,22 @@ export function BackOfficePage() {
         <ul className="tabs">
           {SECTIONS.map((s) => (
             <li key={s.path}>
-              <Link to={s.path} aria-current={path === s.path ? 'page' : undefined}>
+              <Link to={s.path} aria-current={path === s.path || (s.path === '/admin/orders' && path.startsWith('/admin/orders/')) ? 'page' : undefined}>
                 {s.label}
               </Link>
             </li>
           ))}
         </ul>
       </nav>
-      {path === '/admin/coupons' ? <CouponsSection /> : path === '/admin/orders' ? <OrdersSection /> : <ProductsSection />}
+      {path === '/admin/coupons' ? (
+        <CouponsSection />
+      ) : path === '/admin/orders' ? (
+        <OrdersSection />
+      ) : path.startsWith('/admin/orders/') ? (
+        <OrderSection id={decodeURIComponent(path.slice('/admin/orders/'.length))} />
+      ) : (
+        <ProductsSection />
+      )}
     </div>
   );
 }
@@ -423,6 +436,7 @@ function OrdersSection() {
                 <th scope="col">Placed</th>
                 <th scope="col">Items</th>
                 <th scope="col">Total</th>
+                <th scope="col">Payment</th>
                 <th scope="col">Status</th>
               </tr>
             </thead>
@@ -430,7 +444,7 @@ function OrdersSection() {
               {connection.edges.map(({ node }) => (
                 <tr key={node.id}>
                   <th scope="row">
-                    <Link to={`/orders/${node.id}`}>{node.number}</Link>
+                    <Link to={`/admin/orders/${encodeURIComponent(node.id)}`}>{node.number}</Link>
                   </th>
                   <td>{node.customerId}</td>
                   <td>
@@ -438,11 +452,22 @@ function OrdersSection() {
                   </td>
                   <td>{node.lines.map((l) => `${l.quantity} × ${l.productName}`).join(', ')}</td>
                   <td>{formatMoney(node.total)}</td>
+                  <td data-label="Payment">
+                    {node.payment ? (
+                      <span className={`payment-status payment-${node.payment.status.toLowerCase()}`}>
+                        {PAYMENT_STATUS_WORDS[node.payment.status]}
+                        {node.payment.method ? ` (${node.payment.method.brand} •••• ${node.payment.method.last4})` : ''}
+                      </span>
+                    ) : (
+                      <span className="meta">none (pay on delivery)</span>
+                    )}
+                  </td>
                   <td>
                     {node.status === 'CONFIRMED' ? (
-                      <button type="button" disabled={shipped.loading} onClick={() => void ship({ variables: { orderId: node.id } })} aria-label={`Ship order ${node.number}`}>
-                        Ship
-                      </button>
+                      <>
+                        <ShipButton orderId={node.id} number={node.number} paid={node.payment !== null && node.payment !== undefined} ship={(orderId) => void ship({ variables: { orderId } })} busy={shipped.loading} />
+                        {node.statusReason && <p className="reason">{node.statusReason}</p>}
+                      </>
                     ) : (
                       <span className={`status status-${node.status.toLowerCase()}`}>
                         {node.status}
@@ -464,6 +489,167 @@ function OrdersSection() {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * Shipping a card-paid order captures its payment: the order stays CONFIRMED until the capture
+ * succeeded (then SHIPPED, and it leaves this list); a failed capture keeps it here with the reason
+ * and it can be shipped again. Unpaid orders ship at once.
+ */
+function ShipButton({ orderId, number, paid, ship, busy }: { orderId: string; number: string; paid: boolean; ship(orderId: string): void; busy: boolean }) {
+  const [requested, setRequested] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => {
+          setRequested(true);
+          ship(orderId);
+        }}
+        aria-label={`${paid ? 'Ship and capture' : 'Ship'} order ${number}`}
+      >
+        {paid ? 'Ship and capture' : 'Ship'}
+      </button>
+      {requested && paid && (
+        <p className="meta" role="status">
+          Capture requested: the order ships once the payment is captured.
+        </p>
+      )}
+    </>
+  );
+}
+
+type BackOfficeOrder = NonNullable<BackOfficeOrderQuery['order']>;
+const FINAL: OrderStatus[] = ['REJECTED', 'CANCELLED', 'SHIPPED'];
+
+/**
+ * One order: its state, payment and merged timeline, shipping (with capture) and refunds. Re-read
+ * every few seconds like the list (captures, voids and refunds settle asynchronously; a failed
+ * capture changes no status, so nothing would be pushed) and at once after each action.
+ */
+function OrderSection({ id }: { id: string }) {
+  const order = useQuery(BackOfficeOrderDocument, { variables: { id }, fetchPolicy: 'cache-and-network', pollInterval: ORDERS_POLL_MS });
+  const [ship, shipped] = useMutation(ShipOrderDocument, { refetchQueries: [BackOfficeOrderDocument] });
+  const [refundDone, setRefundDone] = useState<string | null>(null);
+  const o = order.data?.order;
+  if (order.loading && !o) return <Loading what="the order" />;
+  if (!o) {
+    return (
+      <section className="panel">
+        <ErrorNotice error={order.error} retry={() => void order.refetch()} />
+        {!order.error && <Empty>No order {id}.</Empty>}
+        <Link to="/admin/orders">All orders</Link>
+      </section>
+    );
+  }
+  const p = o.payment ?? null;
+  const timeline = orderTimeline(
+    o.history.map((h) => ({ status: h.status, at: h.at, reason: h.reason ?? null })),
+    [],
+    p ? { method: p.method ?? null, events: p.events.map((e) => ({ kind: e.kind, amount: e.amount ?? null, at: e.at, reason: e.reason ?? null })) } : null,
+  );
+  const refundable = p ? Number(p.captured.amount) - Number(p.refunded.amount) : 0;
+  return (
+    <section aria-labelledby="order-heading" className="panel admin-order">
+      <p>
+        <Link to="/admin/orders">← All orders</Link>
+      </p>
+      <h2 id="order-heading">
+        Order {o.number} <span className="meta">of {o.customerId}</span>
+      </h2>
+      <ErrorNotice error={order.error} partial />
+      <p className="order-status" role="status" aria-live="polite" aria-atomic="true">
+        Status: <strong data-status={o.status}>{o.status}</strong>
+        {o.statusReason ? <span className="reason"> — {o.statusReason}</span> : null}
+      </p>
+      <p>
+        {o.lines.map((l) => `${l.quantity} × ${l.productName}`).join(', ')} — total {formatMoney(o.total)}
+        {o.couponCode ? ` (coupon ${o.couponCode}, −${formatMoney(o.discount)})` : ''}
+      </p>
+      {o.status === 'CONFIRMED' && (
+        <div className="inline">
+          <ShipButton orderId={o.id} number={o.number} paid={p !== null} ship={(orderId) => void ship({ variables: { orderId } })} busy={shipped.loading} />
+        </div>
+      )}
+      <UserErrors errors={shipped.data?.shipOrder.userErrors} />
+      <ErrorNotice error={shipped.error} />
+      <PaymentSummary payment={p} headingLevel={3} />
+      {/* a new form (amount = what is left) after each refund */}
+      {p && refundable > 0 && (
+        <RefundForm
+          key={p.refunded.amount}
+          order={o}
+          refundable={refundable}
+          onRefunded={(message) => {
+            setRefundDone(message);
+            void order.refetch();
+          }}
+        />
+      )}
+      <div aria-live="polite">{refundDone && <p className="ok">{refundDone}</p>}</div>
+      <Timeline entries={timeline} />
+      {!FINAL.includes(o.status) && <p className="meta">This page follows the order as it settles.</p>}
+    </section>
+  );
+}
+
+/**
+ * A refund of part or all of what was captured. The idempotency key is made once per submission
+ * (the amount, reason and order it was made for): a double click, or sending again after a network
+ * error, reuses it, so the provider refunds once; another submission gets a new key.
+ */
+function RefundForm({ order, refundable, onRefunded }: { order: BackOfficeOrder; refundable: number; onRefunded(message: string): void }) {
+  const currency = order.total.currencyCode;
+  const [amount, setAmount] = useState(refundable.toFixed(2));
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const pending = useRef<{ signature: string; key: string } | null>(null);
+  const [refund, refunded] = useMutation(RefundOrderDocument);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (refunded.loading) return;
+    const value = toDecimal(amount);
+    if (!value || Number(value) <= 0) return setProblem('Refund an amount like 5 or 12.50.');
+    if (Number(value) > refundable + 1e-9) return setProblem(`At most ${formatMoney({ amount: refundable.toFixed(2), currencyCode: currency })} can be refunded.`);
+    setProblem(null);
+    const signature = JSON.stringify([order.id, value, reason.trim()]);
+    if (pending.current?.signature !== signature) pending.current = { signature, key: crypto.randomUUID() };
+    const r = await refund({ variables: { orderId: order.id, amount: value, idempotencyKey: pending.current.key, reason: reason.trim() || null } });
+    if (!r.data) return; // a network error: the same submission sent again keeps its key
+    // answered (refunded, or refused with a reason): the next submission is a new refund
+    pending.current = null;
+    // the provider refunds asynchronously: the payment below shows it once made (the page polls)
+    if (r.data.refundOrder.userErrors.length === 0) onRefunded(`Refund of ${formatMoney({ amount: value, currencyCode: currency })} accepted for order ${order.number}; it shows below once the provider made it.`);
+  };
+  return (
+    <form className="grid-form refund" onSubmit={(e) => void submit(e)} aria-labelledby="refund-heading">
+      <h3 id="refund-heading" className="wide">
+        Refund
+      </h3>
+      <Field label={`Amount (${currency})`}>
+        {(fieldId) => <input id={fieldId} required inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} name="refundAmount" />}
+      </Field>
+      <Field label="Reason (optional)">
+        {(fieldId) => <input id={fieldId} value={reason} onChange={(e) => setReason(e.target.value)} name="refundReason" maxLength={200} />}
+      </Field>
+      <div className="wide">
+        <button type="submit" disabled={refunded.loading} aria-busy={refunded.loading}>
+          {refunded.loading ? 'Refunding…' : 'Refund'}
+        </button>{' '}
+        <span className="meta">Up to {formatMoney({ amount: refundable.toFixed(2), currencyCode: currency })}.</span>
+      </div>
+      {problem && (
+        <p className="field-error wide" role="alert">
+          {problem}
+        </p>
+      )}
+      <div className="wide">
+        <UserErrors errors={refunded.data?.refundOrder.userErrors} />
+        <ErrorNotice error={refunded.error} />
+      </div>
+    </form>
   );
 }
 

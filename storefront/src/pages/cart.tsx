@@ -1,16 +1,29 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { Empty, ErrorNotice, Loading, PageTitle, SignInPrompt, UserErrors } from '../components';
-import { ApplyCouponDocument, CartDocument, CheckoutDocument, RemoveCouponDocument, RemoveFromCartDocument, UpdateCartLineDocument, type CartPartsFragment } from '../gql/graphql';
+import { ApplyCouponDocument, CartDocument, RemoveCouponDocument, RemoveFromCartDocument, UpdateCartLineDocument, type CartPartsFragment } from '../gql/graphql';
 import { formatMoney } from '../money';
+import { PaymentStep } from '../payment-step';
+import type { RuntimeConfig } from '../runtime-config';
 import { useSession } from '../session';
+
+/** Set by the order page's "pay with another card": what was put back, and what could not be. */
+export interface PutBackNotice {
+  orderNumber: string;
+  problems: string[];
+}
+
+const isPutBackNotice = (v: unknown): v is PutBackNotice =>
+  typeof v === 'object' && v !== null && typeof (v as PutBackNotice).orderNumber === 'string' && Array.isArray((v as PutBackNotice).problems);
 
 // the cart re-reads itself while open, so a price changed in the back office shows up here
 const CART_POLL_MS = 3_000;
 
-export function CartPage() {
+export function CartPage({ config }: { config: Pick<RuntimeConfig, 'paymentProviderUrl' | 'testCards'> }) {
   const { session } = useSession();
+  const { state } = useLocation();
+  const putBack = isPutBackNotice(state) ? state : null;
   const cart = useQuery(CartDocument, { skip: !session, pollInterval: CART_POLL_MS });
   if (!session) return <SignInPrompt what="your cart" />;
   const c = cart.data?.cart;
@@ -18,6 +31,20 @@ export function CartPage() {
     <div className="cart-page">
       <PageTitle>Your cart</PageTitle>
       <ErrorNotice error={cart.error} partial={Boolean(c)} retry={() => void cart.refetch()} />
+      {putBack && (
+        <div className="notice notice-warning" role="status">
+          <p>
+            The items of order {putBack.orderNumber} are back in your cart, at today's prices. Check them, then pay with another card.
+          </p>
+          {putBack.problems.length > 0 && (
+            <ul>
+              {putBack.problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
       {cart.loading && !c && <Loading what="your cart" />}
       {c && c.lines.length === 0 && (
         <Empty>
@@ -31,7 +58,7 @@ export function CartPage() {
           <div className="cart-side">
             <CouponForm cart={c} />
             <Totals cart={c} />
-            <CheckoutButton cart={c} />
+            <PaymentStep cart={c} config={config} />
           </div>
         </div>
       )}
@@ -156,48 +183,5 @@ function Totals({ cart }: { cart: CartPartsFragment }) {
         <dd>{formatMoney(cart.total)}</dd>
       </div>
     </dl>
-  );
-}
-
-const KEY_STORAGE = 'shop.checkout';
-
-/**
- * One idempotency key per checkout attempt of one cart content: a double click, a retry after a
- * network error or a reload reuse it (so the BFF answers the same order), a changed cart gets a
- * new one.
- */
-function checkoutKey(cart: CartPartsFragment): string {
-  const signature = JSON.stringify([cart.id, cart.lines.map((l) => [l.product.id, l.quantity]), cart.appliedCoupon?.code ?? null]);
-  try {
-    const stored = JSON.parse(sessionStorage.getItem(KEY_STORAGE) ?? 'null') as { signature: string; key: string } | null;
-    if (stored?.signature === signature) return stored.key;
-  } catch {
-    // unreadable: start a new attempt
-  }
-  const key = crypto.randomUUID();
-  sessionStorage.setItem(KEY_STORAGE, JSON.stringify({ signature, key }));
-  return key;
-}
-
-function CheckoutButton({ cart }: { cart: CartPartsFragment }) {
-  const [checkout, result] = useMutation(CheckoutDocument, { refetchQueries: [CartDocument] });
-  const navigate = useNavigate();
-  const run = async () => {
-    const idempotencyKey = checkoutKey(cart);
-    const r = await checkout({ variables: { idempotencyKey } });
-    const orderId = r.data?.checkout.orderId;
-    if (orderId) {
-      sessionStorage.removeItem(KEY_STORAGE);
-      navigate(`/orders/${orderId}`);
-    }
-  };
-  return (
-    <div className="checkout">
-      <button type="button" className="button-primary" disabled={result.loading} aria-busy={result.loading} onClick={() => void run()}>
-        {result.loading ? 'Placing order…' : 'Check out'}
-      </button>
-      <UserErrors errors={result.data?.checkout.userErrors} />
-      <ErrorNotice error={result.error} />
-    </div>
   );
 }
