@@ -4,12 +4,14 @@
  * declined order's items go back into the cart in one click and another card pays; the order
  * confirms live; the admin ships it (the payment is captured, then SHIPPED) and refunds part of
  * it; the timeline shows each step, to the shopper and in the back office. The card goes from the
- * browser to the provider only: no request to the BFF carries a card number. axe-core on every
+ * browser to the provider only: no request to the BFF carries a card number, and no service's log
+ * line (at debug level, the whole journey) holds a card number or a card token. axe-core on every
  * page, no console error.
  */
 import { DEV_API_KEY } from '@shop/payment-provider-simulator';
 import { waitFor } from '@shop/service-kit/testing';
 import type { Page, Request } from 'playwright-core';
+import pino from 'pino';
 import { accessibilityProblems, describeInBrowser, paymentProviderUrlOf, payWithCard, SETTLE_MS, signInAs, startBrowserShop, waitForText, type BrowserShop } from './support/browser';
 
 const DECLINED = '4000 0000 0000 0002';
@@ -26,12 +28,20 @@ describeInBrowser('storefront: paying by card in Chromium (decline, another card
   let declinedOrderId = '';
   let paidOrderId = '';
   let paidOrderNumber = '';
+  /** every log line of every service, the provider included, at debug level */
+  const logLines: string[] = [];
+  /** the card tokens the provider answered the browser */
+  const tokens: string[] = [];
 
   beforeAll(async () => {
-    shop = await startBrowserShop();
+    const logStream = { write: (line: string) => void logLines.push(line) };
+    shop = await startBrowserShop({ logger: (service) => pino({ level: 'debug', base: { service } }, logStream) });
     if (!paymentProviderUrlOf(shop.t)) throw new Error('the test stack started no payment provider (scripts/stack.ts starts simulators/payment-provider outside production unless PAYMENT_PROVIDER_URL names another)');
     shopper = await shop.newPage();
     shopper.on('request', (r: Request) => sent.push({ url: r.url(), body: r.postData() ?? '' }));
+    shopper.on('response', (r) => {
+      if (r.url().endsWith('/v1/tokens') && r.status() === 201) void r.json().then((body: { token: string }) => tokens.push(body.token));
+    });
     boss = await shop.newPage();
   }, 180_000);
   afterAll(() => shop?.stop());
@@ -164,6 +174,16 @@ describeInBrowser('storefront: paying by card in Chromium (decline, another card
     const provider = new URL(paymentProviderUrlOf(shop.t)!).origin;
     const tokenized = sent.filter((r) => r.url === `${provider}/v1/tokens`);
     expect(tokenized.map((r) => (JSON.parse(r.body) as { number: string }).number)).toEqual([digits(DECLINED), digits(APPROVED)]);
+  });
+
+  it('no log line of any service holds a card number or a card token', () => {
+    expect(tokens).toHaveLength(2);
+    // the journey was logged (checkouts, the saga, the payment's operations, webhooks)
+    expect(logLines.length).toBeGreaterThan(50);
+    expect(logLines.some((l) => l.includes(paidOrderId))).toBe(true);
+    const secrets = [...[DECLINED, APPROVED].flatMap((card) => [card, digits(card)]), ...tokens];
+    const leaks = logLines.filter((line) => secrets.some((secret) => line.includes(secret)));
+    expect(leaks).toEqual([]);
   });
 
   it('no serious or critical accessibility violation, no console error, no failed request', () => {

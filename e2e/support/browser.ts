@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { ensureStorefrontBuilt } from '../../scripts/storefront-build';
 import { runtimeConfigFor, startStorefrontServer, type RunningStorefront, type StorefrontRuntimeConfig } from '../../scripts/storefront-server';
 import { createLogger } from '@shop/service-kit';
+import type { StackOptions } from '../../scripts/stack';
 import { startTestStack, type TestStack } from './stack';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -51,8 +52,8 @@ export interface BrowserShop {
   stop(): Promise<void>;
 }
 
-/** The stack, the storefront (built when needed) and Chromium. */
-export async function startBrowserShop(): Promise<BrowserShop> {
+/** The stack, the storefront (built when needed) and Chromium; `logger` gives every service its logger (tests that read the logs). */
+export async function startBrowserShop(options: { logger?: StackOptions['logger'] } = {}): Promise<BrowserShop> {
   ensureStorefrontBuilt();
   // the storefront listens first so its origin can be given to the BFF's CORS allow-list
   let runtime: StorefrontRuntimeConfig | undefined;
@@ -67,7 +68,7 @@ export async function startBrowserShop(): Promise<BrowserShop> {
   let t: TestStack | undefined;
   let browser: Browser | undefined;
   try {
-    t = await startTestStack({ env: { WEB_BFF_CORS_ORIGINS: storefront.url } });
+    t = await startTestStack({ env: { WEB_BFF_CORS_ORIGINS: storefront.url }, logger: options.logger });
     // the browser tokenizes cards at the stack's own simulated provider (its ephemeral port)
     runtime = runtimeConfigFor(`${t.urls.web}/graphql`, { devSignIn: true, testCards: true, paymentProviderUrl: paymentProviderUrlOf(t) });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
