@@ -2,7 +2,7 @@
 /** The order page's timeline: `node --import tsx --test storefront/src/order-timeline.test.ts`. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { orderTimeline } from './order-timeline';
+import { currentStatus, orderTimeline } from './order-timeline';
 
 const eur = (amount: string) => ({ amount, currencyCode: 'EUR' });
 
@@ -52,6 +52,16 @@ describe("an order's timeline", () => {
       ['timeline-pending', 'timeline-payment timeline-payment-declined', 'timeline-rejected'],
     );
     assert.equal(timeline[2].reason, 'Payment declined: the card was declined');
+  });
+
+  it("a pushed status goes after everything dated by the services, even when the browser's clock is behind", () => {
+    const history = [{ status: 'PENDING' as const, at: '2026-12-06T10:00:00.000Z', reason: null }];
+    const live = [{ status: 'CONFIRMED' as const, at: '2026-12-06T09:59:00.000Z', reason: null }];
+    const timeline = orderTimeline(history, live, { method: null, events: [{ kind: 'AUTHORIZED', amount: eur('1.00'), at: '2026-12-06T10:00:01.000Z' }] });
+    assert.deepEqual(timeline.map((e) => e.className), ['timeline-pending', 'timeline-payment timeline-payment-authorized', 'timeline-confirmed']);
+    assert.equal(currentStatus(history, live, 'PENDING'), 'CONFIRMED');
+    assert.equal(currentStatus([...history, { status: 'CONFIRMED', at: '2026-12-06T10:00:02.000Z', reason: null }], live, 'CONFIRMED'), 'CONFIRMED');
+    assert.equal(currentStatus([], [], 'PENDING'), 'PENDING');
   });
 
   it('an order without a payment is its statuses alone; CAPTURE_FAILED reads as words', () => {

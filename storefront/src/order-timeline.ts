@@ -59,9 +59,11 @@ export function orderTimeline(
   live: readonly StatusChange[],
   payment: { events: readonly PaymentEventView[]; method: { brand: string; last4: string } | null } | null,
 ): TimelineEntry[] {
-  const statuses = [...history];
-  for (const e of live) if (!statuses.some((s) => s.status === e.status)) statuses.push(e);
-  const entries: (TimelineEntry & { order: number })[] = statuses.map((s, i) => ({
+  const pushed = live.filter((e) => !history.some((h) => h.status === e.status));
+  const statuses = [...history, ...pushed];
+  // a pushed status carries the browser's time of arrival, not the service's: it goes after
+  // everything the services dated (a clock behind theirs must not move it earlier)
+  const entries: (TimelineEntry & { order: number; last: boolean })[] = statuses.map((s, i) => ({
     key: `status-${s.status}`,
     className: `timeline-${s.status.toLowerCase()}`,
     title: STATUS_WORDS[s.status],
@@ -69,6 +71,7 @@ export function orderTimeline(
     at: s.at,
     reason: s.reason,
     order: i,
+    last: i >= history.length,
   }));
   const card = payment?.method ? `${payment.method.brand} •••• ${payment.method.last4}` : null;
   (payment?.events ?? []).forEach((e, i) => {
@@ -81,11 +84,18 @@ export function orderTimeline(
       at: e.at,
       reason: e.reason ?? null,
       order: statuses.length + i,
+      last: false,
     });
   });
-  // by time; an entry without a time (none in practice) and ties keep their reading order
-  const time = (e: { at: string | null }) => (e.at === null ? Number.POSITIVE_INFINITY : Date.parse(e.at));
+  // by time; pushed statuses, an entry without a time (none in practice) and ties keep their reading order
+  const time = (e: { at: string | null; last: boolean }) => (e.last || e.at === null ? Number.POSITIVE_INFINITY : Date.parse(e.at));
   return entries
     .sort((a, b) => time(a) - time(b) || a.order - b.order)
-    .map(({ order: _order, ...entry }) => entry);
+    .map(({ order: _order, last: _last, ...entry }) => entry);
+}
+
+/** The status to show: the latest pushed one the history does not have yet, else the history's last, else the order's. */
+export function currentStatus(history: readonly StatusChange[], live: readonly StatusChange[], status: OrderStatus): OrderStatus {
+  const pushed = live.filter((e) => !history.some((h) => h.status === e.status));
+  return pushed.at(-1)?.status ?? history.at(-1)?.status ?? status;
 }

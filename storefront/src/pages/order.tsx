@@ -5,7 +5,7 @@ import { Empty, ErrorNotice, Loading, PageTitle, SignInPrompt, UserErrors } from
 import { AddToCartDocument, ApplyCouponDocument, CancelOrderDocument, CartDocument, OrderDocument, OrderPaymentDocument, OrderUpdatedDocument, type OrderQuery, type OrderStatus } from '../gql/graphql';
 import { formatMoney } from '../money';
 import { PaymentSummary, Timeline } from '../order-payment';
-import { orderTimeline, type StatusChange } from '../order-timeline';
+import { currentStatus, orderTimeline, type StatusChange } from '../order-timeline';
 import { linesToPutBack, markPutBack, wasPutBack } from '../put-back';
 import type { PutBackNotice } from './cart';
 import { useSession } from '../session';
@@ -67,13 +67,9 @@ export function OrderPage({ id }: { id: string }) {
     );
   }
   const p = payment.data?.order?.payment ?? null;
-  const timeline = orderTimeline(
-    o.history.map((h) => ({ status: h.status, at: h.at, reason: h.reason ?? null })),
-    live,
-    p ? { method: p.method ?? null, events: p.events.map((e) => ({ kind: e.kind, amount: e.amount ?? null, at: e.at })) } : null,
-  );
-  const statuses = timeline.filter((t) => t.key.startsWith('status-'));
-  const current = (statuses[statuses.length - 1]?.key.slice('status-'.length) as OrderStatus | undefined) ?? o.status;
+  const history = o.history.map((h) => ({ status: h.status, at: h.at, reason: h.reason ?? null }));
+  const timeline = orderTimeline(history, live, p ? { method: p.method ?? null, events: p.events.map((e) => ({ kind: e.kind, amount: e.amount ?? null, at: e.at })) } : null);
+  const current = currentStatus(history, live, o.status);
   return (
     <div className="order-page">
       <p>
