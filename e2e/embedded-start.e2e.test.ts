@@ -112,6 +112,9 @@ it('npm start with no environment: shop through the web BFF, SIGTERM exits 0, th
     subscriptionsUrl: web.replace('http', 'ws'),
     devSignInUrl: `http://localhost:${ports.web}/dev`,
     productImages: false,
+    // the simulated payment provider npm start started, where the browser posts cards; its test cards listed
+    paymentProviderUrl: expect.stringMatching(/^http:\/\/localhost:\d+$/),
+    testCards: true,
   });
   const preflight = await fetch(web, { method: 'OPTIONS', headers: { origin: `http://localhost:${ports.storefront}`, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
   expect(preflight.headers.get('access-control-allow-origin')).toBe(`http://localhost:${ports.storefront}`);
