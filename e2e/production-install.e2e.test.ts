@@ -145,7 +145,15 @@ it('the storefront container serves its build from the production install, point
   storefront.stderr!.on('data', (c) => (output += c));
   await waitFor(async () => (await fetch(`http://localhost:${port}/health/ready`).catch(() => undefined))?.ok, { timeoutMs: 60_000, intervalMs: 200, what: `storefront ready (${output})` });
   expect(await (await fetch(`http://localhost:${port}/products/any`)).text()).toMatch(/<div id="root">/);
-  expect(await (await fetch(`http://localhost:${port}/config.json`)).json()).toEqual({ graphqlUrl, subscriptionsUrl: graphqlUrl.replace('http', 'ws'), devSignInUrl: null, productImages: false });
+  // no test cards in production; the provider's URL is PAYMENT_PROVIDER_PUBLIC_URL's default here
+  expect(await (await fetch(`http://localhost:${port}/config.json`)).json()).toEqual({
+    graphqlUrl,
+    subscriptionsUrl: graphqlUrl.replace('http', 'ws'),
+    devSignInUrl: null,
+    productImages: false,
+    paymentProviderUrl: 'http://localhost:4090',
+    testCards: false,
+  });
   const env = { PATH: process.env.PATH, SERVICE: 'storefront', STOREFRONT_PORT: String(port) };
   await expect(run(process.execPath, ['scripts/healthcheck.mjs'], { cwd: image, env })).resolves.toBeDefined();
   // and the production web BFF has no development sign-in
