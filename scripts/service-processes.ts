@@ -46,6 +46,10 @@ export interface RunningPlatform {
   webBffs: string[];
   /** the simulated payment provider (its ledger under `<logDir>/payment-provider`, kept across its restarts) */
   paymentProvider: string;
+  /** the API key the provider and payment share this run (what reads its ledger and sets its faults) */
+  paymentProviderApiKey: string;
+  /** kills the simulator (-9, like a crash) and, given `downMs`, starts it again after that long on the same port and data dir */
+  restartPaymentProvider(downMs: number): Promise<void>;
   /** SIGTERM to every process, SIGKILL after 15 s */
   stop(): Promise<void>;
 }
@@ -89,7 +93,8 @@ export async function startPlatform(env: Record<string, string>, logDir: string,
   const launch = async (service: string, port: number, extra: Record<string, string> = {}): Promise<string> => {
     const name = `${service}:${port}`;
     const logFile = join(logDir, `${service}-${port}.log`);
-    const log = createWriteStream(logFile);
+    // appended to: a process started again (the provider after its outage) continues its log
+    const log = createWriteStream(logFile, { flags: 'a' });
     logs.push(log);
     const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'scripts/start-service.ts', service], {
       cwd: ROOT,
@@ -139,13 +144,27 @@ export async function startPlatform(env: Record<string, string>, logDir: string,
       PAYMENT_WEBHOOK_SECRET: env.PAYMENT_WEBHOOK_SECRET ?? `whsec_${randomBytes(16).toString('hex')}`,
     };
     const simulator = SERVICES.find((s) => s.kind === 'simulator')!.name;
-    const paymentProvider = await launch(simulator, providerPort, {
+    const simulatorEnv = {
       ...credentials,
       // a development tool: the simulator refuses production, whatever the services run as
       NODE_ENV: 'development',
       PAYMENT_PROVIDER_DATA_DIR: join(logDir, 'payment-provider'),
       PAYMENT_PROVIDER_WEBHOOK_URL: paymentPort === undefined ? '' : `http://127.0.0.1:${paymentPort}/webhooks/provider`,
-    });
+    };
+    const paymentProvider = await launch(simulator, providerPort, simulatorEnv);
+    const restartPaymentProvider = async (downMs: number) => {
+      const index = processes.findIndex((p) => p.service === simulator);
+      const { child } = processes[index];
+      if (child.exitCode === null && child.signalCode === null) {
+        await new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        });
+      }
+      processes.splice(index, 1);
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await launch(simulator, providerPort, simulatorEnv);
+    };
     if (paymentPort !== undefined) extraOf.payment = { ...extraOf.payment, ...credentials, PAYMENT_PROVIDER_URL: paymentProvider };
     const consumers = single.filter((name) => name !== 'catalog');
     const [orders, consumerUrls] = await Promise.all([
@@ -161,7 +180,7 @@ export async function startPlatform(env: Record<string, string>, logDir: string,
         }),
       ),
     );
-    return { processes, subgraphs, orders, webBffs, paymentProvider, stop };
+    return { processes, subgraphs, orders, webBffs, paymentProvider, paymentProviderApiKey: credentials.PAYMENT_PROVIDER_API_KEY, restartPaymentProvider, stop };
   } catch (e) {
     await stop();
     throw e;

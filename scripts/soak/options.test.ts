@@ -5,7 +5,8 @@ describe('soak options', () => {
     const options = parseSoakOptions([]);
     expect(options).toMatchObject({ checkouts: 300, customers: 75, concurrency: 24, products: 12, eagerCustomers: false, keepLogs: false });
     expect(options.faults).toEqual(parseFaults(DEFAULT_FAULTS));
-    expect(options.faults.map((f) => f.kind)).toEqual(['broker-kill', 'db-stop', 'proxy-cut', 'db-stop', 'broker-kill']);
+    expect(options.faults.map((f) => f.kind)).toEqual(['broker-kill', 'provider-5xx', 'db-stop', 'provider-hang', 'proxy-cut', 'webhook-chaos', 'db-stop', 'provider-down', 'broker-kill']);
+    expect(options).toMatchObject({ payShare: 0.85, shipShare: 0.5, refundShare: 0.4, cancelShare: 0.15 });
   });
 
   it('--checkouts 1000 → 250 customers; explicit values win', () => {
@@ -24,12 +25,14 @@ describe('soak options', () => {
     expect(() => parseFaults('5s:db-stop:30s,20s:broker-kill:5s')).toThrow('starts before');
     expect(() => parseFaults('5s:power-cut:1s')).toThrow('unknown fault kind "power-cut"');
     expect(() => parseFaults('5s:db-stop')).toThrow('is not <at>:<kind>:<for>');
+    expect(parseFaults('5s:provider-down:30s,40s:webhook-chaos:10s').map((f) => f.kind)).toEqual(['provider-down', 'webhook-chaos']);
   });
 
   it('bad numbers and unknown options are refused', () => {
     expect(() => parseSoakOptions(['--checkouts', '0'])).toThrow('--checkouts must be a positive whole number');
     expect(() => parseSoakOptions(['--twice', '2'])).toThrow('--twice must be between 0 and 1');
     expect(() => parseSoakOptions(['--products', '2'])).toThrow('at least 4');
+    expect(() => parseSoakOptions(['--ship', '0.9', '--cancel', '0.2'])).toThrow('at most 1');
     expect(() => parseSoakOptions(['--nope'])).toThrow();
   });
 });

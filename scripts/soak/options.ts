@@ -3,8 +3,8 @@
  */
 import { parseArgs } from 'node:util';
 
-export type FaultKind = 'broker-kill' | 'db-stop' | 'proxy-cut';
-export const FAULT_KINDS: readonly FaultKind[] = ['broker-kill', 'db-stop', 'proxy-cut'];
+export type FaultKind = 'broker-kill' | 'db-stop' | 'proxy-cut' | 'provider-5xx' | 'provider-hang' | 'webhook-chaos' | 'provider-down';
+export const FAULT_KINDS: readonly FaultKind[] = ['broker-kill', 'db-stop', 'proxy-cut', 'provider-5xx', 'provider-hang', 'webhook-chaos', 'provider-down'];
 
 /** One fault on the timeline: at `atMs` after the first checkout, for `forMs`. */
 export interface PlannedFault {
@@ -22,6 +22,12 @@ export interface SoakOptions {
   twiceShare: number;
   /** share of checkouts that apply a coupon */
   couponShare: number;
+  /** share of checkouts paid by card (CheckoutAndPay); the rest check out without payment, as old clients do */
+  payShare: number;
+  /** share of CONFIRMED orders the admin ships (a paid one: captured), of those refunded in part, of CONFIRMED ones cancelled (voided) */
+  shipShare: number;
+  refundShare: number;
+  cancelShare: number;
   /** redemptions allowed on the limited coupon */
   couponLimit: number;
   faults: PlannedFault[];
@@ -35,8 +41,14 @@ export interface SoakOptions {
   help: boolean;
 }
 
-/** The default timeline: two broker kills, a short and a 35 s database stop, a proxy cut. */
-export const DEFAULT_FAULTS = '10s:broker-kill:10s,35s:db-stop:6s,55s:proxy-cut:5s,75s:db-stop:35s,130s:broker-kill:10s';
+/**
+ * The default timeline: two broker kills, a short and a 35 s database stop, a proxy cut, and the
+ * payment provider's faults between them — every money call answering 503 for 8 s, the next
+ * calls' answers lost (done, but timed out: settled by asking the provider), webhooks doubled and
+ * reordered, and the provider process down for 30 s.
+ */
+export const DEFAULT_FAULTS =
+  '10s:broker-kill:10s,24s:provider-5xx:8s,35s:db-stop:6s,44s:provider-hang:8s,55s:proxy-cut:5s,62s:webhook-chaos:12s,75s:db-stop:35s,115s:provider-down:30s,150s:broker-kill:10s';
 
 export const USAGE = `usage: npm run soak -- [options]
   --checkouts N        checkouts to drive (default 300)
@@ -46,6 +58,10 @@ export const USAGE = `usage: npm run soak -- [options]
   --twice F            share of clients sending their idempotency key twice (default 0.1)
   --coupons F          share of checkouts applying a coupon (default 0.3)
   --coupon-limit N     redemptions allowed on the limited coupon (default 40)
+  --pay F              share of checkouts paid by card, the rest without payment (default 0.85)
+  --ship F             share of CONFIRMED orders the admin ships (default 0.5)
+  --refund F           share of shipped orders refunded in part (default 0.4)
+  --cancel F           share of CONFIRMED orders the admin cancels (default 0.15)
   --faults LIST        timeline, comma-separated <at>:<kind>:<for>, kinds ${FAULT_KINDS.join(', ')},
                        times like 10s, 500ms, 1m; "none" for no faults
                        (default ${DEFAULT_FAULTS})
@@ -106,6 +122,10 @@ export function parseSoakOptions(argv: readonly string[]): SoakOptions {
       twice: { type: 'string' },
       coupons: { type: 'string' },
       'coupon-limit': { type: 'string' },
+      pay: { type: 'string' },
+      ship: { type: 'string' },
+      refund: { type: 'string' },
+      cancel: { type: 'string' },
       faults: { type: 'string' },
       'settle-timeout': { type: 'string' },
       'saga-timeout': { type: 'string' },
@@ -117,6 +137,9 @@ export function parseSoakOptions(argv: readonly string[]): SoakOptions {
   const checkouts = positive('checkouts', values.checkouts, 300);
   const products = positive('products', values.products, 12);
   if (products < 4) throw new Error('--products must be at least 4 (some plentiful, some scarce)');
+  const shipShare = share('ship', values.ship, 0.5);
+  const cancelShare = share('cancel', values.cancel, 0.15);
+  if (shipShare + cancelShare > 1) throw new Error('--ship and --cancel together must be at most 1 (an order is shipped or cancelled, not both)');
   return {
     checkouts,
     customers: positive('customers', values.customers, Math.max(1, Math.ceil(checkouts / 4))),
@@ -125,6 +148,10 @@ export function parseSoakOptions(argv: readonly string[]): SoakOptions {
     twiceShare: share('twice', values.twice, 0.1),
     couponShare: share('coupons', values.coupons, 0.3),
     couponLimit: positive('coupon-limit', values['coupon-limit'], 40),
+    payShare: share('pay', values.pay, 0.85),
+    shipShare,
+    refundShare: share('refund', values.refund, 0.4),
+    cancelShare,
     faults: parseFaults(values.faults ?? DEFAULT_FAULTS),
     settleTimeoutMs: parseDuration(values['settle-timeout'] ?? '5m'),
     sagaTimeoutMs: values['saga-timeout'] === undefined ? undefined : parseDuration(values['saga-timeout']),

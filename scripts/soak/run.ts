@@ -4,6 +4,11 @@
  * replicas, two web BFFs) through TCP proxies, drives N checkouts from many customers at bounded
  * concurrency while a fault timeline kills the broker, crashes the database and cuts connections,
  * then checks that nothing was lost, doubled or left half-done. Exits 1 when an invariant fails.
+ * Payments (issue 24): most shoppers pay by card (test cards that approve, decline, fail to process
+ * at first, or lose the answer), an admin ships (captures), refunds and cancels (voids) confirmed
+ * orders meanwhile, the timeline also faults the simulated payment provider (5xx, lost answers,
+ * doubled and reordered webhooks, 30 s down), and at the end the money is checked order by order
+ * and payment's ledger against the provider's, to the cent.
  *
  *   npm run soak -- --checkouts 1000
  *   npm run soak -- --checkouts 200 --faults 5s:db-stop:40s
@@ -18,19 +23,37 @@ import { startTcpProxy, targetOf, type TcpProxy } from '@shop/service-kit/testin
 import { contractOperations } from '@shop/test-support';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { toCents, formatCents } from '@shop/service-kit/domain';
+import { administer, adminDocuments, type AdminOutcome } from './admin';
 import { createShopClient, type OperationResult, type ShopClient } from './clients';
 import { runFaultTimeline, type FaultRecord } from './faults';
 import { startRabbitNode, type RabbitNode } from '../rabbitmq/node';
 import { createRunFolder, query, startSoakPostgres, type SoakPostgres } from './infrastructure';
-import { checkInvariants, type OrderRow, type SoakState } from './invariants';
+import { checkInvariants, ledgerOfPayment, moneyFigures, type MoneyEntry, type MoneyState, type OperationRow, type OrderRow, type PaymentRow, type SoakState } from './invariants';
 import { parseSoakOptions, USAGE, type SoakOptions } from './options';
 import { startPlatform, type PlatformPorts, type RunningPlatform } from '../service-processes';
-import { shop, shopperDocuments, type CheckoutOutcome, type CheckoutPlan, type ShopperDocuments } from './shoppers';
+import { shop, shopperDocuments, type AdminPlan, type CheckoutOutcome, type CheckoutPlan, type ShopperDocuments } from './shoppers';
 
 const store = contractOperations('storefront');
 const admin = contractOperations('admin');
 const DOCUMENTS: ShopperDocuments = shopperDocuments();
-const SERVICES = ['catalog', 'cart', 'discount', 'order'] as const;
+const ADMIN_DOCUMENTS = adminDocuments();
+const SERVICES = ['catalog', 'cart', 'discount', 'order', 'payment'] as const;
+/** statuses an order rests in: decided, then maybe shipped or cancelled by the admin */
+const RESTING = `('CONFIRMED', 'REJECTED', 'SHIPPED', 'CANCELLED')`;
+/**
+ * The test cards shoppers pay with, and how often: mostly approved; declines (generic,
+ * insufficient funds, expired); processing errors (503 twice, then approved under the same key);
+ * a few whose answer is lost (authorized, the call times out: settled by asking the provider).
+ */
+const CARDS: readonly { number: string; weight: number }[] = [
+  { number: '4242424242424242', weight: 70 },
+  { number: '4000000000000002', weight: 5 },
+  { number: '4000000000009995', weight: 5 },
+  { number: '4000000000000069', weight: 4 },
+  { number: '4000000000000119', weight: 10 },
+  { number: '4000000000005126', weight: 6 },
+];
 const PREFIX = 'soak';
 /** The soak's processes listen on 4550-4599 only. */
 const SOAK_PORTS: PlatformPorts = { subgraphs: { catalog: 4551, cart: 4552, discount: 4553, payment: 4556 }, orders: [4554, 4555], webBffs: [4560, 4561], paymentProvider: 4557 };
@@ -109,6 +132,18 @@ function planCheckouts(options: SoakOptions, catalog: Catalog, runId: string): C
     const chosen = new Set<string>();
     while (chosen.size < count) chosen.add(pick(catalog.products).id);
     const coupon = Math.random() < options.couponShare ? (Math.random() < 0.6 ? catalog.coupons[0].code : catalog.coupons[1].code) : undefined;
+    let card: string | undefined;
+    if (Math.random() < options.payShare) {
+      let r = Math.random() * CARDS.reduce((n, c) => n + c.weight, 0);
+      card = CARDS.find((c) => (r -= c.weight) < 0)?.number ?? CARDS[0].number;
+    }
+    const a = Math.random();
+    const admin: AdminPlan =
+      a < options.shipShare
+        ? { kind: 'ship', ...(Math.random() < options.refundShare ? { refund: { twice: Math.random() < 0.4, beyond: Math.random() < 0.25 } } : {}) }
+        : a < options.shipShare + options.cancelShare
+          ? { kind: 'cancel' }
+          : { kind: 'none' };
     return {
       index,
       customer: `soak-${runId}-customer-${index % options.customers}`,
@@ -116,14 +151,27 @@ function planCheckouts(options: SoakOptions, catalog: Catalog, runId: string): C
       lines: [...chosen].map((productId) => ({ productId, quantity: 1 + Math.floor(Math.random() * 2) })),
       coupon,
       sendTwice: Math.random() < options.twiceShare,
+      card,
+      admin,
     };
   });
 }
 
-/** Runs the plans: a customer's checkouts one after another, at most `concurrency` at once. */
-async function drive(plans: CheckoutPlan[], clientFor: (customer: string) => Promise<ShopClient>, options: SoakOptions): Promise<{ outcomes: CheckoutOutcome[]; following: Promise<void>[] }> {
+/**
+ * Runs the plans: a customer's checkouts one after another, at most `concurrency` at once. Once a
+ * shopper saw the order CONFIRMED, the admin does what the plan says with it (`administered`).
+ */
+async function drive(
+  plans: CheckoutPlan[],
+  clientFor: (customer: string) => Promise<ShopClient>,
+  boss: ShopClient,
+  providerUrl: string,
+  options: SoakOptions,
+): Promise<{ outcomes: CheckoutOutcome[]; following: Promise<void>[]; administered: Promise<AdminOutcome | undefined>[] }> {
   const outcomes: CheckoutOutcome[] = [];
   const following: Promise<void>[] = [];
+  const administered: Promise<AdminOutcome | undefined>[] = [];
+  const adminOptions = { documents: ADMIN_DOCUMENTS, requestDeadlineMs: 180_000, settleDeadlineMs: options.settleTimeoutMs };
   const byCustomer = new Map<string, CheckoutPlan[]>();
   for (const plan of plans) byCustomer.set(plan.customer, [...(byCustomer.get(plan.customer) ?? []), plan]);
   const queue = [...byCustomer.values()];
@@ -132,9 +180,17 @@ async function drive(plans: CheckoutPlan[], clientFor: (customer: string) => Pro
     for (let mine = queue.shift(); mine; mine = queue.shift()) {
       const client = await clientFor(mine[0].customer);
       for (const plan of mine) {
-        const result = await shop(client, plan, { documents: DOCUMENTS, requestDeadlineMs: 180_000, settleDeadlineMs: options.settleTimeoutMs });
+        const result = await shop(client, plan, { documents: DOCUMENTS, requestDeadlineMs: 180_000, settleDeadlineMs: options.settleTimeoutMs, providerUrl });
         outcomes.push(result.outcome);
         following.push(result.following);
+        const { outcome } = result;
+        administered.push(
+          result.following.then(() =>
+            outcome.orderId && outcome.subscription.final === 'CONFIRMED' && plan.admin && plan.admin.kind !== 'none'
+              ? administer(boss, outcome.orderId, plan.admin, plan.idempotencyKey, adminOptions)
+              : undefined,
+          ),
+        );
         // a storefront shows the order until it is confirmed or rejected before the next purchase
         if (!options.eagerCustomers) await result.following;
         if (++done % 100 === 0) log(`${done}/${plans.length} checkouts answered`);
@@ -143,10 +199,42 @@ async function drive(plans: CheckoutPlan[], clientFor: (customer: string) => Pro
   };
   // customers, not checkouts, are spread over the workers: one cart is never checked out twice at once
   await Promise.all(Array.from({ length: Math.min(options.concurrency, queue.length) }, worker));
-  return { outcomes, following };
+  return { outcomes, following, administered };
 }
 
-async function readState(postgres: SoakPostgres, rabbit: RabbitNode, catalog: Catalog, outcomes: CheckoutOutcome[], clientFor: (customer: string) => Promise<ShopClient>): Promise<SoakState> {
+/** What payment recorded and what the provider did (its ledger, read with this run's API key). */
+async function readMoney(db: (service: string) => string, provider: { url: string; apiKey: string }, admin: AdminOutcome[]): Promise<MoneyState> {
+  const totals = new Map((await query<{ order_id: string; total: string }>(db('order'), 'SELECT order_id, total::text AS total FROM order_history')).rows.map((r) => [r.order_id, toCents(r.total)]));
+  const payments = new Map<string, PaymentRow>();
+  for (const r of (
+    await query<{ order_id: string; status: string; requested: boolean; amount: string; authorized: string; captured: string; refunded: string; authorization_id: string | null }>(
+      db('payment'),
+      `SELECT order_id, status::text AS status, requested_at IS NOT NULL AS requested, amount::text, authorized::text, captured::text, refunded::text, authorization_id FROM payments`,
+    )
+  ).rows) {
+    payments.set(r.order_id, { orderId: r.order_id, status: r.status, requested: r.requested, amount: Number(r.amount), authorized: Number(r.authorized), captured: Number(r.captured), refunded: Number(r.refunded), authorizationId: r.authorization_id });
+  }
+  const operations = (
+    await query<{ idempotency_key: string; order_id: string; kind: OperationRow['kind']; state: OperationRow['state']; result: OperationRow['result'] }>(
+      db('payment'),
+      'SELECT idempotency_key, order_id, kind::text AS kind, state::text AS state, result FROM payment_operations ORDER BY created_at',
+    )
+  ).rows.map((r): OperationRow => ({ idempotencyKey: r.idempotency_key, orderId: r.order_id, kind: r.kind, state: r.state, result: r.result }));
+  const res = await fetch(`${provider.url}/v1/ledger`, { headers: { authorization: `Bearer ${provider.apiKey}` } });
+  if (!res.ok) throw new Error(`GET /v1/ledger answered ${res.status}`);
+  const { entries } = (await res.json()) as { entries: { kind: MoneyEntry['kind']; id: string; authorizationId: string; reference: string; amount: string; idempotencyKey: string }[] };
+  const ledger = entries.map((e): MoneyEntry => ({ kind: e.kind, idempotencyKey: e.idempotencyKey, orderId: e.reference, amount: toCents(e.amount), id: e.id, authorizationId: e.authorizationId }));
+  return { totals, payments, operations, provider: ledger, admin };
+}
+
+async function readState(
+  postgres: SoakPostgres,
+  rabbit: RabbitNode,
+  catalog: Catalog,
+  outcomes: CheckoutOutcome[],
+  clientFor: (customer: string) => Promise<ShopClient>,
+  money: () => Promise<MoneyState>,
+): Promise<SoakState> {
   const db = (service: string) => postgres.databaseUrl(`${PREFIX}_${service}`);
   const ids = catalog.products.map((p) => p.id);
   const orders = (
@@ -195,6 +283,7 @@ async function readState(postgres: SoakPostgres, rabbit: RabbitNode, catalog: Ca
     myOrders,
     deadLetters,
     unpublished,
+    money: await money(),
   };
 }
 
@@ -211,14 +300,14 @@ function countCodes(codes: readonly string[]): Map<string, number> {
   return counts;
 }
 
-/** Resolves with the time everything had settled: orders decided, outboxes empty. */
+/** Resolves with the time everything had settled: orders decided (or shipped, cancelled), outboxes empty, no payment operation PENDING or UNKNOWN. */
 async function waitSettled(postgres: SoakPostgres, expectedOrders: number, timeoutMs: number): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
       const db = (service: string) => postgres.databaseUrl(`${PREFIX}_${service}`);
-      const { rows } = await query<{ settled: number; total: number }>(db('order'), `SELECT count(*) FILTER (WHERE status IN ('CONFIRMED', 'REJECTED'))::int AS settled, count(*)::int AS total FROM order_history`);
-      let backlog = 0;
+      const { rows } = await query<{ settled: number; total: number }>(db('order'), `SELECT count(*) FILTER (WHERE status IN ${RESTING})::int AS settled, count(*)::int AS total FROM order_history`);
+      let backlog = (await query<{ n: number }>(db('payment'), `SELECT count(*)::int AS n FROM payment_operations WHERE state IN ('PENDING', 'UNKNOWN')`)).rows[0].n;
       for (const service of SERVICES) backlog += (await query<{ n: number }>(db(service), 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')).rows[0].n;
       if (rows[0].settled === rows[0].total && rows[0].total >= expectedOrders && backlog === 0) return Date.now();
     } catch {
@@ -303,18 +392,38 @@ async function main(): Promise<number> {
       return client;
     };
     const plans = planCheckouts(options, catalog, runId);
+    const boss = createShopClient(services.webBffs[0], await token('soak-admin', ['admin']));
+    clients.set('soak-admin', boss);
+    const provider = { url: services.paymentProvider, apiKey: services.paymentProviderApiKey };
+    const providerTarget = {
+      async settings(change: Record<string, unknown>) {
+        const res = await fetch(`${provider.url}/_simulator/settings`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${provider.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(change),
+        });
+        if (!res.ok) throw new Error(`POST /_simulator/settings answered ${res.status}: ${await res.text()}`);
+      },
+      restart: (downMs: number) => services.restartPaymentProvider(downMs),
+    };
     const startedAt = Date.now();
-    const timeline = runFaultTimeline(options.faults, { postgres, rabbit, proxies, log }, startedAt);
-    const { outcomes, following } = await drive(plans, clientFor, options);
+    const timeline = runFaultTimeline(options.faults, { postgres, rabbit, proxies, provider: providerTarget, log }, startedAt);
+    const { outcomes, following, administered } = await drive(plans, clientFor, boss, provider.url, options);
     const answeredAt = Date.now();
-    log(`all ${outcomes.length} checkouts answered after ${seconds(answeredAt - startedAt)}; waiting for the fault timeline and the subscribers`);
+    log(`all ${outcomes.length} checkouts answered after ${seconds(answeredAt - startedAt)}; waiting for the fault timeline, the subscribers and the admin`);
     const faults: FaultRecord[] = await timeline;
     await Promise.all(following);
+    const adminOutcomes = (await Promise.all(administered)).filter((a): a is AdminOutcome => a !== undefined);
+    log(`admin done: ${adminOutcomes.length} orders shipped, refunded or cancelled`);
     const lastFaultAt = Math.max(startedAt, ...faults.map((f) => f.recoveredAt ?? f.startedAt));
     const settledAt = await waitSettled(postgres, outcomes.filter((o) => o.orderId).length, options.settleTimeoutMs);
 
-    const state = await readState(postgres, rabbit, catalog, outcomes, clientFor);
+    const state = await readState(postgres, rabbit, catalog, outcomes, clientFor, () => readMoney((service) => postgres.databaseUrl(`${PREFIX}_${service}`), provider, adminOutcomes));
     const results = checkInvariants(state);
+    // why orders were rejected, by the reason's kind ("Payment declined", "Out of stock", "No answer about …")
+    const rejections = (await query<{ reason: string | null }>(postgres.databaseUrl(`${PREFIX}_order`), `SELECT status_reason AS reason FROM order_history WHERE status = 'REJECTED'`)).rows.map(
+      (r) => (r.reason ?? 'no reason').split(/[:(]/)[0].trim(),
+    );
     const faultFailures = faults.filter((f) => f.error);
     failed = results.some((r) => !r.ok) || faultFailures.length > 0 || settledAt === undefined;
 
@@ -331,6 +440,16 @@ async function main(): Promise<number> {
       resubscriptions: outcomes.reduce((n, o) => n + o.subscription.resubscriptions, 0),
       subscriptionErrors: Object.fromEntries(countCodes(outcomes.flatMap((o) => o.subscription.errors))),
       sentTwice: outcomes.filter((o) => o.plan.sendTwice && o.orderId).length,
+      paidCheckouts: outcomes.filter((o) => o.paid && o.orderId).length,
+      ordersByStatus: Object.fromEntries(countCodes(state.orders.map((o) => o.status))),
+      rejectedBecause: Object.fromEntries(countCodes(rejections)),
+      // from the end of the last fault until every order rested and every payment operation settled
+      everythingSettledAfterLastFaultMs: settledAt === undefined ? undefined : Math.max(0, settledAt - lastFaultAt),
+      adminRetries: adminOutcomes.reduce((n, a) => n + a.retries, 0),
+      money: {
+        payment: moneyFigures(ledgerOfPayment(state.money!.operations, state.money!.payments)),
+        provider: moneyFigures(state.money!.provider),
+      },
     };
 
     console.log('\nfaults');
@@ -344,6 +463,15 @@ async function main(): Promise<number> {
     console.log(`  client retries                   ${figures.clientRetries} (${[...faultCodes].map(([c, n]) => `${c} ${n}`).join(', ') || 'no faults seen'})`);
     console.log(`  keys sent twice                  ${figures.sentTwice}`);
     console.log(`  resubscriptions after an error   ${figures.resubscriptions} (${Object.entries(figures.subscriptionErrors).map(([c, n]) => `${c} ${n}`).join(', ') || 'no errors'})`);
+    console.log(`  orders by status                 ${Object.entries(figures.ordersByStatus).map(([s, n]) => `${s} ${n}`).join(', ')} (${figures.paidCheckouts} paid by card)`);
+    console.log(`  rejected because                 ${Object.entries(figures.rejectedBecause).map(([s, n]) => `${s} ${n}`).join(', ') || 'none rejected'}`);
+    console.log(`  all settled after the last fault ${figures.everythingSettledAfterLastFaultMs === undefined ? 'never' : seconds(figures.everythingSettledAfterLastFaultMs)} (orders resting, outboxes empty, no payment operation open)`);
+    console.log(`  admin retries                    ${figures.adminRetries}`);
+    console.log('\nmoney                     payment (ours)              provider');
+    for (const kind of ['authorization', 'capture', 'void', 'refund'] as const) {
+      const [ours, theirs] = [figures.money.payment[kind], figures.money.provider[kind]];
+      console.log(`  ${`${kind}s`.padEnd(22)}  ${`${ours.count} × = ${formatCents(ours.cents)}`.padEnd(26)}  ${theirs.count} × = ${formatCents(theirs.cents)}`);
+    }
     console.log(`SOAK_FIGURES ${JSON.stringify({ ok: !failed, ...figures })}`);
     console.log(failed ? '\nsoak FAILED' : '\nsoak passed: every invariant held');
     return failed ? 1 : 0;

@@ -3,7 +3,9 @@
  * holds what they want, maybe apply a coupon, check out with an idempotency key — on any fault,
  * the same request again with the same key, with back-off — sometimes send that key a second
  * time on purpose, and follow the order over graphql-ws until it is CONFIRMED or REJECTED
- * (subscribing again if the subscription ends in an error, as a storefront would).
+ * (subscribing again if the subscription ends in an error, as a storefront would). Most pay by
+ * card: the card goes to the payment provider's tokenization endpoint (as a browser posts it,
+ * never through the graph) and the token with CheckoutAndPay; old clients check out without one.
  */
 import { print, type DocumentNode } from 'graphql';
 import { contractOperations } from '@shop/test-support';
@@ -22,7 +24,21 @@ export interface CheckoutPlan {
   coupon?: string;
   /** the client sends the same key again after the answer (a double click, a retried tab) */
   sendTwice: boolean;
+  /** the test card paid with (CheckoutAndPay); none: an old client's Checkout without payment */
+  card?: string;
+  /** what the admin does with the order once it is CONFIRMED (scripts/soak/admin.ts) */
+  admin?: AdminPlan;
 }
+
+/** ship it (a paid order: captured), maybe refund part of it; cancel it (a paid order: voided); or leave it CONFIRMED. */
+export type AdminPlan =
+  | { kind: 'none' }
+  | { kind: 'cancel' }
+  | {
+      kind: 'ship';
+      /** a partial refund once SHIPPED (paid orders): `twice` sends its key again, `beyond` also asks for more than is left (refused) */
+      refund?: { twice: boolean; beyond: boolean };
+    };
 
 export type SettledStatus = 'CONFIRMED' | 'REJECTED';
 
@@ -33,6 +49,8 @@ export interface CheckoutOutcome {
   lines: PlannedLine[];
   /** the coupon the cart held at checkout */
   coupon?: string;
+  /** the card's token was sent with the checkout (CheckoutAndPay) */
+  paid?: boolean;
   /** why no order id came back */
   failure?: string;
   /** the second send of the same key answered another order id */
@@ -53,14 +71,15 @@ export interface ShopperDocuments {
   ApplyCoupon: DocumentNode;
   RemoveCoupon: DocumentNode;
   Checkout: DocumentNode;
+  CheckoutAndPay: DocumentNode;
   OrderUpdated: DocumentNode;
 }
 
 /** The storefront's own contract documents, as a shopper sends them (the soak, the containers' journey). */
 export function shopperDocuments(): ShopperDocuments {
   const store = contractOperations('storefront');
-  const { Cart, AddToCart, UpdateCartLine, RemoveFromCart, ApplyCoupon, RemoveCoupon, Checkout, OrderUpdated } = store;
-  return { Cart, AddToCart, UpdateCartLine, RemoveFromCart, ApplyCoupon, RemoveCoupon, Checkout, OrderUpdated };
+  const { Cart, AddToCart, UpdateCartLine, RemoveFromCart, ApplyCoupon, RemoveCoupon, Checkout, CheckoutAndPay, OrderUpdated } = store;
+  return { Cart, AddToCart, UpdateCartLine, RemoveFromCart, ApplyCoupon, RemoveCoupon, Checkout, CheckoutAndPay, OrderUpdated };
 }
 
 interface CartData {
@@ -79,6 +98,8 @@ export interface ShopperOptions {
   requestDeadlineMs: number;
   /** the order's final status is waited for this long */
   settleDeadlineMs: number;
+  /** the payment provider's tokenization endpoint is `<providerUrl>/v1/tokens` (plans with a card) */
+  providerUrl?: string;
 }
 
 const backoff = (attempt: number) => Math.min(3_000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
@@ -134,8 +155,44 @@ async function fillCart(client: ShopClient, plan: CheckoutPlan, outcome: Checkou
   throw new Error('the cart never held the planned lines');
 }
 
-async function checkout(client: ShopClient, plan: CheckoutPlan, outcome: CheckoutOutcome, options: ShopperOptions): Promise<string | undefined> {
-  const data = await untilAnswered<CheckoutData>(client, options.documents.Checkout, { idempotencyKey: plan.idempotencyKey }, outcome, options.requestDeadlineMs);
+/**
+ * Posts the card to the provider as the storefront's browser does and returns its token; while
+ * the provider is down (connection refused, 5xx) the shopper tries again, as they would.
+ */
+async function tokenize(card: string, outcome: CheckoutOutcome, options: ShopperOptions): Promise<string> {
+  if (!options.providerUrl) throw new Error('a plan with a card needs the provider URL');
+  const deadline = Date.now() + options.requestDeadlineMs;
+  const nextYear = new Date().getUTCFullYear() + 1;
+  for (let attempt = 0; ; attempt++) {
+    let problem: string;
+    try {
+      const res = await fetch(`${options.providerUrl}/v1/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ number: card, expMonth: 12, expYear: nextYear, cvc: '123' }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = (await res.json().catch(() => undefined)) as { token?: string } | undefined;
+      if (res.status === 201 && body?.token) return body.token;
+      // a 400 is the card's fault, not the provider's: never retried
+      if (res.status === 400) throw new Error(`the provider refused the test card ${card.slice(-4)}: ${JSON.stringify(body)}`);
+      problem = `PROVIDER_${res.status}`;
+    } catch (e) {
+      if ((e as Error).message.startsWith('the provider refused')) throw e;
+      problem = 'PROVIDER_NETWORK';
+    }
+    outcome.faults[problem] = (outcome.faults[problem] ?? 0) + 1;
+    if (Date.now() > deadline) throw new Error(`no token within ${options.requestDeadlineMs} ms (${problem})`);
+    outcome.retries++;
+    await sleep(backoff(attempt));
+  }
+}
+
+async function checkout(client: ShopClient, plan: CheckoutPlan, outcome: CheckoutOutcome, options: ShopperOptions, paymentToken?: string): Promise<string | undefined> {
+  const data =
+    paymentToken === undefined
+      ? await untilAnswered<CheckoutData>(client, options.documents.Checkout, { idempotencyKey: plan.idempotencyKey }, outcome, options.requestDeadlineMs)
+      : await untilAnswered<CheckoutData>(client, options.documents.CheckoutAndPay, { idempotencyKey: plan.idempotencyKey, paymentToken }, outcome, options.requestDeadlineMs);
   if (data.checkout.userErrors.length || !data.checkout.orderId) {
     outcome.failure = `checkout refused: ${data.checkout.userErrors.map((e) => e.code).join(', ')}`;
     return undefined;
@@ -224,12 +281,14 @@ export async function shop(client: ShopClient, plan: CheckoutPlan, options: Shop
       return { outcome, following: Promise.resolve() };
     }
     outcome.checkoutStartedAt = Date.now();
-    const orderId = await checkout(client, plan, outcome, options);
+    const paymentToken = plan.card === undefined ? undefined : await tokenize(plan.card, outcome, options);
+    outcome.paid = paymentToken !== undefined;
+    const orderId = await checkout(client, plan, outcome, options, paymentToken);
     outcome.checkoutAnsweredAt = Date.now();
     if (!orderId) return { outcome, following: Promise.resolve() };
     outcome.orderId = orderId;
     if (plan.sendTwice) {
-      const again = await checkout(client, plan, outcome, options);
+      const again = await checkout(client, plan, outcome, options, paymentToken);
       if (again !== orderId) outcome.duplicateAnswer = again ?? outcome.failure ?? 'no order id';
       outcome.failure = undefined;
     }
