@@ -3,7 +3,8 @@
  * simulated payment provider): a shopper's card is declined (the reason in words, live), the
  * declined order's items go back into the cart in one click and another card pays; the order
  * confirms live; the admin ships it (the payment is captured, then SHIPPED) and refunds part of
- * it; the timeline shows each step, to the shopper and in the back office. The card goes from the
+ * it; the timeline shows each step, to the shopper and in the back office. A paid order cancelled
+ * before shipping shows its authorization released. The card goes from the
  * browser to the provider only: no request to the BFF carries a card number, and no service's log
  * line (at debug level, the whole journey) holds a card number or a card token. axe-core on every
  * page, no console error.
@@ -28,6 +29,7 @@ describeInBrowser('storefront: paying by card in Chromium (decline, another card
   let declinedOrderId = '';
   let paidOrderId = '';
   let paidOrderNumber = '';
+  let cancelledOrderId = '';
   /** every log line of every service, the provider included, at debug level */
   const logLines: string[] = [];
   /** the card tokens the provider answered the browser */
@@ -143,6 +145,24 @@ describeInBrowser('storefront: paying by card in Chromium (decline, another card
     a11y.push(...(await accessibilityProblems(shopper)));
   });
 
+  it('a paid order cancelled before shipping: its authorization is released (voided), shown on the page without a reload', async () => {
+    await shopper.goto(shop.storefront.url);
+    await shopper.getByLabel('Search products').fill('blue mug');
+    await shopper.getByRole('button', { name: 'Search' }).click();
+    await shopper.getByRole('button', { name: 'Add to cart: Blue Mug' }).click();
+    await shopper.getByRole('link', { name: 'Cart, 1 item' }).click();
+    await payWithCard(shopper, APPROVED);
+    await shopper.waitForURL((url) => /\/orders\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith(paidOrderId) && !url.pathname.endsWith(declinedOrderId));
+    cancelledOrderId = shopper.url().split('/').pop()!;
+    await shopper.locator('[data-status="CONFIRMED"]').waitFor({ timeout: SETTLE_MS });
+    await waitForText(shopper.locator('[data-payment-status]'), 'Authorized');
+    await shopper.getByRole('button', { name: 'Cancel order' }).click();
+    await shopper.locator('[data-status="CANCELLED"]').waitFor({ timeout: SETTLE_MS });
+    await waitForText(shopper.getByRole('list', { name: 'Order status timeline' }), /Payment authorized.*Cancelled.*Payment authorization released/s, SETTLE_MS);
+    await waitForText(shopper.locator('[data-payment-status]'), 'Authorization released — nothing charged');
+    a11y.push(...(await accessibilityProblems(shopper)));
+  });
+
   it("the provider's ledger: the paid order authorized, captured once and refunded once; the declined one never authorized", async () => {
     const ledger = await waitFor(
       async () => {
@@ -159,6 +179,9 @@ describeInBrowser('storefront: paying by card in Chromium (decline, another card
     expect(ledger.of.map((e) => e.kind).sort()).toEqual(['authorization', 'capture', 'refund']);
     expect(ledger.of.find((e) => e.kind === 'refund')!.amount).toBe('5.00');
     expect(ledger.all.filter((e) => (e.reference ?? '').includes(declinedOrderId) && e.kind === 'authorization')).toEqual([]);
+    // the cancelled order: authorized, then voided, nothing captured
+    const cancelled = ledger.all.find((e) => e.kind === 'authorization' && (e.reference ?? '').includes(cancelledOrderId))!;
+    expect(ledger.all.filter((e) => e.authorizationId === cancelled.id || e.id === cancelled.id).map((e) => e.kind).sort()).toEqual(['authorization', 'void']);
   });
 
   it('the card numbers went to the provider only: no request to the BFF carried one', () => {
@@ -173,11 +196,11 @@ describeInBrowser('storefront: paying by card in Chromium (decline, another card
     }
     const provider = new URL(paymentProviderUrlOf(shop.t)!).origin;
     const tokenized = sent.filter((r) => r.url === `${provider}/v1/tokens`);
-    expect(tokenized.map((r) => (JSON.parse(r.body) as { number: string }).number)).toEqual([digits(DECLINED), digits(APPROVED)]);
+    expect(tokenized.map((r) => (JSON.parse(r.body) as { number: string }).number)).toEqual([digits(DECLINED), digits(APPROVED), digits(APPROVED)]);
   });
 
   it('no log line of any service holds a card number or a card token', () => {
-    expect(tokens).toHaveLength(2);
+    expect(tokens).toHaveLength(3);
     // the journey was logged (checkouts, the saga, the payment's operations, webhooks)
     expect(logLines.length).toBeGreaterThan(50);
     expect(logLines.some((l) => l.includes(paidOrderId))).toBe(true);

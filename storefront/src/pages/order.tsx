@@ -11,6 +11,8 @@ import type { PutBackNotice } from './cart';
 import { useSession } from '../session';
 
 const FINAL: OrderStatus[] = ['REJECTED', 'CANCELLED', 'SHIPPED'];
+const PAYMENT_SETTLING_POLL_MS = 2_000;
+const PAYMENT_SETTLING_MAX_MS = 120_000;
 const CANCELLABLE: OrderStatus[] = ['PENDING', 'CONFIRMED'];
 
 export function OrderPage({ id }: { id: string }) {
@@ -20,6 +22,21 @@ export function OrderPage({ id }: { id: string }) {
   // leaves the order readable
   const payment = useQuery(OrderPaymentDocument, { variables: { id }, skip: !session });
   const status = order.data?.order?.status;
+  // a cancelled or rejected order's authorization is voided after the order closed, and no status
+  // change is pushed for that: while one is still held (or asked for), the payment is re-read for
+  // a while
+  const paymentStatus = payment.data?.order?.payment?.status;
+  const voidPending = (status === 'CANCELLED' || status === 'REJECTED') && (paymentStatus === 'AUTHORIZED' || paymentStatus === 'PENDING');
+  const { startPolling, stopPolling } = payment;
+  useEffect(() => {
+    if (!voidPending) return;
+    startPolling(PAYMENT_SETTLING_POLL_MS);
+    const giveUp = setTimeout(stopPolling, PAYMENT_SETTLING_MAX_MS);
+    return () => {
+      clearTimeout(giveUp);
+      stopPolling();
+    };
+  }, [voidPending, startPolling, stopPolling]);
   // live: every status change is pushed; it is merged into the timeline until history has it
   const [live, setLive] = useState<StatusChange[]>([]);
   const subscription = useSubscription(OrderUpdatedDocument, {
