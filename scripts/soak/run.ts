@@ -414,6 +414,7 @@ async function main(): Promise<number> {
     const faults: FaultRecord[] = await timeline;
     await Promise.all(following);
     const adminOutcomes = (await Promise.all(administered)).filter((a): a is AdminOutcome => a !== undefined);
+    const adminDoneAt = Date.now();
     log(`admin done: ${adminOutcomes.length} orders shipped, refunded or cancelled`);
     const lastFaultAt = Math.max(startedAt, ...faults.map((f) => f.recoveredAt ?? f.startedAt));
     const settledAt = await waitSettled(postgres, outcomes.filter((o) => o.orderId).length, options.settleTimeoutMs);
@@ -443,8 +444,8 @@ async function main(): Promise<number> {
       paidCheckouts: outcomes.filter((o) => o.paid && o.orderId).length,
       ordersByStatus: Object.fromEntries(countCodes(state.orders.map((o) => o.status))),
       rejectedBecause: Object.fromEntries(countCodes(rejections)),
-      // from the end of the last fault until every order rested and every payment operation settled
-      everythingSettledAfterLastFaultMs: settledAt === undefined ? undefined : Math.max(0, settledAt - lastFaultAt),
+      // from the end of the last fault (or the admin's last request, if later) until every order rested and every payment operation settled
+      everythingSettledAfterQuietMs: settledAt === undefined ? undefined : Math.max(0, settledAt - Math.max(lastFaultAt, adminDoneAt)),
       adminRetries: adminOutcomes.reduce((n, a) => n + a.retries, 0),
       money: {
         payment: moneyFigures(ledgerOfPayment(state.money!.operations, state.money!.payments)),
@@ -465,7 +466,7 @@ async function main(): Promise<number> {
     console.log(`  resubscriptions after an error   ${figures.resubscriptions} (${Object.entries(figures.subscriptionErrors).map(([c, n]) => `${c} ${n}`).join(', ') || 'no errors'})`);
     console.log(`  orders by status                 ${Object.entries(figures.ordersByStatus).map(([s, n]) => `${s} ${n}`).join(', ')} (${figures.paidCheckouts} paid by card)`);
     console.log(`  rejected because                 ${Object.entries(figures.rejectedBecause).map(([s, n]) => `${s} ${n}`).join(', ') || 'none rejected'}`);
-    console.log(`  all settled after the last fault ${figures.everythingSettledAfterLastFaultMs === undefined ? 'never' : seconds(figures.everythingSettledAfterLastFaultMs)} (orders resting, outboxes empty, no payment operation open)`);
+    console.log(`  all settled after the last fault ${figures.everythingSettledAfterQuietMs === undefined ? 'never' : seconds(figures.everythingSettledAfterQuietMs)} (or the admin's last request: orders resting, outboxes empty, no payment operation open)`);
     console.log(`  admin retries                    ${figures.adminRetries}`);
     console.log('\nmoney                     payment (ours)              provider');
     for (const kind of ['authorization', 'capture', 'void', 'refund'] as const) {
