@@ -152,10 +152,13 @@ it('npm start with no environment: shop through the web BFF, SIGTERM exits 0, th
   }
 }, 400_000);
 
+/** production names its payment provider and its credentials (it refuses the simulator's); nothing is paid in this test */
+const PRODUCTION_PROVIDER = { PAYMENT_PROVIDER_URL: 'https://provider.invalid', PAYMENT_PROVIDER_API_KEY: 'sk_live_for_the_start_test_0123456789', PAYMENT_WEBHOOK_SECRET: 'whsec_for_the_start_test_0123456789' };
+
 it('NODE_ENV=production npm start: no token minted or printed, no explorer advertised; public readiness without addresses, no public /metrics', async () => {
   const productionData = mkdtempSync(join(tmpdir(), 'shop-production-'));
   try {
-    const started = await npmStart({ NODE_ENV: 'production', DATA_DIR: productionData, JWT_SECRET: 'a-production-secret-for-the-start-test-0123456789', GATEWAY_SECRET: 'a-gateway-secret-for-the-start-test-0123456789' });
+    const started = await npmStart({ NODE_ENV: 'production', DATA_DIR: productionData, JWT_SECRET: 'a-production-secret-for-the-start-test-0123456789', GATEWAY_SECRET: 'a-gateway-secret-for-the-start-test-0123456789', ...PRODUCTION_PROVIDER });
     await waitFor(() => started.output().includes('Shop platform ready'), { timeoutMs: 30_000, what: 'the banner' });
     const banner = started.output().slice(started.output().indexOf('Shop platform ready'));
     // a JWT starts with eyJ (base64 of {"); the banner printed a 12-hour admin token signed with the production secret

@@ -94,6 +94,7 @@ function productionEnv(service: ServiceName): Record<string, string> {
     AMQP_URL: rabbit.url,
     EVENTS_EXCHANGE: rabbit.exchange,
     // the payment subgraph's provider credentials: production refuses the development ones
+    PAYMENT_PROVIDER_URL: 'https://provider.invalid',
     PAYMENT_PROVIDER_API_KEY: `sk_test_${jwtSecret}`,
     PAYMENT_WEBHOOK_SECRET: `whsec_${jwtSecret}`,
     ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [subgraphUrlSetting(name), `http://localhost:${ports[name]}/graphql`])),

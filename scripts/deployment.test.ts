@@ -16,7 +16,12 @@ import { loadStorefrontConfig } from './storefront-server';
 import { subgraphDefinition } from './subgraphs';
 
 const root = join(__dirname, '..');
-const secret = { JWT_SECRET: 'compose-test-secret-of-at-least-32-characters', GATEWAY_SECRET: 'compose-gateway-secret-of-at-least-32-chars' };
+const secret = {
+  JWT_SECRET: 'compose-test-secret-of-at-least-32-characters',
+  GATEWAY_SECRET: 'compose-gateway-secret-of-at-least-32-chars',
+  PAYMENT_PROVIDER_API_KEY: 'sk_test_compose_test_key_0123456789',
+  PAYMENT_WEBHOOK_SECRET: 'whsec_compose_test_secret_0123456789',
+};
 
 type ComposeService = {
   image?: string;
@@ -164,6 +169,12 @@ describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no co
     expect(provider.PAYMENT_WEBHOOK_SECRET).toBe(payment.PAYMENT_WEBHOOK_SECRET);
     // browsers post cards to its /v1/tokens: published on its port (the storefront's default provider URL)
     expect(JSON.stringify(file.services['payment-provider'].ports)).toContain(`${port('payment-provider')}`);
+  });
+
+  (compose ? it : it.skip)('refuses to resolve without the payment provider credentials (no production default)', () => {
+    const result = runConfig({ JWT_SECRET: secret.JWT_SECRET, GATEWAY_SECRET: secret.GATEWAY_SECRET });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/PAYMENT_PROVIDER_API_KEY|PAYMENT_WEBHOOK_SECRET/);
   });
 
   (compose ? it : it.skip)('refuses to resolve without a GATEWAY_SECRET (no production default)', () => {

@@ -184,6 +184,8 @@ async function main(): Promise<number> {
     ...process.env,
     JWT_SECRET: secret,
     GATEWAY_SECRET: randomBytes(24).toString('hex'),
+    PAYMENT_PROVIDER_API_KEY: `sk_test_${randomBytes(16).toString('hex')}`,
+    PAYMENT_WEBHOOK_SECRET: `whsec_${randomBytes(16).toString('hex')}`,
     // podman refuses a host port range for one container port: any free host port per replica
     WEB_BFF_PUBLISH: '127.0.0.1::4000',
     MOBILE_BFF_PUBLISH: '127.0.0.1::4100',
