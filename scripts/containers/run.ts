@@ -191,6 +191,7 @@ async function main(): Promise<number> {
     MOBILE_BFF_PUBLISH: '127.0.0.1::4100',
     STOREFRONT_PUBLISH: '127.0.0.1::3000',
     RABBITMQ_UI_PUBLISH: '127.0.0.1::15672',
+    PAYMENT_PROVIDER_PUBLISH: '127.0.0.1::4090',
   };
   const compose = (args: string[]) => run('docker-compose', ['--project-name', PROJECT, '--file', join(ROOT, 'docker-compose.yml'), ...args], { env: { ...env, DOCKER_HOST: service!.dockerHost }, cwd: ROOT });
   try {
