@@ -2,6 +2,7 @@ import { testDatabaseServer, waitFor } from '@shop/service-kit/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { authorizeKey } from '../src/domain/operation';
+import { recordPaymentRequest } from '../src/use-cases/request-payment';
 import { createFakeProvider } from './fake-provider';
 import { adminToken, captureRequested, collectPaymentEvents, gql, paymentRequested, publish, REFUND, startPayment } from './support';
 
@@ -21,6 +22,24 @@ it('woken when a handler records an operation: the provider is called long befor
     expect(Date.now() - started).toBeLessThan(5_000);
   } finally {
     await probe.stop();
+    await payment.stop();
+  }
+});
+
+it('woken even when the transaction that recorded the operation commits late: the quick looks after the signal outlast a slow commit', async () => {
+  const provider = createFakeProvider();
+  const payment = await startPayment({ databaseUrl: server.url, provider, env: { PAYMENT_WORKER_POLL_MS: '600000' } });
+  try {
+    const orderId = randomUUID();
+    // what a handler does — records the operation and signals the worker inside its transaction —
+    // on a loaded machine, where the commit comes most of a second after the signal
+    await payment.deps.data.run(async (store) => {
+      await recordPaymentRequest(payment.deps, store, { orderId, customerId: 'c-slow', amount: 15_00, currencyCode: 'EUR', token: 'tok_ok' }, { correlationId: randomUUID(), causationId: null, traceparent: null });
+      payment.deps.operationRecorded.notify();
+      await new Promise((resolve) => setTimeout(resolve, 700));
+    });
+    await waitFor(() => provider.calls.has(authorizeKey(orderId)), { what: 'the authorization sent', timeoutMs: 5_000 });
+  } finally {
     await payment.stop();
   }
 });

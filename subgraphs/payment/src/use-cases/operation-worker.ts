@@ -13,8 +13,10 @@ const BATCH = 16;
 /**
  * After a handler records an operation (signal), its transaction commits a moment later: these
  * quick looks cover the commit, so a payment is sent within milliseconds rather than at the next poll.
+ * On a loaded machine (a busy database, a starved process) the commit can come most of a second
+ * after the signal: the last looks reach that far, or the operation would wait for the poll.
  */
-const EAGER_MS = [5, 25, 100, 400];
+const EAGER_MS = [5, 25, 100, 400, 1_000, 2_500];
 
 /**
  * The worker that makes the provider calls: claims due operations (FOR UPDATE SKIP LOCKED, with a
