@@ -63,7 +63,10 @@ export const USAGE = `usage: npm run soak -- [options]
   --refund F           share of shipped orders refunded in part (default 0.4)
   --cancel F           share of CONFIRMED orders the admin cancels (default 0.15)
   --faults LIST        timeline, comma-separated <at>:<kind>:<for>, kinds ${FAULT_KINDS.join(', ')},
-                       times like 10s, 500ms, 1m; "none" for no faults
+                       times like 10s, 500ms, 1m; "none" for no faults. The payment provider's:
+                       provider-5xx (every money call answers 503), provider-hang (the next 12
+                       calls are done but their answers lost), webhook-chaos (every webhook twice,
+                       out of order), provider-down (killed, started again on its ledger after <for>)
                        (default ${DEFAULT_FAULTS})
   --settle-timeout D   time allowed to settle after the last fault and checkout (default 5m)
   --saga-timeout D     ORDER_SAGA_TIMEOUT_MS for the order replicas (default: theirs)
