@@ -38,30 +38,39 @@ export function run(command: string, args: readonly string[], options: { allowFa
 }
 
 const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+/** Whether a Debian package is installed (netavark and aardvark-dns put no command on PATH). */
+const installed = (pkg: string) => spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout?.includes('install ok installed') ?? false;
 
 /**
  * Debian packages: the engine, the runtime this machine kind needs, debootstrap for stand-in base
- * images, and docker-compose (1.29, driven against podman's Docker-compatible socket: unlike
- * podman-compose 1.0 it waits for `condition: service_healthy`).
+ * images, docker-compose (1.29, driven against podman's Docker-compatible socket: unlike
+ * podman-compose 1.0 it waits for `condition: service_healthy`), and netavark with aardvark-dns —
+ * only recommended by podman's packages, so `--no-install-recommends` left podman on CNI without a
+ * DNS plugin, where no container resolves another's name (`getaddrinfo EAI_AGAIN postgres`: every
+ * service restarted forever on a fresh machine).
  */
-const PACKAGES = ['podman', 'buildah', 'runc', 'debootstrap', 'docker-compose'];
+const PACKAGES = ['podman', 'buildah', 'runc', 'debootstrap', 'docker-compose', 'netavark', 'aardvark-dns'];
 
 /**
  * Without these, containers do not start on this machine kind: podman's default open-files limit is
  * above what a process may set here (`setrlimit RLIMIT_NOFILE: Operation not permitted`), and crun
  * refuses the hybrid cgroup layout (`cgroups in hybrid mode not supported`).
  */
+/** Container names resolve through aardvark-dns on netavark networks (podman 4.3 would stay on CNI where a CNI network exists). */
+const NETWORK_SETTINGS = `[network]
+network_backend = "netavark"
+`;
 const ENGINE_SETTINGS = `# written by scripts/containers (npm run test:containers): what this machine kind needs
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
 [engine]
 runtime = "runc"
-`;
+${NETWORK_SETTINGS}`;
 const CONTAINERS_CONF = '/etc/containers/containers.conf';
 
 /** Installs podman and its companions when missing (root, Debian), and writes the engine settings when there are none. */
 export async function ensureEngine(log: (line: string) => void): Promise<void> {
-  const missing = PACKAGES.filter((p) => !has(p));
+  const missing = PACKAGES.filter((p) => !installed(p));
   if (missing.length > 0) {
     if (process.getuid?.() !== 0 || !has('apt-get')) throw new Error(`missing ${missing.join(', ')}: install them (Debian: apt-get install -y ${PACKAGES.join(' ')})`);
     log(`installing ${missing.join(', ')} (apt-get)`);
@@ -73,7 +82,11 @@ export async function ensureEngine(log: (line: string) => void): Promise<void> {
     if (conf.trim()) throw new Error(`${CONTAINERS_CONF} exists without the settings this machine needs; add:\n${ENGINE_SETTINGS}`);
     mkdirSync('/etc/containers', { recursive: true });
     writeFileSync(CONTAINERS_CONF, ENGINE_SETTINGS);
-    log(`wrote ${CONTAINERS_CONF} (open-files limit, runc)`);
+    log(`wrote ${CONTAINERS_CONF} (open-files limit, runc, netavark)`);
+  } else if (!conf.includes('network_backend')) {
+    // written by an earlier version of this script: the DNS-capable network backend was missing
+    writeFileSync(CONTAINERS_CONF, `${conf.trimEnd()}\n${NETWORK_SETTINGS}`);
+    log(`added the netavark network backend to ${CONTAINERS_CONF}`);
   }
 }
 
