@@ -88,6 +88,12 @@ export async function ensureEngine(log: (line: string) => void): Promise<void> {
     writeFileSync(CONTAINERS_CONF, `${conf.trimEnd()}\n${NETWORK_SETTINGS}`);
     log(`added the netavark network backend to ${CONTAINERS_CONF}`);
   }
+  // CNI's default bridge, left by an engine that ran on CNI before, keeps the route to 10.88.0.0/16:
+  // netavark's podman0 gets the same subnet, and the host could not reach a container on it
+  if (spawnSync('ip', ['link', 'show', 'cni-podman0'], { stdio: 'ignore' }).status === 0) {
+    await run('ip', ['link', 'delete', 'cni-podman0']);
+    log('removed the CNI bridge cni-podman0 (its route hid netavark\'s podman0)');
+  }
 }
 
 /** `podman …` */

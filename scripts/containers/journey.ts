@@ -136,13 +136,18 @@ async function oversizeBodies(stack: ContainerStack): Promise<string> {
   return counts.join(', ');
 }
 
-/** One customer's checkout, confirmed over the web BFF's graphql-ws subscription. */
-async function checkoutConfirmed(client: ShopClient, productId: string, runId: string): Promise<string> {
-  const plan: CheckoutPlan = { index: 0, customer: `ct-${runId}-first`, idempotencyKey: `ct-${runId}-first`, lines: [{ productId, quantity: 1 }], sendTwice: true };
-  const { outcome, following } = await shop(client, plan, SHOPPING);
+/**
+ * One customer's checkout paid by card, confirmed over the web BFF's graphql-ws subscription: the
+ * card posted to the simulated provider's container as a browser posts it, the token sent with
+ * CheckoutAndPay — CONFIRMED means the payment container had the total authorized there.
+ */
+async function checkoutConfirmed(stack: ContainerStack, client: ShopClient, productId: string, runId: string): Promise<string> {
+  const [providerUrl] = await stack.urls('payment-provider');
+  const plan: CheckoutPlan = { index: 0, customer: `ct-${runId}-first`, idempotencyKey: `ct-${runId}-first`, lines: [{ productId, quantity: 1 }], sendTwice: true, card: '4242424242424242' };
+  const { outcome, following } = await shop(client, plan, { ...SHOPPING, providerUrl });
   await following;
   if (outcome.subscription.final !== 'CONFIRMED') throw new Error(`order ${outcome.orderId ?? outcome.failure}: seen ${outcome.subscription.statuses.join(' → ') || 'nothing'} (${outcome.subscription.errors.join(', ')})`);
-  return `order ${outcome.orderId}: ${outcome.subscription.statuses.join(' → ')}`;
+  return `order ${outcome.orderId} paid by card: ${outcome.subscription.statuses.join(' → ')}`;
 }
 
 async function readState(stack: ContainerStack, outcomes: CheckoutOutcome[], clients: Map<string, ShopClient>): Promise<SoakState> {
@@ -245,7 +250,7 @@ export async function driveJourney(stack: ContainerStack, options: { repositoryR
     await step('storefront page and its script', () => storefrontPage(stack));
     const products = await step('browse at the web BFF (Facets, Products in stock)', () => browse(client), (p) => `${p.length} products`);
     if (products) {
-      await step('checkout confirmed over the web BFF subscription', () => checkoutConfirmed(client, products[0].id, options.runId));
+      await step('checkout paid by card (the simulated provider) confirmed over the web BFF subscription', () => checkoutConfirmed(stack, client, products[0].id, options.runId));
       const burst = await step(`${options.checkouts} checkouts with every order container killed (SIGKILL) and started again`, () => checkoutsThroughAKill(stack, products, options.runId, options.checkouts), (r) => r.detail);
       invariants = burst?.invariants ?? [];
       for (const invariant of invariants) steps.push({ name: `invariant: ${invariant.name}`, ok: invariant.ok, detail: invariant.detail, ms: 0 });
