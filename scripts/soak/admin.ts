@@ -9,8 +9,8 @@
 import type { DocumentNode } from 'graphql';
 import { contractOperations } from '@shop/test-support';
 import { toCents, formatCents, type Cents } from '@shop/service-kit/domain';
-import { errorCodes, type OperationResult, type ShopClient } from './clients';
-import type { AdminPlan } from './shoppers';
+import type { ShopClient } from './clients';
+import { untilAnswered, type AdminPlan } from './shoppers';
 
 export interface AdminDocuments {
   ShipOrder: DocumentNode;
@@ -74,23 +74,10 @@ interface PayloadData {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const backoff = (attempt: number) => Math.min(3_000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
 /** the shipments a failed capture may be shipped again */
 const MAX_SHIPMENTS = 5;
 /** a partial refund: this share of the total */
 const REFUND_SHARE = 0.3;
-
-async function untilAnswered<T>(client: ShopClient, document: DocumentNode, variables: Record<string, unknown>, outcome: AdminOutcome, deadlineMs: number): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (let attempt = 0; ; attempt++) {
-    const result: OperationResult<T> = await client.run<T>(document, variables);
-    if (result.errors.length === 0 && result.data) return result.data;
-    for (const code of errorCodes(result.errors)) outcome.faults[code] = (outcome.faults[code] ?? 0) + 1;
-    if (Date.now() > deadline) throw new Error(`no answer within ${deadlineMs} ms: ${result.errors.map((e) => e.message).join('; ')}`);
-    outcome.retries++;
-    await sleep(backoff(attempt));
-  }
-}
 
 const answerOf = (data: PayloadData): string => {
   const payload = Object.values(data)[0];

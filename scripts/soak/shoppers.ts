@@ -109,7 +109,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Sends `document` until it gets an answer without a fault (GraphQL data without errors);
  * userErrors are an answer. Counts the retries and the fault codes on `outcome`.
  */
-async function untilAnswered<T>(client: ShopClient, document: DocumentNode, variables: Record<string, unknown>, outcome: CheckoutOutcome, deadlineMs: number): Promise<T> {
+export async function untilAnswered<T>(
+  client: ShopClient,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  outcome: Pick<CheckoutOutcome, 'faults' | 'retries'>,
+  deadlineMs: number,
+): Promise<T> {
   const deadline = Date.now() + deadlineMs;
   for (let attempt = 0; ; attempt++) {
     const result: OperationResult<T> = await client.run<T>(document, variables);
