@@ -3,9 +3,8 @@
  * then these events are appended (or this error is raised). Grouped by the state the stream is in.
  */
 import { decide, type OrderCommand, type PlaceOrderData } from './decide';
-import { DomainError } from '@shop/service-kit/domain';
-import type { OrderErrorCode } from './errors';
 import { fold, type OrderEvent } from './order';
+import { given } from '../../test/decider-specification';
 
 const NOW = new Date('2026-03-01T10:00:05.000Z');
 const at = NOW.toISOString();
@@ -83,33 +82,6 @@ const command = {
   }),
   ship: (): OrderCommand => ({ type: 'ShipOrder', data: { orderId: ORDER, by: ADMIN }, metadata: { now: NOW } }),
 };
-
-/** given / when / then, as in emmett's DeciderSpecification */
-const given = (...events: OrderEvent[]) => ({
-  when: (cmd: OrderCommand) => {
-    const run = () => decide(cmd, fold(events));
-    return {
-      then: (...expected: OrderEvent[]) => expect(run()).toEqual(expected),
-      thenFails: (code: `${OrderErrorCode}`, message?: RegExp) => {
-        let error: unknown;
-        try {
-          run();
-        } catch (e) {
-          error = e;
-        }
-        expect(error).toBeInstanceOf(DomainError);
-        expect((error as DomainError).code).toBe(code);
-        if (message) expect((error as DomainError).message).toMatch(message);
-      },
-      /** a late/duplicate reply: recorded, never silent */
-      thenRecordsLateReply: (expected: Partial<Extract<OrderEvent, { type: 'LateReplyRecorded' }>['data']>) => {
-        const events = run();
-        expect(events).toHaveLength(1);
-        expect(events[0]).toMatchObject({ type: 'LateReplyRecorded', data: expected });
-      },
-    };
-  },
-});
 
 describe('no order yet', () => {
   it('a checkout → OrderPlaced, PENDING with the frozen lines', () =>

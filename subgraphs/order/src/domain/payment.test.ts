@@ -3,11 +3,10 @@
  * command arrives, then these events are appended (or this error is raised). Grouped by where the
  * payment stands. Orders placed without a token are decide.test.ts's (they never ask payment).
  */
-import { DomainError } from '@shop/service-kit/domain';
 import { decide, type OrderCommand, type PlaceOrderData } from './decide';
-import type { OrderErrorCode } from './errors';
 import { fold, type OpenedOrder, type OrderEvent } from './order';
 import type { CaptureReplyInput, PaymentReplyInput } from './saga';
+import { given } from '../../test/decider-specification';
 
 const NOW = new Date('2026-03-01T10:00:05.000Z');
 const at = NOW.toISOString();
@@ -67,31 +66,6 @@ const command = {
   cancel: (): OrderCommand => ({ type: 'CancelOrder', data: { orderId: ORDER, by: { sub: ALICE, roles: ['customer'], token: 't' } }, metadata: { now: NOW } }),
   expire: (timeoutMs: number): OrderCommand => ({ type: 'ExpireOrder', data: { orderId: ORDER, timeoutMs }, metadata: { now: NOW } }),
 };
-
-const given = (...events: OrderEvent[]) => ({
-  when: (cmd: OrderCommand) => {
-    const run = () => decide(cmd, fold(events));
-    return {
-      then: (...expected: OrderEvent[]) => expect(run()).toEqual(expected),
-      thenFails: (code: `${OrderErrorCode}`, message?: RegExp) => {
-        let error: unknown;
-        try {
-          run();
-        } catch (e) {
-          error = e;
-        }
-        expect(error).toBeInstanceOf(DomainError);
-        expect((error as DomainError).code).toBe(code);
-        if (message) expect((error as DomainError).message).toMatch(message);
-      },
-      thenRecordsLateReply: (expected: Partial<Extract<OrderEvent, { type: 'LateReplyRecorded' }>['data']>) => {
-        const appended = run();
-        expect(appended).toHaveLength(1);
-        expect(appended[0]).toMatchObject({ type: 'LateReplyRecorded', data: expected });
-      },
-    };
-  },
-});
 
 describe('placed with a payment token', () => {
   it('the checkout keeps the token in the stream', () => {
