@@ -19,7 +19,7 @@ import type {
   StockReserved,
 } from '@shop/events';
 import { toCents } from '@shop/service-kit/domain';
-import { decide } from '../domain/decide';
+import { decide, type OrderCommand } from '../domain/decide';
 import type { CaptureReplyInput, CouponReplyInput, PaymentReplyInput, ReleaseInput, StockReplyInput } from '../domain/saga';
 import type { EventMetadata } from '../data/order-stream-repository';
 import type { OrderStore } from '../data/store';
@@ -44,15 +44,18 @@ export type Release =
   | ({ type: 'StockReleased' } & EventData<typeof StockReleased>)
   | ({ type: 'CouponRedemptionReleased' } & EventData<typeof CouponRedemptionReleased>);
 
+/** A participant's answer as the order's command, without its time: `recordAnswer` stamps it with the clock. */
+type Answer = Timeless<Extract<OrderCommand, { type: 'RecordStockReply' | 'RecordCouponReply' | 'RecordPaymentReply' | 'RecordCaptureReply' | 'RecordRelease' }>>;
+type Timeless<C> = C extends unknown ? Omit<C, 'metadata'> : never;
+
+/** Decides a participant's answer against the order's stream, now, and appends what it decided. */
+function recordAnswer(deps: OrderDeps, store: OrderStore, answer: Answer, metadata: EventMetadata): Promise<CommandOutcome> {
+  return executeOrderCommand(deps, store, answer.data.orderId, (state) => decide({ ...answer, metadata: { now: deps.clock() } }, state), metadata);
+}
+
 export async function recordStockReply(deps: OrderDeps, store: OrderStore, reply: StockReply, metadata: EventMetadata): Promise<CommandOutcome> {
   const input: StockReplyInput = reply.type === 'StockReserved' ? { type: 'StockReserved' } : { type: 'StockReservationFailed', reason: reply.reason };
-  return executeOrderCommand(
-    deps,
-    store,
-    reply.orderId,
-    (state) => decide({ type: 'RecordStockReply', data: { orderId: reply.orderId, reply: input }, metadata: { now: deps.clock() } }, state),
-    metadata,
-  );
+  return recordAnswer(deps, store, { type: 'RecordStockReply', data: { orderId: reply.orderId, reply: input } }, metadata);
 }
 
 export async function recordCouponReply(deps: OrderDeps, store: OrderStore, reply: CouponReply, metadata: EventMetadata): Promise<CommandOutcome> {
@@ -60,13 +63,7 @@ export async function recordCouponReply(deps: OrderDeps, store: OrderStore, repl
     reply.type === 'CouponRedeemed'
       ? { type: 'CouponRedeemed', couponCode: reply.couponCode, discount: toCents(reply.discount) }
       : { type: 'CouponRedemptionFailed', couponCode: reply.couponCode, reason: reply.reason };
-  return executeOrderCommand(
-    deps,
-    store,
-    reply.orderId,
-    (state) => decide({ type: 'RecordCouponReply', data: { orderId: reply.orderId, reply: input }, metadata: { now: deps.clock() } }, state),
-    metadata,
-  );
+  return recordAnswer(deps, store, { type: 'RecordCouponReply', data: { orderId: reply.orderId, reply: input } }, metadata);
 }
 
 export async function recordPaymentReply(deps: OrderDeps, store: OrderStore, reply: PaymentReply, metadata: EventMetadata): Promise<CommandOutcome> {
@@ -74,13 +71,7 @@ export async function recordPaymentReply(deps: OrderDeps, store: OrderStore, rep
     reply.type === 'PaymentAuthorized'
       ? { type: 'PaymentAuthorized', amount: toCents(reply.amount), brand: reply.brand, last4: reply.last4 }
       : { type: 'PaymentDeclined', code: reply.code, reason: reply.reason };
-  return executeOrderCommand(
-    deps,
-    store,
-    reply.orderId,
-    (state) => decide({ type: 'RecordPaymentReply', data: { orderId: reply.orderId, reply: input }, metadata: { now: deps.clock() } }, state),
-    metadata,
-  );
+  return recordAnswer(deps, store, { type: 'RecordPaymentReply', data: { orderId: reply.orderId, reply: input } }, metadata);
 }
 
 export async function recordCaptureReply(deps: OrderDeps, store: OrderStore, reply: CaptureReply, metadata: EventMetadata): Promise<CommandOutcome> {
@@ -88,24 +79,12 @@ export async function recordCaptureReply(deps: OrderDeps, store: OrderStore, rep
     reply.type === 'PaymentCaptured'
       ? { type: 'PaymentCaptured', attempt: reply.attempt, amount: toCents(reply.amount) }
       : { type: 'PaymentCaptureFailed', attempt: reply.attempt, reason: reply.reason };
-  return executeOrderCommand(
-    deps,
-    store,
-    reply.orderId,
-    (state) => decide({ type: 'RecordCaptureReply', data: { orderId: reply.orderId, reply: input }, metadata: { now: deps.clock() } }, state),
-    metadata,
-  );
+  return recordAnswer(deps, store, { type: 'RecordCaptureReply', data: { orderId: reply.orderId, reply: input } }, metadata);
 }
 
 export async function recordRelease(deps: OrderDeps, store: OrderStore, release: Release, metadata: EventMetadata): Promise<CommandOutcome> {
   const input: ReleaseInput = release.type === 'StockReleased' ? { type: 'StockReleased' } : { type: 'CouponRedemptionReleased', couponCode: release.couponCode };
-  const outcome = await executeOrderCommand(
-    deps,
-    store,
-    release.orderId,
-    (state) => decide({ type: 'RecordRelease', data: { orderId: release.orderId, release: input }, metadata: { now: deps.clock() } }, state),
-    metadata,
-  );
+  const outcome = await recordAnswer(deps, store, { type: 'RecordRelease', data: { orderId: release.orderId, release: input } }, metadata);
   if (outcome.order.status !== 'REJECTED' && outcome.order.status !== 'CANCELLED') {
     deps.logger.warn({ orderId: release.orderId, release: release.type, status: outcome.order.status }, 'a participant released what an open order holds');
   }
