@@ -32,7 +32,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{packages,subgraphs,gateways,simulators,scripts}/**/*.int.test.ts'],
+      testMatch: ['<rootDir>/{packages,subgraphs,gateways,simulators,scripts,bench}/**/*.int.test.ts'],
     },
     {
       ...common,

@@ -1,5 +1,6 @@
 /**
- * Child process of `npm run bench`: the four subgraphs on PostgreSQL and RabbitMQ (as in
+ * Child process of `npm run bench`: the subgraphs of the list of services (and the simulated
+ * payment provider the payment subgraph calls) on PostgreSQL and RabbitMQ (as in
  * production, where every gateway under test reaches the same subgraphs over HTTP), each on an
  * ephemeral port. Talks to the parent over IPC:
  *   → { type: 'ready', urls, metricsUrls } once every subgraph serves
@@ -14,6 +15,11 @@ import { createLogger } from '@shop/service-kit';
 import { serviceDataDir } from '@shop/service-kit/database';
 import { portSetting, SUBGRAPH_NAMES } from '@shop/services';
 import { openSubgraphDatabase, startSubgraph } from '@shop/subgraph-kit';
+import { loadProviderConfig, start as startPaymentProvider } from '@shop/payment-provider-simulator';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { seedDemoCatalog } from '../../subgraphs/catalog/src/data/demo-data';
 import { subgraphDefinition } from '../../scripts/subgraphs';
@@ -69,6 +75,20 @@ async function main() {
   };
   const urls: SubgraphUrls = {};
   const metricsUrls: SubgraphUrls = {};
+  // the payment subgraph needs a provider: the simulator, as development (it refuses production),
+  // with this run's credentials (the subgraphs run as production, which refuses the development ones)
+  let provider: Awaited<ReturnType<typeof startPaymentProvider>> | undefined;
+  if (SUBGRAPHS.includes('payment')) {
+    env.PAYMENT_PROVIDER_API_KEY ??= `sk_test_${randomBytes(16).toString('hex')}`;
+    env.PAYMENT_WEBHOOK_SECRET ??= `whsec_${randomBytes(16).toString('hex')}`;
+    const dataDir = mkdtempSync(join(tmpdir(), 'bench-payment-provider-'));
+    stops.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const providerConfig = loadProviderConfig({ ...env, NODE_ENV: 'development', PAYMENT_PROVIDER_PORT: '0', PAYMENT_PROVIDER_DATA_DIR: dataDir, PAYMENT_PROVIDER_WEBHOOK_URL: '' });
+    const started = await startPaymentProvider(providerConfig, { logger: logger('payment-provider') });
+    stops.push(() => started.stop());
+    env.PAYMENT_PROVIDER_URL = started.url;
+    provider = started;
+  }
   // in the list's order: consumers first, catalog last (its demo ProductCreated events must find the cart's queue)
   for (const name of SUBGRAPHS) {
     const definition = subgraphDefinition(name);
@@ -85,6 +105,7 @@ async function main() {
     }
     const subgraph = await startSubgraph(definition, config, { logger: logger(name) });
     stops.push(subgraph.stop);
+    if (name === 'payment') provider?.setWebhookUrl(`${subgraph.url}/webhooks/provider`);
     urls[name] = `${subgraph.url}/graphql`;
     metricsUrls[name] = subgraph.metricsUrl;
   }
