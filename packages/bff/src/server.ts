@@ -1,4 +1,5 @@
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
@@ -22,6 +23,7 @@ import { startCacheInvalidation } from './cache/cache-invalidation';
 import type { BffConfig } from './config';
 import type { BffContext } from './context';
 import { errorReportingPlugin, formatError } from './errors';
+import { singleFetchExecutor } from './gateway/single-fetch';
 import { subgraphStatesCheck } from './health';
 import { devTokenRoutes } from './http/dev-token';
 import { explorerRoute } from './http/explorer';
@@ -177,12 +179,35 @@ export async function startBff(config: BffConfig, deps: BffDeps = {}): Promise<R
 
 function createGateway(config: BffConfig, subgraphs: { name: string; url: string }[], { logger, bffMetrics, tracing }: BffSetup, fetches: Combined['subgraphFetches']): ApolloGateway {
   const urlOf = new Map(subgraphs.map((s) => [s.name, s.url]));
-  return new ApolloGateway({
-    supergraphSdl: servedSupergraphSdl(config.supergraphSdl, config.schemaFilter),
-    logger,
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', gatewaySecret: config.gatewaySecret, timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, logger, metrics: bffMetrics, tracing, ...fetches }),
-  });
+  const supergraphSdl = servedSupergraphSdl(config.supergraphSdl, config.schemaFilter);
+  const dataSources = new Map<string, SubgraphDataSource>();
+  return new BffGateway(
+    {
+      supergraphSdl,
+      logger,
+      buildService: ({ name, url }) => {
+        const source = new SubgraphDataSource({ name, url: urlOf.get(name) ?? url ?? '', gatewaySecret: config.gatewaySecret, timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, logger, metrics: bffMetrics, tracing, ...fetches });
+        dataSources.set(name, source);
+        return source;
+      },
+    },
+    (executor) => singleFetchExecutor(executor, { supergraphSdl, dataSource: (name) => dataSources.get(name) as GraphQLDataSource<Record<string, unknown>> | undefined }),
+  );
+}
+
+/** The gateway whose executor answers single-fetch plans itself (gateway/single-fetch.ts). */
+class BffGateway extends ApolloGateway {
+  constructor(
+    config: ConstructorParameters<typeof ApolloGateway>[0],
+    private readonly wrapExecutor: (executor: GatewayExecutor) => GatewayExecutor,
+  ) {
+    super(config);
+  }
+
+  override async load(options?: Parameters<ApolloGateway['load']>[0]): ReturnType<ApolloGateway['load']> {
+    const loaded = await super.load(options);
+    return { ...loaded, executor: this.wrapExecutor(loaded.executor) };
+  }
 }
 
 function createApollo(config: BffConfig, gateway: ApolloGateway, { logger, metrics }: BffSetup, added: Combined): ApolloServer<BffContext> {
