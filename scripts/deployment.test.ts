@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { loadProviderConfig } from '@shop/payment-provider-simulator';
 import { portSetting, SERVICES, SUBGRAPHS, subgraphUrlSetting } from '@shop/services';
 import { loadMobileBffConfig } from '../gateways/mobile-bff/src/config';
-import { loadWebBffConfig } from '../gateways/web-bff/src/config';
+import { loadWebBffConfig, WEB_BFF } from '../gateways/web-bff/src/config';
 import { loadStorefrontConfig } from './storefront-server';
 import { subgraphDefinition } from './subgraphs';
 
@@ -105,6 +105,10 @@ describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no co
     expect(file.services.redis.healthcheck?.test).toBeDefined();
     expect(file.services['web-bff'].environment?.WEB_BFF_RATE_LIMIT_REDIS_URL).toBe('redis://redis:6379');
     expect(file.services['mobile-bff'].environment?.MOBILE_BFF_RATE_LIMIT_REDIS_URL).toBe('redis://redis:6379');
+  });
+
+  it("the web BFF's budget in compose is the web BFF's own default unless WEB_BFF_RATE_LIMIT_POINTS raises it (a load test from one address)", () => {
+    expect(file.services['web-bff'].environment?.WEB_BFF_RATE_LIMIT_POINTS).toBe(String(WEB_BFF.rateLimit.points));
   });
 
   it('runs two replicas of each BFF and of the order subgraph, one of everything else', () => {

@@ -47,9 +47,11 @@ const installed = (pkg: string) => spawnSync('dpkg-query', ['-W', '-f=${Status}'
  * podman-compose 1.0 it waits for `condition: service_healthy`), and netavark with aardvark-dns —
  * only recommended by podman's packages, so `--no-install-recommends` left podman on CNI without a
  * DNS plugin, where no container resolves another's name (`getaddrinfo EAI_AGAIN postgres`: every
- * service restarted forever on a fresh machine).
+ * service restarted forever on a fresh machine); and iptables, which netavark calls to set up every
+ * network namespace — also only recommended: without it the first `RUN` of a build fails with
+ * `netavark: No such file or directory (os error 2)`.
  */
-const PACKAGES = ['podman', 'buildah', 'runc', 'debootstrap', 'docker-compose', 'netavark', 'aardvark-dns'];
+const PACKAGES = ['podman', 'buildah', 'runc', 'debootstrap', 'docker-compose', 'netavark', 'aardvark-dns', 'iptables'];
 
 /**
  * Without these, containers do not start on this machine kind: podman's default open-files limit is
