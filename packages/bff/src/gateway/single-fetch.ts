@@ -22,6 +22,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type VariableDefinitionNode,
 } from 'graphql';
 
 /**
@@ -48,6 +49,8 @@ export interface SingleFetchOptions {
 
 interface Forwarded {
   fetch: FetchNode;
+  /** the client operation's variables, coerced on every request as the gateway coerces them */
+  variableDefinitions: readonly VariableDefinitionNode[];
   /** the client operation's root response keys, and whether any is non-null (a missing answer nulls all data) */
   rootKeys: string[];
   nonNullRoot: boolean;
@@ -70,10 +73,9 @@ export function singleFetchExecutor(gatewayExecutor: GatewayExecutor, options: S
 }
 
 async function answer(forwarded: Forwarded, dataSource: GraphQLDataSource<Record<string, unknown>>, requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
-  const operation = operationOf(requestContext.document, requestContext.request.operationName ?? undefined);
   const provided = requestContext.request.variables ?? {};
-  if (operation?.variableDefinitions?.length) {
-    const { errors } = getVariableValues(requestContext.schema, operation.variableDefinitions, provided);
+  if (forwarded.variableDefinitions.length > 0) {
+    const { errors } = getVariableValues(requestContext.schema, forwarded.variableDefinitions, provided);
     if (errors) return { errors };
   }
   const { fetch } = forwarded;
@@ -162,7 +164,7 @@ export function singleFetchPlans(supergraphSdl: string): (schema: GraphQLSchema,
       const rootFields = root.getFields();
       const rootKeys = [...wanted.keys()];
       const nonNullRoot = rootKeys.some((k) => isNonNullType(rootFields[wanted.get(k)!.name]?.type));
-      return { fetch, rootKeys, nonNullRoot };
+      return { fetch, variableDefinitions: client.variableDefinitions ?? [], rootKeys, nonNullRoot };
     }
   };
 }
