@@ -23,7 +23,6 @@ import { serviceDatabaseUrl } from '@shop/service-kit/database';
 import { Client } from 'pg';
 import { TEST_AMQP_URL, testDatabaseServer, uniqueRunId, waitFor } from '@shop/service-kit/testing';
 import { rabbitTestNamespace } from '@shop/events/testing';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +30,7 @@ import { parseArgs } from 'node:util';
 import { SERVICE_NODE_OPTIONS } from '../scripts/node-options';
 import { GATEWAY_KINDS, type GatewayKind } from './lib/gateway-process';
 import { runLoad } from './lib/load';
-import { startGatewayProcess, startSubgraphs, type SubgraphsChild } from './lib/processes';
+import { benchServicesEnv, startGatewayProcess, startSubgraphs, type SubgraphsChild } from './lib/processes';
 import { summarizeProfile } from './lib/profile';
 import { checkTargets, matrixTable, summarize, workloadTables, type Measurement } from './lib/report';
 import { SUBGRAPHS } from './lib/subgraphs-process';
@@ -320,19 +319,8 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   const databases = testDatabaseServer('bench');
   const rabbit = rabbitTestNamespace(uniqueRunId('bench'), process.env.AMQP_URL ?? TEST_AMQP_URL);
-  const jwtSecret = randomBytes(32).toString('hex');
-  const baseEnv: Record<string, string | undefined> = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'production',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    JWT_SECRET: jwtSecret,
-    GATEWAY_SECRET: randomBytes(32).toString('hex'),
-    DATABASE_URL: databases.url,
-    BENCH_PRODUCTS: String(settings.products),
-    AMQP_URL: rabbit.url,
-    EVENTS_EXCHANGE: rabbit.exchange,
-  };
+  const baseEnv = benchServicesEnv({ databaseUrl: databases.url, amqpUrl: rabbit.url, exchange: rabbit.exchange, products: settings.products, logLevel: process.env.BENCH_LOG_LEVEL ?? 'info' });
+  const jwtSecret = baseEnv.JWT_SECRET;
   const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
   console.log(`bench: ${cpus().length} × ${cpus()[0]?.model.trim()}, node ${process.version}, ${load()}; results in ${outDir}`);
   const checkoutSection = settings.checkout

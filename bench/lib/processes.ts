@@ -3,6 +3,7 @@
  * time, each a TypeScript entry run through tsx, talking over IPC.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayKind } from './gateway-process';
@@ -96,6 +97,25 @@ export interface SubgraphsChild extends Profiling {
   metricsUrls: SubgraphUrls;
   statements(): Promise<Record<SubgraphName, number>>;
   stop(): Promise<void>;
+}
+
+/**
+ * What the bench's services run with: production (as deployed), this run's own JWT and gateway
+ * secrets, its fresh databases and its own exchange.
+ */
+export function benchServicesEnv(run: { databaseUrl: string; amqpUrl: string; exchange: string; products: number; logLevel: string }): Record<string, string | undefined> & { JWT_SECRET: string; GATEWAY_SECRET: string } {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    LOG_LEVEL: run.logLevel,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    GATEWAY_SECRET: randomBytes(32).toString('hex'),
+    DATABASE_URL: run.databaseUrl,
+    BENCH_PRODUCTS: String(run.products),
+    AMQP_URL: run.amqpUrl,
+    EVENTS_EXCHANGE: run.exchange,
+  };
 }
 
 export async function startSubgraphs(env: Record<string, string | undefined>, logFile: string, execArgv: string[] = []): Promise<SubgraphsChild> {

@@ -2,11 +2,10 @@ import { SUBGRAPH_NAMES } from '@shop/services';
 import { GATEWAY_SECRET_HEADER } from '@shop/service-kit';
 import { TEST_AMQP_URL, testDatabaseServer, uniqueRunId } from '@shop/service-kit/testing';
 import { rabbitTestNamespace } from '@shop/events/testing';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSubgraphs } from './processes';
+import { benchServicesEnv, startSubgraphs } from './processes';
 
 // the bench's subgraphs run as production (bench/run.ts), which refuses every development default:
 // since the payment subgraph joined, its provider settings made the whole process exit before "ready"
@@ -15,18 +14,7 @@ describe("the bench's subgraphs process", () => {
     const databases = testDatabaseServer('benchsub');
     const rabbit = rabbitTestNamespace(uniqueRunId('benchsub'), process.env.AMQP_URL ?? TEST_AMQP_URL);
     const logDir = mkdtempSync(join(tmpdir(), 'bench-subgraphs-'));
-    const gatewaySecret = randomBytes(32).toString('hex');
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      GATEWAY_SECRET: gatewaySecret,
-      DATABASE_URL: databases.url,
-      AMQP_URL: rabbit.url,
-      EVENTS_EXCHANGE: rabbit.exchange,
-    };
+    const env = benchServicesEnv({ databaseUrl: databases.url, amqpUrl: rabbit.url, exchange: rabbit.exchange, products: 64, logLevel: 'warn' });
     const logFile = join(logDir, 'subgraphs.log');
     try {
       const subgraphs = await startSubgraphs(env, logFile).catch((e: Error) => {
@@ -35,7 +23,7 @@ describe("the bench's subgraphs process", () => {
       try {
         expect(Object.keys(subgraphs.urls).sort()).toEqual([...SUBGRAPH_NAMES].sort());
         for (const [name, url] of Object.entries(subgraphs.urls)) {
-          const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [GATEWAY_SECRET_HEADER]: gatewaySecret }, body: JSON.stringify({ query: '{ __typename }' }) });
+          const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [GATEWAY_SECRET_HEADER]: env.GATEWAY_SECRET }, body: JSON.stringify({ query: '{ __typename }' }) });
           expect({ name, status: response.status, body: await response.json() }).toEqual({ name, status: 200, body: { data: { __typename: 'Query' } } });
         }
       } finally {
