@@ -53,15 +53,15 @@ const installed = (pkg: string) => spawnSync('dpkg-query', ['-W', '-f=${Status}'
  */
 const PACKAGES = ['podman', 'buildah', 'runc', 'debootstrap', 'docker-compose', 'netavark', 'aardvark-dns', 'iptables'];
 
+/** Container names resolve through aardvark-dns on netavark networks (podman 4.3 would stay on CNI where a CNI network exists). */
+const NETWORK_SETTINGS = `[network]
+network_backend = "netavark"
+`;
 /**
  * Without these, containers do not start on this machine kind: podman's default open-files limit is
  * above what a process may set here (`setrlimit RLIMIT_NOFILE: Operation not permitted`), and crun
  * refuses the hybrid cgroup layout (`cgroups in hybrid mode not supported`).
  */
-/** Container names resolve through aardvark-dns on netavark networks (podman 4.3 would stay on CNI where a CNI network exists). */
-const NETWORK_SETTINGS = `[network]
-network_backend = "netavark"
-`;
 const ENGINE_SETTINGS = `# written by scripts/containers (npm run test:containers): what this machine kind needs
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
