@@ -63,13 +63,39 @@ function resolvedCompose(): ComposeFile {
     if (result.status !== 0) throw new Error(`${compose.join(' ')} config failed:\n${result.stderr}`);
     return parse(result.stdout) as ComposeFile;
   }
-  return parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as ComposeFile;
+  const file = parse(interpolated(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), secret), { merge: true }) as ComposeFile;
+  // as compose has them: every environment value a string (YAML read `600` as a number)
+  for (const service of Object.values(file.services)) {
+    if (service.environment) service.environment = Object.fromEntries(Object.entries(service.environment).map(([k, v]) => [k, v === null ? v : String(v)]));
+  }
+  return file;
+}
+
+/**
+ * The file's `${NAME}`, `${NAME:-default}` and `${NAME:?message}` resolved as compose resolves them
+ * (unset or empty takes the default; `:?` fails) — without it, the fallback read the literal text.
+ */
+export function interpolated(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g, (_all, name: string, how: string | undefined, rest: string | undefined) => {
+    const value = env[name];
+    if (value !== undefined && (value !== '' || !how?.startsWith(':'))) return value;
+    if (how?.endsWith('?')) throw new Error(`${name}: ${rest ?? 'required'}`);
+    return how ? (rest ?? '') : '';
+  });
 }
 
 /** the services run from the image behind the storefront, from the one list of services (the simulators aside: development stand-ins) */
 const services = SERVICES.filter((s) => s.kind !== 'storefront' && s.kind !== 'simulator').map((s) => s.name);
 /** the stand-ins for third parties (the payment provider), in compose for development only */
 const simulators = SERVICES.filter((s) => s.kind === 'simulator');
+
+describe('compose interpolation when no compose command is installed', () => {
+  it('takes the environment, else the default; a required one that is missing fails', () => {
+    expect(interpolated('a: ${A:-1}\nb: ${B:-2}\nc: ${C}\nd: ${D:-}', { A: '9' })).toBe('a: 9\nb: 2\nc: \nd: ');
+    expect(interpolated('e: ${E:-x}', { E: '' })).toBe('e: x');
+    expect(() => interpolated('s: ${S:?set S}', {})).toThrow('S: set S');
+  });
+});
 
 describe(`docker-compose.yml (${compose ? `${compose.join(' ')} config` : 'no compose command: the file parsed'})`, () => {
   const file = resolvedCompose();
