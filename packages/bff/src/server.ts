@@ -1,4 +1,4 @@
-import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -23,6 +23,7 @@ import { startCacheInvalidation } from './cache/cache-invalidation';
 import type { BffConfig } from './config';
 import type { BffContext } from './context';
 import { errorReportingPlugin, formatError } from './errors';
+import { stringifyResult } from './gateway/forwarded-data';
 import { singleFetchExecutor } from './gateway/single-fetch';
 import { subgraphStatesCheck } from './health';
 import { devTokenRoutes } from './http/dev-token';
@@ -191,7 +192,7 @@ function createGateway(config: BffConfig, subgraphs: { name: string; url: string
         return source;
       },
     },
-    (executor) => singleFetchExecutor(executor, { supergraphSdl, dataSource: (name) => dataSources.get(name) as GraphQLDataSource<Record<string, unknown>> | undefined }),
+    (executor) => singleFetchExecutor(executor, { supergraphSdl, dataSource: (name) => dataSources.get(name) }),
   );
 }
 
@@ -221,6 +222,8 @@ function createApollo(config: BffConfig, gateway: ApolloGateway, { logger, metri
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError,
+    // a single-fetch plan's answer is written with the subgraph's own text (gateway/forwarded-data.ts)
+    stringifyResult,
     validationRules: added.validationRules,
     parseOptions: added.parseOptions,
     persistedQueries: added.noAutomaticPersistedQueries ? false : undefined,

@@ -19,7 +19,8 @@ import {
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SUPERGRAPH_PATH, REPO_ROOT } from '../config';
-import { singleFetchExecutor, singleFetchPlans } from './single-fetch';
+import { forwardedData, stringifyResult } from './forwarded-data';
+import { singleFetchExecutor, singleFetchPlans, type ForwardingDataSource } from './single-fetch';
 
 const supergraphSdl = readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8');
 const contract = ['storefront', 'mobile', 'admin'].map((name) => readFileSync(join(REPO_ROOT, 'contract', `${name}.graphql`), 'utf8')).join('\n');
@@ -30,11 +31,18 @@ const queries = contractDocument.definitions.filter((d): d is OperationDefinitio
  * A subgraph standing in for every one: answers any query with data made from its selection set
  * (deterministic values, some nullable fields null), or with what a test says. Records each request.
  */
-class FakeSubgraphs implements GraphQLDataSource<Record<string, unknown>> {
+class FakeSubgraphs implements GraphQLDataSource<Record<string, unknown>>, ForwardingDataSource {
   readonly requests: { query: string; variables: unknown }[] = [];
   answer?: (request: GraphQLDataSourceProcessOptions['request']) => GatewayGraphQLResponse;
 
   schema!: GraphQLSchema;
+
+  /** as the BFF's data source: the answer goes over the wire as JSON text and is read as forwarded data when it is data alone */
+  async processForwarded(options: GraphQLDataSourceProcessOptions, rootKeys: readonly string[]): Promise<GatewayGraphQLResponse> {
+    const text = JSON.stringify(await this.process(options));
+    const data = forwardedData(text, rootKeys);
+    return data ? { data } : (JSON.parse(text) as GatewayGraphQLResponse);
+  }
 
   async process({ request }: GraphQLDataSourceProcessOptions<Record<string, unknown>>): Promise<GatewayGraphQLResponse> {
     this.requests.push({ query: request.query!, variables: request.variables });
@@ -131,6 +139,8 @@ describe('single-fetch plans answered without re-shaping', () => {
     for (const name of queries) {
       const { byGateway, direct, forwarded: wasForwarded } = await bench.both(contractDocument, name, { id: 'p1', first: 3 });
       expect({ name, answer: json(direct) }).toEqual({ name, answer: json(byGateway) });
+      // as written to the client: a forwarded answer with the subgraph's text, the same bytes as the gateway's
+      if (!direct.errors) expect({ name, written: stringifyResult(direct) }).toEqual({ name, written: stringifyResult(byGateway) });
       if (wasForwarded) forwarded.push(name);
     }
     // the catalog's own queries are single fetches; the cart (discount's @requires) and the orders (catalog products) are not

@@ -1,9 +1,9 @@
-import type { GraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 // the request kind's enum is not re-exported by the package's index (its type is)
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { ERRORS, errorCodeDef, operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode } from '@apollo/query-planner';
-import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import {
   getNamedType,
   getVariableValues,
@@ -44,7 +44,16 @@ import {
 export interface SingleFetchOptions {
   supergraphSdl: string;
   /** the gateway's data source of a subgraph by name (the one its executor uses) */
-  dataSource: (subgraph: string) => GraphQLDataSource<Record<string, unknown>> | undefined;
+  dataSource: (subgraph: string) => ForwardingDataSource | undefined;
+}
+
+/** A subgraph's data source as single-fetch plans use it (subgraph-data-source.ts). */
+export interface ForwardingDataSource {
+  /**
+   * The fetch's answer, as `process` would give it; data alone may come as data that keeps the
+   * subgraph's text, with these root keys (forwarded-data.ts)
+   */
+  processForwarded(options: GraphQLDataSourceProcessOptions, rootKeys: readonly string[]): Promise<GatewayGraphQLResponse>;
 }
 
 interface Forwarded {
@@ -72,7 +81,7 @@ export function singleFetchExecutor(gatewayExecutor: GatewayExecutor, options: S
   };
 }
 
-async function answer(forwarded: Forwarded, dataSource: GraphQLDataSource<Record<string, unknown>>, requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+async function answer(forwarded: Forwarded, dataSource: ForwardingDataSource, requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
   const provided = requestContext.request.variables ?? {};
   if (forwarded.variableDefinitions.length > 0) {
     const { errors } = getVariableValues(requestContext.schema, forwarded.variableDefinitions, provided);
@@ -84,14 +93,15 @@ async function answer(forwarded: Forwarded, dataSource: GraphQLDataSource<Record
   for (const name of fetch.variableUsages ?? []) {
     if (Object.prototype.hasOwnProperty.call(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
   }
-  const response = await dataSource.process({
+  const request: GraphQLDataSourceProcessOptions = {
     kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
     request: { query: fetch.operation, variables, operationName: fetch.operationName },
     incomingRequestContext: requestContext,
     context: requestContext.context,
     document: fetch.operationDocumentNode,
     pathInIncomingRequest: [],
-  });
+  };
+  const response = await dataSource.processForwarded(request, forwarded.rootKeys);
   const errors = response.errors?.map((error) => downstreamError(error, fetch.serviceName));
   if (errors && requestContext.metrics) {
     const paths = response.errors!.map((error) => ({ subgraph: fetch.serviceName, path: error.path }));
