@@ -5,7 +5,7 @@
  *   npm run bench [-- --rounds 3 --duration 10 --warmup 2 --connections 50
  *                    --gateways web-bff,web-bff-nocache,web-bff-plain,apollo,hive-js,hive-js-dedup,hive-rust,hive-rust-dedup
  *                    --workloads products,product,cart,mix,browse --customers 300 --products 10000 --seed 16
- *                    --profile web-bff]
+ *                    --profile web-bff --baseline ../old-head]
  *   npm run bench -- --workloads checkout   (checkouts to CONFIRMED, every service its own process; bench/lib/checkout.ts)
  *   npm run bench:quick   (one short round, to try the harness)
  *
@@ -16,16 +16,17 @@
  * (loopback only, at most `--max-requests` requests a run). Reports medians over the rounds:
  * RPS, p50/p95/p99, errors (non-2xx, GraphQL errors, userErrors), subgraph requests and SQL
  * statements per request. `--profile <gateway>` adds one pass of that gateway with it and the
- * subgraphs CPU-profiled (after warm-up) and prints where their CPU time goes. Everything it made (databases, queues, exchange) is removed.
+ * subgraphs CPU-profiled (after warm-up) and prints where their CPU time goes. `--baseline <checkout>`
+ * adds `web-bff-baseline`, the web BFF of another checkout (the previous head), to every round. Everything it made (databases, queues, exchange) is removed.
  */
 import { createAuth } from '@shop/service-kit';
 import { serviceDatabaseUrl } from '@shop/service-kit/database';
 import { Client } from 'pg';
 import { TEST_AMQP_URL, testDatabaseServer, uniqueRunId, waitFor } from '@shop/service-kit/testing';
 import { rabbitTestNamespace } from '@shop/events/testing';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SERVICE_NODE_OPTIONS } from '../scripts/node-options';
 import { GATEWAY_KINDS, type GatewayKind } from './lib/gateway-process';
@@ -56,6 +57,8 @@ interface Settings {
   profile: GatewayKind[];
   /** node flags of the subgraphs process and of every gateway process (default: what the services ship with) */
   nodeOptions: string[];
+  /** another checkout (the previous head) whose web BFF runs as `web-bff-baseline` */
+  baseline?: string;
 }
 
 function listOf<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
@@ -81,6 +84,7 @@ function settingsFrom(argv: string[]): Settings {
       workloads: { type: 'string', default: [...WORKLOADS, 'checkout'].join(',') },
       profile: { type: 'string' },
       'node-options': { type: 'string', default: SERVICE_NODE_OPTIONS.join(' ') },
+      baseline: { type: 'string' },
     },
   });
   const int = (v: string | undefined, fallback: number, name: string) => {
@@ -89,6 +93,13 @@ function settingsFrom(argv: string[]): Settings {
     return n;
   };
   const workloads = listOf(values.workloads!, [...WORKLOADS, 'checkout'] as const, 'workload');
+  const gateways = listOf(values.gateways!, GATEWAY_KINDS, 'gateway');
+  const baseline = values.baseline === undefined ? undefined : resolve(values.baseline);
+  if (baseline && !existsSync(join(baseline, 'bench', 'lib', 'gateway-process.ts'))) throw new Error(`--baseline ${baseline}: not a checkout of this repository (no bench/lib/gateway-process.ts)`);
+  if (baseline && !existsSync(join(baseline, 'node_modules'))) throw new Error(`--baseline ${baseline}: run npm ci there first`);
+  // the baseline is measured beside the web BFF as shipped, in every round
+  if (baseline && !gateways.includes('web-bff-baseline')) gateways.push('web-bff-baseline');
+  if (!baseline && gateways.includes('web-bff-baseline')) throw new Error('web-bff-baseline needs --baseline <checkout>');
   return {
     rounds: int(values.rounds, values.quick ? 1 : 3, 'rounds'),
     duration: int(values.duration, values.quick ? 3 : 10, 'duration'),
@@ -98,11 +109,12 @@ function settingsFrom(argv: string[]): Settings {
     customers: int(values.customers, 300, 'customers'),
     products: int(values.products, 10_000, 'products'),
     seed: int(values.seed, 16, 'seed'),
-    gateways: listOf(values.gateways!, GATEWAY_KINDS, 'gateway'),
+    gateways,
     workloads: workloads.filter((w): w is WorkloadName => w !== 'checkout'),
     checkout: workloads.includes('checkout'),
     profile: values.profile === undefined ? [] : listOf(values.profile, GATEWAY_KINDS, 'gateway'),
     nodeOptions: values['node-options']!.split(/\s+/).filter(Boolean),
+    baseline,
   };
 }
 
@@ -372,7 +384,7 @@ async function main() {
     const measurements: Measurement[] = [];
     for (let round = 1; round <= settings.rounds; round++) {
       for (const kind of rotate(settings.gateways, round - 1)) {
-        const gateway = await startGatewayProcess(kind, gatewayEnv, join(outDir, `${kind}.log`), settings.nodeOptions);
+        const gateway = await startGatewayProcess(kind, gatewayEnv, join(outDir, `${kind}.log`), settings.nodeOptions, settings.baseline);
         try {
           for (const workload of settings.workloads) {
             await runLoad({ url: gateway.url, connections: settings.connections, durationSeconds: settings.warmup, maxRequests: settings.maxRequests, next: createWorkload(workload, data) });
@@ -420,7 +432,7 @@ async function main() {
     const profileTexts: string[] = [];
     for (const kind of settings.profile) {
       // one more pass of that gateway, after its warm-up, with the gateway and the subgraphs profiled
-      const gateway = await startGatewayProcess(kind, gatewayEnv, join(outDir, `${kind}.log`), settings.nodeOptions);
+      const gateway = await startGatewayProcess(kind, gatewayEnv, join(outDir, `${kind}.log`), settings.nodeOptions, settings.baseline);
       const files = { gateway: join(outDir, `${kind}.cpuprofile`), subgraphs: join(outDir, `subgraphs-under-${kind}.cpuprofile`) };
       try {
         for (const workload of settings.workloads) {

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export const GATEWAY_KINDS = ['web-bff', 'web-bff-nocache', 'web-bff-plain', 'web-bff-256', 'apollo', 'hive-js', 'hive-js-dedup', 'hive-rust', 'hive-rust-dedup'] as const;
+export const GATEWAY_KINDS = ['web-bff', 'web-bff-nocache', 'web-bff-plain', 'web-bff-256', 'web-bff-baseline', 'apollo', 'hive-js', 'hive-js-dedup', 'hive-rust', 'hive-rust-dedup'] as const;
 export type GatewayKind = (typeof GATEWAY_KINDS)[number];
 
 interface Started {
@@ -104,6 +104,8 @@ async function startHive(planner: 'js' | 'rust', dedup: boolean): Promise<Starte
 
 function startGateway(kind: GatewayKind): Promise<Started> {
   switch (kind) {
+    case 'web-bff-baseline':
+      throw new Error('web-bff-baseline is the web BFF of another checkout: the bench starts that checkout\'s own gateway process (--baseline)');
     case 'web-bff':
       return startWebBff();
     case 'web-bff-nocache':

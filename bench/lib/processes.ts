@@ -18,9 +18,11 @@ export interface Child<M> {
   stop(): Promise<void>;
 }
 
-function startChild<M extends { type: string }>(entry: string, args: string[], env: Record<string, string | undefined>, logFile: string, execArgv: string[] = []): Child<M> {
+/** `checkout`: another checkout of this repository whose own entry (and dependencies) run instead of this one's */
+function startChild<M extends { type: string }>(entry: string, args: string[], env: Record<string, string | undefined>, logFile: string, execArgv: string[] = [], checkout?: string): Child<M> {
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = fork(join(__dirname, entry), args, {
+  const child = fork(checkout ? join(checkout, 'bench', 'lib', entry) : join(__dirname, entry), args, {
+    ...(checkout ? { cwd: checkout } : {}),
     env: env as NodeJS.ProcessEnv,
     execArgv: ['--import', 'tsx', ...execArgv],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -146,8 +148,14 @@ export interface GatewayChild extends Profiling {
   stop(): Promise<void>;
 }
 
-export async function startGatewayProcess(kind: GatewayKind, env: Record<string, string | undefined>, logFile: string, execArgv: string[] = []): Promise<GatewayChild> {
-  const child = startChild<{ type: 'ready'; url: string }>('gateway-process.ts', [kind], env, logFile, execArgv);
+/**
+ * `web-bff-baseline` is the web BFF as shipped by the checkout at `baseline` (the previous head in
+ * a worktree with its own `npm ci`), run by that checkout's own gateway process: the same run, the
+ * same subgraphs and data, so the two heads are compared side by side, round by round.
+ */
+export async function startGatewayProcess(kind: GatewayKind, env: Record<string, string | undefined>, logFile: string, execArgv: string[] = [], baseline?: string): Promise<GatewayChild> {
+  if (kind === 'web-bff-baseline' && !baseline) throw new Error('web-bff-baseline needs --baseline <checkout>');
+  const child = kind === 'web-bff-baseline' ? startChild<{ type: 'ready'; url: string }>('gateway-process.ts', ['web-bff'], env, logFile, execArgv, baseline) : startChild<{ type: 'ready'; url: string }>('gateway-process.ts', [kind], env, logFile, execArgv);
   try {
     const ready = await child.next<{ type: 'ready'; url: string }>('ready', 120_000);
     return { kind, url: ready.url, profile: async () => child.profile(), cpuMillis: () => cpuMillisOf(child.process.pid), stop: () => child.stop() };

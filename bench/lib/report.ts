@@ -45,6 +45,7 @@ export const LABELS: Record<GatewayKind, string> = {
   'web-bff-nocache': 'web BFF, caches off (dedup on)',
   'web-bff-plain': 'web BFF, caches and dedup off',
   'web-bff-256': 'web BFF, 256 sockets per subgraph (before)',
+  'web-bff-baseline': 'web BFF as shipped at the baseline checkout (--baseline)',
   apollo: 'bare Apollo Gateway',
   'hive-js': 'Hive Gateway JS planner, dedup off',
   'hive-js-dedup': 'Hive Gateway JS planner, dedup on',
