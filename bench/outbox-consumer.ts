@@ -6,7 +6,6 @@
 import { openServiceDatabase, type Sql } from '@shop/service-kit/database';
 import { EVENTS_MIGRATIONS_DIR, on, ProductPriceChanged, startConsumers } from '@shop/events';
 import { createRabbitBus } from '@shop/events/rabbitmq';
-import { PrismaClient } from '../prisma/catalog/generated/client';
 
 /** report: counts only; collect: counts and the latencies seen since the last collect. */
 export type ConsumerRequest = { kind: 'start' } | { kind: 'report' } | { kind: 'collect' } | { kind: 'stop' };
@@ -23,7 +22,6 @@ async function main(): Promise<void> {
     url: { value: env.BENCH_CART_DATABASE_URL, exact: true },
     migrationsDirs: [EVENTS_MIGRATIONS_DIR],
     poolSize: Number(env.BENCH_POOL ?? 20),
-    createPrisma: (options) => new PrismaClient(options),
   });
   await database.sql.execute('CREATE TABLE IF NOT EXISTS prices (product_id text PRIMARY KEY, price text NOT NULL)');
   const bus = createRabbitBus({

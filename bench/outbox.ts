@@ -26,7 +26,6 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PrismaClient } from '../prisma/catalog/generated/client';
 import type { ConsumerReply, ConsumerRequest } from './outbox-consumer';
 
 interface Settings {
@@ -148,14 +147,13 @@ async function run(settings: Settings, queueType: QueueType): Promise<RunResult>
   const amqpUrl = process.env.AMQP_URL ?? TEST_AMQP_URL;
   const id = randomBytes(3).toString('hex');
   const exchange = `bench.${Date.now().toString(36)}.${id}`;
-  // as a service opens its database: transactions through its Prisma client (any generated one: only raw SQL runs)
+  // as a service opens its database
   const open = (service: string): Promise<ServiceDatabase> =>
     openServiceDatabase({
       service,
       url: { value: url, exact: false },
       migrationsDirs: [EVENTS_MIGRATIONS_DIR],
       poolSize: 20,
-      createPrisma: (options) => new PrismaClient(options),
     });
   const [catalogDatabase, cartDatabase] = await Promise.all([open(`bench_catalog_${id}`), open(`bench_cart_${id}`)]);
   const catalog = catalogDatabase.sql;

@@ -1,13 +1,11 @@
-import { openDatabase, serviceDatabaseUrl, sqlDatabaseOnPool, sqlThroughPrisma, type Database, type SqlDatabase } from '@shop/service-kit/database';
+import { openDatabase, openServiceDatabase, serviceDatabaseUrl, sqlDatabaseOnPool, type Database, type SqlDatabase } from '@shop/service-kit/database';
 import { testDatabaseServer } from '@shop/service-kit/testing';
 import { Pool } from 'pg';
-import { PrismaClient } from '../../../prisma/catalog/generated/client';
 import { EVENTS_MIGRATIONS_DIR } from '../src';
 
 /**
- * A database with the backbone tables, reached through one kind of transactions: a service's
- * (Prisma's interactive transactions; any generated client will do, the backbone only runs raw
- * SQL: catalog's is used here), or the driver's own (tools).
+ * A database with the backbone tables, reached as a service reaches it (`openServiceDatabase`:
+ * its transaction limits, its statements counted), or through a pool of the test's own (tools).
  */
 export interface Backend {
   sql: SqlDatabase;
@@ -22,26 +20,17 @@ export interface BackendKind {
   dispose(): Promise<void>;
 }
 
-async function withPrisma(database: Database): Promise<Backend> {
-  const prisma = new PrismaClient({ adapter: database.adapter });
-  return {
-    // as openServiceDatabase does: statements alone on the driver, transactions through Prisma
-    sql: { ...database.sql, transaction: (fn, options) => prisma.$transaction((tx) => fn(sqlThroughPrisma(tx)), options) },
-    database,
-    async close() {
-      await prisma.$disconnect();
-      await database.close();
-    },
-  };
+/** what a service runs its statements and transactions on */
+async function asAService(options: Parameters<typeof openServiceDatabase>[0]): Promise<Backend> {
+  const service = await openServiceDatabase({ ...options, transactions: { maxWait: 10_000, timeout: 20_000 } });
+  return { sql: service.sql, database: service.db, close: () => service.close() };
 }
 
-export function postgresWithPrisma(): BackendKind {
+export function postgresAsAService(): BackendKind {
   const server = testDatabaseServer('events');
   return {
-    label: 'PostgreSQL through Prisma',
-    async open(service) {
-      return withPrisma(await openDatabase({ service, url: { value: server.url, exact: false }, migrationsDirs: [EVENTS_MIGRATIONS_DIR] }));
-    },
+    label: 'PostgreSQL as a service opens it',
+    open: (service) => asAService({ service, url: { value: server.url, exact: false }, migrationsDirs: [EVENTS_MIGRATIONS_DIR] }),
     dispose: () => server.drop(),
   };
 }
@@ -69,12 +58,10 @@ export function postgresWithPg(): BackendKind {
   };
 }
 
-export function pgliteWithPrisma(): BackendKind {
+export function pgliteAsAService(): BackendKind {
   return {
-    label: 'PGlite (memory://) through Prisma',
-    async open(service) {
-      return withPrisma(await openDatabase({ service, dataDir: 'memory://', migrationsDirs: [EVENTS_MIGRATIONS_DIR] }));
-    },
+    label: 'PGlite (memory://) as a service opens it',
+    open: (service) => asAService({ service, dataDir: 'memory://', migrationsDirs: [EVENTS_MIGRATIONS_DIR] }),
     dispose: async () => undefined,
   };
 }

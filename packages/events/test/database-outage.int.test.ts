@@ -1,9 +1,7 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import { openDatabase, serviceDatabaseUrl, sqlDatabaseOnPool, sqlThroughPrisma, type Database, type Sql, type SqlDatabase } from '@shop/service-kit/database';
+import { openDatabase, serviceDatabaseUrl, sqlDatabaseOnPool, type Database, type Sql, type SqlDatabase } from '@shop/service-kit/database';
 import { startTcpProxy, targetOf, testDatabaseServer, TEST_POSTGRES_URL, waitFor, type TcpProxy } from '@shop/service-kit/testing';
 import { Pool } from 'pg';
 import { Registry } from 'prom-client';
-import { PrismaClient } from '../../../prisma/catalog/generated/client';
 import {
   classifyFault,
   createInMemoryBus,
@@ -27,7 +25,7 @@ import { priceChanged } from './bus-behaviour';
  * attempts within ~3 s) parked every event it was handling. With the default consume options,
  * events published during a database outage of 6 s must end up applied once the database is
  * back, none dead-lettered, on both buses. The outage is made by a TCP proxy in front of the
- * shared PostgreSQL: the consumer's Prisma client goes through it, the test's own checks do not.
+ * shared PostgreSQL: the consumer's pool goes through it, the test's own checks do not.
  */
 const OUTAGE_MS = 6_000;
 const EVENTS = 12;
@@ -46,7 +44,6 @@ describe.each([
   let proxy: TcpProxy;
   let pool: Pool;
   let directPool: Pool;
-  let prisma: PrismaClient;
   let viaProxy: SqlDatabase;
   let bus: EventBus;
   let consumers: RunningConsumers | undefined;
@@ -57,9 +54,9 @@ describe.each([
     proxy = await startTcpProxy(targetOf(TEST_POSTGRES_URL));
     pool = new Pool({ connectionString: proxy.proxiedUrl(serviceDatabaseUrl(server.url, 'cart').url), max: 5 });
     pool.on('error', () => undefined); // idle connections cut by the proxy
-    prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-    // as a service runs them: statements alone on the driver, transactions through Prisma
-    viaProxy = { ...sqlDatabaseOnPool(pool), transaction: (fn, options) => prisma.$transaction((tx) => fn(sqlThroughPrisma(tx)), options) };
+    // as a service runs them: statements and transactions on the driver, with a service's limits
+    const onPool = sqlDatabaseOnPool(pool);
+    viaProxy = { ...onPool, transaction: (fn, options) => onPool.transaction(fn, { maxWait: 10_000, timeout: 20_000, ...options }) };
     directPool = new Pool({ connectionString: serviceDatabaseUrl(server.url, 'cart').url, max: 2 });
     // pool.end() resolves before its sockets close: the database dropped in afterAll may still
     // terminate one (57P01), which an unlistened pool would throw as an unhandled error
@@ -70,7 +67,6 @@ describe.each([
   afterAll(async () => {
     await consumers?.stop();
     await bus?.close();
-    await prisma?.$disconnect();
     await proxy?.close();
     await directPool?.end();
     await direct?.close();
@@ -134,7 +130,7 @@ describe.each([
     expect(rows).toHaveLength(EVENTS);
     expect(rows.every((r) => r.applied === 1)).toBe(true); // each once: the inbox held through the retries
     expect(await bus.deadLetters('cart').list()).toEqual([]);
-    // the real errors Prisma raised through the cut connections are all recognised as the infrastructure's
+    // the real errors the driver raised through the cut connections are all recognised as the infrastructure's
     expect(faults.length).toBeGreaterThan(0);
     expect(faults.filter((f) => f !== 'infrastructure')).toEqual([]);
     const retried = (await metrics.getSingleMetric('events_outage_retried_total')?.get())?.values.reduce((sum, v) => sum + v.value, 0) ?? 0;

@@ -19,7 +19,7 @@ import {
 } from '../src';
 import type { Sql, SqlDatabase } from '@shop/service-kit/database';
 import { createPoisonEnvelope, waitForDeadLetter } from '../src/testing';
-import { pgliteWithPrisma, postgresWithPg, postgresWithPrisma, type Backend, type BackendKind } from './backends';
+import { pgliteAsAService, postgresWithPg, postgresAsAService, type Backend, type BackendKind } from './backends';
 import { priceChanged } from './bus-behaviour';
 
 /** A bus that records what was published and can be switched "down" (publish rejects). */
@@ -46,7 +46,7 @@ function recordingBus(inner: EventBus = createInMemoryBus()) {
 const countRows = async (sql: Sql, where = 'true') =>
   Number((await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE ${where}`))[0].n);
 
-describe.each([postgresWithPrisma(), postgresWithPg(), pgliteWithPrisma()])('outbox and inbox on $label', (kind: BackendKind) => {
+describe.each([postgresAsAService(), postgresWithPg(), pgliteAsAService()])('outbox and inbox on $label', (kind: BackendKind) => {
   const relays: OutboxRelay[] = [];
   let shared: Backend;
   // one database per backend (opening PGlite is slow); every test starts from empty tables

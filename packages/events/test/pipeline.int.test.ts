@@ -13,7 +13,7 @@ import {
 import type { Prisma } from '../../../prisma/catalog/generated/client';
 import { createRabbitBus, type RabbitEventBus } from '../src/rabbitmq';
 import { createPoisonEnvelope, rabbitTestNamespace, startBrokerProxy, waitForDeadLetter, type BrokerProxy } from '../src/testing';
-import { postgresWithPrisma, type Backend } from './backends';
+import { postgresAsAService, type Backend } from './backends';
 import { priceChanged } from './bus-behaviour';
 
 /**
@@ -22,7 +22,7 @@ import { priceChanged } from './bus-behaviour';
  * asserts that nothing is lost or doubled.
  */
 describe('outbox → RabbitMQ → inbox on PostgreSQL', () => {
-  const databases = postgresWithPrisma();
+  const databases = postgresAsAService();
   const ns = rabbitTestNamespace('pipeline');
   let catalog: Backend;
   let cart: Backend;

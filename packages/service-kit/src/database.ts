@@ -3,17 +3,14 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { Client, Pool } from 'pg';
+import { Client, Pool, type PoolClient } from 'pg';
 import type { Logger } from './logger';
-import { sqlOn, sqlThroughPrisma, type PrismaTransactions, type Sql, type SqlDatabase, type TransactionOptions } from './sql';
+import { sqlOn, type Sql, type SqlDatabase, type TransactionOptions } from './sql';
 
 export { isUniqueViolation } from './unique-violation';
 export {
   sqlOn,
-  sqlThroughPrisma,
   unitOfWork,
-  type PrismaRaw,
-  type PrismaTransactions,
   type Queryable,
   type Sql,
   type SqlDatabase,
@@ -24,8 +21,9 @@ export {
 
 /**
  * One database per service. With a server URL it is PostgreSQL (database created if missing);
- * without one it is an embedded PGlite under `dataDir`. Both go through the same Prisma client
- * and the same SQL migrations.
+ * without one it is an embedded PGlite under `dataDir`. Both take the same SQL migrations, in
+ * Prisma's layout, and each has a Prisma driver adapter for the service's generated client (its
+ * schema test and tools); statements and transactions run on the driver.
  */
 export interface DatabaseOptions {
   /** the owning service, e.g. "catalog" */
@@ -65,7 +63,7 @@ export interface Database {
   readonly sql: SqlDatabase;
   /** runs `fn` on one connection (transactions, session locks) */
   session<T>(fn: (query: QueryFn, session: Session) => Promise<T>): Promise<T>;
-  /** SQL statements run through Prisma so far (see `countStatements`) */
+  /** SQL statements a service's requests ran so far (`ServiceDatabase.sql` counts them: the N+1 tests read it) */
   readonly statements: { count: number };
   close(): Promise<void>;
 }
@@ -102,7 +100,7 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
     connectionString = derived.url;
     name = derived.database;
   }
-  const pool = new Pool({ connectionString, max: options.poolSize ?? 10 });
+  const pool = new Pool({ connectionString, max: options.poolSize ?? POOL_SIZE });
   pool.on('error', (err) => options.logger?.warn({ err }, 'idle PostgreSQL connection failed'));
   return {
     kind: 'postgres',
@@ -139,9 +137,17 @@ export function sqlDatabaseOnPGlite(pglite: PGlite): SqlDatabase {
   return { ...sqlOn(pglite), transaction: (fn) => pglite.transaction((tx) => fn(sqlOn(tx))) };
 }
 
-/** One transaction on a connection of its own; a connection that failed under it is discarded, not reused. */
+const POOL_SIZE = 10;
+
+/**
+ * One transaction on a connection of its own; a connection that failed under it is discarded, not
+ * reused. `maxWait` bounds the wait for a connection (the error says so in pg-pool's words, which
+ * the event backbone knows as an infrastructure fault). `timeout` bounds the transaction: each
+ * statement by `statement_timeout` (set with BEGIN, one round trip), and no statement starts once
+ * it has passed — the transaction is rolled back instead.
+ */
 async function poolTransaction<R>(pool: Pool, fn: (tx: Sql) => Promise<R>, options: TransactionOptions = {}): Promise<R> {
-  const client = await pool.connect();
+  const client = await connectWithin(pool, options.maxWait);
   let broken: Error | undefined;
   // a connection that fails while checked out emits 'error' besides failing the query: unheard, it
   // would be thrown as an uncaught exception (the pool listens only while the client is idle)
@@ -150,9 +156,9 @@ async function poolTransaction<R>(pool: Pool, fn: (tx: Sql) => Promise<R>, optio
   };
   client.on('error', onError);
   try {
-    await client.query('BEGIN');
-    if (options.timeout) await client.query(`SET LOCAL statement_timeout = ${Math.floor(options.timeout)}`);
-    const result = await fn(sqlOn(client));
+    const timeout = options.timeout ? Math.floor(options.timeout) : undefined;
+    await client.query(timeout ? `BEGIN; SET LOCAL statement_timeout = ${timeout}` : 'BEGIN');
+    const result = await fn(timeout ? withDeadline(sqlOn(client), Date.now() + timeout, timeout) : sqlOn(client));
     await client.query('COMMIT');
     return result;
   } catch (error) {
@@ -164,6 +170,43 @@ async function poolTransaction<R>(pool: Pool, fn: (tx: Sql) => Promise<R>, optio
     client.off('error', onError);
     client.release(broken);
   }
+}
+
+/** A connection from the pool, or an error once `maxWait` ms have passed (the connection, if it comes later, goes back). */
+async function connectWithin(pool: Pool, maxWait: number | undefined): Promise<PoolClient> {
+  if (!maxWait) return pool.connect();
+  let timer: NodeJS.Timeout | undefined;
+  let late = false;
+  const connecting = pool.connect();
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      late = true;
+      reject(new Error(`timeout exceeded when trying to connect (no connection within ${maxWait} ms)`));
+    }, maxWait);
+  });
+  connecting.then((client) => late && client.release(), () => undefined);
+  try {
+    return await Promise.race([connecting, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `sql` refusing to start a statement after `deadline` (a transaction past its time is rolled back, not continued). */
+function withDeadline(sql: Sql, deadline: number, timeout: number): Sql {
+  const check = () => {
+    if (Date.now() > deadline) throw new Error(`transaction timed out: it ran longer than ${timeout} ms and was rolled back`);
+  };
+  return {
+    query: async (text, params) => {
+      check();
+      return sql.query(text, params);
+    },
+    execute: async (text, params) => {
+      check();
+      return sql.execute(text, params);
+    },
+  };
 }
 
 async function createDatabaseIfMissing(adminUrl: string, database: string, logger?: Logger): Promise<void> {
@@ -325,14 +368,6 @@ export async function dropDatabase(serverUrl: string, database: string): Promise
   }
 }
 
-/** Wires a Prisma client's query events into `db.statements` (for the N+1 tests and the bench). */
-export function countStatements(client: { $on(event: 'query', cb: () => void): void }, db: Database): void {
-  client.$on('query', () => {
-    db.statements.count += 1;
-  });
-}
-
-/** Where a service's database is: `<SERVICE>_DATABASE_URL` as it is, else derived from DATABASE_URL. */
 export type DatabaseLocation = { value: string; exact: boolean };
 
 /**
@@ -345,18 +380,17 @@ export function databaseLocation(ownUrl: string | undefined, sharedUrl: string |
   return undefined;
 }
 
-/** What a service passes to its generated PrismaClient's constructor. */
+/** What a service passes to its generated PrismaClient's constructor (its schema test, tools). */
 export interface PrismaClientOptions {
   adapter: Database['adapter'];
-  log?: { emit: 'event'; level: 'query' }[];
 }
 
 /**
- * A service's database as its `data/` and the event backbone reach it: one `SqlDatabase`.
- * Statements outside a transaction go straight to the driver — the read path's hot statements,
- * where Prisma's per-statement cost (its query compiler, result mapping, query events) would be
- * most of what a request costs; transactions run through the service's Prisma client, its
- * interactive transactions with their wait and run limits.
+ * A service's database as its `data/` and the event backbone reach it: one `SqlDatabase` on the
+ * driver, transactions included, with their limits (`maxWait`, `timeout`). Not through the
+ * service's Prisma client: its cost per statement (proxies, its query engine, result mapping) was
+ * 13 % of the subgraphs' CPU under the bench's `mix`, most of what an AddToCart cost them
+ * (bench/README.md).
  */
 export interface ServiceDatabase {
   db: Database;
@@ -375,50 +409,36 @@ export interface ServiceDatabaseOptions {
   poolSize?: number;
 }
 
-/** A service's generated Prisma client, as far as the kit uses it. */
-export type ServicePrisma = PrismaTransactions & { $disconnect(): Promise<void> };
-
 /**
  * Opens a service's database the way every subgraph does: creates and migrates it (the event
- * backbone's tables first, then the service's, as `migrationsDirs` lists them), then its two
- * Prisma clients from `createPrisma` (the service's generated PrismaClient).
+ * backbone's tables first, then the service's, as `migrationsDirs` lists them).
  */
 export async function openServiceDatabase(
   options: ServiceDatabaseOptions & {
     service: string;
     migrationsDirs: string[];
-    createPrisma: (options: PrismaClientOptions) => ServicePrisma;
     /** the limits of every transaction */
     transactions?: TransactionOptions;
   },
 ): Promise<ServiceDatabase> {
   const db = await openDatabase(options);
-  const prisma = options.createPrisma({ adapter: db.adapter, log: [{ emit: 'event', level: 'query' }] });
-  countStatements(prisma as unknown as Parameters<typeof countStatements>[0], db);
-  const relayPrisma = options.createPrisma({ adapter: db.adapter });
-  const counted: Sql = {
+  const limits = (own?: TransactionOptions) => ({ ...options.transactions, ...own });
+  const counted = (sql: Sql): Sql => ({
     query: (text, params) => {
       db.statements.count += 1;
-      return db.sql.query(text, params);
+      return sql.query(text, params);
     },
     execute: (text, params) => {
       db.statements.count += 1;
-      return db.sql.execute(text, params);
+      return sql.execute(text, params);
     },
-  };
+  });
   return {
     db,
-    sql: { ...counted, transaction: transactionsThrough(prisma, options.transactions) },
-    relaySql: { ...db.sql, transaction: transactionsThrough(relayPrisma, options.transactions) },
-    async close() {
-      await Promise.all([prisma.$disconnect(), relayPrisma.$disconnect()]);
-      await db.close();
-    },
+    sql: { ...counted(db.sql), transaction: (fn, own) => db.sql.transaction((tx) => fn(counted(tx)), limits(own)) },
+    relaySql: { ...db.sql, transaction: (fn, own) => db.sql.transaction(fn, limits(own)) },
+    close: () => db.close(),
   };
-}
-
-function transactionsThrough(prisma: PrismaTransactions, defaults: TransactionOptions = {}): SqlDatabase['transaction'] {
-  return async (fn, options) => prisma.$transaction((tx) => fn(sqlThroughPrisma(tx)), { ...defaults, ...options });
 }
 
 /** A service's PGlite folder under DATA_DIR (`<DATA_DIR>/<service>`); "memory://…" stays in memory. */

@@ -130,6 +130,53 @@ describe('Database.sql on PostgreSQL when a connection breaks under a transactio
   });
 });
 
+describe('a service transaction on PostgreSQL: its limits (maxWait, timeout)', () => {
+  const server = testDatabaseServer('kitlimits');
+  let pool: Pool;
+  beforeAll(async () => {
+    const db = await openDatabase({ service: 'limits', url: { value: server.url, exact: false }, migrationsDirs: [] });
+    await db.query('CREATE TABLE note (id int PRIMARY KEY)');
+    await db.close();
+    pool = new Pool({ connectionString: serviceDatabaseUrl(server.url, 'limits').url, max: 1 });
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await server.drop();
+  });
+
+  it('no connection within maxWait: rejects in pg-pool words (an infrastructure fault); the pool is whole afterwards', async () => {
+    const sql = sqlDatabaseOnPool(pool);
+    let release!: () => void;
+    const holding = sql.transaction(() => new Promise<void>((resolve) => (release = resolve)));
+    const started = Date.now();
+    await expect(sql.transaction((tx) => tx.query('SELECT 1'), { maxWait: 200 })).rejects.toThrow(/^timeout exceeded when trying to connect/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    release();
+    await holding;
+    // the connection the timed-out wait would have had went back: a pool of one still serves
+    expect(await sql.transaction((tx) => tx.query<{ one: number }>('SELECT 1 AS one'), { maxWait: 2_000 })).toEqual([{ one: 1 }]);
+  });
+
+  it('past its timeout: a running statement is cancelled, a later one never starts, and nothing commits', async () => {
+    const sql = sqlDatabaseOnPool(pool);
+    await expect(sql.transaction((tx) => tx.query('SELECT pg_sleep(2)'), { timeout: 200 })).rejects.toThrow(/statement timeout/);
+    await expect(
+      sql.transaction(
+        async (tx) => {
+          await tx.execute('INSERT INTO note (id) VALUES (1)');
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await tx.execute('INSERT INTO note (id) VALUES (2)');
+        },
+        { timeout: 200 },
+      ),
+    ).rejects.toThrow(/transaction timed out: it ran longer than 200 ms/);
+    expect(await sql.query('SELECT id FROM note')).toEqual([]);
+    // within its time it commits as any other
+    await sql.transaction((tx) => tx.execute('INSERT INTO note (id) VALUES (3)'), { timeout: 5_000, maxWait: 1_000 });
+    expect(await sql.query('SELECT id FROM note')).toEqual([{ id: 3 }]);
+  });
+});
+
 describe('replicas starting together', () => {
   const server = testDatabaseServer('kitrace');
   afterAll(() => server.drop());

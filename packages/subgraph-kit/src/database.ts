@@ -12,7 +12,6 @@ export function openSubgraphDatabase(definition: Pick<AnySubgraphDefinition, 'na
     ...options,
     service: definition.name,
     migrationsDirs: [EVENTS_MIGRATIONS_DIR, definition.database.migrationsDir],
-    createPrisma: definition.database.createPrisma,
     transactions: definition.database.transactions,
   });
 }

@@ -1,6 +1,6 @@
 import type { Subscription } from '@shop/events';
 import type { Logger, Metrics, RequestContext, RouteHandler, StartedParts } from '@shop/service-kit';
-import type { PrismaClientOptions, ServiceDatabase, ServicePrisma, StoreOn, TransactionOptions, UnitOfWork } from '@shop/service-kit/database';
+import type { ServiceDatabase, StoreOn, TransactionOptions, UnitOfWork } from '@shop/service-kit/database';
 import { serviceNamed, type Service } from '@shop/services';
 import type { z } from 'zod';
 import { loadSubgraphConfig, subgraphConfigSchema, type SubgraphConfig } from './config';
@@ -39,11 +39,11 @@ export interface SubgraphSpec<Store, Deps, Loaders, S extends z.ZodRawShape, Ext
    */
   productionRefuses?: Partial<Record<keyof S & string, string>>;
   /**
-   * Its database: its generated Prisma client (the transactions run through it), its hand-written
-   * migrations (applied after the event backbone's), its repositories on a connection or a
-   * transaction (`data/store.ts`), and the limits of its transactions.
+   * Its database: its hand-written migrations (applied after the event backbone's), its
+   * repositories on a connection or a transaction (`data/store.ts`), and the limits of its
+   * transactions. Statements and transactions run on the driver (`openServiceDatabase`).
    */
-  database: { createPrisma: (options: PrismaClientOptions) => ServicePrisma; migrationsDir: string; store: StoreOn<Store>; transactions?: TransactionOptions };
+  database: { migrationsDir: string; store: StoreOn<Store>; transactions?: TransactionOptions };
   /** what its use-cases, resolvers and event handlers are built from */
   deps: (start: SubgraphStart<Store, S>) => Deps;
   /** demo data for an empty database, before events flow (each seed checks its own setting) */

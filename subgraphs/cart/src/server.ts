@@ -3,7 +3,7 @@ import { defineSubgraph, type RunningSubgraph } from '@shop/subgraph-kit';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { settings } from './config';
-import { CART_MIGRATIONS_DIR, createCartPrisma } from './data/prisma';
+import { CART_MIGRATIONS_DIR } from './data/prisma';
 import { cartStore } from './data/store';
 import { cartSubscriptions } from './events/subscriptions';
 import { createLoaders } from './loaders';
@@ -16,7 +16,6 @@ export const cart = defineSubgraph({
   schemaPath: join(__dirname, '..', 'schema.graphql'),
   settings,
   database: {
-    createPrisma: createCartPrisma,
     migrationsDir: CART_MIGRATIONS_DIR,
     store: cartStore,
     // a checkout of 50 carts at once must queue for connections rather than fail

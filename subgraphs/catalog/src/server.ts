@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { settings } from './config';
 import { seedDemoCatalog } from './data/demo-data';
-import { CATALOG_MIGRATIONS_DIR, createCatalogPrisma } from './data/prisma';
+import { CATALOG_MIGRATIONS_DIR } from './data/prisma';
 import { catalogStore } from './data/store';
 import { catalogSubscriptions } from './events/subscriptions';
 import { createLoaders } from './loaders';
@@ -17,7 +17,6 @@ export const catalog = defineSubgraph({
   schemaPath: join(__dirname, '..', 'schema.graphql'),
   settings,
   database: {
-    createPrisma: createCatalogPrisma,
     migrationsDir: CATALOG_MIGRATIONS_DIR,
     store: catalogStore,
     // reservations for one hot product queue on its row lock; give them room before failing

@@ -1,7 +1,7 @@
 import { defineSubgraph, type RunningSubgraph } from '@shop/subgraph-kit';
 import { join } from 'node:path';
 import { settings } from './config';
-import { createDiscountPrisma, DISCOUNT_MIGRATIONS_DIR } from './data/prisma';
+import { DISCOUNT_MIGRATIONS_DIR } from './data/prisma';
 import { discountStore } from './data/store';
 import { discountSubscriptions } from './events/subscriptions';
 import { createLoaders } from './loaders';
@@ -14,7 +14,7 @@ export const discount = defineSubgraph({
   name: 'discount',
   schemaPath: join(__dirname, '..', 'schema.graphql'),
   settings,
-  database: { createPrisma: createDiscountPrisma, migrationsDir: DISCOUNT_MIGRATIONS_DIR, store: discountStore },
+  database: { migrationsDir: DISCOUNT_MIGRATIONS_DIR, store: discountStore },
   deps: ({ data, clock }): DiscountDeps => ({ data, clock }),
   async seed(deps, { config, logger }) {
     if (!config.DISCOUNT_DEMO_COUPONS) return;

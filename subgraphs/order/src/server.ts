@@ -1,7 +1,7 @@
 import { defineSubgraph, type RunningSubgraph } from '@shop/subgraph-kit';
 import { join } from 'node:path';
 import { settings } from './config';
-import { createOrderPrisma, ORDER_MIGRATIONS_DIR } from './data/prisma';
+import { ORDER_MIGRATIONS_DIR } from './data/prisma';
 import { orderStore } from './data/store';
 import { orderSubscriptions } from './events/subscriptions';
 import { createOrderLoaders } from './loaders';
@@ -16,7 +16,6 @@ export const order = defineSubgraph({
   schemaPath: join(__dirname, '..', 'schema.graphql'),
   settings,
   database: {
-    createPrisma: createOrderPrisma,
     migrationsDir: ORDER_MIGRATIONS_DIR,
     store: orderStore,
     // reservations for one hot product queue on its row lock; give them room before failing

@@ -1,7 +1,7 @@
 import { defineSubgraph, type RunningSubgraph } from '@shop/subgraph-kit';
 import { join } from 'node:path';
 import { productionRefuses, settings } from './config';
-import { createPaymentPrisma, PAYMENT_MIGRATIONS_DIR } from './data/prisma';
+import { PAYMENT_MIGRATIONS_DIR } from './data/prisma';
 import { paymentStore } from './data/store';
 import { paymentSubscriptions } from './events/subscriptions';
 import { createLoaders } from './loaders';
@@ -17,7 +17,7 @@ export const payment = defineSubgraph({
   schemaPath: join(__dirname, '..', 'schema.graphql'),
   settings,
   productionRefuses,
-  database: { createPrisma: createPaymentPrisma, migrationsDir: PAYMENT_MIGRATIONS_DIR, store: paymentStore },
+  database: { migrationsDir: PAYMENT_MIGRATIONS_DIR, store: paymentStore },
   deps: createPaymentDeps,
   subscriptions: paymentSubscriptions,
   loaders: (deps) => createLoaders(deps.data.store),

@@ -5,5 +5,9 @@ import { PrismaClient } from '../../../../prisma/cart/generated/client';
 /** prisma/cart/migrations, applied after the event backbone's own tables. */
 export const CART_MIGRATIONS_DIR = join(__dirname, '..', '..', '..', '..', 'prisma', 'cart', 'migrations');
 
-/** The cart's Prisma client on the service's database: its transactions run through it (openSubgraphDatabase counts their statements). */
+/**
+ * The cart's generated Prisma client on the service's database (`db.adapter`): the schema test
+ * checks schema.prisma against the migrations with it. The service's own statements and
+ * transactions run on the driver (`openServiceDatabase`), not through it.
+ */
 export const createCartPrisma = (options: PrismaClientOptions) => new PrismaClient(options);

@@ -5,7 +5,9 @@ import { PrismaClient } from '../../../../prisma/catalog/generated/client';
 /** prisma/catalog/migrations, applied after the event backbone's own tables. */
 export const CATALOG_MIGRATIONS_DIR = join(__dirname, '..', '..', '..', '..', 'prisma', 'catalog', 'migrations');
 
-/** The catalog's Prisma client: its transactions run through it (the limits are the definition's `database.transactions`). */
-export function createCatalogPrisma(options: PrismaClientOptions): PrismaClient {
-  return new PrismaClient(options);
-}
+/**
+ * The catalog's generated Prisma client on the service's database (`db.adapter`): the schema test
+ * checks schema.prisma against the migrations with it. The service's own statements and
+ * transactions run on the driver (`openServiceDatabase`), not through it.
+ */
+export const createCatalogPrisma = (options: PrismaClientOptions) => new PrismaClient(options);

@@ -6,7 +6,8 @@ import { PrismaClient } from '../../../../prisma/discount/generated/client';
 export const DISCOUNT_MIGRATIONS_DIR = join(__dirname, '..', '..', '..', '..', 'prisma', 'discount', 'migrations');
 
 /**
- * The discount's Prisma client on the service's database: its transactions run through it (the
- * repositories speak `Sql`; openSubgraphDatabase counts the statements of the one that serves).
+ * The discount's generated Prisma client on the service's database (`db.adapter`): the schema test
+ * checks schema.prisma against the migrations with it. The service's own statements and
+ * transactions run on the driver (`openServiceDatabase`), not through it.
  */
 export const createDiscountPrisma = (options: PrismaClientOptions) => new PrismaClient(options);

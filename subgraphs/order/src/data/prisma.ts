@@ -1,11 +1,13 @@
-import { join } from 'node:path';
 import type { PrismaClientOptions } from '@shop/service-kit/database';
+import { join } from 'node:path';
 import { PrismaClient } from '../../../../prisma/order/generated/client';
 
-/** The order subgraph's own migrations (applied after the event backbone's). */
+/** prisma/order/migrations, applied after the event backbone's own tables. */
 export const ORDER_MIGRATIONS_DIR = join(__dirname, '..', '..', '..', '..', 'prisma', 'order', 'migrations');
 
-/** The order's Prisma client on the service's database: its transactions run through it (openServiceDatabase counts their statements). */
-export function createOrderPrisma(options: PrismaClientOptions) {
-  return new PrismaClient(options);
-}
+/**
+ * The order's generated Prisma client on the service's database (`db.adapter`): the schema test
+ * checks schema.prisma against the migrations with it. The service's own statements and
+ * transactions run on the driver (`openServiceDatabase`), not through it.
+ */
+export const createOrderPrisma = (options: PrismaClientOptions) => new PrismaClient(options);
