@@ -26,7 +26,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{packages,subgraphs,gateways,simulators,scripts}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{packages,subgraphs,gateways,simulators,scripts,bench}/**/*.test.ts'],
       testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '/node_modules/'],
     },
     {

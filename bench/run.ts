@@ -29,7 +29,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SERVICE_NODE_OPTIONS } from '../scripts/node-options';
-import { GATEWAY_KINDS, type GatewayKind } from './lib/gateway-process';
+import { DEFAULT_GATEWAYS, GATEWAY_KINDS, type GatewayKind } from './lib/gateway-process';
 import { runLoad } from './lib/load';
 import { benchServicesEnv, startGatewayProcess, startSubgraphs, type SubgraphsChild } from './lib/processes';
 import { summarizeProfile } from './lib/profile';
@@ -80,7 +80,7 @@ function settingsFrom(argv: string[]): Settings {
       customers: { type: 'string', default: '300' },
       products: { type: 'string', default: '10000' },
       seed: { type: 'string', default: '16' },
-      gateways: { type: 'string', default: GATEWAY_KINDS.filter((g) => g !== 'web-bff-256' && g !== 'web-bff-nocache').join(',') },
+      gateways: { type: 'string', default: DEFAULT_GATEWAYS.join(',') },
       workloads: { type: 'string', default: [...WORKLOADS, 'checkout'].join(',') },
       profile: { type: 'string' },
       'node-options': { type: 'string', default: SERVICE_NODE_OPTIONS.join(' ') },

@@ -16,6 +16,9 @@ import type { AddressInfo } from 'node:net';
 export const GATEWAY_KINDS = ['web-bff', 'web-bff-nocache', 'web-bff-plain', 'web-bff-256', 'web-bff-baseline', 'apollo', 'hive-js', 'hive-js-dedup', 'hive-rust', 'hive-rust-dedup'] as const;
 export type GatewayKind = (typeof GATEWAY_KINDS)[number];
 
+/** What `npm run bench` measures unless `--gateways` says otherwise: not the two kept for comparison, nor the baseline (it needs `--baseline`, which adds it). */
+export const DEFAULT_GATEWAYS: readonly GatewayKind[] = GATEWAY_KINDS.filter((g) => g !== 'web-bff-256' && g !== 'web-bff-nocache' && g !== 'web-bff-baseline');
+
 interface Started {
   url: string;
   stop(): Promise<void>;
