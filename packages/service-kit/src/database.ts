@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { Client, Pool, type PoolClient } from 'pg';
 import type { Logger } from './logger';
-import { sqlOn, type Sql, type SqlDatabase, type TransactionOptions } from './sql';
+import { beforeEachStatement, sqlOn, type Sql, type SqlDatabase, type TransactionOptions } from './sql';
 
 export { isUniqueViolation } from './unique-violation';
 export {
@@ -100,7 +100,7 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
     connectionString = derived.url;
     name = derived.database;
   }
-  const pool = new Pool({ connectionString, max: options.poolSize ?? POOL_SIZE });
+  const pool = new Pool({ connectionString, max: options.poolSize ?? 10 });
   pool.on('error', (err) => options.logger?.warn({ err }, 'idle PostgreSQL connection failed'));
   return {
     kind: 'postgres',
@@ -136,8 +136,6 @@ export function sqlDatabaseOnPool(pool: Pool): SqlDatabase {
 export function sqlDatabaseOnPGlite(pglite: PGlite): SqlDatabase {
   return { ...sqlOn(pglite), transaction: (fn) => pglite.transaction((tx) => fn(sqlOn(tx))) };
 }
-
-const POOL_SIZE = 10;
 
 /**
  * One transaction on a connection of its own; a connection that failed under it is discarded, not
@@ -194,19 +192,9 @@ async function connectWithin(pool: Pool, maxWait: number | undefined): Promise<P
 
 /** `sql` refusing to start a statement after `deadline` (a transaction past its time is rolled back, not continued). */
 function withDeadline(sql: Sql, deadline: number, timeout: number): Sql {
-  const check = () => {
+  return beforeEachStatement(sql, () => {
     if (Date.now() > deadline) throw new Error(`transaction timed out: it ran longer than ${timeout} ms and was rolled back`);
-  };
-  return {
-    query: async (text, params) => {
-      check();
-      return sql.query(text, params);
-    },
-    execute: async (text, params) => {
-      check();
-      return sql.execute(text, params);
-    },
-  };
+  });
 }
 
 async function createDatabaseIfMissing(adminUrl: string, database: string, logger?: Logger): Promise<void> {
@@ -423,16 +411,10 @@ export async function openServiceDatabase(
 ): Promise<ServiceDatabase> {
   const db = await openDatabase(options);
   const limits = (own?: TransactionOptions) => ({ ...options.transactions, ...own });
-  const counted = (sql: Sql): Sql => ({
-    query: (text, params) => {
+  const counted = (sql: Sql): Sql =>
+    beforeEachStatement(sql, () => {
       db.statements.count += 1;
-      return sql.query(text, params);
-    },
-    execute: (text, params) => {
-      db.statements.count += 1;
-      return sql.execute(text, params);
-    },
-  });
+    });
   return {
     db,
     sql: { ...counted(db.sql), transaction: (fn, own) => db.sql.transaction((tx) => fn(counted(tx)), limits(own)) },

@@ -66,3 +66,17 @@ export function sqlOn(connection: Queryable): Sql {
     },
   };
 }
+
+/** `sql` with `before` run ahead of each of its statements (counting them, a deadline); a `before` that throws stops that statement. */
+export function beforeEachStatement(sql: Sql, before: () => void): Sql {
+  return {
+    async query<Row>(text: string, params?: readonly unknown[]) {
+      before();
+      return sql.query<Row>(text, params);
+    },
+    async execute(text, params) {
+      before();
+      return sql.execute(text, params);
+    },
+  };
+}
