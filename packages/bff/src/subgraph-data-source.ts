@@ -1,4 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+// the gateway's own Cache-Control parser (not re-exported by the package's index)
+import { parseCacheControlHeader } from '@apollo/gateway/dist/datasources/parseCacheControlHeader';
 import type { GatewayCachePolicy, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { SpanStatusCode } from '@opentelemetry/api';
@@ -181,19 +183,16 @@ class SubgraphAnswer extends GraphQLError {
 }
 
 /**
- * The subgraph's `Cache-Control` narrows the operation's cache policy, as the gateway's own data
- * source does: max-age lowers it, private or public sets the scope; no header means not cacheable.
+ * The subgraph's `Cache-Control` narrows the operation's cache policy as the gateway's own data
+ * source does (its parser): max-age lowers it, private or public sets the scope; no header means
+ * not cacheable.
  */
 function restrictCachePolicy(policy: GatewayCachePolicy | undefined, header: string | null): void {
   if (!policy || typeof policy.restrict !== 'function') return;
-  const directives = new Map<string, string | true>();
-  for (const part of (header ?? '').split(',')) {
-    const [name, value] = part.trim().split(/\s*=\s*/, 2);
-    if (name) directives.set(name.toLowerCase(), value === undefined ? true : value.replace(/^"|"$/g, ''));
-  }
-  const maxAge = directives.get('max-age');
+  const directives = parseCacheControlHeader(header);
+  const maxAge = directives['max-age'];
   const hint: { maxAge: number; scope?: 'PRIVATE' | 'PUBLIC' } = { maxAge: typeof maxAge === 'string' && /^[0-9]+$/.test(maxAge) ? Number(maxAge) : 0 };
-  if (directives.get('private') === true) hint.scope = 'PRIVATE';
-  if (directives.get('public') === true) hint.scope = 'PUBLIC';
+  if (directives.private === true) hint.scope = 'PRIVATE';
+  if (directives.public === true) hint.scope = 'PUBLIC';
   policy.restrict(hint);
 }
