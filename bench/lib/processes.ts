@@ -155,7 +155,8 @@ export interface GatewayChild extends Profiling {
  */
 export async function startGatewayProcess(kind: GatewayKind, env: Record<string, string | undefined>, logFile: string, execArgv: string[] = [], baseline?: string): Promise<GatewayChild> {
   if (kind === 'web-bff-baseline' && !baseline) throw new Error('web-bff-baseline needs --baseline <checkout>');
-  const child = kind === 'web-bff-baseline' ? startChild<{ type: 'ready'; url: string }>('gateway-process.ts', ['web-bff'], env, logFile, execArgv, baseline) : startChild<{ type: 'ready'; url: string }>('gateway-process.ts', [kind], env, logFile, execArgv);
+  const isBaseline = kind === 'web-bff-baseline';
+  const child = startChild<{ type: 'ready'; url: string }>('gateway-process.ts', [isBaseline ? 'web-bff' : kind], env, logFile, execArgv, isBaseline ? baseline : undefined);
   try {
     const ready = await child.next<{ type: 'ready'; url: string }>('ready', 120_000);
     return { kind, url: ready.url, profile: async () => child.profile(), cpuMillis: () => cpuMillisOf(child.process.pid), stop: () => child.stop() };
