@@ -47,6 +47,13 @@ describe('createTracing without an endpoint', () => {
     expect(traceIdOf(a)).not.toBe(traceIdOf(b));
   });
 
+  it('every new trace and span gets ids of its own, also across refills of the random pool (1,000 spans)', async () => {
+    const traceparents = await Promise.all(Array.from({ length: 1_000 }, (_, i) => tracing.inSpan(`s${i}`, { kind: SpanKind.SERVER }, async (s) => s.traceparent)));
+    const ids = traceparents.map((t) => TRACEPARENT.exec(t)!);
+    expect(new Set(ids.map(([, traceId]) => traceId)).size).toBe(1_000);
+    expect(new Set(ids.map(([, , spanId]) => spanId)).size).toBe(1_000);
+  });
+
   it('a throwing function ends its span failed and rethrows', async () => {
     await expect(tracing.inSpan('boom', { kind: SpanKind.INTERNAL }, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
   });

@@ -12,7 +12,7 @@ import {
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Logger } from './logger';
 import { contextFromTraceparent, traceparentOf } from './trace-context';
 
@@ -46,10 +46,25 @@ export interface ActiveSpan {
   traceId: string;
 }
 
+// random bytes for span and trace ids, drawn 4 KiB at a time: randomBytes(24) per span took ~5 µs,
+// two spans per BFF request (a request's and its subgraph fetch's), against ~0.1 µs from the pool
+const idBytes = Buffer.alloc(4096);
+let idBytesUsed = idBytes.length;
+
+/** `bytes` random bytes as hex, from the pool (refilled with fresh randomness when used up). */
+function randomHex(bytes: number): string {
+  if (idBytesUsed + bytes > idBytes.length) {
+    randomFillSync(idBytes);
+    idBytesUsed = 0;
+  }
+  idBytesUsed += bytes;
+  return idBytes.toString('hex', idBytesUsed - bytes, idBytesUsed);
+}
+
 /** A new span context in the parent's trace (a new trace without one), recording nothing. */
 function unrecordedSpan(parent: Context): Span {
   const parentContext = trace.getSpanContext(parent);
-  const ids = randomBytes(24).toString('hex');
+  const ids = randomHex(24);
   const traceId = parentContext && trace.isSpanContextValid(parentContext) ? parentContext.traceId : ids.slice(0, 32);
   return trace.wrapSpanContext({ traceId, spanId: ids.slice(32), traceFlags: TraceFlags.SAMPLED });
 }
