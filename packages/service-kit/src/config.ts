@@ -53,6 +53,13 @@ export const baseConfigSchema = z.object({
   /** postgres://… of the server; each service uses its own database `<name>_<service>` on it. */
   DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
   /**
+   * Distinct statements each PostgreSQL connection keeps prepared (parsed once, plans reused):
+   * the ones a service runs most, about 0.1 MB of the server's memory each per connection at most.
+   * 0 prepares none: needed behind PgBouncer in transaction mode before 1.21 (or without its
+   * max_prepared_statements), where the next transaction may get another server connection.
+   */
+  DATABASE_PREPARED_STATEMENTS: z.coerce.number().int().min(0).max(1000).default(100),
+  /**
    * amqp://… of RabbitMQ; a cluster's nodes comma-separated (`amqp://u:p@h1:5672,h2:5672,h3:5672/vhost`,
    * tried in turn, the next on every reconnection). Without it events travel over the in-process bus.
    */

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { Client, Pool, type PoolClient } from 'pg';
 import type { Logger } from './logger';
+import { preparedStatementNamer, type StatementNamer } from './prepared-statements';
 import { beforeEachStatement, sqlOn, type Sql, type SqlDatabase, type TransactionOptions } from './sql';
 
 export { isUniqueViolation } from './unique-violation';
@@ -40,6 +41,8 @@ export interface DatabaseOptions {
   logger?: Logger;
   /** pool size for PostgreSQL */
   poolSize?: number;
+  /** distinct statements each PostgreSQL connection keeps prepared (./prepared-statements.ts); 0: none */
+  preparedStatements?: number;
 }
 
 export type QueryFn = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
@@ -106,7 +109,7 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
     kind: 'postgres',
     name,
     adapter: new PrismaPg(pool),
-    sql: sqlDatabaseOnPool(pool),
+    sql: sqlDatabaseOnPool(pool, preparedStatementNamer({ max: options.preparedStatements })),
     statements: { count: 0 },
     async query<T>(sql: string, params: unknown[] = []) {
       return (await pool.query(sql, params)).rows as T[];
@@ -127,9 +130,28 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
   };
 }
 
-/** `SqlDatabase` on a node-postgres pool: each transaction on a connection of its own. */
-export function sqlDatabaseOnPool(pool: Pool): SqlDatabase {
-  return { ...sqlOn(pool), transaction: (fn, options) => poolTransaction(pool, fn, options) };
+/**
+ * `SqlDatabase` on a node-postgres pool: each transaction on a connection of its own; the
+ * statements `nameOf` names are prepared on each connection once (default: none).
+ */
+export function sqlDatabaseOnPool(pool: Pool, nameOf: StatementNamer = () => undefined): SqlDatabase {
+  return { ...pgSqlOn(pool, nameOf), transaction: (fn, options) => poolTransaction(pool, nameOf, fn, options) };
+}
+
+/** `Sql` on node-postgres, a statement that has a name sent as a named (prepared) statement. */
+function pgSqlOn(connection: Pool | PoolClient, nameOf: StatementNamer): Sql {
+  const run = (text: string, params: readonly unknown[]) => {
+    const name = nameOf(text);
+    return connection.query(name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] });
+  };
+  return {
+    async query<Row>(text: string, params: readonly unknown[] = []) {
+      return (await run(text, params)).rows as Row[];
+    },
+    async execute(text, params = []) {
+      return (await run(text, params)).rowCount ?? 0;
+    },
+  };
 }
 
 /** `SqlDatabase` on PGlite, one connection: it serialises its transactions, and plain queries wait for them. */
@@ -144,7 +166,7 @@ export function sqlDatabaseOnPGlite(pglite: PGlite): SqlDatabase {
  * statement by `statement_timeout` (set with BEGIN, one round trip), and no statement starts once
  * it has passed — the transaction is rolled back instead.
  */
-async function poolTransaction<R>(pool: Pool, fn: (tx: Sql) => Promise<R>, options: TransactionOptions = {}): Promise<R> {
+async function poolTransaction<R>(pool: Pool, nameOf: StatementNamer, fn: (tx: Sql) => Promise<R>, options: TransactionOptions = {}): Promise<R> {
   const client = await connectWithin(pool, options.maxWait);
   let broken: Error | undefined;
   // a connection that fails while checked out emits 'error' besides failing the query: unheard, it
@@ -156,7 +178,8 @@ async function poolTransaction<R>(pool: Pool, fn: (tx: Sql) => Promise<R>, optio
   try {
     const timeout = options.timeout ? Math.floor(options.timeout) : undefined;
     await client.query(timeout ? `BEGIN; SET LOCAL statement_timeout = ${timeout}` : 'BEGIN');
-    const result = await fn(timeout ? withDeadline(sqlOn(client), Date.now() + timeout, timeout) : sqlOn(client));
+    const tx = pgSqlOn(client, nameOf);
+    const result = await fn(timeout ? withDeadline(tx, Date.now() + timeout, timeout) : tx);
     await client.query('COMMIT');
     return result;
   } catch (error) {
@@ -395,6 +418,8 @@ export interface ServiceDatabaseOptions {
   dataDir?: string;
   logger?: Logger;
   poolSize?: number;
+  /** distinct statements each PostgreSQL connection keeps prepared (DATABASE_PREPARED_STATEMENTS); 0: none */
+  preparedStatements?: number;
 }
 
 /**

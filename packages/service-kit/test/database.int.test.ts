@@ -220,3 +220,46 @@ describe('database helpers', () => {
     }
   });
 });
+
+describe('prepared statements on PostgreSQL (DATABASE_PREPARED_STATEMENTS)', () => {
+  const server = testDatabaseServer('kitprepared');
+  const prepared = async (sql: { query<T>(text: string): Promise<T[]> }) =>
+    (await sql.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements ORDER BY statement')).map((r) => r.statement.replace(/\s+/g, ' ').trim());
+  beforeAll(async () => {
+    const db = await openDatabase({ service: 'prepared', url: { value: server.url, exact: false }, migrationsDirs: [] });
+    await db.query('CREATE TABLE stock (sku text PRIMARY KEY, quantity int NOT NULL)');
+    await db.close();
+  });
+  afterAll(() => server.drop());
+
+  it('a statement used again is prepared once per connection, in transactions too, and answers the same; a utility command never is', async () => {
+    const db = await openDatabase({ service: 'prepared', url: { value: server.url, exact: false }, migrationsDirs: [], poolSize: 1 });
+    try {
+      for (let i = 1; i <= 5; i++) {
+        await db.sql.transaction(async (tx) => {
+          await tx.execute('SAVEPOINT step');
+          await tx.execute('INSERT INTO stock (sku, quantity) VALUES ($1, $2) ON CONFLICT (sku) DO UPDATE SET quantity = stock.quantity + $2', ['mug', i]);
+        });
+        expect(await db.sql.query('SELECT quantity FROM stock WHERE sku = $1', ['mug'])).toEqual([{ quantity: (i * (i + 1)) / 2 }]);
+      }
+      expect(await prepared(db.sql)).toEqual([
+        'INSERT INTO stock (sku, quantity) VALUES ($1, $2) ON CONFLICT (sku) DO UPDATE SET quantity = stock.quantity + $2',
+        'SELECT quantity FROM stock WHERE sku = $1',
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('0 prepares nothing (PgBouncer in transaction mode), and at most the limit are ever prepared', async () => {
+    for (const limit of [0, 2]) {
+      const db = await openDatabase({ service: 'prepared', url: { value: server.url, exact: false }, migrationsDirs: [], poolSize: 1, preparedStatements: limit });
+      try {
+        for (let round = 0; round < 4; round++) for (const column of ['sku', 'quantity', 'sku AS name']) await db.sql.query(`SELECT ${column} FROM stock`);
+        expect(await prepared(db.sql)).toHaveLength(limit);
+      } finally {
+        await db.close();
+      }
+    }
+  });
+});

@@ -45,7 +45,7 @@ export function startSubgraph<Store, Deps, Loaders, S extends z.ZodRawShape, Ext
   const logger = overrides.logger ?? createLogger(name, config.LOG_LEVEL);
   return startInParts(name, logger, async (parts) => {
     const database = parts.add(
-      await openSubgraphDatabase(definition, { url: config.database, dataDir: serviceDataDir(config.DATA_DIR, name), logger }),
+      await openSubgraphDatabase(definition, { url: config.database, dataDir: serviceDataDir(config.DATA_DIR, name), logger, preparedStatements: config.DATABASE_PREPARED_STATEMENTS }),
       (d) => d.close(),
     );
     const metrics = createMetrics(name);
