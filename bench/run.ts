@@ -22,7 +22,7 @@
 import { createAuth } from '@shop/service-kit';
 import { serviceDatabaseUrl } from '@shop/service-kit/database';
 import { Client } from 'pg';
-import { TEST_AMQP_URL, testDatabaseServer, uniqueRunId, waitFor } from '@shop/service-kit/testing';
+import { TEST_AMQP_URL, TEST_POSTGRES_URL, testDatabaseServer, uniqueRunId, waitFor } from '@shop/service-kit/testing';
 import { rabbitTestNamespace } from '@shop/events/testing';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -39,6 +39,7 @@ import { productCountStatement, productPageStatement, productsByIdsStatement, ty
 import { encodeCursor, normalizeProductQuery, type ProductQueryInput } from '../subgraphs/catalog/src/domain/product-query';
 import { createWorkload, DOCUMENTS, WORKLOADS, type WorkloadData, type WorkloadName } from './lib/workloads';
 import { runCheckoutWorkload } from './lib/checkout';
+import { watchPostgresBackends } from './lib/cpu-meter';
 
 interface Settings {
   rounds: number;
@@ -349,7 +350,10 @@ async function main() {
   }
 
   let subgraphs: SubgraphsChild | undefined;
+  // the PostgreSQL backends of this run's databases: under `browse` the server is the largest consumer
+  const postgres = watchPostgresBackends(TEST_POSTGRES_URL, databases.prefix, SUBGRAPHS);
   try {
+    await postgres.connect();
     subgraphs = await startSubgraphs(baseEnv, join(outDir, 'subgraphs.log'), settings.nodeOptions);
     // the same supergraph file for every gateway, its subgraph URLs pointing at this run's subgraphs
     let sdl = readFileSync(join(__dirname, '..', 'gateways', 'supergraph.graphql'), 'utf8');
@@ -394,9 +398,11 @@ async function main() {
             const before = await settledCounters(subgraphs);
             const reqBefore = before.requests;
             const sqlBefore = before.statements;
+            await postgres.start();
             const cpuBefore = { gateway: gateway.cpuMillis(), subgraphs: subgraphs.cpuMillis() };
             const result = await runLoad({ url: gateway.url, connections: settings.connections, durationSeconds: settings.duration, maxRequests: settings.maxRequests, next: createWorkload(workload, data) });
             const cpu = { gateway: gateway.cpuMillis() - cpuBefore.gateway, subgraphs: subgraphs.cpuMillis() - cpuBefore.subgraphs };
+            const postgresMs = Object.values(await postgres.stop()).reduce((a, b) => a + b, 0);
             const settled = await settledCounters(subgraphs);
             const reqAfter = settled.requests;
             const sql = settled.statements - sqlBefore - idleRate * result.seconds;
@@ -414,11 +420,12 @@ async function main() {
               statements: perSent(Math.max(0, sql)),
               gatewayCpuMs: perRequest(cpu.gateway),
               subgraphsCpuMs: perRequest(cpu.subgraphs),
+              postgresCpuMs: perRequest(postgresMs),
             };
             measurements.push(m);
             const errors = m.non2xx + m.graphqlErrors + m.transportErrors;
             console.log(
-              `round ${round} ${kind.padEnd(16)} ${workload.padEnd(8)} ${m.rps.toFixed(0).padStart(6)} RPS  p50 ${m.p50.toFixed(1)}  p95 ${m.p95.toFixed(1)}  p99 ${m.p99.toFixed(1)} ms  errors ${errors}  subgraph req/req ${subgraphRequests.total.toFixed(2)}  SQL/req ${m.statements.toFixed(2)}  CPU ms/req gateway ${m.gatewayCpuMs.toFixed(2)} subgraphs ${m.subgraphsCpuMs.toFixed(2)}`,
+              `round ${round} ${kind.padEnd(16)} ${workload.padEnd(8)} ${m.rps.toFixed(0).padStart(6)} RPS  p50 ${m.p50.toFixed(1)}  p95 ${m.p95.toFixed(1)}  p99 ${m.p99.toFixed(1)} ms  errors ${errors}  subgraph req/req ${subgraphRequests.total.toFixed(2)}  SQL/req ${m.statements.toFixed(2)}  CPU ms/req gateway ${m.gatewayCpuMs.toFixed(2)} subgraphs ${m.subgraphsCpuMs.toFixed(2)} PostgreSQL ${m.postgresCpuMs.toFixed(2)}`,
             );
             if (errors > 0) console.log(`   e.g. ${m.samples[0]}`);
           }
@@ -483,6 +490,7 @@ async function main() {
     ].join('\n');
     writeReport(outDir, report);
   } finally {
+    await postgres.close();
     await subgraphs?.stop();
     await rabbit.cleanup(SUBGRAPHS).catch((e: unknown) => console.error('bench: removing queues failed', e));
     await databases.drop().catch((e: unknown) => console.error('bench: dropping databases failed', e));

@@ -18,6 +18,8 @@ export interface Measurement extends LoadResult {
   gatewayCpuMs: number;
   /** CPU time of the subgraphs process per request, ms */
   subgraphsCpuMs: number;
+  /** CPU time of the PostgreSQL backends serving the run's databases per request, ms */
+  postgresCpuMs: number;
 }
 
 export interface Summary {
@@ -34,6 +36,7 @@ export interface Summary {
   statements: number;
   gatewayCpuMs: number;
   subgraphsCpuMs: number;
+  postgresCpuMs: number;
   /** min and max RPS over the rounds, to show the noise */
   rpsRange: [number, number];
   /** latency by request kind (mixed workloads) */
@@ -80,6 +83,7 @@ export function summarize(measurements: Measurement[]): Summary[] {
     statements: median(ms.map((m) => m.statements)),
     gatewayCpuMs: median(ms.map((m) => m.gatewayCpuMs)),
     subgraphsCpuMs: median(ms.map((m) => m.subgraphsCpuMs)),
+    postgresCpuMs: median(ms.map((m) => m.postgresCpuMs)),
     rpsRange: [Math.min(...ms.map((m) => m.rps)), Math.max(...ms.map((m) => m.rps))],
     byKind: Object.fromEntries(
       KINDS.flatMap((kind) => {
@@ -103,11 +107,11 @@ export function workloadTables(summaries: Summary[], workloads: readonly Workloa
     if (rows.length === 0) continue;
     const bff = rows.find((s) => s.gateway === 'web-bff');
     out.push(`#### ${workload}`, '');
-    out.push('| gateway | RPS (median) | RPS min–max | p50 ms | p95 ms | p99 ms | errors | subgraph req/req | SQL/req | gateway CPU ms/req | subgraphs CPU ms/req | web BFF RPS ratio | web BFF p99 ratio |');
-    out.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+    out.push('| gateway | RPS (median) | RPS min–max | p50 ms | p95 ms | p99 ms | errors | subgraph req/req | SQL/req | gateway CPU ms/req | subgraphs CPU ms/req | PostgreSQL CPU ms/req | web BFF RPS ratio | web BFF p99 ratio |');
+    out.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
     for (const s of rows) {
       out.push(
-        `| ${LABELS[s.gateway]} | ${fixed(s.rps)} | ${fixed(s.rpsRange[0])}–${fixed(s.rpsRange[1])} | ${fixed(s.p50, 1)} | ${fixed(s.p95, 1)} | ${fixed(s.p99, 1)} | ${s.errors} / ${s.requests} | ${fixed(s.subgraphRequests, 2)} | ${fixed(s.statements, 2)} | ${fixed(s.gatewayCpuMs, 2)} | ${fixed(s.subgraphsCpuMs, 2)} | ${s.gateway === 'web-bff' || !bff ? '' : ratio(bff.rps, s.rps)} | ${s.gateway === 'web-bff' || !bff ? '' : ratio(bff.p99, s.p99)} |`,
+        `| ${LABELS[s.gateway]} | ${fixed(s.rps)} | ${fixed(s.rpsRange[0])}–${fixed(s.rpsRange[1])} | ${fixed(s.p50, 1)} | ${fixed(s.p95, 1)} | ${fixed(s.p99, 1)} | ${s.errors} / ${s.requests} | ${fixed(s.subgraphRequests, 2)} | ${fixed(s.statements, 2)} | ${fixed(s.gatewayCpuMs, 2)} | ${fixed(s.subgraphsCpuMs, 2)} | ${fixed(s.postgresCpuMs, 2)} | ${s.gateway === 'web-bff' || !bff ? '' : ratio(bff.rps, s.rps)} | ${s.gateway === 'web-bff' || !bff ? '' : ratio(bff.p99, s.p99)} |`,
       );
     }
     out.push('');
