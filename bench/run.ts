@@ -45,6 +45,8 @@ interface Settings {
   rounds: number;
   duration: number;
   warmup: number;
+  /** seconds per workload the subgraphs are warmed before round 1 (through the BFF without caches) */
+  subgraphWarmup: number;
   connections: number;
   maxRequests: number;
   customers: number;
@@ -76,6 +78,7 @@ function settingsFrom(argv: string[]): Settings {
       rounds: { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
+      'subgraph-warmup': { type: 'string' },
       connections: { type: 'string', default: '50' },
       'max-requests': { type: 'string', default: '200000' },
       customers: { type: 'string', default: '300' },
@@ -105,6 +108,7 @@ function settingsFrom(argv: string[]): Settings {
     rounds: int(values.rounds, values.quick ? 1 : 3, 'rounds'),
     duration: int(values.duration, values.quick ? 3 : 10, 'duration'),
     warmup: int(values.warmup, values.quick ? 1 : 2, 'warmup'),
+    subgraphWarmup: values['subgraph-warmup'] === '0' ? 0 : int(values['subgraph-warmup'], values.quick ? 2 : 10, 'subgraph-warmup'),
     connections: int(values.connections, 50, 'connections'),
     maxRequests: int(values['max-requests'], 200_000, 'max-requests'),
     customers: int(values.customers, 300, 'customers'),
@@ -384,6 +388,21 @@ async function main() {
     console.log(`bench: Products page size vs cost (web BFF, one request at a time)\n${pageSizes}`);
     const plans = await explainBrowse(databases.url);
     console.log(`bench: browse query plans at ${settings.products} products\n${plans}`);
+
+    if (settings.subgraphWarmup > 0) {
+      // before round 1, every workload through the BFF without caches, so that every request reaches
+      // the subgraphs: their JIT, pools and PostgreSQL's prepared statements (generic plans after
+      // five executions per connection) are warm, and round 1 compares gateways, not warm-ups
+      const bff = await startGatewayProcess('web-bff-plain', gatewayEnv, join(outDir, 'subgraph-warmup.log'), settings.nodeOptions);
+      try {
+        for (const workload of settings.workloads) {
+          await runLoad({ url: bff.url, connections: settings.connections, durationSeconds: settings.subgraphWarmup, maxRequests: settings.maxRequests, next: createWorkload(workload, data) });
+        }
+      } finally {
+        await bff.stop();
+      }
+      console.log(`bench: subgraphs warmed (${settings.subgraphWarmup} s per workload)`);
+    }
 
     const measurements: Measurement[] = [];
     for (let round = 1; round <= settings.rounds; round++) {
