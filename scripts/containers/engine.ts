@@ -27,6 +27,9 @@ export function run(command: string, args: readonly string[], options: { allowFa
       if (options.echo) process.stderr.write(d);
     });
     child.on('error', reject);
+    // a command that exits without reading its input closes the pipe: the write fails with EPIPE,
+    // which unheard crashed the whole run; the command's exit status already says how it went
+    child.stdin.on('error', () => undefined);
     child.on('close', (code) => {
       clearTimeout(timer);
       const result = { status: code ?? 1, stdout, stderr };
