@@ -140,18 +140,12 @@ export function sqlDatabaseOnPool(pool: Pool, nameOf: StatementNamer = () => und
 
 /** `Sql` on node-postgres, a statement that has a name sent as a named (prepared) statement. */
 function pgSqlOn(connection: Pool | PoolClient, nameOf: StatementNamer): Sql {
-  const run = (text: string, params: readonly unknown[]) => {
-    const name = nameOf(text);
-    return connection.query(name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] });
-  };
-  return {
-    async query<Row>(text: string, params: readonly unknown[] = []) {
-      return (await run(text, params)).rows as Row[];
+  return sqlOn({
+    query(text, params) {
+      const name = nameOf(text);
+      return connection.query(name ? { name, text, values: params } : { text, values: params });
     },
-    async execute(text, params = []) {
-      return (await run(text, params)).rowCount ?? 0;
-    },
-  };
+  });
 }
 
 /** `SqlDatabase` on PGlite, one connection: it serialises its transactions, and plain queries wait for them. */
