@@ -108,8 +108,8 @@ export function productRepository(sql: Sql): ProductRepository {
 }
 
 // The read path (browsing, product pages, the entity fetches of carts and orders) runs outside any
-// transaction, straight on the driver: text search goes through the GIN index on
-// to_tsvector('simple', name || ' ' || sku), NAME sorts through (lower(name) COLLATE "C", id), and
+// transaction, straight on the driver: text search matches the stored search_vector column
+// (to_tsvector('simple', name || ' ' || sku), GIN-indexed; migration 0002), NAME sorts through (lower(name) COLLATE "C", id), and
 // keyset paging compares row values ((key, id) > (…, …)), none of which an ORM's query builder
 // could express so that those indexes are used; and on a page of 50 the ORM's own work per
 // statement (query compiler, result mapping, query events) was most of the catalog's CPU
@@ -163,7 +163,7 @@ function whereClause(st: Statement, filter: ProductFilter, extra: string[] = [])
   if (filter.brandIds) conditions.push(`p.brand_id = ANY(${st.param(filter.brandIds, 'uuid[]')})`);
   if (filter.categoryIds) conditions.push(`p.category_id = ANY(${st.param(filter.categoryIds, 'uuid[]')})`);
   if (filter.searchQuery) {
-    conditions.push(`to_tsvector('simple', p.name || ' ' || p.sku) @@ to_tsquery('simple', ${st.param(filter.searchQuery, 'text')})`);
+    conditions.push(`p.search_vector @@ to_tsquery('simple', ${st.param(filter.searchQuery, 'text')})`);
   }
   if (filter.minPriceCents !== null) conditions.push(`p.price >= ${st.param(formatCents(filter.minPriceCents), 'numeric')}`);
   if (filter.maxPriceCents !== null) conditions.push(`p.price <= ${st.param(formatCents(filter.maxPriceCents), 'numeric')}`);
