@@ -1,7 +1,7 @@
 import { CATALOG_CHANGES } from '@shop/events';
 import { buildSchema } from 'graphql';
 import { canonicalJson, createResponseCache } from './response-cache';
-import { createOperationSharing } from '../dedup/operations';
+import { createOperationSharing, type OperationRequest } from '../dedup/operations';
 
 /** JSON nested `depth` levels deep, parsed as a request body would be (JSON.parse does not recurse). */
 const nested = (depth: number): Record<string, unknown> => JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
@@ -52,5 +52,27 @@ describe('a request too deep to key', () => {
     const request = { method: 'POST', authorization: undefined, accept: 'application/json' };
     expect(sharing.keyOf({ ...request, body: { query: PAGE, variables: { first: nested(20_000) } } })).toBeUndefined();
     expect(sharing.keyOf({ ...request, body: { variables: { first: 1 }, query: PAGE } })).toBe(sharing.keyOf({ ...request, body: { query: PAGE, variables: { first: 1 } } }));
+  });
+
+  it('in-flight sharing: one key per viewer, media type, document, operation name, variables and extensions', () => {
+    const sharing = createOperationSharing();
+    const body = { query: PAGE, operationName: 'Products', variables: { first: 1 } };
+    const base: OperationRequest = { method: 'POST', authorization: 'Bearer a', accept: 'application/json', body };
+    const key = (change: Partial<OperationRequest>) => sharing.keyOf({ ...base, ...change });
+    const variants = [
+      key({}),
+      key({ authorization: 'Bearer b' }),
+      key({ authorization: undefined }),
+      key({ accept: 'application/graphql-response+json' }),
+      key({ body: { ...body, query: `${PAGE} ` } }),
+      key({ body: { ...body, query: 'query Products($first: Int) { products(first: $first, filter: "x") }' } }),
+      key({ body: { ...body, variables: { first: 2 } } }),
+      key({ body: { ...body, operationName: undefined } }),
+      key({ body: { ...body, extensions: { x: 1 } } }),
+    ];
+    expect(variants.every((k) => typeof k === 'string')).toBe(true);
+    expect(new Set(variants).size).toBe(variants.length);
+    expect(key({ body: { variables: { first: 1 }, operationName: 'Products', query: PAGE } })).toBe(key({}));
+    expect(key({ body: { ...body, query: 'mutation M { products }', operationName: 'M' } })).toBeUndefined();
   });
 });

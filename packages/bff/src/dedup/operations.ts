@@ -28,8 +28,8 @@ type Kinds = Map<string | undefined, OperationTypeNode> | null;
 
 /**
  * Identical incoming operations of the same viewer in flight share one execution: keyed by the
- * caller's Authorization header, the accepted media type and the whole body (document, operation
- * name, variables, extensions; object key order ignored). Only queries: a mutation is executed
+ * caller's Authorization header, the accepted media type and the whole body (document as sent;
+ * operation name, variables, extensions with object key order ignored). Only queries: a mutation is executed
  * once per request, always. What each document's operations are is remembered per text (bounded).
  */
 export function createOperationSharing({ maxTokens = 10_000, maxDocuments = 1_000 } = {}): OperationSharing {
@@ -61,9 +61,13 @@ export function createOperationSharing({ maxTokens = 10_000, maxDocuments = 1_00
       if (typeof query !== 'string' || (operationName !== undefined && operationName !== null && typeof operationName !== 'string')) return undefined;
       const kind = kindsOf(query)?.get(operationName ?? undefined);
       if (kind !== OperationTypeNode.QUERY) return undefined;
-      // a body too deep to key executes on its own
-      const bodyJson = canonicalJson(body);
-      return bodyJson === undefined ? undefined : `${authorization ?? ''}\u0000${accept ?? ''}\u0000${bodyJson}`;
+      // The document goes into the key as it came: made canonical, its ~1 KB text was JSON-escaped
+      // and searched on every request. It parsed, so it holds no NUL (nor does the canonical JSON
+      // of the rest, nor a header): the parts cannot run into each other. A rest too deep to key
+      // executes on its own.
+      const { query: _document, ...rest } = body as Record<string, unknown>;
+      const restJson = canonicalJson(rest);
+      return restJson === undefined ? undefined : `${authorization ?? ''}\u0000${accept ?? ''}\u0000${restJson}\u0000${query}`;
     },
     inFlight: createInFlight<FinishedAnswer | undefined>(),
   };
