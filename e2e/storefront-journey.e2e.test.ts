@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { contractOperations } from '@shop/test-support';
-import { accessibilityProblems, describeInBrowser, payWithCard, SETTLE_MS, signInAs, startBrowserShop, waitForText, type BrowserShop } from './support/browser';
+import { accessibilityProblems, describeInBrowser, payWithCard, signInAs, startBrowserShop, waitForOrderStatus, waitForText, type BrowserShop } from './support/browser';
 import { run } from './support/stack';
 
 const admin = contractOperations('admin');
@@ -122,7 +122,7 @@ describeInBrowser('storefront: the shopper journey in Chromium', () => {
     await page.waitForURL(/\/orders\/[^/]+$/);
     const orderId = page.url().split('/').pop()!;
     // the status line is updated by the orderUpdated subscription, not by reloading
-    await page.locator('[data-status="CONFIRMED"]').waitFor({ timeout: SETTLE_MS });
+    await waitForOrderStatus(page, 'CONFIRMED');
     const timeline = page.getByRole('list', { name: 'Order status timeline' });
     await waitForText(timeline, /Placed.*Confirmed/s);
     await audit();
@@ -154,7 +154,7 @@ describeInBrowser('storefront: the shopper journey in Chromium', () => {
 
     await page.getByRole('link', { name: /^Cart/ }).click();
     await payWithCard(page, '4242 4242 4242 4242');
-    await page.locator('[data-status="REJECTED"]').waitFor({ timeout: SETTLE_MS });
+    await waitForOrderStatus(page, 'REJECTED');
     await waitForText(page.getByRole('list', { name: 'Order status timeline' }), /Rejected.*Reason: .*\S/s);
     await page.getByRole('button', { name: 'Cancel order' }).waitFor({ state: 'detached' });
     await audit();

@@ -13,7 +13,7 @@ import { DEV_API_KEY } from '@shop/payment-provider-simulator';
 import { waitFor } from '@shop/service-kit/testing';
 import type { Page, Request } from 'playwright-core';
 import pino from 'pino';
-import { accessibilityProblems, describeInBrowser, paymentProviderUrlOf, payWithCard, SETTLE_MS, signInAs, startBrowserShop, waitForText, type BrowserShop } from './support/browser';
+import { accessibilityProblems, describeInBrowser, paymentProviderUrlOf, payWithCard, SETTLE_MS, signInAs, startBrowserShop, STEP_MS, waitForOrderStatus, waitForText, type BrowserShop } from './support/browser';
 
 const DECLINED = '4000 0000 0000 0002';
 const APPROVED = '4242 4242 4242 4242';
@@ -69,7 +69,7 @@ describeInBrowser('storefront: paying by card in Chromium (decline, another card
     await shopper.waitForURL(/\/orders\/[^/]+$/);
     declinedOrderId = shopper.url().split('/').pop()!;
     // pushed by the orderUpdated subscription, not by a reload
-    await shopper.locator('[data-status="REJECTED"]').waitFor({ timeout: SETTLE_MS });
+    await waitForOrderStatus(shopper, 'REJECTED');
     await waitForText(shopper.locator('.order-status'), /Payment declined/);
     const timeline = shopper.getByRole('list', { name: 'Order status timeline' });
     await waitForText(timeline, /Placed.*Payment declined.*Rejected/s, SETTLE_MS);
@@ -85,7 +85,7 @@ describeInBrowser('storefront: paying by card in Chromium (decline, another card
     await payWithCard(shopper, APPROVED, { click: 'dblclick' });
     await shopper.waitForURL((url) => /\/orders\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith(declinedOrderId));
     paidOrderId = shopper.url().split('/').pop()!;
-    await shopper.locator('[data-status="CONFIRMED"]').waitFor({ timeout: SETTLE_MS });
+    await waitForOrderStatus(shopper, 'CONFIRMED');
     const timeline = shopper.getByRole('list', { name: 'Order status timeline' });
     await waitForText(timeline, /Placed.*Payment authorized.*4242.*Confirmed/s, SETTLE_MS);
     paidOrderNumber = ((await shopper.getByRole('heading', { level: 1 }).textContent()) ?? '').replace(/^Order /, '');
@@ -101,7 +101,7 @@ describeInBrowser('storefront: paying by card in Chromium (decline, another card
 
   it('the admin ships it: the payment is captured, then the order is SHIPPED (live on the shopper\'s page)', async () => {
     await shopper.goto(`${shop.storefront.url}/orders/${paidOrderId}`);
-    await shopper.locator('[data-status="CONFIRMED"]').waitFor();
+    await waitForOrderStatus(shopper, 'CONFIRMED', STEP_MS);
 
     await signInAs(boss, shop.storefront.url, 'Admin (back office)');
     await boss.goto(`${shop.storefront.url}/admin/orders`);
@@ -111,12 +111,12 @@ describeInBrowser('storefront: paying by card in Chromium (decline, another card
     await row.getByRole('link', { name: paidOrderNumber }).click();
     await boss.getByRole('heading', { level: 2, name: new RegExp(`Order ${paidOrderNumber}`) }).waitFor();
     await boss.getByRole('button', { name: `Ship and capture order ${paidOrderNumber}` }).click();
-    await boss.locator('[data-status="SHIPPED"]').waitFor({ timeout: SETTLE_MS });
+    await waitForOrderStatus(boss, 'SHIPPED');
     await waitForText(boss.locator('[data-payment-status]'), 'Charged', SETTLE_MS);
     await waitForText(boss.getByRole('list', { name: 'Order status timeline' }), /Payment authorized.*Confirmed.*Payment captured.*Shipped/s);
     a11y.push(...(await accessibilityProblems(boss)));
 
-    await shopper.locator('[data-status="SHIPPED"]').waitFor({ timeout: SETTLE_MS });
+    await waitForOrderStatus(shopper, 'SHIPPED');
     await waitForText(shopper.getByRole('list', { name: 'Order status timeline' }), /Payment captured.*Shipped/s, SETTLE_MS);
   });
 
@@ -154,10 +154,10 @@ describeInBrowser('storefront: paying by card in Chromium (decline, another card
     await payWithCard(shopper, APPROVED);
     await shopper.waitForURL((url) => /\/orders\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith(paidOrderId) && !url.pathname.endsWith(declinedOrderId));
     cancelledOrderId = shopper.url().split('/').pop()!;
-    await shopper.locator('[data-status="CONFIRMED"]').waitFor({ timeout: SETTLE_MS });
+    await waitForOrderStatus(shopper, 'CONFIRMED');
     await waitForText(shopper.locator('[data-payment-status]'), 'Authorized');
     await shopper.getByRole('button', { name: 'Cancel order' }).click();
-    await shopper.locator('[data-status="CANCELLED"]').waitFor({ timeout: SETTLE_MS });
+    await waitForOrderStatus(shopper, 'CANCELLED');
     await waitForText(shopper.getByRole('list', { name: 'Order status timeline' }), /Payment authorized.*Cancelled.*Payment authorization released/s, SETTLE_MS);
     await waitForText(shopper.locator('[data-payment-status]'), 'Authorization released — nothing charged');
     a11y.push(...(await accessibilityProblems(shopper)));

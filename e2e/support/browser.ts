@@ -133,6 +133,29 @@ export async function payWithCard(page: Page, number: string, { click = 'click' 
   await (click === 'dblclick' ? pay.dblclick() : pay.click());
 }
 
+/**
+ * Waits until the page shows the order in `status` (`[data-status=…]`, pushed live or read). On
+ * timeout the error says what the page showed instead — its address, status line, alerts and
+ * field errors — so a run that fails once can be read afterwards.
+ */
+export async function waitForOrderStatus(page: Page, status: string, timeout = SETTLE_MS): Promise<void> {
+  try {
+    await page.locator(`[data-status="${status}"]`).waitFor({ timeout });
+  } catch (e) {
+    throw new Error(`${(e as Error).message.split('\n')[0]}\n${await whatThePageShows(page)}`);
+  }
+}
+
+async function whatThePageShows(page: Page): Promise<string> {
+  const texts = async (selector: string) => (await page.locator(selector).allTextContents().catch(() => [] as string[])).map((t) => t.trim()).filter(Boolean);
+  return [
+    `page: ${page.url()}`,
+    `heading: ${(await texts('h1')).join(' | ') || '(none)'}`,
+    `status: ${(await texts('[data-status], [role="status"]')).join(' | ') || '(none)'}`,
+    `alerts and field errors: ${(await texts('[role="alert"], .field-error, .notice')).join(' | ') || '(none)'}`,
+  ].join('\n');
+}
+
 /** Waits until `locator` has text matching `text` (auto-retrying, no fixed sleep). */
 export async function waitForText(locator: Locator, text: string | RegExp, timeout = STEP_MS): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ timeout });
