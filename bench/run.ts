@@ -290,7 +290,7 @@ async function explainBrowse(databaseUrl: string): Promise<string> {
   try {
     await client.query('VACUUM ANALYZE products');
     const brand = 'b0000000-0000-4000-8000-000000000003';
-    const page = (input: ProductQueryInput) => productPageStatement(normalizeProductQuery({ first: 20, ...input }));
+    const page = (input: ProductQueryInput, withTotal = false) => productPageStatement(normalizeProductQuery({ first: 20, ...input }), { withTotal });
     const count = (input: ProductQueryInput) => productCountStatement(normalizeProductQuery(input).filter);
     const afterM = encodeCursor({ sort: 'NAME_ASC', key: 'm', id: '00000000-0000-4000-8000-000000000000' });
     const shapes: [string, SqlStatement][] = [
@@ -301,6 +301,9 @@ async function explainBrowse(databaseUrl: string): Promise<string> {
       ['brand filter, NAME_ASC', page({ sort: 'NAME_ASC', filter: { brandIds: [brand] } })],
       ['search "travel mug", PRICE_ASC', page({ sort: 'PRICE_ASC', filter: { search: 'travel mug' } })],
       ['price range, PRICE_ASC', page({ sort: 'PRICE_ASC', filter: { minPrice: '40.00', maxPrice: '60.00' } })],
+      ['NAME_ASC + totalCount (storefront)', page({ sort: 'NAME_ASC' }, true)],
+      ['brand, NAME_ASC + totalCount', page({ sort: 'NAME_ASC', filter: { brandIds: [brand] } }, true)],
+      ['search, PRICE_ASC + totalCount', page({ sort: 'PRICE_ASC', filter: { search: 'travel mug' } }, true)],
       ['totalCount, no filter', count({})],
       ['totalCount, brand filter', count({ filter: { brandIds: [brand] } })],
       ['totalCount, search', count({ filter: { search: 'travel mug' } })],
@@ -312,7 +315,7 @@ async function explainBrowse(databaseUrl: string): Promise<string> {
       const lines = rows.map((r) => r['QUERY PLAN']);
       const nodes = lines.filter((l) => !/^\s*(Planning|Execution) Time|^\s*(Sort Key|Sort Method|Buffers|Heap Fetches|Rows Removed|Index Cond|Filter|Recheck Cond|Cache Key|Cache Mode|Hits:)/.test(l)).map((l) => l.trim().replace(/ \(actual time=[^)]*\)/, ''));
       const time = lines.find((l) => l.startsWith('Execution Time'))?.replace('Execution Time: ', '') ?? '';
-      out.push(`${label.padEnd(32)} ${nodes.join(' → ')}  [${time}]`);
+      out.push(`${label.padEnd(36)} ${nodes.join(' → ')}  [${time}]`);
     }
     return out.join('\n');
   } finally {

@@ -13,6 +13,7 @@ export * from './money';
 export * from './operation-telemetry';
 export * from './request-context';
 export * from './scalars';
+export * from './selection';
 export * from './shutdown';
 export * from './subgraph';
 export * from './trace-context';

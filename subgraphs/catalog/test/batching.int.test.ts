@@ -39,8 +39,25 @@ describe('statement counts do not grow with the page size (PostgreSQL)', () => {
     expect(five.data.products.edges).toHaveLength(5);
     expect(fifty.data.products.edges).toHaveLength(50);
     expect(new Set(fifty.data.products.edges.map((e: { node: { brand: { id: string } } }) => e.node.brand.id)).size).toBeGreaterThan(5);
-    // page (brands and categories joined) + totalCount + brand counts + category counts
-    expect({ five: five.statements, fifty: fifty.statements }).toEqual({ five: 4, fifty: 4 });
+    // page (brands and categories joined, totalCount counted in it) + brand counts + category counts
+    expect({ five: five.statements, fifty: fifty.statements }).toEqual({ five: 3, fifty: 3 });
+  });
+
+  it('a listing with its totalCount is one statement, the count asked for directly or in a fragment; without it, no count', async () => {
+    const direct = await measure(`{ products(first: 5) { totalCount edges { node { id } } } }`, {});
+    const inFragment = await measure(`{ products(first: 5) { ...Listing } } fragment Listing on ProductConnection { edges { node { id } } ... on ProductConnection { totalCount } }`, {});
+    const without = await measure(`{ products(first: 5) { edges { node { id } } } }`, {});
+    expect(direct.data.products.totalCount).toBe(DEMO_PRODUCTS.length);
+    expect(inFragment.data.products.totalCount).toBe(DEMO_PRODUCTS.length);
+    expect({ direct: direct.statements, inFragment: inFragment.statements, without: without.statements }).toEqual({ direct: 1, inFragment: 1, without: 1 });
+  });
+
+  it('past the last product (an empty page after a cursor) the count is its own statement, and still right', async () => {
+    const last = await measure(`{ products(first: ${DEMO_PRODUCTS.length}, sort: NEWEST) { pageInfo { hasNextPage endCursor } } }`, {});
+    expect(last.data.products.pageInfo.hasNextPage).toBe(false);
+    const after = await measure(`query($after: String) { products(first: 5, sort: NEWEST, after: $after) { totalCount edges { node { id } } } }`, { after: last.data.products.pageInfo.endCursor });
+    expect(after.data.products).toEqual({ totalCount: DEMO_PRODUCTS.length, edges: [] });
+    expect(after.statements).toBe(2);
   });
 
   it('_entities for 5 and for 50 Product references (as the gateway sends them) costs the same statements', async () => {

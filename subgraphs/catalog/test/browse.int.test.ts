@@ -186,6 +186,15 @@ describe('browsing the catalog (PostgreSQL, HTTP)', () => {
     expect(none).toMatchObject({ totalCount: DEMO_PRODUCTS.length, edges: [], pageInfo: { hasNextPage: true, endCursor: null } });
   });
 
+  it('after the last page: no edges, no next page, and the filter\'s totalCount all the same', async () => {
+    const filter = { categoryIds: [DEMO_CATEGORIES[0].id] };
+    const want = expected((p) => p.categoryId === DEMO_CATEGORIES[0].id, 'PRICE_DESC');
+    const all = await products({ filter, sort: 'PRICE_DESC', first: 100 });
+    expect(all.edges.map((e) => e.node.id)).toEqual(want);
+    const past = await products({ filter, sort: 'PRICE_DESC', first: 5, after: all.pageInfo.endCursor });
+    expect(past).toMatchObject({ totalCount: want.length, edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+  });
+
   it('malformed GraphQL input (a float for a Decimal with 3 digits, a string for first) → BAD_USER_INPUT', async () => {
     const badDecimal = await h.gql(PRODUCTS, { filter: { minPrice: '1.234' } });
     expect(badDecimal.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

@@ -40,13 +40,21 @@ export interface ProductPageRow extends ProductView {
   sortKey: string;
 }
 
+/** A page as `findPage` reads it; `totalCount` is there exactly when it was asked for. */
+export interface ProductPageResult {
+  rows: ProductPageRow[];
+  hasNextPage: boolean;
+  totalCount?: number;
+}
+
 /** The products table: what the catalog reads and writes. */
 export interface ProductRepository {
   /**
    * One page in keyset order: the products after the cursor, ties broken by id so that paging is
-   * stable, each with its brand and category.
+   * stable, each with its brand and category; with `withTotal`, also how many products match the
+   * filter on all pages (counted in the same statement: one round trip instead of two).
    */
-  findPage(query: ProductQuery): Promise<{ rows: ProductPageRow[]; hasNextPage: boolean }>;
+  findPage(query: ProductQuery, options?: { withTotal?: boolean }): Promise<ProductPageResult>;
   /** How many products match the filter (the connection's totalCount; the cursor does not narrow it). */
   countMatching(filter: ProductFilter): Promise<number>;
   /** One statement for any number of ids (the DataLoader's batch), brands and categories included. Unknown ids are simply absent. */
@@ -78,7 +86,7 @@ export interface ProductRepository {
 /** The products table on `sql` (the database's, or a transaction's). */
 export function productRepository(sql: Sql): ProductRepository {
   return {
-    findPage: (query) => findProductPage(sql, query),
+    findPage: (query, options) => findProductPage(sql, query, options?.withTotal ?? false),
     countMatching: (filter) => countProducts(sql, filter),
     findByIds: (ids) => findProductsByIds(sql, ids),
     findBySku: async (sku) => first(await sql.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS_TEXT} FROM products p WHERE p.sku = $1`, [sku])),
@@ -158,8 +166,9 @@ const SORT_SQL: Record<ProductSort, { key: string; direction: 'ASC' | 'DESC'; ca
   NEWEST: { key: 'p.created_at', direction: 'DESC', cast: 'timestamptz' },
 };
 
-function whereClause(st: Statement, filter: ProductFilter, extra: string[] = []): string {
-  const conditions = [...extra];
+/** The filter's conditions (each value a parameter of `st`), to be joined with AND. */
+function filterConditions(st: Statement, filter: ProductFilter): string[] {
+  const conditions: string[] = [];
   if (filter.brandIds) conditions.push(`p.brand_id = ANY(${st.param(filter.brandIds, 'uuid[]')})`);
   if (filter.categoryIds) conditions.push(`p.category_id = ANY(${st.param(filter.categoryIds, 'uuid[]')})`);
   if (filter.searchQuery) {
@@ -168,8 +177,10 @@ function whereClause(st: Statement, filter: ProductFilter, extra: string[] = [])
   if (filter.minPriceCents !== null) conditions.push(`p.price >= ${st.param(formatCents(filter.minPriceCents), 'numeric')}`);
   if (filter.maxPriceCents !== null) conditions.push(`p.price <= ${st.param(formatCents(filter.maxPriceCents), 'numeric')}`);
   if (filter.inStockOnly) conditions.push('p.available_quantity > 0');
-  return conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+  return conditions;
 }
+
+const whereOf = (conditions: readonly string[]): string => (conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`);
 
 /** A statement's text and its values, as the driver takes them (the bench EXPLAINs these very statements). */
 export interface SqlStatement {
@@ -181,21 +192,24 @@ export interface SqlStatement {
  * One page in keyset order: the products after the cursor, ties broken by id so that paging is
  * stable, each with its brand and category. One row more than asked, to know whether another page
  * follows. The page is cut first and joined after, so the sort's index serves the LIMIT whatever
- * the planner thinks of the joins.
+ * the planner thinks of the joins. With `withTotal`, every row also carries how many products
+ * match the filter (cursor aside): an uncorrelated subquery, which PostgreSQL runs once per
+ * statement (an InitPlan), so a listing with its totalCount is one round trip, not two.
  */
-export function productPageStatement(query: ProductQuery): SqlStatement {
+export function productPageStatement(query: ProductQuery, { withTotal = false }: { withTotal?: boolean } = {}): SqlStatement {
   const sort = SORT_SQL[query.sort];
   const st = new Statement();
+  const filter = filterConditions(st, query.filter);
   const seek = query.after
     ? [`(${sort.key}, p.id) ${sort.direction === 'ASC' ? '>' : '<'} (${st.param(query.after.key, sort.cast)}, ${st.param(query.after.id, 'uuid')})`]
     : [];
-  const where = whereClause(st, query.filter, seek);
   const limit = st.param(query.first + 1, 'int');
-  const text = `SELECT page.*, b.name AS brand_name, c.name AS category_name
+  const total = withTotal ? `, (SELECT count(*)::int FROM products p ${whereOf(filter)}) AS total_count` : '';
+  const text = `SELECT page.*, b.name AS brand_name, c.name AS category_name${total}
     FROM (
       SELECT ${PRODUCT_COLUMNS_TEXT}, ${sort.key} AS sort_key
       FROM products p
-      ${where}
+      ${whereOf([...filter, ...seek])}
       ORDER BY ${sort.key} ${sort.direction}, p.id ${sort.direction}
       LIMIT ${limit}
     ) page
@@ -205,14 +219,18 @@ export function productPageStatement(query: ProductQuery): SqlStatement {
   return { text, values: st.values };
 }
 
-async function findProductPage(sql: Sql, query: ProductQuery): Promise<{ rows: ProductPageRow[]; hasNextPage: boolean }> {
-  if (query.filter.matchesNothing) return { rows: [], hasNextPage: false };
-  const { text, values } = productPageStatement(query);
-  const rows = await sql.query<ProductViewRow>(text, values);
-  return {
+async function findProductPage(sql: Sql, query: ProductQuery, withTotal: boolean): Promise<ProductPageResult> {
+  if (query.filter.matchesNothing) return { rows: [], hasNextPage: false, ...(withTotal ? { totalCount: 0 } : {}) };
+  const { text, values } = productPageStatement(query, { withTotal });
+  const rows = await sql.query<ProductViewRow & { total_count?: number }>(text, values);
+  const page = {
     rows: rows.slice(0, query.first).map((row) => pageRow(row, query.sort)),
     hasNextPage: rows.length > query.first,
   };
+  if (!withTotal) return page;
+  // no row, no count: the first page of nothing is 0, but a cursor past the last product still has a total
+  const totalCount = rows[0]?.total_count ?? (query.after === null ? 0 : await countProducts(sql, query.filter));
+  return { ...page, totalCount };
 }
 
 function pageRow(row: ProductViewRow, sort: ProductSort): ProductPageRow {
@@ -230,8 +248,7 @@ async function countProducts(sql: Sql, filter: ProductFilter): Promise<number> {
 
 export function productCountStatement(filter: ProductFilter): SqlStatement {
   const st = new Statement();
-  const where = whereClause(st, filter);
-  return { text: `SELECT count(*)::int AS count FROM products p ${where}`, values: st.values };
+  return { text: `SELECT count(*)::int AS count FROM products p ${whereOf(filterConditions(st, filter))}`, values: st.values };
 }
 
 async function findProductsByIds(sql: Sql, ids: readonly string[]): Promise<ProductView[]> {

@@ -28,6 +28,6 @@ export const Category: CategoryResolvers = {
 };
 
 export const ProductConnection: ProductConnectionResolvers = {
-  // counted only when asked for (the mobile app never asks)
-  totalCount: (page, _args, ctx) => countMatchingProducts(ctx.deps, page.filter),
+  // counted only when asked for (the mobile app never asks), mostly with the page itself (Query.products)
+  totalCount: (page, _args, ctx) => page.totalCount ?? countMatchingProducts(ctx.deps, page.filter),
 };
