@@ -5,6 +5,9 @@
  * services are those of packages/services/services.json.
  */
 import { SERVICES, type ServiceKind } from '@shop/services';
+import { resolveBuiltinModulesFirst } from './builtin-modules';
+
+resolveBuiltinModulesFirst();
 
 const ENTRY_POINTS: Record<ServiceKind, (name: string) => string> = {
   subgraph: (name) => `../subgraphs/${name}/src/index`,

@@ -7,10 +7,12 @@
 import { baseConfigSchema, createAuth, createLogger, exitOnStartFailure, loadConfig, stopOnSignals, tokenRulesOf } from '@shop/service-kit';
 import { TEST_CARDS } from '@shop/payment-provider-simulator';
 import { bannerLines } from './start-banner';
+import { resolveBuiltinModulesFirst } from './builtin-modules';
 import { startStack } from './stack';
 import { ensureStorefrontBuilt } from './storefront-build';
 import { loadStorefrontConfig, runtimeConfigFor, startStorefrontServer } from './storefront-server';
 
+resolveBuiltinModulesFirst();
 const logger = createLogger('platform', process.env.LOG_LEVEL ?? 'info');
 const startedAt = Date.now();
 

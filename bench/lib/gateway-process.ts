@@ -9,6 +9,7 @@
  * subgraphs, which verify it. IPC: → { type: 'ready', url }; ← { type: 'stop' }.
  */
 import { answerProfileRequests } from './cpu-profiler';
+import { resolveBuiltinModulesFirst } from '../../scripts/builtin-modules';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -152,6 +153,8 @@ async function main() {
 
 // the types and names above are imported by the parent; only a forked child runs
 if (require.main === module) {
+  // as scripts/start-service.ts starts every service, so every gateway here runs on the same footing
+  resolveBuiltinModulesFirst();
   main().catch((err) => {
     console.error('bench gateway failed to start:', err);
     process.exit(1);

@@ -11,6 +11,7 @@
  * makes, BEGIN/COMMIT included), per database, so every subgraph is counted the same way.
  */
 import { answerProfileRequests } from './cpu-profiler';
+import { resolveBuiltinModulesFirst } from '../../scripts/builtin-modules';
 import { createLogger } from '@shop/service-kit';
 import { serviceDataDir } from '@shop/service-kit/database';
 import { portSetting, SUBGRAPH_NAMES } from '@shop/services';
@@ -119,6 +120,8 @@ async function main() {
 
 // the types and names above are imported by the parent; only a forked child runs
 if (require.main === module) {
+  // as scripts/start-service.ts starts every service, so every gateway here runs on the same footing
+  resolveBuiltinModulesFirst();
   main().catch((err) => {
     console.error('bench subgraphs failed to start:', err);
     process.exit(1);
