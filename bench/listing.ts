@@ -1,0 +1,129 @@
+/**
+ * A storefront listing with its totalCount, on the real PostgreSQL: the page and the count as one
+ * statement (what the catalog sends when a client asks for totalCount) against the page, then the
+ * count (two round trips, what it sends for an empty page after a cursor and sent for every listing
+ * before):
+ *
+ *   npm run bench:listing [-- --products 10000 --listings 400 --blocks 8]
+ *
+ * One connection, the statements named as the services name them (prepared once per connection),
+ * `--listings` browse-like listings (the bench's `browse` filters, sorts and page sizes, seeded),
+ * warmed once each way; then `--blocks` blocks of three passes per way, the two ways alternating
+ * (and which goes first). Per listing: wall time, this process's CPU (the driver: sending, parsing
+ * rows) and the PostgreSQL backend's CPU (/proc/<pid>/stat, so the server must be on this
+ * machine). Prints medians with the spread, and one ÷ two. A fresh database (seeded like
+ * `npm run seed -- --products N`), dropped afterwards.
+ */
+import { createLogger } from '@shop/service-kit';
+import { serviceDatabaseUrl } from '@shop/service-kit/database';
+import { testDatabaseServer } from '@shop/service-kit/testing';
+import { openSubgraphDatabase } from '@shop/subgraph-kit';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { subgraphDefinition } from '../scripts/subgraphs';
+import { DEMO_BRANDS, DEMO_CATEGORIES, seedDemoCatalog } from '../subgraphs/catalog/src/data/demo-data';
+import { productCountStatement, productPageStatement, type SqlStatement } from '../subgraphs/catalog/src/data/product-repository';
+import { normalizeProductQuery, type ProductQueryInput } from '../subgraphs/catalog/src/domain/product-query';
+import { seededRandom } from './lib/workloads';
+
+const WORDS = ['mug', 'lamp', 'tea', 'oak', 'wool', 'linen', 'steel', 'glass', 'travel', 'classic', 'compact', 'deluxe', 'chair', 'table', 'kettle', 'blue'];
+const SORTS = ['NAME_ASC', 'PRICE_ASC', 'PRICE_DESC', 'NEWEST'] as const;
+type Way = 'one statement' | 'page, then count';
+const WAYS: Way[] = ['page, then count', 'one statement'];
+
+function settingsFrom(argv: string[]) {
+  const { values } = parseArgs({ args: argv, options: { products: { type: 'string', default: '10000' }, listings: { type: 'string', default: '400' }, blocks: { type: 'string', default: '8' } } });
+  const int = (s: string, name: string) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer (got ${s})`);
+    return n;
+  };
+  return { products: int(values.products!, 'products'), listings: int(values.listings!, 'listings'), blocks: int(values.blocks!, 'blocks') };
+}
+
+/** Listings as the bench's `browse` asks for them: some filters, a sort, a page size. */
+function listings(count: number): ProductQueryInput[] {
+  const random = seededRandom(16);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+  return Array.from({ length: count }, () => {
+    const filter: NonNullable<ProductQueryInput['filter']> = {};
+    if (random() < 0.35) filter.brandIds = [pick(DEMO_BRANDS).id];
+    if (random() < 0.35) filter.categoryIds = [pick(DEMO_CATEGORIES).id];
+    if (random() < 0.35) filter.search = pick(WORDS);
+    if (random() < 0.3) {
+      const min = Math.floor(random() * 200);
+      filter.minPrice = `${min}.00`;
+      filter.maxPrice = `${min + 20 + Math.floor(random() * 400)}.00`;
+    }
+    if (random() < 0.3) filter.inStockOnly = true;
+    return { filter, sort: pick(SORTS), first: pick([10, 20, 24, 30, 40, 50]) };
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
+};
+
+async function main() {
+  const settings = settingsFrom(process.argv.slice(2));
+  const server = testDatabaseServer('bench_listing');
+  const location = serviceDatabaseUrl(server.url, 'catalog');
+  try {
+    const db = await openSubgraphDatabase(subgraphDefinition('catalog'), { url: { value: server.url, exact: false }, logger: createLogger('bench-listing', 'warn') });
+    await seedDemoCatalog(db.sql, { products: settings.products });
+    await db.close();
+    const client = new Client({ connectionString: location.url });
+    await client.connect();
+    try {
+      await client.query('VACUUM ANALYZE products');
+      const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      const backendMs = () => {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in ticks of 10 ms
+      };
+      // as the services send them: named (prepared once per connection)
+      const run = (s: SqlStatement) => client.query({ name: createHash('sha1').update(s.text).digest('hex').slice(0, 20), text: s.text, values: s.values });
+      const ways: Record<Way, (input: ProductQueryInput) => Promise<unknown>> = {
+        'one statement': (input) => run(productPageStatement(normalizeProductQuery(input), { withTotal: true })),
+        'page, then count': async (input) => {
+          const query = normalizeProductQuery(input);
+          await run(productPageStatement(query));
+          await run(productCountStatement(query.filter));
+        },
+      };
+      const inputs = listings(settings.listings);
+      for (const way of WAYS) for (const input of inputs) await ways[way](input);
+      const results = Object.fromEntries(WAYS.map((way) => [way, { wall: [] as number[], driver: [] as number[], backend: [] as number[] }])) as Record<Way, Record<'wall' | 'driver' | 'backend', number[]>>;
+      for (let block = 0; block < settings.blocks; block++) {
+        for (const way of block % 2 === 0 ? WAYS : [...WAYS].reverse()) {
+          const [t0, c0, b0] = [process.hrtime.bigint(), process.cpuUsage(), backendMs()];
+          for (let pass = 0; pass < 3; pass++) for (const input of inputs) await ways[way](input);
+          const n = 3 * inputs.length;
+          const cpu = process.cpuUsage(c0);
+          results[way].wall.push(Number(process.hrtime.bigint() - t0) / 1e6 / n);
+          results[way].driver.push((cpu.user + cpu.system) / 1000 / n);
+          results[way].backend.push((backendMs() - b0) / n);
+        }
+      }
+      console.log(`bench:listing — ${settings.products} products, ${inputs.length} listings × 3 per block, ${settings.blocks} blocks per way; ms per listing, median [min–max]`);
+      for (const way of WAYS) {
+        const r = results[way];
+        console.log(`${way.padEnd(18)} ${(['wall', 'driver', 'backend'] as const).map((k) => `${k} ${median(r[k]).toFixed(3)} [${Math.min(...r[k]).toFixed(3)}–${Math.max(...r[k]).toFixed(3)}]`).join('   ')}`);
+      }
+      const ratio = (k: 'wall' | 'driver' | 'backend') => (median(results['one statement'][k]) / median(results['page, then count'][k])).toFixed(2);
+      console.log(`one statement ÷ page, then count: wall ${ratio('wall')}, driver ${ratio('driver')}, backend ${ratio('backend')}`);
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await server.drop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
