@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSubgraphDatabase } from '@shop/subgraph-kit';
 import type { ServiceDatabase } from '@shop/service-kit/database';
-import { productPageStatement } from '../src/data/product-repository';
+import { productCountStatement, productPageStatement } from '../src/data/product-repository';
+import { demoCatalogOf, seedDemoCatalog } from '../src/data/demo-data';
 import { catalogStore } from '../src/data/store';
 import { normalizeProductQuery } from '../src/domain/product-query';
 import { catalog } from '../src/server';
@@ -45,7 +46,7 @@ describe.each([
 
   it('a fresh database gets every table (backbone first), with exactly the columns schema.prisma declares', async () => {
     const applied = await database.db.query<{ name: string }>('SELECT name FROM _migrations ORDER BY applied_at, name');
-    expect(applied.map((r) => r.name)).toEqual(['events/0001_backbone', 'events/0002_outbox_without_notify', 'catalog/0001_init', 'catalog/0002_search_vector']);
+    expect(applied.map((r) => r.name)).toEqual(['events/0001_backbone', 'events/0002_outbox_without_notify', 'catalog/0001_init', 'catalog/0002_search_vector', 'catalog/0003_product_count']);
     const rows = await database.db.query<{ table_name: string; column_name: string }>(
       "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'",
     );
@@ -53,7 +54,7 @@ describe.each([
     for (const r of rows) actual.set(r.table_name, [...(actual.get(r.table_name) ?? []), r.column_name]);
     expect(['outbox', 'inbox', 'consumer_versions'].every((t) => actual.has(t))).toBe(true);
     const declared = prismaTables();
-    expect([...declared.keys()].sort()).toEqual(['brands', 'categories', 'products', 'stock_reservation_lines', 'stock_reservations']);
+    expect([...declared.keys()].sort()).toEqual(['brands', 'categories', 'product_count', 'products', 'stock_reservation_lines', 'stock_reservations']);
     for (const [table, columns] of declared) expect({ table, columns: actual.get(table)?.sort() }).toEqual({ table, columns });
   });
 
@@ -114,6 +115,36 @@ describe.each([
       { order_id: 'order-1', status: 'RESERVED', reason: null },
     ]);
     expect(await database.sql.query('SELECT count(*)::int AS n FROM stock_reservation_lines')).toEqual([{ n: 1 }]);
+  });
+
+  it('an unfiltered listing reads the kept product count: exact through inserts one by one and in bulk, deletes and a truncate, and never a scan of products', async () => {
+    const { sql } = database;
+    const unfiltered = normalizeProductQuery({ first: 5 });
+    const counted = async () => {
+      const [kept] = await sql.query<{ count: number }>(productCountStatement(unfiltered.filter).text);
+      const [page] = await sql.query<{ total_count: number }>(productPageStatement(unfiltered, { withTotal: true }).text, productPageStatement(unfiltered, { withTotal: true }).values);
+      const [actual] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM products');
+      return { kept: kept.count, inPage: page?.total_count ?? actual.n, actual: actual.n };
+    };
+    const before = await counted();
+    expect(before.kept).toBe(before.actual);
+    const grown = await seedDemoCatalog(database.sql, { products: 200 }); // the demo catalog in bulk, in chunks
+    expect(grown.products).toBeGreaterThan(0);
+    expect(await counted()).toEqual({ kept: before.actual + grown.products, inPage: before.actual + grown.products, actual: before.actual + grown.products });
+    const [edition] = demoCatalogOf(200).slice(-1);
+    await sql.execute('DELETE FROM products WHERE id = $1::uuid', [edition.id]);
+    expect(await counted()).toEqual({ kept: before.actual + grown.products - 1, inPage: before.actual + grown.products - 1, actual: before.actual + grown.products - 1 });
+    const plan = (await database.db.query<Record<string, string>>(`EXPLAIN ${productCountStatement(unfiltered.filter).text}`)).map((row) => Object.values(row)[0]).join('\n');
+    expect(plan).toMatch(/product_count/);
+    expect(plan).not.toMatch(/on products/);
+    // a filter still counts the products it matches
+    expect(productCountStatement(normalizeProductQuery({ filter: { inStockOnly: true } }).filter).text).toMatch(/FROM products p WHERE/);
+    await sql.transaction(async (tx) => {
+      await tx.execute('TRUNCATE products, stock_reservation_lines, stock_reservations');
+      expect((await tx.query<{ count: number }>(productCountStatement(unfiltered.filter).text))[0].count).toBe(0);
+      throw new Error('roll back the truncate');
+    }).catch((e: Error) => expect(e.message).toBe('roll back the truncate'));
+    expect((await counted()).kept).toBe(before.actual + grown.products - 1);
   });
 
   it('the database refuses what the domain never writes: negative stock or price, a duplicate SKU, an unknown brand', async () => {
