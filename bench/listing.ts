@@ -23,13 +23,11 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { subgraphDefinition } from '../scripts/subgraphs';
-import { DEMO_BRANDS, DEMO_CATEGORIES, seedDemoCatalog } from '../subgraphs/catalog/src/data/demo-data';
+import { seedDemoCatalog } from '../subgraphs/catalog/src/data/demo-data';
 import { productCountStatement, productPageStatement, type SqlStatement } from '../subgraphs/catalog/src/data/product-repository';
 import { normalizeProductQuery, type ProductQueryInput } from '../subgraphs/catalog/src/domain/product-query';
-import { seededRandom } from './lib/workloads';
+import { BROWSE_PAGE_SIZES, browseFilter, SORTS, seededRandom } from './lib/workloads';
 
-const WORDS = ['mug', 'lamp', 'tea', 'oak', 'wool', 'linen', 'steel', 'glass', 'travel', 'classic', 'compact', 'deluxe', 'chair', 'table', 'kettle', 'blue'];
-const SORTS = ['NAME_ASC', 'PRICE_ASC', 'PRICE_DESC', 'NEWEST'] as const;
 type Way = 'one statement' | 'page, then count';
 const WAYS: Way[] = ['page, then count', 'one statement'];
 
@@ -43,23 +41,11 @@ function settingsFrom(argv: string[]) {
   return { products: int(values.products!, 'products'), listings: int(values.listings!, 'listings'), blocks: int(values.blocks!, 'blocks') };
 }
 
-/** Listings as the bench's `browse` asks for them: some filters, a sort, a page size. */
+/** Listings exactly as the bench's `browse` draws them: its filters, sorts and page sizes. */
 function listings(count: number): ProductQueryInput[] {
   const random = seededRandom(16);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
-  return Array.from({ length: count }, () => {
-    const filter: NonNullable<ProductQueryInput['filter']> = {};
-    if (random() < 0.35) filter.brandIds = [pick(DEMO_BRANDS).id];
-    if (random() < 0.35) filter.categoryIds = [pick(DEMO_CATEGORIES).id];
-    if (random() < 0.35) filter.search = pick(WORDS);
-    if (random() < 0.3) {
-      const min = Math.floor(random() * 200);
-      filter.minPrice = `${min}.00`;
-      filter.maxPrice = `${min + 20 + Math.floor(random() * 400)}.00`;
-    }
-    if (random() < 0.3) filter.inStockOnly = true;
-    return { filter, sort: pick(SORTS), first: pick([10, 20, 24, 30, 40, 50]) };
-  });
+  return Array.from({ length: count }, () => ({ filter: browseFilter(random), sort: pick(SORTS), first: pick(BROWSE_PAGE_SIZES) }));
 }
 
 const median = (xs: number[]) => {

@@ -120,7 +120,7 @@ async function main() {
 
 // the types and names above are imported by the parent; only a forked child runs
 if (require.main === module) {
-  // as scripts/start-service.ts starts every service, so every gateway here runs on the same footing
+  // the subgraphs start as scripts/start-service.ts starts every service in production
   resolveBuiltinModulesFirst();
   main().catch((err) => {
     console.error('bench subgraphs failed to start:', err);

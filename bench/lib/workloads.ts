@@ -57,7 +57,8 @@ const body = (query: string, operationName: string, variables: Record<string, un
 
 /** `first 50`, anonymous: one page of the catalog, the heaviest public read. */
 const PRODUCTS_BODY = body(DOCUMENTS.products, 'Products', { first: 50 });
-const SORTS = ['NAME_ASC', 'PRICE_ASC', 'PRICE_DESC', 'NEWEST'];
+/** The sorts a storefront offers. */
+export const SORTS = ['NAME_ASC', 'PRICE_ASC', 'PRICE_DESC', 'NEWEST'] as const;
 
 export function createWorkload(name: WorkloadName, data: WorkloadData): () => BenchRequest {
   const productsPage = (): BenchRequest => ({ kind: 'products', body: PRODUCTS_BODY });
@@ -89,32 +90,55 @@ export function createWorkload(name: WorkloadName, data: WorkloadData): () => Be
   }
 }
 
+/** A listing's filter, as the storefront's `ProductFilter` input takes it. */
+export interface ListingFilter {
+  brandIds?: string[];
+  categoryIds?: string[];
+  search?: string;
+  minPrice?: string;
+  maxPrice?: string;
+  inStockOnly?: boolean;
+}
+
+/** The page sizes `browse` asks for. */
+export const BROWSE_PAGE_SIZES = [10, 20, 24, 30, 40, 50];
+
 /**
- * `browse`: a storefront's catalog pages as shoppers page through them — half anonymous, half
- * signed in (a random customer) — each with its own random mix of brand, category, search word,
- * price range and in-stock filters, a random sort, page size and starting page.
+ * A listing's filter as `browse` draws it: its own random mix of brand, category, search word,
+ * price range and in-stock filters. `bench:listing` draws the same ones, so it measures exactly
+ * `browse`'s listings.
  */
-function browse(data: WorkloadData): () => BenchRequest {
-  const random = seededRandom(data.seed);
+export function browseFilter(random: () => number): ListingFilter {
   const some = <T>(items: readonly T[]) => {
     const n = 1 + Math.floor(random() * 2);
     return [...new Set(Array.from({ length: n }, () => pick(items, random)))];
   };
+  const filter: ListingFilter = {};
+  if (random() < 0.35) filter.brandIds = some(DEMO_BRANDS.map((b) => b.id));
+  if (random() < 0.35) filter.categoryIds = some(DEMO_CATEGORIES.map((c) => c.id));
+  if (random() < 0.35) filter.search = random() < 0.3 ? `${pick(SEARCH_WORDS, random)} ${pick(SEARCH_WORDS, random)}` : pick(SEARCH_WORDS, random);
+  if (random() < 0.3) {
+    const min = Math.floor(random() * 200);
+    filter.minPrice = `${min}.00`;
+    filter.maxPrice = `${min + 20 + Math.floor(random() * 400)}.00`;
+  }
+  if (random() < 0.3) filter.inStockOnly = true;
+  return filter;
+}
+
+/**
+ * `browse`: a storefront's catalog pages as shoppers page through them — half anonymous, half
+ * signed in (a random customer) — each with its own `browseFilter`, a random sort, page size and
+ * starting page.
+ */
+function browse(data: WorkloadData): () => BenchRequest {
+  const random = seededRandom(data.seed);
   return () => {
-    const filter: Record<string, unknown> = {};
-    if (random() < 0.35) filter.brandIds = some(DEMO_BRANDS.map((b) => b.id));
-    if (random() < 0.35) filter.categoryIds = some(DEMO_CATEGORIES.map((c) => c.id));
-    if (random() < 0.35) filter.search = random() < 0.3 ? `${pick(SEARCH_WORDS, random)} ${pick(SEARCH_WORDS, random)}` : pick(SEARCH_WORDS, random);
-    if (random() < 0.3) {
-      const min = Math.floor(random() * 200);
-      filter.minPrice = `${min}.00`;
-      filter.maxPrice = `${min + 20 + Math.floor(random() * 400)}.00`;
-    }
-    if (random() < 0.3) filter.inStockOnly = true;
+    const filter = browseFilter(random);
     const sort = pick(SORTS, random);
     const cursors = data.cursors[sort] ?? [];
     const after = cursors.length > 0 && random() < 0.6 ? pick(cursors, random) : undefined;
-    const variables = { filter, sort, first: pick([10, 20, 24, 30, 40, 50], random), ...(after ? { after } : {}) };
+    const variables = { filter, sort, first: pick(BROWSE_PAGE_SIZES, random), ...(after ? { after } : {}) };
     const signedIn = random() < 0.5 && data.customers.length > 0;
     return { kind: 'products', body: body(DOCUMENTS.products, 'Products', variables), ...(signedIn ? { token: pick(data.customers, random).token } : {}) };
   };
