@@ -122,8 +122,11 @@ describe.each([
     const unfiltered = normalizeProductQuery({ first: 5 });
     const counted = async () => {
       const [kept] = await sql.query<{ count: number }>(productCountStatement(unfiltered.filter).text);
-      const [page] = await sql.query<{ total_count: number }>(productPageStatement(unfiltered, { withTotal: true }).text, productPageStatement(unfiltered, { withTotal: true }).values);
+      const listing = productPageStatement(unfiltered, { withTotal: true });
+      const [page] = await sql.query<{ total_count: number }>(listing.text, listing.values);
       const [actual] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM products');
+      // the startup's "is the catalog empty?" reads the same kept count
+      expect(await catalogStore(sql).products.countAll()).toBe(kept.count);
       return { kept: kept.count, inPage: page?.total_count ?? actual.n, actual: actual.n };
     };
     const before = await counted();

@@ -61,7 +61,7 @@ export interface ProductRepository {
   findByIds(ids: readonly string[]): Promise<ProductView[]>;
   /** The product with this (upper-case) SKU, or null. */
   findBySku(sku: string): Promise<ProductRecord | null>;
-  /** Every product, whatever it is (an empty catalog gets the demo data). */
+  /** Every product, whatever it is (an empty catalog gets the demo data), from the kept count. */
   countAll(): Promise<number>;
   /**
    * Locks the rows of these products (in id order, so concurrent reservations never deadlock)
@@ -90,7 +90,7 @@ export function productRepository(sql: Sql): ProductRepository {
     countMatching: (filter) => countProducts(sql, filter),
     findByIds: (ids) => findProductsByIds(sql, ids),
     findBySku: async (sku) => first(await sql.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS_TEXT} FROM products p WHERE p.sku = $1`, [sku])),
-    countAll: async () => (await sql.query<{ count: number }>('SELECT count(*)::int AS count FROM products'))[0].count,
+    countAll: async () => (await sql.query<{ count: number }>(`SELECT (${countOf([])}) AS count`))[0].count,
     lockStockLevels: (productIds) => lockStockLevels(sql, productIds),
     lockForChange: async (productId) =>
       first(await sql.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS_TEXT} FROM products p WHERE p.id = $1::uuid FOR UPDATE`, [productId])),
