@@ -6,7 +6,7 @@
  *
  *   npm run bench:listing [-- --products 10000 --listings 400 --blocks 8]
  *
- * One connection, the statements named as the services name them (prepared once per connection),
+ * One connection, the statements named as the services name them (`preparedStatementNamer`),
  * `--listings` browse-like listings (the bench's `browse` filters, sorts and page sizes, seeded),
  * warmed once each way; then `--blocks` blocks of three passes per way, the two ways alternating
  * (and which goes first). Per listing: wall time, this process's CPU (the driver: sending, parsing
@@ -15,10 +15,9 @@
  * `npm run seed -- --products N`), dropped afterwards.
  */
 import { createLogger } from '@shop/service-kit';
-import { serviceDatabaseUrl } from '@shop/service-kit/database';
+import { PLANNED_FOR_ITS_VALUES, preparedStatementNamer, serviceDatabaseUrl } from '@shop/service-kit/database';
 import { testDatabaseServer } from '@shop/service-kit/testing';
 import { openSubgraphDatabase } from '@shop/subgraph-kit';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
@@ -28,8 +27,8 @@ import { productCountStatement, productPageStatement, type SqlStatement } from '
 import { normalizeProductQuery, type ProductQueryInput } from '../subgraphs/catalog/src/domain/product-query';
 import { BROWSE_PAGE_SIZES, browseFilter, SORTS, seededRandom } from './lib/workloads';
 
-type Way = 'one statement' | 'page, then count';
-const WAYS: Way[] = ['page, then count', 'one statement'];
+type Way = 'one statement' | 'page, then count' | 'one, always named';
+const WAYS: Way[] = ['page, then count', 'one statement', 'one, always named'];
 
 function settingsFrom(argv: string[]) {
   const { values } = parseArgs({ args: argv, options: { products: { type: 'string', default: '10000' }, listings: { type: 'string', default: '400' }, blocks: { type: 'string', default: '8' } } });
@@ -70,8 +69,12 @@ async function main() {
         const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
         return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in ticks of 10 ms
       };
-      // as the services send them: named (prepared once per connection)
-      const run = (s: SqlStatement) => client.query({ name: createHash('sha1').update(s.text).digest('hex').slice(0, 20), text: s.text, values: s.values });
+      // as the services send them: named (prepared once per connection) after a few uses, unless planned for their values
+      const nameOf = preparedStatementNamer();
+      const run = (s: SqlStatement) => {
+        const name = nameOf(s.text);
+        return client.query(name ? { name, text: s.text, values: s.values } : { text: s.text, values: s.values });
+      };
       const ways: Record<Way, (input: ProductQueryInput) => Promise<unknown>> = {
         'one statement': (input) => run(productPageStatement(normalizeProductQuery(input), { withTotal: true })),
         'page, then count': async (input) => {
@@ -79,12 +82,18 @@ async function main() {
           await run(productPageStatement(query));
           await run(productCountStatement(query.filter));
         },
+        // the same statement without planForItsValues: prepared, so generic plans where PostgreSQL finds them no dearer
+        'one, always named': (input) => {
+          const { text, values } = productPageStatement(normalizeProductQuery(input), { withTotal: true });
+          return run({ text: text.replace(`${PLANNED_FOR_ITS_VALUES} `, ''), values });
+        },
       };
       const inputs = listings(settings.listings);
       for (const way of WAYS) for (const input of inputs) await ways[way](input);
       const results = Object.fromEntries(WAYS.map((way) => [way, { wall: [] as number[], driver: [] as number[], backend: [] as number[] }])) as Record<Way, Record<'wall' | 'driver' | 'backend', number[]>>;
       for (let block = 0; block < settings.blocks; block++) {
-        for (const way of block % 2 === 0 ? WAYS : [...WAYS].reverse()) {
+        // every way goes first, in the middle and last in turn
+        for (const way of [...WAYS.slice(block % WAYS.length), ...WAYS.slice(0, block % WAYS.length)]) {
           const [t0, c0, b0] = [process.hrtime.bigint(), process.cpuUsage(), backendMs()];
           for (let pass = 0; pass < 3; pass++) for (const input of inputs) await ways[way](input);
           const n = 3 * inputs.length;
@@ -97,10 +106,12 @@ async function main() {
       console.log(`bench:listing — ${settings.products} products, ${inputs.length} listings × 3 per block, ${settings.blocks} blocks per way; ms per listing, median [min–max]`);
       for (const way of WAYS) {
         const r = results[way];
-        console.log(`${way.padEnd(18)} ${(['wall', 'driver', 'backend'] as const).map((k) => `${k} ${median(r[k]).toFixed(3)} [${Math.min(...r[k]).toFixed(3)}–${Math.max(...r[k]).toFixed(3)}]`).join('   ')}`);
+        console.log(`${way.padEnd(19)} ${(['wall', 'driver', 'backend'] as const).map((k) => `${k} ${median(r[k]).toFixed(3)} [${Math.min(...r[k]).toFixed(3)}–${Math.max(...r[k]).toFixed(3)}]`).join('   ')}`);
       }
-      const ratio = (k: 'wall' | 'driver' | 'backend') => (median(results['one statement'][k]) / median(results['page, then count'][k])).toFixed(2);
-      console.log(`one statement ÷ page, then count: wall ${ratio('wall')}, driver ${ratio('driver')}, backend ${ratio('backend')}`);
+      for (const other of ['page, then count', 'one, always named'] as const) {
+        const ratio = (k: 'wall' | 'driver' | 'backend') => (median(results['one statement'][k]) / median(results[other][k])).toFixed(2);
+        console.log(`one statement ÷ ${other}: wall ${ratio('wall')}, driver ${ratio('driver')}, backend ${ratio('backend')}`);
+      }
     } finally {
       await client.end();
     }

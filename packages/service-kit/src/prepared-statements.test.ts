@@ -1,4 +1,4 @@
-import { preparedStatementNamer } from './prepared-statements';
+import { PLANNED_FOR_ITS_VALUES, planForItsValues, preparedStatementNamer } from './prepared-statements';
 
 describe('preparedStatementNamer', () => {
   it('names a statement from its third use on, always with the same name, and different texts differently', () => {
@@ -28,5 +28,15 @@ describe('preparedStatementNamer', () => {
     expect(nameOf('SELECT 3')).toBeUndefined();
     expect(['SELECT 1', 'SELECT 2'].map(nameOf)).toEqual(named);
     expect(preparedStatementNamer({ max: 0, after: 1 })('SELECT 1')).toBeUndefined();
+  });
+
+  it('never names a statement planned for its values, however often it runs; the same text unmarked is named', () => {
+    const nameOf = preparedStatementNamer({ after: 1 });
+    const listing = 'SELECT id FROM products WHERE price BETWEEN $1 AND $2 ORDER BY name LIMIT $3';
+    const marked = planForItsValues(listing);
+    expect(marked.startsWith(PLANNED_FOR_ITS_VALUES)).toBe(true);
+    expect(marked.endsWith(listing)).toBe(true);
+    for (let i = 0; i < 10; i++) expect(nameOf(marked)).toBeUndefined();
+    expect(nameOf(listing)).toMatch(/^s_/);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { openDatabase, serviceDatabaseUrl, sqlDatabaseOnPool, type Database } from '../src/database';
+import { openDatabase, planForItsValues, serviceDatabaseUrl, sqlDatabaseOnPool, type Database } from '../src/database';
 import { startTcpProxy, targetOf, testDatabaseServer, TEST_POSTGRES_URL, type TcpProxy } from '../src/testing';
 
 function migrationSet(name: string, migrations: Record<string, string>): string {
@@ -246,6 +246,20 @@ describe('prepared statements on PostgreSQL (DATABASE_PREPARED_STATEMENTS)', () 
         'INSERT INTO stock (sku, quantity) VALUES ($1, $2) ON CONFLICT (sku) DO UPDATE SET quantity = stock.quantity + $2',
         'SELECT quantity FROM stock WHERE sku = $1',
       ]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('a statement planned for its values is never prepared, however often it runs, and answers the same', async () => {
+    const db = await openDatabase({ service: 'prepared', url: { value: server.url, exact: false }, migrationsDirs: [], poolSize: 1 });
+    try {
+      await db.sql.execute("INSERT INTO stock (sku, quantity) VALUES ('lamp', 7) ON CONFLICT (sku) DO NOTHING");
+      for (let i = 0; i < 8; i++) {
+        expect(await db.sql.query(planForItsValues('SELECT quantity FROM stock WHERE sku = $1'), ['lamp'])).toEqual([{ quantity: 7 }]);
+        await db.sql.transaction((tx) => tx.query(planForItsValues('SELECT sku FROM stock WHERE quantity > $1 ORDER BY sku'), [100]));
+      }
+      expect(await prepared(db.sql)).toEqual([]);
     } finally {
       await db.close();
     }

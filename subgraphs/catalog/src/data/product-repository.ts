@@ -1,4 +1,4 @@
-import { isUniqueViolation, type Sql } from '@shop/service-kit/database';
+import { isUniqueViolation, planForItsValues, type Sql } from '@shop/service-kit/database';
 import { formatCents, type Cents } from '@shop/service-kit/domain';
 import { skuTaken } from '../domain/errors';
 import type { ProductDraft } from '../domain/product';
@@ -202,7 +202,9 @@ export interface SqlStatement {
  * the planner thinks of the joins. With `withTotal`, every row also carries how many products
  * match the filter (cursor aside): an uncorrelated subquery, which PostgreSQL runs once per
  * statement (an InitPlan), so a listing with its totalCount is one round trip, not two; without a
- * filter it reads the kept count (`countOf`).
+ * filter it reads the kept count (`countOf`). A filtered listing is planned for its values: how
+ * many products a price range or a brand selects decides whether walking the sort's index or
+ * gathering the matches first is cheaper, which a prepared statement's generic plan cannot know.
  */
 export function productPageStatement(query: ProductQuery, { withTotal = false }: { withTotal?: boolean } = {}): SqlStatement {
   const sort = SORT_SQL[query.sort];
@@ -224,7 +226,7 @@ export function productPageStatement(query: ProductQuery, { withTotal = false }:
     LEFT JOIN brands b ON b.id = page.brand_id
     LEFT JOIN categories c ON c.id = page.category_id
     ORDER BY page.sort_key ${sort.direction}, page.id ${sort.direction}`;
-  return { text, values: st.values };
+  return { text: filter.length === 0 ? text : planForItsValues(text), values: st.values };
 }
 
 async function findProductPage(sql: Sql, query: ProductQuery, withTotal: boolean): Promise<ProductPageResult> {
@@ -256,7 +258,9 @@ async function countProducts(sql: Sql, filter: ProductFilter): Promise<number> {
 
 export function productCountStatement(filter: ProductFilter): SqlStatement {
   const st = new Statement();
-  return { text: `SELECT (${countOf(filterConditions(st, filter))}) AS count`, values: st.values };
+  const conditions = filterConditions(st, filter);
+  const text = `SELECT (${countOf(conditions)}) AS count`;
+  return { text: conditions.length === 0 ? text : planForItsValues(text), values: st.values };
 }
 
 async function findProductsByIds(sql: Sql, ids: readonly string[]): Promise<ProductView[]> {
