@@ -26,7 +26,7 @@ export interface PreparedStatementLimits {
 
 const NAMEABLE = /^\s*(select|with|insert|update|delete)\b/i;
 
-/** What `planForItsValues` puts first: a comment, so the server and its logs see the same SQL. */
+/** What `planForItsValues` puts first: a comment, which the server ignores and its logs and `pg_stat_statements` show. */
 export const PLANNED_FOR_ITS_VALUES = '/* planned for its values */';
 
 /**
@@ -35,10 +35,10 @@ export const PLANNED_FOR_ITS_VALUES = '/* planned for its values */';
  * move to a generic plan after five executions whenever that plan's estimate is no dearer, and
  * the estimate cannot know how much of the table a price range, a brand or a search word selects:
  * measured on the catalog's filtered listings (10,000 products, `browse`'s filters), the generic
- * plans walked a sort's index through most of the table for a selective filter, up to 13 ms
- * against 2.5 ms planned for the values, and cost the server 25 % more CPU per listing than
- * parsing and planning each one (bench/README.md). A statement with a plan that fits every value
- * (by id, by key) gains nothing from this: leave it unmarked, and named.
+ * plans walked a sort's index through most of the table for some filters, up to 13 ms against
+ * 2.5 ms planned for the values, and cost the server 20-25 % more CPU per listing than parsing
+ * and planning each one (`npm run bench:listing`, bench/README.md). A statement whose plan fits
+ * every value (by id, by key) would only lose its parse and plan savings: leave it unmarked.
  */
 export function planForItsValues(text: string): string {
   return `${PLANNED_FOR_ITS_VALUES} ${text}`;
