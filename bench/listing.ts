@@ -1,17 +1,20 @@
 /**
- * A storefront listing with its totalCount, on the real PostgreSQL: the page and the count as one
- * statement (what the catalog sends when a client asks for totalCount) against the page, then the
- * count (two round trips, what it sends for an empty page after a cursor and sent for every listing
- * before):
+ * A storefront listing with its totalCount, on the real PostgreSQL, three ways:
+ * - "one statement": the page and the count in one statement, as the catalog sends it when a client
+ *   asks for totalCount (a filtered one planned for its values: never prepared);
+ * - "page, then count": two round trips, what it sends for an empty page after a cursor and sent for
+ *   every listing before;
+ * - "one, always named": the first way prepared whatever its filter, as it was sent before
+ *   `planForItsValues` (generic plans wherever PostgreSQL finds them no dearer).
  *
  *   npm run bench:listing [-- --products 10000 --listings 400 --blocks 8]
  *
  * One connection, the statements named as the services name them (`preparedStatementNamer`),
- * `--listings` browse-like listings (the bench's `browse` filters, sorts and page sizes, seeded),
- * warmed once each way; then `--blocks` blocks of three passes per way, the two ways alternating
- * (and which goes first). Per listing: wall time, this process's CPU (the driver: sending, parsing
- * rows) and the PostgreSQL backend's CPU (/proc/<pid>/stat, so the server must be on this
- * machine). Prints medians with the spread, and one ÷ two. A fresh database (seeded like
+ * `--listings` of `browse`'s own listings (its filters, sorts and page sizes, seeded), warmed once
+ * each way; then `--blocks` blocks of three passes per way, the ways rotating which goes first. Per
+ * listing: wall time, this process's CPU (the driver: sending, parsing rows) and the PostgreSQL
+ * backend's CPU (/proc/<pid>/stat, so the server must be on this machine). Prints medians with the
+ * spread, and the first way over each other. A fresh database (seeded like
  * `npm run seed -- --products N`), dropped afterwards.
  */
 import { createLogger } from '@shop/service-kit';
