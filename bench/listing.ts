@@ -18,7 +18,7 @@
  * `npm run seed -- --products N`), dropped afterwards.
  */
 import { createLogger } from '@shop/service-kit';
-import { PLANNED_FOR_ITS_VALUES, preparedStatementNamer, serviceDatabaseUrl } from '@shop/service-kit/database';
+import { preparedStatementNamer, serviceDatabaseUrl, unmarked } from '@shop/service-kit/database';
 import { testDatabaseServer } from '@shop/service-kit/testing';
 import { openSubgraphDatabase } from '@shop/subgraph-kit';
 import { readFileSync } from 'node:fs';
@@ -88,7 +88,7 @@ async function main() {
         // the same statement without planForItsValues: prepared, so generic plans where PostgreSQL finds them no dearer
         'one, always named': (input) => {
           const { text, values } = productPageStatement(normalizeProductQuery(input), { withTotal: true });
-          return run({ text: text.replace(`${PLANNED_FOR_ITS_VALUES} `, ''), values });
+          return run({ text: unmarked(text), values });
         },
       };
       const inputs = listings(settings.listings);

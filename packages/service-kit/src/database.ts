@@ -9,7 +9,7 @@ import { preparedStatementNamer, type StatementNamer } from './prepared-statemen
 import { beforeEachStatement, sqlOn, type Sql, type SqlDatabase, type TransactionOptions } from './sql';
 
 export { isUniqueViolation } from './unique-violation';
-export { PLANNED_FOR_ITS_VALUES, planForItsValues, preparedStatementNamer } from './prepared-statements';
+export { PLANNED_FOR_ITS_VALUES, planForItsValues, preparedStatementNamer, unmarked } from './prepared-statements';
 export {
   sqlOn,
   unitOfWork,

@@ -1,4 +1,4 @@
-import { PLANNED_FOR_ITS_VALUES, planForItsValues, preparedStatementNamer } from './prepared-statements';
+import { PLANNED_FOR_ITS_VALUES, planForItsValues, preparedStatementNamer, unmarked } from './prepared-statements';
 
 describe('preparedStatementNamer', () => {
   it('names a statement from its third use on, always with the same name, and different texts differently', () => {
@@ -38,5 +38,11 @@ describe('preparedStatementNamer', () => {
     expect(marked.endsWith(listing)).toBe(true);
     for (let i = 0; i < 10; i++) expect(nameOf(marked)).toBeUndefined();
     expect(nameOf(listing)).toMatch(/^s_/);
+  });
+
+  it('gives back the statement as it was before it was marked, and leaves an unmarked one alone', () => {
+    const listing = 'SELECT id FROM products WHERE price BETWEEN $1 AND $2 ORDER BY name LIMIT $3';
+    expect(unmarked(planForItsValues(listing))).toBe(listing);
+    expect(unmarked(listing)).toBe(listing);
   });
 });

@@ -44,6 +44,12 @@ export function planForItsValues(text: string): string {
   return `${PLANNED_FOR_ITS_VALUES} ${text}`;
 }
 
+/** The statement `planForItsValues` marked, as it was before (an unmarked text is returned as it is). */
+export function unmarked(text: string): string {
+  const marker = `${PLANNED_FOR_ITS_VALUES} `;
+  return text.startsWith(marker) ? text.slice(marker.length) : text;
+}
+
 export function preparedStatementNamer({ max = 100, after = 3 }: PreparedStatementLimits = {}): StatementNamer {
   const names = new Map<string, string>();
   // uses of texts not named yet; bounded too, so text that never repeats cannot grow it
