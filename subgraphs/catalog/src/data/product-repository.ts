@@ -2,7 +2,7 @@ import { isUniqueViolation, planForItsValues, type Sql } from '@shop/service-kit
 import { formatCents, type Cents } from '@shop/service-kit/domain';
 import { skuTaken } from '../domain/errors';
 import type { ProductDraft } from '../domain/product';
-import type { ProductFilter, ProductQuery, ProductSort } from '../domain/product-query';
+import { normalizeFilter, type ProductFilter, type ProductQuery, type ProductSort } from '../domain/product-query';
 import type { StockLevel } from '../domain/reservation';
 import type { BrandRecord } from './brand-repository';
 import type { CategoryRecord } from './category-repository';
@@ -83,6 +83,9 @@ export interface ProductRepository {
   insertMissing(products: readonly DemoProduct[], currency: string): Promise<ProductRecord[]>;
 }
 
+/** The filter of a listing with none: every product. */
+const EVERY_PRODUCT: ProductFilter = normalizeFilter({});
+
 /** The products table on `sql` (the database's, or a transaction's). */
 export function productRepository(sql: Sql): ProductRepository {
   return {
@@ -90,7 +93,7 @@ export function productRepository(sql: Sql): ProductRepository {
     countMatching: (filter) => countProducts(sql, filter),
     findByIds: (ids) => findProductsByIds(sql, ids),
     findBySku: async (sku) => first(await sql.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS_TEXT} FROM products p WHERE p.sku = $1`, [sku])),
-    countAll: async () => (await sql.query<{ count: number }>(`SELECT (${countOf([])}) AS count`))[0].count,
+    countAll: () => countProducts(sql, EVERY_PRODUCT),
     lockStockLevels: (productIds) => lockStockLevels(sql, productIds),
     lockForChange: async (productId) =>
       first(await sql.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS_TEXT} FROM products p WHERE p.id = $1::uuid FOR UPDATE`, [productId])),
@@ -226,7 +229,7 @@ export function productPageStatement(query: ProductQuery, { withTotal = false }:
     LEFT JOIN brands b ON b.id = page.brand_id
     LEFT JOIN categories c ON c.id = page.category_id
     ORDER BY page.sort_key ${sort.direction}, page.id ${sort.direction}`;
-  return { text: filter.length === 0 ? text : planForItsValues(text), values: st.values };
+  return { text: plannedForItsFilter(filter, text), values: st.values };
 }
 
 async function findProductPage(sql: Sql, query: ProductQuery, withTotal: boolean): Promise<ProductPageResult> {
@@ -259,9 +262,12 @@ async function countProducts(sql: Sql, filter: ProductFilter): Promise<number> {
 export function productCountStatement(filter: ProductFilter): SqlStatement {
   const st = new Statement();
   const conditions = filterConditions(st, filter);
-  const text = `SELECT (${countOf(conditions)}) AS count`;
-  return { text: conditions.length === 0 ? text : planForItsValues(text), values: st.values };
+  return { text: plannedForItsFilter(conditions, `SELECT (${countOf(conditions)}) AS count`), values: st.values };
 }
+
+/** A statement with filter conditions is planned for its values; without, its one plan fits every call and it stays prepared. */
+const plannedForItsFilter = (conditions: readonly string[], text: string): string =>
+  conditions.length === 0 ? text : planForItsValues(text);
 
 async function findProductsByIds(sql: Sql, ids: readonly string[]): Promise<ProductView[]> {
   if (ids.length === 0) return [];
