@@ -7,6 +7,7 @@
 import { print } from 'graphql';
 import { contractOperations } from '@shop/test-support';
 import { DEMO_BRANDS, DEMO_CATEGORIES } from '../../subgraphs/catalog/src/data/demo-catalog';
+import type { ProductFilterInput } from '../../subgraphs/catalog/src/domain/product-query';
 
 export const WORKLOADS = ['products', 'product', 'cart', 'mix', 'browse'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
@@ -90,16 +91,6 @@ export function createWorkload(name: WorkloadName, data: WorkloadData): () => Be
   }
 }
 
-/** A listing's filter, as the storefront's `ProductFilter` input takes it. */
-export interface ListingFilter {
-  brandIds?: string[];
-  categoryIds?: string[];
-  search?: string;
-  minPrice?: string;
-  maxPrice?: string;
-  inStockOnly?: boolean;
-}
-
 /** The page sizes `browse` asks for. */
 export const BROWSE_PAGE_SIZES = [10, 20, 24, 30, 40, 50];
 
@@ -108,12 +99,12 @@ export const BROWSE_PAGE_SIZES = [10, 20, 24, 30, 40, 50];
  * price range and in-stock filters. `bench:listing` draws the same ones, so it measures exactly
  * `browse`'s listings.
  */
-export function browseFilter(random: () => number): ListingFilter {
+export function browseFilter(random: () => number): ProductFilterInput {
   const some = <T>(items: readonly T[]) => {
     const n = 1 + Math.floor(random() * 2);
     return [...new Set(Array.from({ length: n }, () => pick(items, random)))];
   };
-  const filter: ListingFilter = {};
+  const filter: ProductFilterInput = {};
   if (random() < 0.35) filter.brandIds = some(DEMO_BRANDS.map((b) => b.id));
   if (random() < 0.35) filter.categoryIds = some(DEMO_CATEGORIES.map((c) => c.id));
   if (random() < 0.35) filter.search = random() < 0.3 ? `${pick(SEARCH_WORDS, random)} ${pick(SEARCH_WORDS, random)}` : pick(SEARCH_WORDS, random);
