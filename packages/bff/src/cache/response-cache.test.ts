@@ -203,18 +203,35 @@ describe('response cache', () => {
     fill(cache, DETAIL, { id: '1' }, { data: 1 });
     fill(cache, DETAIL, { id: '2' }, { data: 2 });
     expect(cache.lookup({ query: DETAIL, variables: { id: '1' } }, 'application/json')?.hit).toBeDefined(); // 1 is now the most recent
-    fill(cache, DETAIL, { id: '3' }, { data: 3 });
+    fill(cache, DETAIL, { id: '3' }, { data: 3 }); // full: seen once, not stored
+    fill(cache, DETAIL, { id: '3' }, { data: 3 }); // seen again: stored, in place of the least recently used
     expect(cache.size()).toBe(2);
     expect(cache.lookup({ query: DETAIL, variables: { id: '2' } }, 'application/json')?.hit).toBeUndefined();
     expect(cache.lookup({ query: DETAIL, variables: { id: '1' } }, 'application/json')?.hit).toBeDefined();
+    expect(cache.lookup({ query: DETAIL, variables: { id: '3' } }, 'application/json')?.hit).toBeDefined();
 
     const small = cacheWith({ maxBytes: 100 }).cache;
     fill(small, DETAIL, { id: '1' }, { data: 'x'.repeat(40) });
+    fill(small, DETAIL, { id: '2' }, { data: 'y'.repeat(40) });
     fill(small, DETAIL, { id: '2' }, { data: 'y'.repeat(40) });
     expect(small.size()).toBe(1);
     expect(small.bytes()).toBeLessThanOrEqual(100);
     small.lookup({ query: DETAIL, variables: { id: '3' } }, 'application/json')!.store(answer({ data: 'z'.repeat(200) }));
     expect(small.lookup({ query: DETAIL, variables: { id: '3' } }, 'application/json')?.hit).toBeUndefined();
+  });
+
+  it('full, it stores only what was asked for before: a stream of one-off listings leaves the pages asked for again in place', async () => {
+    const { cache, metric } = cacheWith({ maxEntries: 3 });
+    for (const id of ['A', 'B', 'C']) fill(cache, DETAIL, { id }, { data: { product: { name: id } } });
+    // shoppers' own listings, each asked for once, as `browse` sends them
+    for (let page = 0; page < 50; page++) fill(cache, PAGE, { first: page }, { data: { products: { totalCount: page } } });
+    for (const id of ['A', 'B', 'C']) expect(cache.lookup({ query: DETAIL, variables: { id } }, 'application/json')?.hit?.body).toContain(`"${id}"`);
+    expect(await metric('bff_response_cache_declined_total')).toEqual(['bff_response_cache_declined_total 50']);
+    expect(await metric('bff_response_cache_evictions_total')).toEqual(['bff_response_cache_evictions_total 0']);
+    // a listing asked for again (among the last maxEntries first sightings): in it goes, in place of the least recently used
+    fill(cache, PAGE, { first: 49 }, { data: { products: { totalCount: 49 } } });
+    expect(cache.lookup({ query: PAGE, variables: { first: 49 } }, 'application/json')?.hit).toBeDefined();
+    expect(cache.lookup({ query: DETAIL, variables: { id: 'A' } }, 'application/json')?.hit).toBeUndefined();
   });
 
   it('switched off (broker down): everything dropped, every request bypasses, nothing stored', () => {

@@ -2,6 +2,7 @@ import type { ChangeAnnouncements } from '@shop/events';
 import type { GraphQLSchema } from 'graphql';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { configure } from 'safe-stable-stringify';
+import { createAdmission } from './admission';
 import { cacheScopeOf, createPlanner, entityKeysOf } from './cacheable-operation';
 import { createTaggedLru } from './tagged-lru';
 
@@ -13,7 +14,10 @@ export interface CachedResponse {
 }
 
 export interface ResponseCacheOptions {
-  /** most entries kept; the least recently used goes first */
+  /**
+   * most entries kept; the least recently used goes first. Once full, an answer goes in only if
+   * its request was seen before since (./admission.ts): one-off requests do not push out the rest.
+   */
   maxEntries: number;
   /** most bytes of stored bodies kept (bounds memory whatever the page sizes) */
   maxBytes: number;
@@ -88,7 +92,7 @@ const hasErrors = (body: string): boolean => !body.startsWith('{"data":') || bod
 /**
  * Shared answers for anonymous queries whose every field a covered subgraph (the catalog)
  * resolves, keyed by document, operation name, variables and the negotiated media type; bounded
- * (LRU by entries and bytes); dropped by `invalidateEntity`/`clear` when that subgraph announces a change. An answer computed while a
+ * (LRU by entries and bytes; once full, only requests seen before go in); dropped by `invalidateEntity`/`clear` when that subgraph announces a change. An answer computed while a
  * change arrived is not stored (it may show the old value), so no entry outlives the event that
  * made it stale.
  */
@@ -102,6 +106,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   const lookups = new Counter({ name: 'bff_response_cache_lookups_total', help: 'Response cache lookups by result (hit, miss, bypass: not cacheable)', labelNames: ['result'], registers });
   const invalidations = new Counter({ name: 'bff_response_cache_invalidations_total', help: 'Entries dropped by catalog events', registers });
   const evictions = new Counter({ name: 'bff_response_cache_evictions_total', help: 'Entries dropped to stay within the size bounds', registers });
+  const declined = new Counter({ name: 'bff_response_cache_declined_total', help: 'Answers not stored: the cache was full and their request had not been seen before', registers });
+  const admission = createAdmission({ capacity: options.maxEntries });
   // tagged by the entities each answer shows by key, or LIST
   const entries = createTaggedLru<CachedResponse>({ maxEntries: options.maxEntries, maxWeight: options.maxBytes, sizeOf: (entry) => entry.body.length, onEvict: () => evictions.inc() });
   new Gauge({ name: 'bff_response_cache_entries', help: 'Entries held', registers, collect() { this.set(entries.size()); } });
@@ -149,6 +155,11 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         store(response) {
           if (!active || generation !== startedAt || response.status !== 200 || hasErrors(response.body)) return;
           if (response.body.length > options.maxBytes) return;
+          const full = entries.size() >= options.maxEntries || entries.weight() + response.body.length > options.maxBytes;
+          if (full && !admission.admits(key)) {
+            declined.inc();
+            return;
+          }
           entries.set(key, { status: response.status, headers: response.headers, body: response.body }, entityKeysOf(decision, variables) ?? [LIST]);
         },
       };
