@@ -170,26 +170,39 @@ export function entityKeysOf(plan: Extract<CachingPlan, { cacheable: true }>, va
   return ids;
 }
 
+/** A document's plan, and the number the planner gave it (document and operation name). */
+export interface PlannedDocument {
+  plan: CachingPlan;
+  /**
+   * Never given to another document by this planner, so a key holding it stands for the whole
+   * document text: a few digits instead of ~1 KB to hash and keep in every cache key. A document
+   * the planner forgot and sees again gets a new number (its old entries just miss).
+   */
+  id: number;
+}
+
 /**
  * Plans per document text, remembered (bounded) so that a hit costs no parse: the storefront
  * sends a handful of documents over and over.
  */
 export function createPlanner(schema: () => GraphQLSchema | undefined, scope: CacheScope, { maxDocuments = 1_000, maxTokens = 10_000 } = {}) {
-  const plans = new Map<string, CachingPlan>();
-  return (query: string, operationName: string | undefined): CachingPlan => {
+  const documents = new Map<string, PlannedDocument>();
+  let lastId = 0;
+  return (query: string, operationName: string | undefined): PlannedDocument => {
     const key = `${operationName ?? ''}\u0000${query}`;
-    const known = plans.get(key);
+    const known = documents.get(key);
     if (known) return known;
     const current = schema();
-    if (!current) return { cacheable: false, reason: 'schema not loaded' };
+    if (!current) return { plan: { cacheable: false, reason: 'schema not loaded' }, id: 0 };
     let plan: CachingPlan;
     try {
       plan = planCaching(current, parse(query, { maxTokens }), operationName, scope);
     } catch {
       plan = { cacheable: false, reason: 'does not parse' };
     }
-    if (plans.size >= maxDocuments) plans.delete(plans.keys().next().value!);
-    plans.set(key, plan);
-    return plan;
+    if (documents.size >= maxDocuments) documents.delete(documents.keys().next().value!);
+    const planned = { plan, id: ++lastId };
+    documents.set(key, planned);
+    return planned;
   };
 }

@@ -1,5 +1,8 @@
 import { CATALOG_CHANGES } from '@shop/events';
-import { buildSchema } from 'graphql';
+import { composeSupergraph } from '@shop/schema-tools';
+import { buildSchema, parse, type GraphQLSchema } from 'graphql';
+import { apiSchemaOf } from '../supergraph/api-schema';
+import { cacheScopeOf, createPlanner } from './cacheable-operation';
 import { canonicalJson, createResponseCache } from './response-cache';
 import { createOperationSharing, type OperationRequest } from '../dedup/operations';
 
@@ -74,5 +77,43 @@ describe('a request too deep to key', () => {
     expect(new Set(variants).size).toBe(variants.length);
     expect(key({ body: { variables: { first: 1 }, operationName: 'Products', query: PAGE } })).toBe(key({}));
     expect(key({ body: { ...body, query: 'mutation M { products }', operationName: 'M' } })).toBeUndefined();
+  });
+});
+
+describe("the cache key's document: the number the planner gave it", () => {
+  // one subgraph, the catalog's: every field is covered by its change events
+  const supergraphSdl = composeSupergraph([
+    { name: 'catalog', url: 'http://catalog/graphql', typeDefs: parse('extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"]) type Query { products(first: Int): [String!]! brands: [String!]! }') },
+  ]);
+  let schema: GraphQLSchema;
+  beforeAll(async () => {
+    schema = await apiSchemaOf(supergraphSdl);
+  });
+  const scope = cacheScopeOf(supergraphSdl, CATALOG_CHANGES);
+  const PAGE = 'query Page { products(first: 1) }';
+  const BRANDS = 'query Brands { brands }';
+
+  it('one number per document text and operation name, the same every time it is remembered', () => {
+    const planned = createPlanner(() => schema, scope);
+    const page = planned(PAGE, 'Page').id;
+    expect(planned(PAGE, 'Page').id).toBe(page);
+    expect(planned(BRANDS, 'Brands').id).not.toBe(page);
+    expect(planned(`${PAGE} `, 'Page').id).not.toBe(page);
+    expect(planned(PAGE, undefined).id).not.toBe(page);
+  });
+
+  it('a document forgotten and seen again gets a new number, never one another document had', () => {
+    const planned = createPlanner(() => schema, scope, { maxDocuments: 1 });
+    const first = planned(PAGE, 'Page').id;
+    const brands = planned(BRANDS, 'Brands').id; // PAGE is forgotten
+    const again = planned(PAGE, 'Page').id;
+    expect(new Set([first, brands, again]).size).toBe(3);
+  });
+
+  it('two documents with the same variables are two entries, each with its own answer', () => {
+    const cache = createResponseCache({ maxEntries: 10, maxBytes: 10_000, schema: () => schema, supergraphSdl, announcements: CATALOG_CHANGES });
+    const answerTo = (query: string) => ({ status: 200, headers: [] as [string, string][], body: JSON.stringify({ data: { query } }) });
+    for (const query of [PAGE, BRANDS]) cache.lookup({ query, variables: {} }, 'application/json')!.store(answerTo(query));
+    for (const query of [PAGE, BRANDS]) expect(cache.lookup({ query, variables: {} }, 'application/json')?.hit?.body).toBe(answerTo(query).body);
   });
 });

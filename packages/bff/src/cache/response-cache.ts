@@ -97,7 +97,7 @@ const hasErrors = (body: string): boolean => !body.startsWith('{"data":') || bod
  * made it stale.
  */
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
-  const plan = createPlanner(options.schema, cacheScopeOf(options.supergraphSdl, options.announcements), { maxTokens: options.maxTokens });
+  const planned = createPlanner(options.schema, cacheScopeOf(options.supergraphSdl, options.announcements), { maxTokens: options.maxTokens });
   /** bumped by every invalidation; an answer begun under an older generation is not stored */
   let generation = 0;
   let active = true;
@@ -132,7 +132,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         return undefined;
       }
       const operationName = (params.operationName as string | null | undefined) ?? undefined;
-      const decision = plan(params.query, operationName);
+      const { plan: decision, id: document } = planned(params.query, operationName);
       if (!decision.cacheable) {
         lookups.inc({ result: 'bypass' });
         return undefined;
@@ -143,7 +143,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         lookups.inc({ result: 'bypass' });
         return undefined;
       }
-      const key = `${accept ?? ''}\u0000${operationName ?? ''}\u0000${variablesJson}\u0000${params.query}`;
+      // the document's number stands for its text and operation name (createPlanner)
+      const key = `${accept ?? ''}\u0000${document}\u0000${variablesJson}`;
       const found = entries.get(key);
       if (found) {
         lookups.inc({ result: 'hit' });
