@@ -34,9 +34,9 @@ export function createAdmission({ capacity }: { capacity: number }): Admission {
 }
 
 /**
- * A 53-bit hash of a string (cyrb53, public domain): two 32-bit multiplicative hashes mixed. A
- * few µs for a key of a few KB, and a number in the set instead of the key itself (a listing's key
- * holds its whole query document).
+ * A 53-bit hash of a string (cyrb53, public domain): two 32-bit multiplicative hashes mixed, so
+ * the set holds a number per sighting instead of the key (a listing's key holds its variables,
+ * ~100-300 characters).
  */
 function hashOf(text: string): number {
   let h1 = 0xdeadbeef;
