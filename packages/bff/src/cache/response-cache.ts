@@ -156,8 +156,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         store(response) {
           if (!active || generation !== startedAt || response.status !== 200 || hasErrors(response.body)) return;
           if (response.body.length > options.maxBytes) return;
-          const full = entries.size() >= options.maxEntries || entries.weight() + response.body.length > options.maxBytes;
-          if (full && !admission.admits(key)) {
+          if (entries.wouldEvict(response.body.length) && !admission.admits(key)) {
             declined.inc();
             return;
           }

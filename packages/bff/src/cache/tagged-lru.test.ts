@@ -23,6 +23,16 @@ describe('tagged LRU', () => {
     expect(lru.weight()).toBe(7);
   });
 
+  it('wouldEvict tells, before a set, whether that set would evict (by entries or by weight)', () => {
+    const lru = createTaggedLru<string>({ maxEntries: 2, maxWeight: 10, sizeOf: (s) => s.length });
+    lru.set('a', 'xxxx', []);
+    expect([lru.wouldEvict(6), lru.wouldEvict(7)]).toEqual([false, true]);
+    lru.set('b', 'yy', []);
+    expect(lru.wouldEvict(0)).toBe(true);
+    const unweighed = createTaggedLru<string>({ maxEntries: 1 });
+    expect(unweighed.wouldEvict(1_000_000)).toBe(false);
+  });
+
   it('dropping a tag drops every entry carrying it and nothing else; a replaced entry loses its old tags', () => {
     const lru = createTaggedLru<number>({ maxEntries: 100 });
     lru.set('list', 1, ['*list']);

@@ -19,6 +19,8 @@ export interface TaggedLru<V> {
   size(): number;
   /** the sum of `sizeOf` over the entries (0 without `sizeOf`) */
   weight(): number;
+  /** whether keeping one more entry of this weight would evict another (by entries or by weight) */
+  wouldEvict(weight: number): boolean;
 }
 
 export interface TaggedLruOptions<V> {
@@ -42,6 +44,7 @@ export function createTaggedLru<V>(options: TaggedLruOptions<V>): TaggedLru<V> {
   const keysByTag = new Map<string, Set<string>>();
   const maxWeight = options.maxWeight ?? Infinity;
   let weight = 0;
+  const overBounds = (count: number, total: number) => count > options.maxEntries || total > maxWeight;
 
   const remove = (key: string, slot: Slot<V>) => {
     entries.delete(key);
@@ -72,7 +75,7 @@ export function createTaggedLru<V>(options: TaggedLruOptions<V>): TaggedLru<V> {
         if (!keys) keysByTag.set(tag, (keys = new Set()));
         keys.add(key);
       }
-      while (entries.size > options.maxEntries || weight > maxWeight) {
+      while (overBounds(entries.size, weight)) {
         const [oldestKey, oldest] = entries.entries().next().value!;
         remove(oldestKey, oldest);
         options.onEvict?.(oldestKey, oldest.value);
@@ -101,5 +104,6 @@ export function createTaggedLru<V>(options: TaggedLruOptions<V>): TaggedLru<V> {
     },
     size: () => entries.size,
     weight: () => weight,
+    wouldEvict: (more) => overBounds(entries.size + 1, weight + more),
   };
 }
