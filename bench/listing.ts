@@ -28,7 +28,8 @@ import { subgraphDefinition } from '../scripts/subgraphs';
 import { seedDemoCatalog } from '../subgraphs/catalog/src/data/demo-data';
 import { productCountStatement, productPageStatement, type SqlStatement } from '../subgraphs/catalog/src/data/product-repository';
 import { normalizeProductQuery, type ProductQueryInput } from '../subgraphs/catalog/src/domain/product-query';
-import { BROWSE_PAGE_SIZES, browseFilter, SORTS, seededRandom } from './lib/workloads';
+import { median } from './lib/report';
+import { BROWSE_PAGE_SIZES, browseFilter, pick, SORTS, seededRandom } from './lib/workloads';
 
 type Way = 'one statement' | 'page, then count' | 'one, always named';
 const WAYS: Way[] = ['page, then count', 'one statement', 'one, always named'];
@@ -46,14 +47,8 @@ function settingsFrom(argv: string[]) {
 /** Listings exactly as the bench's `browse` draws them: its filters, sorts and page sizes. */
 function listings(count: number): ProductQueryInput[] {
   const random = seededRandom(16);
-  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
-  return Array.from({ length: count }, () => ({ filter: browseFilter(random), sort: pick(SORTS), first: pick(BROWSE_PAGE_SIZES) }));
+  return Array.from({ length: count }, () => ({ filter: browseFilter(random), sort: pick(SORTS, random), first: pick(BROWSE_PAGE_SIZES, random) }));
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
-};
 
 async function main() {
   const settings = settingsFrom(process.argv.slice(2));

@@ -21,7 +21,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoCatalogOf } from '../subgraphs/catalog/src/data/demo-catalog';
-import { BROWSE_PAGE_SIZES, browseFilter, DOCUMENTS, SORTS, seededRandom } from './lib/workloads';
+import { median } from './lib/report';
+import { BROWSE_PAGE_SIZES, browseFilter, DOCUMENTS, pick, SORTS, seededRandom } from './lib/workloads';
 
 type Way = 'no cache' | 'cache as shipped' | 'baseline cache';
 
@@ -44,7 +45,6 @@ function settingsFrom(argv: string[]) {
 /** `browse`'s listings as a gateway receives them: variables, and an answer of the page's size. */
 function listings(seed: number) {
   const random = seededRandom(seed);
-  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
   const catalog = demoCatalogOf(10_000);
   const card = (i: number) => {
     const p = catalog[i % catalog.length];
@@ -54,10 +54,10 @@ function listings(seed: number) {
     };
   };
   return () => {
-    const first = pick(BROWSE_PAGE_SIZES);
+    const first = pick(BROWSE_PAGE_SIZES, random);
     const start = 1 + Math.floor(random() * (catalog.length - 1));
     // a page after a product, as `browse` pages on from its cursors: listings nearly never repeat
-    const variables = { filter: browseFilter(random), sort: pick(SORTS), first, after: card(start - 1).cursor };
+    const variables = { filter: browseFilter(random), sort: pick(SORTS, random), first, after: card(start - 1).cursor };
     // built per request, as Apollo Server builds each answer
     const answer = () => {
       const edges = Array.from({ length: first }, (_, i) => card(start + i));
@@ -100,11 +100,6 @@ async function runWay(way: Way, misses: number, baseline: string | undefined) {
   const cpu = process.cpuUsage(c0);
   console.log(JSON.stringify({ cpuPerMissUs: (cpu.user + cpu.system) / misses, entries: cache?.size() ?? 0, hits }));
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
-};
 
 function main() {
   const settings = settingsFrom(process.argv.slice(2));

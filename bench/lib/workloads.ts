@@ -53,7 +53,8 @@ export const DOCUMENTS = {
   addToCart: text('AddToCart'),
 };
 
-const pick = <T>(items: readonly T[], random: () => number = Math.random): T => items[Math.floor(random() * items.length)];
+/** one of the items, drawn with `random` (a seeded one makes runs repeat) */
+export const pick = <T>(items: readonly T[], random: () => number = Math.random): T => items[Math.floor(random() * items.length)];
 const body = (query: string, operationName: string, variables: Record<string, unknown>) => JSON.stringify({ query, operationName, variables });
 
 /** `first 50`, anonymous: one page of the catalog, the heaviest public read. */
