@@ -4,10 +4,18 @@ import { join } from 'node:path';
 import { openSubgraphDatabase } from '@shop/subgraph-kit';
 import { PLANNED_FOR_ITS_VALUES, type ServiceDatabase } from '@shop/service-kit/database';
 import { productCountStatement, productPageStatement } from '../src/data/product-repository';
-import { demoCatalogOf, seedDemoCatalog } from '../src/data/demo-data';
+import { DEMO_PRODUCTS, demoCatalogOf, seedDemoCatalog } from '../src/data/demo-data';
 import { catalogStore } from '../src/data/store';
-import { normalizeProductQuery } from '../src/domain/product-query';
+import { encodeCursor, normalizeProductQuery } from '../src/domain/product-query';
 import { catalog } from '../src/server';
+
+/** A node of `EXPLAIN (ANALYZE, FORMAT JSON)`, as far as these tests read it. */
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Actual Loops': number;
+  Plans?: PlanNode[];
+}
 
 const SCHEMA = readFileSync(join(__dirname, '..', '..', '..', 'prisma', 'catalog', 'schema.prisma'), 'utf8');
 // `Unsupported("tsvector")`: a column Prisma declares but cannot read (search_vector)
@@ -215,5 +223,31 @@ describe('catalog listings on PostgreSQL: which are prepared', () => {
     // the filter's conditions, in no prepared statement
     expect(prepared.filter((text) => text.includes('p.price >=') || text.includes('p.available_quantity > 0'))).toEqual([]);
     expect(productPageStatement(priceRange, { withTotal: true }).text.startsWith(PLANNED_FOR_ITS_VALUES)).toBe(true);
+  });
+
+  it('a filter that matches nothing is counted first and never scanned for its page; an empty page after a cursor carries its count', async () => {
+    // Brand and category taken as independent, the planner walked the sort's index through the
+    // whole catalog looking for a product of one brand in another brand's category (5-8 ms a
+    // listing at 10,000 products, the costliest of `browse`).
+    await seedDemoCatalog(database.sql);
+    const products = catalogStore(database.sql).products;
+    const brandId = DEMO_PRODUCTS[0].brandId;
+    const elsewhere = DEMO_PRODUCTS.find((p) => !DEMO_PRODUCTS.some((q) => q.brandId === brandId && q.categoryId === p.categoryId))!.categoryId;
+    const nothing = normalizeProductQuery({ first: 20, sort: 'PRICE_ASC', filter: { brandIds: [brandId], categoryIds: [elsewhere] } });
+    expect(await products.findPage(nothing, { withTotal: true })).toEqual({ rows: [], hasNextPage: false, totalCount: 0 });
+    const { text, values } = productPageStatement(nothing, { withTotal: true });
+    // the page is the plan's Limit: none of the products under it may have been read
+    const [explained] = await database.sql.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
+    const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
+    const [page] = nodes(explained['QUERY PLAN'][0].Plan).filter((node) => node['Node Type'] === 'Limit');
+    const pageScans = nodes(page).filter((node) => node['Relation Name'] === 'products');
+    expect(pageScans.length).toBeGreaterThan(0);
+    expect(pageScans.map((node) => node['Actual Loops'])).toEqual(pageScans.map(() => 0));
+
+    const brand = normalizeProductQuery({ first: 100, sort: 'NEWEST', filter: { brandIds: [brandId] } });
+    const all = await products.findPage(brand, { withTotal: true });
+    const last = all.rows[all.rows.length - 1];
+    const pastTheLast = normalizeProductQuery({ first: 5, sort: 'NEWEST', filter: { brandIds: [brandId] }, after: encodeCursor({ sort: 'NEWEST', key: last.sortKey, id: last.id }) });
+    expect(await products.findPage(pastTheLast, { withTotal: true })).toEqual({ rows: [], hasNextPage: false, totalCount: all.rows.length });
   });
 });

@@ -202,10 +202,15 @@ export interface SqlStatement {
  * One page in keyset order: the products after the cursor, ties broken by id so that paging is
  * stable, each with its brand and category. One row more than asked, to know whether another page
  * follows. The page is cut first and joined after, so the sort's index serves the LIMIT whatever
- * the planner thinks of the joins. With `withTotal`, every row also carries how many products
- * match the filter (cursor aside): an uncorrelated subquery, which PostgreSQL runs once per
- * statement (an InitPlan), so a listing with its totalCount is one round trip, not two; without a
- * filter it reads the kept count (`countOf`). A filtered listing is planned for its values: how
+ * the planner thinks of the joins. With `withTotal`, the count of the products matching the filter
+ * (cursor aside) comes first and every row carries it, so a listing with its totalCount is one round
+ * trip, not two; without a filter it reads the kept count (`countOf`). The page is joined to the
+ * count laterally, for two reasons: an empty page still returns the count (one row of nulls, so an
+ * empty page after a cursor needs no second statement), and a count of 0 skips the page's scan
+ * (PostgreSQL's one-time filter). The latter matters because a filter that matches nothing — a
+ * brand's products in another brand's category, a search word in the wrong category — is the
+ * costliest listing there is otherwise: the planner, taking the conditions as independent, walks
+ * the sort's index expecting a match soon and reads the whole catalog. A filtered listing is planned for its values: how
  * many products a price range or a brand selects decides whether walking the sort's index or
  * gathering the matches first is cheaper, which a prepared statement's generic plan cannot know.
  */
@@ -217,18 +222,25 @@ export function productPageStatement(query: ProductQuery, { withTotal = false }:
     ? [`(${sort.key}, p.id) ${sort.direction === 'ASC' ? '>' : '<'} (${st.param(query.after.key, sort.cast)}, ${st.param(query.after.id, 'uuid')})`]
     : [];
   const limit = st.param(query.first + 1, 'int');
-  const total = withTotal ? `, (${countOf(filter)}) AS total_count` : '';
-  const text = `SELECT page.*, b.name AS brand_name, c.name AS category_name${total}
-    FROM (
+  const page = (gate: string[]) => `
       SELECT ${PRODUCT_COLUMNS_TEXT}, ${sort.key} AS sort_key
       FROM products p
-      ${whereOf([...filter, ...seek])}
+      ${whereOf([...filter, ...seek, ...gate])}
       ORDER BY ${sort.key} ${sort.direction}, p.id ${sort.direction}
-      LIMIT ${limit}
-    ) page
-    LEFT JOIN brands b ON b.id = page.brand_id
+      LIMIT ${limit}`;
+  const joined = `LEFT JOIN brands b ON b.id = page.brand_id
     LEFT JOIN categories c ON c.id = page.category_id
     ORDER BY page.sort_key ${sort.direction}, page.id ${sort.direction}`;
+  const text = withTotal
+    ? `SELECT page.*, b.name AS brand_name, c.name AS category_name, matching.total_count
+    FROM (${countOf(filter)} OFFSET 0) matching (total_count)
+    LEFT JOIN LATERAL (${page(['matching.total_count > 0'])}
+    ) page ON true
+    ${joined}`
+    : `SELECT page.*, b.name AS brand_name, c.name AS category_name
+    FROM (${page([])}
+    ) page
+    ${joined}`;
   return { text: plannedForItsFilter(filter, text), values: st.values };
 }
 
@@ -236,14 +248,13 @@ async function findProductPage(sql: Sql, query: ProductQuery, withTotal: boolean
   if (query.filter.matchesNothing) return { rows: [], hasNextPage: false, ...(withTotal ? { totalCount: 0 } : {}) };
   const { text, values } = productPageStatement(query, { withTotal });
   const rows = await sql.query<ProductViewRow & { total_count?: number }>(text, values);
+  // with its total, an empty page is one row of nulls carrying the count
+  const found = rows.length === 1 && rows[0].id === null ? [] : rows;
   const page = {
-    rows: rows.slice(0, query.first).map((row) => pageRow(row, query.sort)),
-    hasNextPage: rows.length > query.first,
+    rows: found.slice(0, query.first).map((row) => pageRow(row, query.sort)),
+    hasNextPage: found.length > query.first,
   };
-  if (!withTotal) return page;
-  // no row, no count: the first page of nothing is 0, but a cursor past the last product still has a total
-  const totalCount = rows[0]?.total_count ?? (query.after === null ? 0 : await countProducts(sql, query.filter));
-  return { ...page, totalCount };
+  return withTotal ? { ...page, totalCount: rows[0].total_count! } : page;
 }
 
 function pageRow(row: ProductViewRow, sort: ProductSort): ProductPageRow {
