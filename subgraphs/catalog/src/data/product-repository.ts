@@ -210,9 +210,11 @@ export interface SqlStatement {
  * (PostgreSQL's one-time filter). The latter matters because a filter that matches nothing — a
  * brand's products in another brand's category, a search word in the wrong category — is the
  * costliest listing there is otherwise: the planner, taking the conditions as independent, walks
- * the sort's index expecting a match soon and reads the whole catalog. A filtered listing is planned for its values: how
- * many products a price range or a brand selects decides whether walking the sort's index or
- * gathering the matches first is cheaper, which a prepared statement's generic plan cannot know.
+ * the sort's index expecting a match soon and reads the whole catalog.
+ *
+ * A filtered listing is planned for its values: how many products a price range or a brand selects
+ * decides whether walking the sort's index or gathering the matches first is cheaper, which a
+ * prepared statement's generic plan cannot know.
  */
 export function productPageStatement(query: ProductQuery, { withTotal = false }: { withTotal?: boolean } = {}): SqlStatement {
   const sort = SORT_SQL[query.sort];
@@ -233,7 +235,7 @@ export function productPageStatement(query: ProductQuery, { withTotal = false }:
     ORDER BY page.sort_key ${sort.direction}, page.id ${sort.direction}`;
   const text = withTotal
     ? `SELECT page.*, b.name AS brand_name, c.name AS category_name, matching.total_count
-    FROM (${countOf(filter)} OFFSET 0) matching (total_count)
+    FROM (SELECT (${countOf(filter)}) OFFSET 0) matching (total_count)
     LEFT JOIN LATERAL (${page(['matching.total_count > 0'])}
     ) page ON true
     ${joined}`
